@@ -1,0 +1,213 @@
+"""The fetch stage: new messages from a source into the raw store and the database, then marked.
+
+Order is the whole point: bytes durable on disk, then the rows committed (one transaction per
+batch, with the folder's last UID), and only then the server told (keyword, \\Seen or move).
+A crash anywhere repeats at most the last batch, which the unique keys absorb.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session, sessionmaker
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from ingest.rawstore import RawStore
+from ingest.sources import FetchedMessage, MailSource
+from models import messages as q
+from models.schema import FolderState, Mailbox, utcnow
+from parsers.message import peek_headers
+from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
+
+log = logging.getLogger("reportbox.ingest")
+
+BATCH_BYTES = 32 * 1024 * 1024  # flush a batch at this size, so memory stays bounded
+
+
+@dataclass
+class FetchCounts:
+    new: int = 0
+    seen_again: int = 0  # same bytes at a new place (rescan, move): recorded, not new
+    duplicates: int = 0  # same Message-ID, other bytes: kept as ignored
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: "FetchCounts") -> None:
+        self.new += other.new
+        self.seen_again += other.seen_again
+        self.duplicates += other.duplicates
+        self.errors.extend(other.errors)
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    batch_size: int = 100
+    attempts: int = 3  # tries per folder when the connection drops
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    stop: threading.Event | None = None
+    on_message: Callable[[], None] | None = None  # progress callback
+
+
+def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: MailSource, kind: str,
+                  options: FetchOptions = FetchOptions()) -> FetchCounts:
+    """One pass over every folder of one source. Errors are recorded on the folder, never raised."""
+    counts = FetchCounts()
+    for folder in source.folders():
+        if options.stop is not None and options.stop.is_set():
+            break
+        try:
+            for attempt in Retrying(
+                stop=stop_after_attempt(options.attempts),
+                wait=wait_exponential(multiplier=options.backoff, max=60),
+                retry=retry_if_exception_type(SourceUnavailable),
+                reraise=True,
+                before_sleep=lambda rs: log.warning(
+                    "%s/%s: %s; retrying", source.name, folder, rs.outcome.exception()),
+            ):
+                with attempt:
+                    counts.add(_fetch_folder(sessions, store, source, kind, folder, options))
+        except SourceError as exc:
+            _record_error(sessions, source.name, kind, folder, exc)
+            counts.errors.append(f"{source.name}/{folder}: {exc}")
+            if isinstance(exc, (SourceAuthError, SourceUnavailable)):
+                break  # the other folders are on the same server
+    return counts
+
+
+def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, options: FetchOptions) -> FetchCounts:
+    counts = FetchCounts()
+    uidvalidity = source.open_folder(folder)
+    with sessions.begin() as session:
+        mailbox = q.mailbox_row(session, source.name, kind)
+        state = q.folder_state(session, mailbox, folder)
+        state.last_poll_at = utcnow()
+        if state.uidvalidity is not None and state.uidvalidity != uidvalidity:
+            log.warning("%s/%s: UIDVALIDITY changed %s → %s; rescanning the folder (no duplicates: "
+                        "known bytes only gain a new location)", source.name, folder, state.uidvalidity, uidvalidity)
+            state.last_uid = 0
+        state.uidvalidity = uidvalidity
+        mailbox_id, last_uid = mailbox.id, state.last_uid
+        unmarked = q.unmarked_keys(session, mailbox_id, folder, uidvalidity)
+    place = _Place(sessions, source, mailbox_id, folder, uidvalidity)
+    place.mark(unmarked)  # marks a crash left owed: the rows are committed already
+
+    def known(keys):
+        with sessions() as session:
+            return q.known_keys(session, mailbox_id, folder, uidvalidity, keys)
+
+    keys = source.list_new(folder, last_uid, known)
+    if keys:
+        log.info("%s/%s: %d new message(s)", source.name, folder, len(keys))
+    for start in range(0, len(keys), options.batch_size):
+        if options.stop is not None and options.stop.is_set():
+            break
+        for batch in _by_size(source.fetch(folder, keys[start:start + options.batch_size])):
+            counts.add(place.store(store, batch, options.on_message))
+    with sessions.begin() as session:
+        state = session.get(FolderState, _state_id(session, mailbox_id, folder))
+        state.last_success_at = utcnow()
+        state.last_error = None
+        state.consecutive_failures = 0
+    return counts
+
+
+class _Place:
+    """One (mailbox, folder, UIDVALIDITY): stores batches there and marks them on the server."""
+
+    def __init__(self, sessions, source: MailSource, mailbox_id: int, folder: str, uidvalidity: int) -> None:
+        self.sessions, self.source = sessions, source
+        self.mailbox_id, self.folder, self.uidvalidity = mailbox_id, folder, uidvalidity
+
+    def store(self, store: RawStore, batch: list[FetchedMessage], on_message) -> FetchCounts:
+        counts = FetchCounts()
+        shas = store.put_many([m.data for m in batch])  # 1. durable bytes
+        with self.sessions.begin() as session:  # 2. rows and the new last UID, atomically
+            mailbox = session.get(Mailbox, self.mailbox_id)
+            for message, sha in zip(batch, shas):
+                raw, is_new = q.record_fetched(session, mailbox, self.folder, self.uidvalidity,
+                                               _stored(message, sha))
+                if not is_new:
+                    counts.seen_again += 1
+                elif raw.duplicate_of_id is not None:
+                    counts.duplicates += 1
+                else:
+                    counts.new += 1
+            uids = [m.uid for m in batch if m.uid is not None]
+            if uids:
+                state = session.get(FolderState, _state_id(session, self.mailbox_id, self.folder))
+                state.last_uid = max(state.last_uid, *uids)
+        self.mark([m.source_key for m in batch])  # 3. only now tell the server
+        if on_message is not None:
+            for _ in batch:
+                on_message()
+        return counts
+
+    def mark(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        self.source.mark(self.folder, keys)
+        with self.sessions.begin() as session:
+            q.set_marked(session, self.mailbox_id, self.folder, self.uidvalidity, keys)
+
+
+def _by_size(messages: Iterable[FetchedMessage]):
+    batch, size = [], 0
+    for message in messages:
+        batch.append(message)
+        size += len(message.data)
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _stored(message: FetchedMessage, sha: str) -> q.StoredMessage:
+    peek = peek_headers(message.data)
+    received_at, source = received_time(message, peek.top_received_at)
+    return q.StoredMessage(
+        sha256=sha,
+        size=len(message.data),
+        message_id=peek.message_id,
+        received_at=received_at,
+        received_source=source,
+        source_key=message.source_key,
+        uid=message.uid,
+        internaldate=message.internaldate,
+    )
+
+
+def received_time(message: FetchedMessage, top_received: datetime | None) -> tuple[datetime, str]:
+    """DESIGN.md: the server's INTERNALDATE; for files the top Received header, then the file time.
+
+    The sender's Date: header never decides.
+    """
+    if message.internaldate is not None:
+        return _utc(message.internaldate), "internaldate"
+    if top_received is not None:
+        return top_received, "received-header"
+    if message.file_mtime is not None:
+        return _utc(message.file_mtime), "file-mtime"
+    return utcnow(), "fetch-time"
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a naive time from the library is local time
+    return moment.astimezone(timezone.utc)
+
+
+def _state_id(session: Session, mailbox_id: int, folder: str) -> int:
+    return q.folder_state(session, session.get(Mailbox, mailbox_id), folder).id
+
+
+def _record_error(sessions, name: str, kind: str, folder: str, exc: SourceError) -> None:
+    log.error("%s/%s: %s", name, folder, exc)
+    with sessions.begin() as session:
+        state = q.folder_state(session, q.mailbox_row(session, name, kind), folder)
+        state.last_poll_at = state.last_error_at = utcnow()
+        state.last_error = f"{exc.reason}: {exc}"
+        state.consecutive_failures += 1

@@ -1,0 +1,206 @@
+"""The IMAP source, on IMAPClient: incremental by UID, read with BODY.PEEK so \\Seen stays untouched."""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+from collections.abc import Iterator, Sequence
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from ingest.sources import FetchedMessage, KnownKeys
+from reportbox.config import MailboxConfig
+from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
+
+log = logging.getLogger("reportbox.ingest.imap")
+
+KEYWORD = b"$Reportbox"
+LARGE_MESSAGE = 8 * 1024 * 1024  # above this, fetch in pieces so memory stays near one copy
+CHUNK = 4 * 1024 * 1024
+BODY_GROUP_BYTES = 16 * 1024 * 1024
+# Everything a dropped or stalled connection raises, translated once into SourceUnavailable.
+_CONNECTION_ERRORS = (OSError, socket.timeout, ssl.SSLError, IMAPClientAbortError, imaplib.IMAP4.abort, EOFError)
+
+
+class ImapSource:
+    """One IMAP account. Connects lazily, reconnects after a drop, and is reused between polls."""
+
+    def __init__(self, config: MailboxConfig) -> None:
+        self.name = config.name
+        self.config = config
+        self._client: IMAPClient | None = None
+        self._selected: str | None = None
+        self.round_trips = 0  # commands sent since connecting: the idle-poll cost is measured by it
+
+    # -- connection ----------------------------------------------------------------------------
+    def connect(self) -> IMAPClient:
+        if self._client is not None:
+            return self._client
+        config = self.config
+        context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
+        try:
+            client = IMAPClient(
+                config.host,
+                port=config.effective_port,
+                ssl=config.security == "ssl",
+                ssl_context=context,
+                timeout=config.timeout,
+            )
+            # IMAPClient 4.1.0 switches on imaplib's debug output and sends it to a logger that
+            # drops it: every fetched message is formatted as text first, which costs 4-6x.
+            client._imap.debug = 0
+            client.normalise_times = False  # keep INTERNALDATE's zone: we store UTC
+            if config.security == "starttls":
+                client.starttls(context)
+            client.login(config.username, config.password.get_secret_value() if config.password else "")
+        except LoginError as exc:
+            raise SourceAuthError(
+                f"{self.name}: the server refused the login for {config.username}: check the password "
+                f"({config.password_env or config.password_file})"
+            ) from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise SourceError(
+                f"{self.name}: the certificate of {config.host} does not verify ({exc.verify_message}); "
+                "set ca_file to the ministry's CA if it uses its own",
+                reason="tls_verify",
+            ) from exc
+        except _CONNECTION_ERRORS as exc:
+            raise SourceUnavailable(
+                f"{self.name}: cannot reach {config.host}:{config.effective_port}: {exc}"
+            ) from exc
+        except IMAPClientError as exc:
+            raise SourceError(f"{self.name}: the server answered an error at login: {exc}") from exc
+        self._client = client
+        self._selected = None
+        self.round_trips = 0
+        return client
+
+    def close(self) -> None:
+        client, self._client, self._selected = self._client, None, None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001 - a connection we are dropping anyway
+            try:
+                client.shutdown()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        """Run one command; a dropped connection is closed here and surfaces as SourceUnavailable."""
+        client = self.connect()
+        self.round_trips += 1
+        try:
+            return fn(client, *args, **kwargs)
+        except _CONNECTION_ERRORS as exc:
+            self.close()
+            raise SourceUnavailable(f"{self.name}: connection lost during {what}: {exc}") from exc
+        except IMAPClientError as exc:
+            raise SourceError(f"{self.name}: the server refused {what}: {exc}", reason="imap_error") from exc
+
+    # -- the MailSource protocol ---------------------------------------------------------------
+    def folders(self) -> Sequence[str]:
+        return self.config.folders
+
+    def open_folder(self, folder: str) -> int:
+        readonly = self.config.mark == "none"
+        info = self._call(f"SELECT {folder}", lambda c: c.select_folder(folder, readonly=readonly))
+        self._selected = folder
+        return int(info[b"UIDVALIDITY"])
+
+    def list_new(self, folder: str, last_uid: int, known: KnownKeys) -> list[str]:
+        self._ensure_selected(folder)
+        # Criteria are ASCII, so no CHARSET is sent (some servers reject one). `n:*` always
+        # matches the highest UID even when it is below n: filter on our side.
+        uids = self._call("UID SEARCH", lambda c: c.search(["UID", f"{last_uid + 1}:*"]))
+        return [str(uid) for uid in sorted(uids) if uid > last_uid]
+
+    def fetch(self, folder: str, keys: Sequence[str]) -> Iterator[FetchedMessage]:
+        """Sizes first, then bodies in groups of at most BODY_GROUP_BYTES; large ones in pieces."""
+        self._ensure_selected(folder)
+        uids = [int(key) for key in keys]
+        meta = self._call("FETCH sizes", lambda c: c.fetch(uids, ["RFC822.SIZE", "INTERNALDATE"]))
+        present = [uid for uid in uids if uid in meta]  # the rest were expunged since the search
+        for group in _groups(present, lambda uid: meta[uid][b"RFC822.SIZE"]):
+            if len(group) == 1 and meta[group[0]][b"RFC822.SIZE"] > LARGE_MESSAGE:
+                bodies = {group[0]: self._fetch_in_pieces(group[0], meta[group[0]][b"RFC822.SIZE"])}
+            else:
+                reply = self._call("FETCH bodies", lambda c: c.fetch(group, ["BODY.PEEK[]"]))
+                bodies = {uid: item.get(b"BODY[]") for uid, item in reply.items()}
+            for uid in group:
+                data = bodies.pop(uid, None)
+                if data is None:
+                    continue
+                yield FetchedMessage(
+                    folder=folder,
+                    source_key=str(uid),
+                    uid=uid,
+                    internaldate=meta[uid].get(b"INTERNALDATE"),
+                    file_mtime=None,
+                    data=bytes(data),
+                )
+
+    def _fetch_in_pieces(self, uid: int, size: int) -> bytes | None:
+        buffer = bytearray()
+        offset = 0
+        while offset < size:
+            item = f"BODY.PEEK[]<{offset}.{CHUNK}>"
+            reply = self._call("FETCH piece", lambda c: c.fetch([uid], [item]))
+            if uid not in reply:
+                return None
+            piece = next((v for k, v in reply[uid].items() if k.startswith(b"BODY[]")), None) or b""
+            if not piece:
+                break
+            buffer += piece
+            offset += len(piece)
+        return bytes(buffer)
+
+    def mark(self, folder: str, keys: Sequence[str]) -> None:
+        mark = self.config.mark
+        if mark == "none" or not keys:
+            return
+        self._ensure_selected(folder)
+        uids = [int(key) for key in keys]
+        if mark == "keyword":
+            self._call("STORE keyword", lambda c: c.add_flags(uids, [KEYWORD], silent=True))
+        elif mark == "seen":
+            self._call("STORE \\Seen", lambda c: c.add_flags(uids, [b"\\Seen"], silent=True))
+        else:
+            self._move(uids, mark.removeprefix("move:"))
+
+    def _move(self, uids: list[int], target: str) -> None:
+        client = self.connect()
+        if not self._call("folder check", lambda c: c.folder_exists(target)):
+            self._call(f"CREATE {target}", lambda c: c.create_folder(target))
+        if client.has_capability("MOVE"):
+            self._call(f"MOVE {target}", lambda c: c.move(uids, target))
+        else:
+            self._call(f"COPY {target}", lambda c: c.copy(uids, target))
+            self._call("STORE \\Deleted", lambda c: c.delete_messages(uids, silent=True))
+            self._call("UID EXPUNGE", lambda c: c.uid_expunge(uids))
+
+    def _ensure_selected(self, folder: str) -> None:
+        if self._selected != folder or self._client is None:
+            self.open_folder(folder)
+
+
+def _groups(uids: list[int], size_of) -> Iterator[list[int]]:
+    """Consecutive groups under BODY_GROUP_BYTES; a large message always travels alone."""
+    group: list[int] = []
+    total = 0
+    for uid in uids:
+        size = size_of(uid)
+        if group and (size > LARGE_MESSAGE or total + size > BODY_GROUP_BYTES):
+            yield group
+            group, total = [], 0
+        group.append(uid)
+        total += size
+        if size > LARGE_MESSAGE:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group

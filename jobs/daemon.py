@@ -1,0 +1,96 @@
+"""`reportbox run`: the scheduler that polls every mailbox at its interval, until told to stop.
+
+One poll job per mailbox (never two runs of the same job at once; missed runs coalesce into
+one), a heartbeat that keeps the single-instance lease, and SIGTERM/SIGINT turned into a stop
+flag that lets the message in hand finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.events import EVENT_JOB_ERROR
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from jobs.poll import poll
+from models.lock import DatabaseLock
+from reportbox.app import App, make_source
+from reportbox.errors import LockHeldError
+
+log = logging.getLogger("reportbox.daemon")
+HEARTBEAT_SECONDS = 15
+
+
+class Daemon:
+    def __init__(self, app: App, *, lock_stale_after: float = 6 * HEARTBEAT_SECONDS) -> None:
+        self.app = app
+        self.stop = threading.Event()
+        self.lock = DatabaseLock(app.sessions, stale_after=lock_stale_after)
+        self.sources = {m.name: make_source(m) for m in app.config.mailbox}
+        # A single worker thread: polls of different mailboxes take turns, so SQLite has one writer.
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            timezone=timezone.utc,
+        )
+        self.polls = 0
+
+    def run(self, *, install_signals: bool = True, max_polls: int | None = None) -> None:
+        """Block until stopped. Raises LockHeldError if another daemon runs on this database."""
+        self.lock.acquire()
+        if install_signals:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, self._on_signal)
+        self._max_polls = max_polls
+        try:
+            self._schedule()
+            self.scheduler.start()
+            log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
+            while not self.stop.wait(HEARTBEAT_SECONDS):
+                self._heartbeat()
+        finally:
+            self.scheduler.shutdown(wait=True)  # lets the poll in hand finish its message
+            for source in self.sources.values():
+                source.close()
+            self.lock.release()
+            log.info("daemon stopped after %d poll(s)", self.polls)
+
+    def _schedule(self) -> None:
+        now = datetime.now(timezone.utc)
+        for index, mailbox in enumerate(self.app.config.mailbox):
+            self.scheduler.add_job(
+                self._poll_mailbox, "interval", seconds=mailbox.poll_interval, args=[mailbox.name],
+                id=f"poll:{mailbox.name}", next_run_time=now + timedelta(seconds=index),
+            )
+        self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
+
+    def _poll_mailbox(self, name: str) -> None:
+        if self.stop.is_set():
+            return
+        report = poll(self.app, [self.sources[name]], stop=self.stop)
+        self.polls += 1
+        fetched, processed = report.fetched, report.processed
+        if fetched.new or processed.total or fetched.errors:
+            log.info("poll %s: %d new, %d parsed, %d failed, %d error(s)",
+                     name, fetched.new, processed.parsed, processed.failed, len(fetched.errors))
+        if self._max_polls is not None and self.polls >= self._max_polls:
+            self.stop.set()
+
+    def _heartbeat(self) -> None:
+        try:
+            self.lock.heartbeat()
+        except LockHeldError:
+            log.critical("the daemon lock was taken by another process; stopping")
+            self.stop.set()
+
+    def _on_job_error(self, event) -> None:
+        # A poll must never take the daemon down; the next interval tries again.
+        log.error("job %s failed: %r", event.job_id, event.exception, exc_info=event.exception)
+
+    def _on_signal(self, signum, _frame) -> None:
+        log.info("received %s; stopping after the message in hand", signal.Signals(signum).name)
+        self.stop.set()

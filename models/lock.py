@@ -1,0 +1,80 @@
+"""The single-instance lock, held in the database as a lease so it works on SQLite and PostgreSQL.
+
+A daemon renews its lease on a heartbeat; a lease not renewed for `stale_after` seconds, or
+held by a process of this host that no longer exists, may be taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.schema import DaemonLock, utcnow
+from reportbox.errors import LockHeldError
+
+DAEMON = "daemon"
+
+
+class DatabaseLock:
+    def __init__(self, sessions: sessionmaker[Session], name: str = DAEMON, stale_after: float = 90.0) -> None:
+        self._sessions = sessions
+        self.name = name
+        self.stale_after = timedelta(seconds=stale_after)
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def acquire(self) -> None:
+        now = utcnow()
+        try:
+            with self._sessions.begin() as session:
+                current = session.get(DaemonLock, self.name, with_for_update=True)
+                if current is not None and not self._takeable(current, now):
+                    raise LockHeldError(
+                        f"another reportbox daemon holds the lock on this database "
+                        f"({current.holder}, last heartbeat {current.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC); "
+                        "stop it first, or wait until its lease expires"
+                    )
+                if current is None:
+                    session.add(DaemonLock(name=self.name, holder=self.holder, acquired_at=now, heartbeat_at=now))
+                else:
+                    current.holder, current.acquired_at, current.heartbeat_at = self.holder, now, now
+        except IntegrityError as exc:  # another process inserted the row between our read and write
+            raise LockHeldError("another reportbox daemon took the lock on this database just now") from exc
+
+    def heartbeat(self) -> None:
+        with self._sessions.begin() as session:
+            current = session.get(DaemonLock, self.name, with_for_update=True)
+            if current is None or current.holder != self.holder:
+                raise LockHeldError(f"lost the daemon lock to {current.holder if current else 'nobody'}")
+            current.heartbeat_at = utcnow()
+
+    def release(self) -> None:
+        with self._sessions.begin() as session:
+            session.execute(delete(DaemonLock).where(DaemonLock.name == self.name, DaemonLock.holder == self.holder))
+
+    def _takeable(self, current: DaemonLock, now: datetime) -> bool:
+        if current.holder == self.holder or now - current.heartbeat_at > self.stale_after:
+            return True
+        host, _, rest = current.holder.partition(":")
+        pid = rest.partition(":")[0]
+        return host == socket.gethostname() and pid.isdigit() and not _alive(int(pid))
+
+
+def holder_of(sessions: sessionmaker[Session], name: str = DAEMON) -> str | None:
+    with sessions() as session:
+        return session.scalar(select(DaemonLock.holder).where(DaemonLock.name == name))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,1 @@
+"""The pure functional core: bytes in, dataclasses out. No database, no network, no clock."""

@@ -1,0 +1,340 @@
+"""Raw message bytes → ParsedMessage: who sent it, what it says, and every file it carries.
+
+mail-parser reads the headers and the body; the attachment walk is ours because reports
+arrive in shapes mail-parser does not count as attachments (a PDF part with no name and no
+Content-Disposition, files inside a forwarded message/rfc822) and because file names come
+as RFC 2231, RFC 2047 or raw 8-bit bytes in whatever charset the sender's client used.
+"""
+
+from __future__ import annotations
+
+import email.header
+import email.parser
+import email.utils
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import Message
+
+import html2text
+import mailparser
+from mailparser.exceptions import MailParserError
+
+from parsers.filenames import safe_filename
+from parsers.sniff import sniff
+from reportbox.errors import MessageError
+
+# mail-parser logs every part at DEBUG and odd parts at WARNING; we record defects ourselves.
+logging.getLogger("mailparser").setLevel(logging.ERROR)
+
+MAX_FORWARD_DEPTH = 5
+_BODY_TYPES = ("text/plain", "text/html")
+
+
+@dataclass(frozen=True)
+class Address:
+    address: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentPart:
+    position: int
+    filename: str  # safe to show and to save
+    original_filename: str | None
+    declared_type: str
+    sniffed_type: str
+    kind: str
+    disposition: str | None
+    forwarded_depth: int
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    message_id: str | None
+    sender: Address | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    reply_to: tuple[Address, ...]
+    subject: str
+    date_header: datetime | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    auth_results: tuple[dict, ...]
+    auto_submitted: str | None
+    top_received_at: datetime | None
+    body_text: str
+    body_source: str  # plain | html | none
+    attachments: tuple[AttachmentPart, ...]
+    defects: tuple[str, ...]
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse one message. Raises MessageError (with a reason code) when it is not a message at all."""
+    if not raw.strip():
+        raise MessageError("the message is empty", reason="empty")
+    try:
+        mail = mailparser.parse_from_bytes(raw)
+    except MailParserError as exc:
+        raise MessageError(f"mail-parser refused the message: {exc}", reason="mime_error") from exc
+    except (RecursionError, LookupError, ValueError, TypeError, AttributeError) as exc:
+        raise MessageError(f"the MIME structure cannot be read: {exc!r}", reason="mime_error") from exc
+    root = mail.message
+    if root is None or not _has_mail_headers(root):
+        raise MessageError("no mail headers (From, Date, Subject, Message-ID) found", reason="not_an_email")
+
+    headers = _HeaderReader(root)
+    text, source = _body_text(mail)
+    return ParsedMessage(
+        message_id=_angle_id(headers.first("message-id")),
+        sender=_first(_addresses(mail.from_)),
+        to=_addresses(mail.to),
+        cc=_addresses(mail.cc),
+        reply_to=_addresses(mail.reply_to),
+        subject=_nfc(headers.decoded("subject")),
+        date_header=parse_date(headers.first("date")),
+        in_reply_to=_angle_id(headers.first("in-reply-to")),
+        references=tuple(re.findall(r"<[^<>\s]+>", headers.first("references") or "")),
+        auth_results=tuple(parse_authentication_results(v) for v in headers.all("authentication-results")),
+        auto_submitted=(headers.first("auto-submitted") or "").strip().lower() or None,
+        top_received_at=top_received_date(headers.all("received")),
+        body_text=text,
+        body_source=source,
+        attachments=tuple(_attachments(root)),
+        defects=tuple(sorted(mail.defects_categories)),
+    )
+
+
+@dataclass(frozen=True)
+class HeaderPeek:
+    """What the fetch stage needs before full parsing: dedupe key and a fallback receipt time."""
+
+    message_id: str | None
+    top_received_at: datetime | None
+
+
+def peek_headers(raw: bytes) -> HeaderPeek:
+    """Read only the header block: cheap enough to run on every fetched message."""
+    end = raw.find(b"\r\n\r\n")
+    if end < 0:
+        end = raw.find(b"\n\n")
+    head = raw if end < 0 else raw[:end]
+    root = email.parser.BytesHeaderParser().parsebytes(head[:262144])
+    headers = _HeaderReader(root)
+    return HeaderPeek(
+        message_id=_angle_id(headers.first("message-id")),
+        top_received_at=top_received_date(headers.all("received")),
+    )
+
+
+def _has_mail_headers(root: Message) -> bool:
+    keys = {k.lower() for k in root.keys()}
+    return bool(keys & {"from", "date", "subject", "message-id", "received", "to"})
+
+
+class _HeaderReader:
+    """Header values as text, whatever 8-bit bytes or encoded words they carry."""
+
+    def __init__(self, root: Message) -> None:
+        self._root = root
+
+    def all(self, name: str) -> list[str]:
+        # raw_items(), not get_all(): compat32 turns 8-bit values into Header objects whose
+        # str() has already replaced every non-ASCII byte.
+        name = name.lower()
+        return [_recover_8bit(str(v)) for k, v in self._root.raw_items() if k.lower() == name]
+
+    def first(self, name: str) -> str | None:
+        values = self.all(name)
+        return values[0] if values else None
+
+    def decoded(self, name: str) -> str:
+        return decode_words(self.first(name) or "")
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words; keep undecodable ones as they were rather than fail."""
+    if "=?" not in value:
+        return " ".join(value.split())
+    try:
+        decoded = str(email.header.make_header(email.header.decode_header(value)))
+    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+        decoded = value
+    return " ".join(decoded.split())
+
+
+def _recover_8bit(value: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogates: read them as UTF-8, else Vietnamese cp1258."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    octets = value.encode("utf-8", "surrogateescape")
+    for charset in ("utf-8", "cp1258"):
+        try:
+            return octets.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return octets.decode("utf-8", "replace")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _angle_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = re.search(r"<[^<>\s]+>", value)
+    return match.group(0) if match else value.strip()[:998] or None
+
+
+def _addresses(pairs) -> tuple[Address, ...]:
+    result = []
+    for name, address in pairs or ():
+        address = (address or "").strip().lower()
+        if address:
+            result.append(Address(address=address, name=_nfc(decode_words(name or ""))))
+    return tuple(result)
+
+
+def _first(items: tuple[Address, ...]) -> Address | None:
+    return items[0] if items else None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An RFC 5322 date as aware UTC, or None when it is missing or nonsense."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:  # "-0000": the sender did not know its zone; RFC 5322 says UTC
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def top_received_date(received: list[str]) -> datetime | None:
+    """The date our own server stamped: the part after the last ';' of the topmost Received."""
+    for header in received:
+        if ";" in header:
+            return parse_date(header.rsplit(";", 1)[1])
+    return None
+
+
+_AUTH_METHOD = re.compile(r"\b(spf|dkim|dmarc|arc)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+
+def parse_authentication_results(value: str) -> dict:
+    """RFC 8601 verdicts of one Authentication-Results header: {"authserv_id", "spf", "dkim", ...}."""
+    value = " ".join(value.split())
+    authserv_id = value.split(";", 1)[0].strip()
+    result: dict = {"authserv_id": authserv_id}
+    for method, verdict in _AUTH_METHOD.findall(value):
+        result.setdefault(method.lower(), verdict.lower())  # first verdict per method wins
+    return result
+
+
+def _body_text(mail) -> tuple[str, str]:
+    plain = "\n".join(p for p in mail.text_plain if p.strip())
+    if plain.strip():
+        return _nfc(plain.strip()), "plain"
+    html = "\n".join(mail.text_html)
+    if html.strip():
+        converter = html2text.HTML2Text(bodywidth=0)
+        converter.ignore_images = True
+        converter.ignore_links = True
+        return _nfc(converter.handle(html).strip()), "html"
+    return "", "none"
+
+
+def _attachments(root: Message):
+    position = 0
+    for part, depth in _leaf_parts(root, depth=0):
+        if not _is_attachment(part, depth):
+            continue
+        data = _payload_bytes(part)
+        original = decode_filename(part)
+        declared = part.get_content_type()
+        mime, kind = sniff(data, original, declared)
+        position += 1
+        yield AttachmentPart(
+            position=position,
+            filename=safe_filename(original, f"attachment-{position}.{_extension(kind)}"),
+            original_filename=original,
+            declared_type=declared,
+            sniffed_type=mime,
+            kind=kind,
+            disposition=part.get_content_disposition(),
+            forwarded_depth=depth,
+            data=data,
+        )
+
+
+def _leaf_parts(part: Message, depth: int):
+    """Every non-container part, with how many forwarded messages it sits inside."""
+    if part.get_content_type() == "message/rfc822" and depth < MAX_FORWARD_DEPTH:
+        for inner in part.get_payload() or ():
+            if isinstance(inner, Message):
+                yield from _leaf_parts(inner, depth + 1)
+        return
+    if part.is_multipart():
+        for inner in part.get_payload() or ():
+            if isinstance(inner, Message):
+                yield from _leaf_parts(inner, depth)
+        return
+    yield part, depth
+
+
+def _is_attachment(part: Message, depth: int) -> bool:
+    """A file is any leaf that is not the body text: named, marked attachment, or not text at all."""
+    disposition = part.get_content_disposition()
+    if part.get_content_type() in _BODY_TYPES:
+        return disposition == "attachment" or (bool(part.get_filename()) and disposition != "inline")
+    return True
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, TypeError, AssertionError):
+        data = None
+    if data is None:  # a leaf whose payload is not a string (malformed nesting)
+        payload = part.get_payload()
+        data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+    return data
+
+
+def decode_filename(part: Message) -> str | None:
+    """The sender's file name: RFC 2231, RFC 2047 inside quotes, or raw 8-bit bytes."""
+    view = Message()  # the part's naming headers, 8-bit bytes already turned into text
+    for key, value in part.raw_items():
+        if key.lower() in ("content-type", "content-disposition"):
+            view[key] = _recover_8bit(str(value))
+    try:
+        name = view.get_filename() or view.get_param("name")
+    except (LookupError, UnicodeError, ValueError):
+        name = None
+    if isinstance(name, tuple):  # an RFC 2231 value get_param could not collapse
+        name = email.utils.collapse_rfc2231_value(name)
+    if not name:
+        return None
+    name = decode_words(_recover_8bit(str(name)))
+    return _nfc(name.replace("\ufffd", "_")) or None
+
+
+def _extension(kind: str) -> str:
+    return {"text": "txt", "message": "eml", "image": "bin", "other": "bin", "html": "html"}.get(kind, kind)

@@ -1,0 +1,5 @@
+"""Allow `python -m reportbox`."""
+
+from reportbox.cli import main
+
+main()

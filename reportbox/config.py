@@ -1,0 +1,292 @@
+"""The typed configuration: one TOML file, validated once, passed around frozen.
+
+Every setting is declared here with its default; `config.example.toml` documents each one
+and a test keeps the two in step. Errors name the file and the dotted key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from reportbox.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "reportbox.toml"
+CONFIG_ENV = "REPORTBOX_CONFIG"
+DEFAULT_OUTLINE = ("results", "policies", "shortcomings", "plan", "proposals")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _SecretRef(_Section):
+    """A secret named by an environment variable or a file, never written in the config."""
+
+    password_env: str | None = None
+    password_file: Path | None = None
+    password: SecretStr | None = Field(default=None, exclude=True, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_password(cls, data):
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError(
+                "write no password in the file: use password_env = \"NAME\" or password_file = \"path\""
+            )
+        return data
+
+    def resolved(self, base: Path, where: str) -> "_SecretRef":
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(f"{where}.password_env: environment variable {self.password_env} is not set")
+            return self.model_copy(update={"password": SecretStr(value)})
+        if self.password_file:
+            path = self.password_file if self.password_file.is_absolute() else base / self.password_file
+            try:
+                value = path.read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise ConfigError(f"{where}.password_file: cannot read {path}: {exc.strerror}") from exc
+            return self.model_copy(update={"password": SecretStr(value), "password_file": path})
+        return self
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///reportbox.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_engine(cls, url: str) -> str:
+        if not re.match(r"^(sqlite|postgresql(\+psycopg)?)://", url):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        return url
+
+
+class StorageConfig(_Section):
+    raw_dir: Path = Path("var/raw")
+
+
+class ProcessingConfig(_Section):
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
+    """After this many failed attempts a message is quarantined until `reportbox reprocess`."""
+
+
+Security = Literal["ssl", "starttls", "none"]
+
+
+class MailboxConfig(_SecretRef):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    kind: Literal["imap", "maildir", "eml-dir"]
+    host: str | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    security: Security = "ssl"
+    ca_file: Path | None = None
+    username: str | None = None
+    folders: tuple[str, ...] = ("INBOX",)
+    poll_interval: Annotated[int, Field(ge=5)] = 60
+    mark: str = "keyword"
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 100
+    timeout: Annotated[float, Field(gt=0)] = 60.0
+    path: Path | None = None
+
+    @field_validator("mark")
+    @classmethod
+    def _known_mark(cls, mark: str) -> str:
+        if mark in ("none", "keyword", "seen") or (mark.startswith("move:") and len(mark) > 5):
+            return mark
+        raise ValueError("must be none, keyword, seen or move:Folder")
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "MailboxConfig":
+        if self.kind == "imap":
+            if not self.host:
+                raise ValueError("host: required for an imap mailbox")
+            if not self.username:
+                raise ValueError("username: required for an imap mailbox")
+            if not (self.password_env or self.password_file):
+                raise ValueError("password_env or password_file: required for an imap mailbox")
+            if self.security == "none" and not _is_loopback(self.host):
+                raise ValueError(
+                    f'security: "none" sends the password in clear; allowed only on loopback, not {self.host}'
+                )
+        elif self.path is None:
+            raise ValueError(f"path: required for a {self.kind} mailbox")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"ssl": 993, "starttls": 143, "none": 143}[self.security]
+
+
+class SmtpConfig(_SecretRef):
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Security = "starttls"
+    ca_file: Path | None = None
+    username: str | None = None
+    from_: str = Field(alias="from")
+
+    @model_validator(mode="after")
+    def _clear_only_on_loopback(self) -> "SmtpConfig":
+        if self.security == "none" and self.username and not _is_loopback(self.host):
+            raise ValueError(f'security: "none" with a login is allowed only on loopback, not {self.host}')
+        return self
+
+
+class RegistryConfig(_Section):
+    default: str = "vn63"
+    contacts: Path | None = None
+
+
+class RemindersConfig(_Section):
+    before_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (5, 1)
+    after_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (1, 3, 7)
+    send_at: time = time(8, 0)
+
+
+class CampaignConfig(_Section):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    letter: str
+    title: str
+    report_year: Annotated[int, Field(ge=1990, le=2100)]
+    plan_year: Annotated[int, Field(ge=1990, le=2100)]
+    issued: date
+    deadline: date
+    registry: str = "vn63"
+    outline: tuple[str, ...] = DEFAULT_OUTLINE
+    exempt: tuple[str, ...] = ()
+    reminders: RemindersConfig = RemindersConfig()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "CampaignConfig":
+        if self.deadline < self.issued:
+            raise ValueError("deadline: is before the issued date")
+        return self
+
+
+class Config(_Section):
+    """The whole configuration. `path` is the file it came from, for messages and relative paths."""
+
+    path: Path = Field(default=Path(DEFAULT_CONFIG_NAME), exclude=True)
+    database: DatabaseConfig = DatabaseConfig()
+    storage: StorageConfig = StorageConfig()
+    processing: ProcessingConfig = ProcessingConfig()
+    mailbox: tuple[MailboxConfig, ...] = ()
+    smtp: SmtpConfig | None = None
+    registry: RegistryConfig = RegistryConfig()
+    campaign: tuple[CampaignConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Config":
+        for label, values in (
+            ("mailbox", [m.name for m in self.mailbox]),
+            ("campaign", [c.id for c in self.campaign]),
+        ):
+            seen = {v for v in values if values.count(v) > 1}
+            if seen:
+                raise ValueError(f"{label}: duplicate name {sorted(seen)[0]!r}")
+        return self
+
+    def mailbox_named(self, name: str) -> MailboxConfig:
+        for mailbox in self.mailbox:
+            if mailbox.name == name:
+                return mailbox
+        raise ConfigError(f"{self.path}: no [[mailbox]] named {name!r}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def find_config_path(explicit: str | os.PathLike | None) -> Path:
+    """The --config option, else ./reportbox.toml, else $REPORTBOX_CONFIG."""
+    if explicit:
+        return Path(explicit)
+    local = Path(DEFAULT_CONFIG_NAME)
+    if local.exists():
+        return local
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    return local
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read, validate and resolve a configuration file; raise ConfigError naming file and key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found (use --config PATH)") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict, path: Path) -> Config:
+    try:
+        config = Config.model_validate({**data, "path": path})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_error(exc)}") from exc
+    return _resolve(config)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"] if part not in ("function-after",))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{key}: {message}" if key else message
+
+
+def _resolve(config: Config) -> Config:
+    """Make relative paths relative to the config file and read the secrets."""
+    base = config.path.parent.resolve()
+
+    def local(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else base / p
+
+    mailboxes = tuple(
+        m.resolved(base, f"mailbox.{i}").model_copy(update={"path": local(m.path), "ca_file": local(m.ca_file)})
+        for i, m in enumerate(config.mailbox)
+    )
+    smtp = config.smtp.resolved(base, "smtp") if config.smtp else None
+    return config.model_copy(
+        update={
+            "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
+            "storage": StorageConfig(raw_dir=local(config.storage.raw_dir)),
+            "mailbox": mailboxes,
+            "smtp": smtp,
+        }
+    )
+
+
+def _local_sqlite(url: str, base: Path) -> str:
+    """A relative SQLite path is relative to the config file, like every other path in it."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        return prefix + str(base / url[len(prefix):])
+    return url

@@ -1,0 +1,73 @@
+"""The one exception tree of reportbox.
+
+    ReportboxError                  every error we raise on purpose; has a stable `reason` code
+    ├── ConfigError                 the configuration file is wrong (exit 2)
+    ├── UsageError                  a command was asked for something it cannot do (exit 2)
+    ├── StorageError                the database or the raw store cannot be used
+    │   └── LockHeldError           another daemon holds the single-instance lock (exit 2)
+    ├── SourceError                 a mailbox cannot be read (IMAP, Maildir, .eml folder)
+    │   ├── SourceAuthError         the server refused our credentials: retrying will not help
+    │   └── SourceUnavailable       connection refused, dropped or timed out: retry with backoff
+    ├── MessageError                one message cannot be parsed; recorded on it, never fatal
+    └── DeliveryError               an outgoing mail could not be sent (reminders, receipts)
+
+Foreign exceptions (imaplib, socket, SQLAlchemy) are translated at the boundary that meets
+them, with `raise ... from exc`, so callers only ever catch this tree.
+"""
+
+from __future__ import annotations
+
+
+class ReportboxError(Exception):
+    """Base of every error reportbox raises on purpose.
+
+    `reason` is a short stable code stored on records and matched by scripts;
+    the message says what happened and what a person can do about it.
+    """
+
+    reason = "error"
+    exit_code = 1
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class ConfigError(ReportboxError):
+    reason = "config"
+    exit_code = 2
+
+
+class UsageError(ReportboxError):
+    reason = "usage"
+    exit_code = 2
+
+
+class StorageError(ReportboxError):
+    reason = "storage"
+
+
+class LockHeldError(StorageError):
+    reason = "lock_held"
+    exit_code = 2
+
+
+class SourceError(ReportboxError):
+    reason = "source"
+
+
+class SourceAuthError(SourceError):
+    reason = "auth_failed"
+
+
+class SourceUnavailable(SourceError):
+    reason = "unavailable"
+
+
+class MessageError(ReportboxError):
+    reason = "unparseable"
+
+
+class DeliveryError(ReportboxError):
+    reason = "delivery"
