@@ -20,9 +20,9 @@ def safe_filename(name: str | None, fallback: str) -> str:
         return fallback
     name = unicodedata.normalize("NFC", name)
     name = re.split(r"[\\/]", name)[-1]  # both separators: names come from Windows clients too
-    name = _CONTROL.sub("", name)
+    name = re.sub(r"[ \t]+", " ", name)  # tabs and runs of spaces → one space
+    name = _CONTROL.sub("", name)  # then CR, LF, NUL and the other controls go entirely
     name = _RESERVED.sub("_", name)
-    name = " ".join(name.split())  # tabs, newlines and runs of spaces → one space
     name = name.lstrip(". ").rstrip(". ")
     if _WINDOWS_DEVICES.match(name):
         name = "_" + name

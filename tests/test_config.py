@@ -1,0 +1,152 @@
+"""The configuration contract: the example loads, stays in step with the schema, and errors name file and key."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from reportbox.config import Config, load_config
+from reportbox.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "config.example.toml"
+
+
+@pytest.fixture
+def secrets(monkeypatch):
+    monkeypatch.setenv("REPORTBOX_IMAP_PASSWORD", "imap-secret")
+    monkeypatch.setenv("REPORTBOX_SMTP_PASSWORD", "smtp-secret")
+
+
+def _schema_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    keys = set()
+    for name, field in model.model_fields.items():
+        if name in ("path", "password"):
+            continue  # set by the loader, never written in a file
+        key = prefix + (field.alias or name)
+        keys.add(key)
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", ()) + (annotation,):
+            inner = getattr(candidate, "__args__", (candidate,))[0] if getattr(candidate, "__origin__", None) is tuple else candidate
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                keys |= _schema_keys(inner, key + ".")
+    return keys
+
+
+def _example_keys(text: str) -> set[str]:
+    """Keys set in the example, counting commented-out `# key = ...` lines as documented."""
+    keys: set[str] = set()
+
+    def walk(value, prefix):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                keys.add(prefix + key)
+                walk(inner, prefix + key + ".")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                walk(item, prefix)
+
+    walk(tomllib.loads(_documented(text)), "")
+    return keys
+
+
+def _documented(text: str) -> str:
+    """The example with `# key = value` lines that document optional settings made live."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# ") and " = " in stripped and not stripped.startswith("# kind ="):
+            candidate = stripped[2:].split("  #")[0]
+            key = candidate.split("=")[0].strip()
+            if key.isidentifier() and "/" not in candidate.split("=")[0]:
+                lines.append(candidate)
+                continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def test_example_loads_with_its_secrets(secrets):
+    config = load_config(EXAMPLE)
+    assert config.mailbox[0].password.get_secret_value() == "imap-secret"
+    assert config.smtp.password.get_secret_value() == "smtp-secret"
+    assert config.campaign[0].letter == "5025/LĐTBXH-KHTC"
+    assert config.campaign[0].reminders.after_deadline_days == (1, 3, 7)
+    # relative paths are anchored at the file, not the working directory
+    assert config.storage.raw_dir == ROOT / "var" / "raw"
+    assert config.database.url == f"sqlite:///{ROOT / 'reportbox.db'}"
+
+
+def test_example_documents_every_setting_and_nothing_else():
+    documented = _example_keys(EXAMPLE.read_text(encoding="utf-8"))
+    schema = _schema_keys(Config)
+    assert schema - documented == set(), "settings missing from config.example.toml"
+    assert documented - schema == set(), "config.example.toml documents settings the schema lacks"
+
+
+def _write(tmp_path, text: str) -> Path:
+    path = tmp_path / "reportbox.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\npassword_env = "RB_TEST_PW"\n{extra}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[database]\nurll = 'x'\n", "database.urll: unknown key"),
+        ("[processing]\nmax_attempts = 'three'\n", "processing.max_attempts:"),
+        (IMAP.format(host="mail.example.gov.vn", extra='security = "none"'), 'security: "none"'),
+        (IMAP.format(host="mail.example.gov.vn", extra='mark = "flag"'), "mailbox.0.mark: must be none"),
+        (IMAP.format(host="mail.example.gov.vn", extra='password = "inline"'), "write no password in the file"),
+        ('[[mailbox]]\nname = "m"\nkind = "maildir"\n', "path: required for a maildir mailbox"),
+        ("[database]\nurl = 'mysql://x'\n", "database.url: must start with"),
+        ("not toml = = 1", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):
+    monkeypatch.setenv("RB_TEST_PW", "x")
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert expected in message
+
+
+def test_missing_secret_is_named(tmp_path, monkeypatch):
+    monkeypatch.delenv("RB_TEST_PW", raising=False)
+    path = _write(tmp_path, IMAP.format(host="127.0.0.1", extra=""))
+    with pytest.raises(ConfigError, match="mailbox.0.password_env: environment variable RB_TEST_PW is not set"):
+        load_config(path)
+
+
+def test_password_file_is_read_relative_to_config(tmp_path):
+    (tmp_path / "imap.secret").write_text("from-file\n")
+    path = _write(tmp_path, IMAP.format(host="127.0.0.1", extra="").replace(
+        'password_env = "RB_TEST_PW"', 'password_file = "imap.secret"'))
+    config = load_config(path)
+    assert config.mailbox[0].password.get_secret_value() == "from-file"
+    assert "from-file" not in repr(config)
+
+
+def test_loopback_allows_clear_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("RB_TEST_PW", "x")
+    config = load_config(_write(tmp_path, IMAP.format(host="127.0.0.1", extra='security = "none"')))
+    assert config.mailbox[0].effective_port == 143
+
+
+def test_cli_exits_2_with_one_line(tmp_path):
+    path = _write(tmp_path, "[storage]\nraw_dirr = 'x'\n")
+    result = subprocess.run([sys.executable, "-m", "reportbox", "--config", str(path), "messages"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "storage.raw_dirr: unknown key" in lines[0] and str(path) in lines[0]
