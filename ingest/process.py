@@ -12,8 +12,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +23,6 @@ from parsers.message import ParsedMessage, parse_message
 from reportbox.errors import MessageError
 
 log = logging.getLogger("reportbox.ingest")
-CLAIM_LEASE = timedelta(minutes=30)  # a claim older than this belonged to a worker that died
 
 
 @dataclass
@@ -59,7 +57,7 @@ class ProcessCounts:
     failed: int = 0
     retry: int = 0
     quarantined: int = 0
-    by_state: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
 
     @property
     def total(self) -> int:
@@ -79,13 +77,15 @@ class Processor:
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         counts = ProcessCounts()
+        tried: set[int] = set()  # a message that failed waits for the next run, not this one
         while limit is None or counts.total < limit:
             if self.stop is not None and self.stop.is_set():
                 break
-            claimed = self._claim()
+            claimed = self._claim(tried)
             if claimed is None:
                 break
             raw_id, attempts = claimed
+            tried.add(raw_id)
             if attempts > self.max_attempts:
                 self._quarantine_crashed(raw_id)
                 counts.quarantined += 1
@@ -96,16 +96,18 @@ class Processor:
                 self.on_message()
         return counts
 
-    def _claim(self) -> tuple[int, int] | None:
+    def _claim(self, tried: set[int]) -> tuple[int, int] | None:
         # Committed on its own before any work: a worker that dies still used up the attempt.
         with self.sessions.begin() as session:
-            raw = q.claim_next(session, CLAIM_LEASE)
+            raw = q.claim_next(session, tried)
             return None if raw is None else (raw.id, raw.attempts)
 
     def _process_one(self, raw_id: int, attempts: int) -> str:
         try:
             with self.sessions.begin() as session:
-                raw = session.get(RawMessage, raw_id)
+                raw = q.lock_for_processing(session, raw_id)
+                if raw is None:
+                    return "skipped"  # another worker holds it
                 item = Item(raw=raw, data=self.store.read(raw.sha256))
                 context = Context(session=session)
                 for stage in self.stages:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.schema import (
@@ -162,28 +162,38 @@ def set_marked(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
         )
 
 
-def claim_next(session: Session, lease: timedelta) -> RawMessage | None:
+def claim_next(session: Session, skip: Collection[int] = ()) -> RawMessage | None:
     """Take the oldest message waiting for processing, counting the attempt before it starts.
 
-    The attempt is committed by the caller before any work, so a message that kills the
-    worker outright still reaches its attempt limit. `SKIP LOCKED` lets several workers
-    share the queue on PostgreSQL; SQLite has one writer and ignores it.
+    The caller commits the attempt before any work, so a message that kills the worker
+    outright still reaches its attempt limit. `skip` holds the ids this run already tried.
     """
-    now = utcnow()
-    raw = session.scalar(
+    query = (
         select(RawMessage)
-        .where(
-            RawMessage.state == MessageState.FETCHED,
-            or_(RawMessage.claimed_at.is_(None), RawMessage.claimed_at < now - lease),
-        )
+        .where(RawMessage.state == MessageState.FETCHED)
         .order_by(RawMessage.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     )
+    if skip:
+        query = query.where(RawMessage.id.not_in(list(skip)))
+    raw = session.scalar(query)
     if raw is not None:
         raw.attempts += 1
-        raw.claimed_at = now
+        raw.claimed_at = utcnow()
     return raw
+
+
+def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
+    """Hold the message for the whole processing transaction; None if another worker has it.
+
+    A row lock, not a lease: if the worker dies, the database releases it at once.
+    """
+    return session.scalar(
+        select(RawMessage)
+        .where(RawMessage.id == raw_id, RawMessage.state == MessageState.FETCHED)
+        .with_for_update(skip_locked=True)
+    )
 
 
 def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
