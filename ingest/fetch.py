@@ -58,7 +58,7 @@ def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: Mail
     for folder in source.folders():
         if options.stop is not None and options.stop.is_set():
             break
-        try:
+        try:  # counts grow in place, so batches stored before a failure are still reported
             for attempt in Retrying(
                 stop=stop_after_attempt(options.attempts),
                 wait=wait_exponential(multiplier=options.backoff, max=60),
@@ -68,7 +68,7 @@ def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: Mail
                     "%s/%s: %s; retrying", source.name, folder, rs.outcome.exception()),
             ):
                 with attempt:
-                    counts.add(_fetch_folder(sessions, store, source, kind, folder, options))
+                    _fetch_folder(sessions, store, source, kind, folder, options, counts)
         except SourceError as exc:
             _record_error(sessions, source.name, kind, folder, exc)
             counts.errors.append(f"{source.name}/{folder}: {exc}")
@@ -77,8 +77,8 @@ def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: Mail
     return counts
 
 
-def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, options: FetchOptions) -> FetchCounts:
-    counts = FetchCounts()
+def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, options: FetchOptions,
+                  counts: FetchCounts) -> None:
     uidvalidity = source.open_folder(folder)
     with sessions.begin() as session:
         mailbox = q.mailbox_row(session, source.name, kind)
@@ -111,7 +111,6 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
         state.last_success_at = utcnow()
         state.last_error = None
         state.consecutive_failures = 0
-    return counts
 
 
 class _Place:
