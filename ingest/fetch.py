@@ -171,6 +171,7 @@ def _stored(message: FetchedMessage, sha: str) -> q.StoredMessage:
         sha256=sha,
         size=len(message.data),
         message_id=peek.message_id,
+        body_sha256=peek.body_sha256,
         received_at=received_at,
         received_source=source,
         source_key=message.source_key,

@@ -66,6 +66,7 @@ class StoredMessage:
     sha256: str
     size: int
     message_id: str | None
+    body_sha256: str
     received_at: datetime
     received_source: str
     source_key: str
@@ -79,8 +80,9 @@ def record_fetched(
     """Record a stored message and where it was seen. Returns (row, is_new_content).
 
     The same bytes seen again (a rescan after a UIDVALIDITY change, a move between folders)
-    only add a location. Different bytes with a Message-ID we already have are kept, but as
-    `ignored` duplicates, so nothing is counted twice and nothing is invisible.
+    only add a location. The same Message-ID and body under other headers (a relay delivering
+    twice, a mailbox migrated to a new server) is kept as an `ignored` duplicate, so nothing is
+    counted twice and nothing is invisible. A reused Message-ID on another body is a message.
     """
     raw = session.scalar(select(RawMessage).where(RawMessage.sha256 == stored.sha256))
     is_new = raw is None
@@ -89,7 +91,11 @@ def record_fetched(
         if stored.message_id:
             original = session.scalar(
                 select(RawMessage)
-                .where(RawMessage.message_id == stored.message_id, RawMessage.duplicate_of_id.is_(None))
+                .where(
+                    RawMessage.message_id == stored.message_id,
+                    RawMessage.body_sha256 == stored.body_sha256,
+                    RawMessage.duplicate_of_id.is_(None),
+                )
                 .order_by(RawMessage.id)
                 .limit(1)
             )
@@ -97,6 +103,7 @@ def record_fetched(
             sha256=stored.sha256,
             size=stored.size,
             message_id=stored.message_id,
+            body_sha256=stored.body_sha256,
             received_at=stored.received_at,
             received_source=stored.received_source,
             state=MessageState.FETCHED,
@@ -105,7 +112,7 @@ def record_fetched(
         if original is not None:
             raw.state = MessageState.IGNORED
             raw.reason = "duplicate_message_id"
-            raw.detail = f"same Message-ID as message {original.id}, different bytes"
+            raw.detail = f"same Message-ID and body as message {original.id}, other headers"
             raw.duplicate_of_id = original.id
         session.add(raw)
         session.flush()

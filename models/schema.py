@@ -120,6 +120,7 @@ class RawMessage(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    body_sha256: Mapped[str | None] = mapped_column(String(64))  # to tell a re-delivery from a reused Message-ID
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_source: Mapped[str] = mapped_column(String(16))  # internaldate | received-header | file-mtime
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -123,19 +123,21 @@ class HeaderPeek:
 
     message_id: str | None
     top_received_at: datetime | None
+    body_sha256: str  # of everything after the header block: relays and migrations change only headers
 
 
 def peek_headers(raw: bytes) -> HeaderPeek:
     """Read only the header block: cheap enough to run on every fetched message."""
-    end = raw.find(b"\r\n\r\n")
+    end, separator = raw.find(b"\r\n\r\n"), 4
     if end < 0:
-        end = raw.find(b"\n\n")
-    head = raw if end < 0 else raw[:end]
+        end, separator = raw.find(b"\n\n"), 2
+    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end + separator:])
     root = email.parser.BytesHeaderParser().parsebytes(head[:262144])
     headers = _HeaderReader(root)
     return HeaderPeek(
         message_id=_angle_id(headers.first("message-id")),
         top_received_at=top_received_date(headers.all("received")),
+        body_sha256=hashlib.sha256(body.replace(b"\r\n", b"\n")).hexdigest(),
     )
 
 

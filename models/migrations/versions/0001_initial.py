@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('message_id', sa.String(length=998), nullable=True),
+    sa.Column('body_sha256', sa.String(length=64), nullable=True),
     sa.Column('received_at', models.schema.UTCDateTime(timezone=True), nullable=False),
     sa.Column('received_source', sa.String(length=16), nullable=False),
     sa.Column('fetched_at', models.schema.UTCDateTime(timezone=True), nullable=False),

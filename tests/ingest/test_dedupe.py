@@ -1,0 +1,29 @@
+"""Nothing counted twice: re-deliveries are kept as ignored duplicates; reused Message-IDs are not."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from jobs.poll import poll
+from models.schema import MessageState, RawMessage
+from reportbox import samples
+
+from .conftest import sources_of
+
+
+def test_redelivery_is_a_duplicate_but_a_reused_message_id_is_not(make_app, tmp_path):
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    original = samples.report_message(samples.PROVINCES[0], message_id="<same@hanoi.gov.vn>")
+    (folder / "1.eml").write_bytes(original)
+    (folder / "2.eml").write_bytes(b"Received: from relay2 by mx; Tue, 10 Dec 2019 09:40:00 +0700\r\n" + original)
+    other = samples.report_message(samples.PROVINCES[1], message_id="<same@hanoi.gov.vn>")
+    (folder / "3.eml").write_bytes(other)
+    (folder / "4.eml").write_bytes(original)  # the very same bytes again: one raw message
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}])
+    report = poll(app, sources_of(app))
+    assert (report.fetched.new, report.fetched.duplicates, report.fetched.seen_again) == (2, 1, 1)
+    with app.sessions() as session:
+        rows = list(session.scalars(select(RawMessage).order_by(RawMessage.id)))
+    assert [r.state for r in rows] == [MessageState.PARSED, MessageState.IGNORED, MessageState.PARSED]
+    assert rows[1].duplicate_of_id == rows[0].id and rows[1].reason == "duplicate_message_id"
