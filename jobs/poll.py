@@ -25,6 +25,7 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
          stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
          backoff: float = 1.0) -> PollReport:
     report = PollReport()
+    app.store.clean_temporary()  # callers hold the fetch lock: no other fetcher is writing now
     kinds = {m.name: m.kind for m in app.config.mailbox}
     for source in sources:
         mailbox = app.config.mailbox_named(source.name)

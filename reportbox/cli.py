@@ -124,8 +124,14 @@ def messages(obj: Obj, state: str | None, fmt: str) -> None:
     for row in rows:
         table.add_row(str(row["id"]), local_short_iso(row["received_at"]), row["from"] or "",
                       (row["subject"] or "")[:60], row["state"], row["reason"] or "")
-    Console().print(table)
+    _console().print(table)
     click.echo(f"{len(rows)} message(s)")
+
+
+def _console() -> Console:
+    """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file."""
+    console = Console()
+    return console if console.is_terminal else Console(width=240)
 
 
 def local_short_iso(value: str | None) -> str:

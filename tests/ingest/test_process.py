@@ -1,0 +1,88 @@
+"""The process driver: failures are recorded, retried, quarantined, and released by reprocess."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from ingest.process import STAGES, Processor
+from jobs.poll import poll
+from models import messages as q
+from models.schema import MessageState, RawMessage
+from reportbox import samples
+
+from .conftest import sources_of, states
+
+
+@pytest.fixture
+def stored_app(make_app, tmp_path):
+    """An app with three messages fetched (not processed) from an .eml folder."""
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.eml").write_bytes(samples.report_message(samples.PROVINCES[i]))
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}], processing={"max_attempts": 2})
+    poll(app, sources_of(app), fetch_only=True)
+    assert states(app) == {MessageState.FETCHED: 3}
+    return app
+
+
+def _flaky_stage(fail_ids: set[int]):
+    def stage(item, ctx):
+        if item.raw.id in fail_ids:
+            raise RuntimeError(f"stage broke on message {item.raw.id}")
+        return item
+    return stage
+
+
+def test_failing_stage_retries_next_run_then_quarantines(stored_app):
+    stages = (_flaky_stage({2}),) + STAGES
+    first = Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+    assert (first.parsed, first.retry) == (2, 1)  # one attempt per run: no hot retry loop
+    second = Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+    assert second.quarantined == 1
+    with stored_app.sessions() as session:
+        broken = session.get(RawMessage, 2)
+        assert (broken.state, broken.attempts, broken.reason) == (MessageState.QUARANTINED, 2, "internal_error")
+        assert "stage broke on message 2" in broken.detail and "Traceback" in broken.detail
+        assert session.get(RawMessage, 1).parsed is not None
+
+
+def test_worker_that_dies_repeatedly_is_quarantined(stored_app):
+    # Claims that never finish, as when the worker is killed mid-message.
+    for _ in range(2):
+        with stored_app.sessions.begin() as session:
+            raw = q.claim_next(session)
+            assert raw.id == 1
+    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    assert counts.quarantined == 1 and counts.parsed == 2
+    with stored_app.sessions() as session:
+        assert session.get(RawMessage, 1).reason == "crashed"
+
+
+def test_reprocess_releases_quarantined_and_reparses(stored_app):
+    stages = (_flaky_stage({3}),) + STAGES
+    for _ in range(2):
+        Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+    assert states(stored_app) == {MessageState.PARSED: 2, MessageState.QUARANTINED: 1}
+    with stored_app.sessions.begin() as session:
+        assert q.reset_for_reprocess(session, [3]) == 1
+    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    assert counts.parsed == 1 and states(stored_app) == {MessageState.PARSED: 3}
+    # Reprocessing everything replaces parsed records rather than adding to them.
+    with stored_app.sessions.begin() as session:
+        q.reset_for_reprocess(session, None)
+    Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    with stored_app.sessions() as session:
+        attachments = [len(r.parsed.attachments) for r in q.list_messages(session)]
+    assert attachments == [1, 1, 1]
+
+
+def test_missing_raw_file_is_a_recorded_failure_not_a_crash(stored_app):
+    with stored_app.sessions() as session:
+        victim = session.scalar(select(RawMessage).where(RawMessage.id == 1))
+    stored_app.store.path(victim.sha256).unlink()
+    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=1).run()
+    assert counts.quarantined == 1 and counts.parsed == 2
+    with stored_app.sessions() as session:
+        assert session.get(RawMessage, 1).reason == "raw_missing"

@@ -1,0 +1,87 @@
+"""The command line contract (DESIGN.md): outputs, JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportbox import samples
+
+MESSAGE_KEYS = {"id", "mailbox", "folder", "uid", "message_id", "sha256", "from", "subject", "received_at",
+                "state", "reason", "attempts", "submission"}
+
+
+def reportbox(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportbox", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+@pytest.fixture
+def eml_config(tmp_path) -> Path:
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(samples.report_message(samples.PROVINCES[1], attachment="pdf"))
+    (folder / "2.eml").write_bytes(samples.report_message(samples.PROVINCES[2]))
+    (folder / "3.eml").write_bytes(b"\x00not mail at all")
+    config = tmp_path / "reportbox.toml"
+    config.write_text('[database]\nurl = "sqlite:///rb.db"\n[[mailbox]]\nname = "archive"\nkind = "eml-dir"\n'
+                      'path = "eml"\n', encoding="utf-8")
+    return config
+
+
+def test_poll_then_messages_json(eml_config):
+    result = reportbox("--config", str(eml_config), "poll")
+    assert result.returncode == 0, result.stderr
+    assert "new: 3  parsed: 2  needs review: 0  failed: 1" in result.stdout
+    listing = reportbox("--config", str(eml_config), "messages", "--format", "json")
+    rows = json.loads(listing.stdout)
+    assert [set(row) for row in rows] == [MESSAGE_KEYS] * 3
+    by_state = {row["state"]: row for row in rows}
+    assert by_state["failed"]["reason"] == "not_an_email" and by_state["failed"]["from"] is None
+    parsed = by_state["parsed"]
+    assert parsed["mailbox"] == "archive" and parsed["folder"] == "INBOX"
+    assert parsed["received_at"].endswith("+07:00")  # shown in Vietnam's time
+    failed_only = json.loads(reportbox("--config", str(eml_config), "messages", "--state", "failed",
+                                       "--format", "json").stdout)
+    assert [row["state"] for row in failed_only] == ["failed"]
+    table = reportbox("--config", str(eml_config), "messages")
+    assert "Báo cáo đánh giá tình hình" in table.stdout and "not_an_email" in table.stdout
+    assert "3 message(s)" in table.stdout
+
+
+def test_fetch_only_then_process(eml_config):
+    fetched = reportbox("--config", str(eml_config), "poll", "--fetch-only")
+    assert "new: 3  parsed: 0" in fetched.stdout and "waiting: 3" in fetched.stdout
+    processed = reportbox("--config", str(eml_config), "process")
+    assert processed.returncode == 0 and "parsed: 2  failed: 1" in processed.stdout
+
+
+def test_reprocess(eml_config):
+    reportbox("--config", str(eml_config), "poll")
+    result = reportbox("--config", str(eml_config), "reprocess", "--all")
+    assert result.returncode == 0 and "reprocessed: 3  parsed: 2  failed: 1" in result.stdout
+    one = reportbox("--config", str(eml_config), "reprocess", "--message", "1")
+    assert one.returncode == 0 and "reprocessed: 1" in one.stdout
+    for bad in (["reprocess"], ["reprocess", "--all", "--message", "1"], ["reprocess", "--message", "99"]):
+        result = reportbox("--config", str(eml_config), *bad)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_db_upgrade_and_usage_errors(eml_config):
+    result = reportbox("--config", str(eml_config), "db", "upgrade")
+    assert result.returncode == 0 and "database at revision 0001" in result.stdout
+    assert reportbox("--config", str(eml_config), "no-such-command").returncode == 2
+    assert reportbox("--config", str(eml_config), "messages", "--state", "bogus").returncode == 2
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Sample mailbox: 13 messages" in result.stdout
+    assert "parsed 11, failed 1" in result.stdout and "1 duplicate(s)" in result.stdout
+    again = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=60)  # rebuilds from scratch
+    assert again.returncode == 0 and "Fetched 12 new" in again.stdout
