@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reportbox.errors import StorageError
 
 log = logging.getLogger("reportbox.db")
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision under migrations/versions (a test keeps it in step). Knowing it lets every
+# command skip importing Alembic, a third of the start-up time, when there is nothing to apply.
+HEAD_REVISION = "0001"
 
 
 def normalise_url(url: str) -> str:
@@ -69,7 +70,9 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, future=True)
 
 
-def alembic_config(engine: Engine) -> AlembicConfig:
+def alembic_config(engine: Engine):
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -78,6 +81,10 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def upgrade(engine: Engine) -> None:
     """Apply every migration not yet applied. Safe to run at every start."""
+    if current_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+
     try:
         with engine.begin() as connection:
             config = alembic_config(engine)
@@ -88,7 +95,9 @@ def upgrade(engine: Engine) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at, or None for a new database."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None  # no alembic_version table yet

@@ -7,7 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from models.db import current_revision, make_engine, upgrade
+from alembic.script import ScriptDirectory
+
+from models.db import HEAD_REVISION, alembic_config, current_revision, make_engine, upgrade
 from models.schema import Base
 
 
@@ -36,4 +38,12 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+def test_head_revision_constant_is_the_newest_migration(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD_REVISION
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
