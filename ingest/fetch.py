@@ -20,7 +20,7 @@ from ingest.rawstore import RawStore
 from ingest.sources import FetchedMessage, MailSource
 from models import messages as q
 from models.schema import FolderState, Mailbox, utcnow
-from parsers.message import peek_headers
+from parsers.message import body_sha256, peek_headers
 from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
 
 log = logging.getLogger("reportbox.ingest")
@@ -124,16 +124,12 @@ class _Place:
         counts = FetchCounts()
         shas = store.put_many([m.data for m in batch])  # 1. durable bytes
         with self.sessions.begin() as session:  # 2. rows and the new last UID, atomically
-            mailbox = session.get(Mailbox, self.mailbox_id)
-            for message, sha in zip(batch, shas):
-                raw, is_new = q.record_fetched(session, mailbox, self.folder, self.uidvalidity,
-                                               _stored(message, sha))
-                if not is_new:
-                    counts.seen_again += 1
-                elif raw.duplicate_of_id is not None:
-                    counts.duplicates += 1
-                else:
-                    counts.new += 1
+            outcomes = q.record_batch(session, self.mailbox_id, self.folder, self.uidvalidity,
+                                      [_stored(m, sha) for m, sha in zip(batch, shas)],
+                                      lambda sha: body_sha256(store.read(sha)))
+            counts.new += outcomes.count(q.Outcome.NEW)
+            counts.seen_again += outcomes.count(q.Outcome.SEEN_AGAIN)
+            counts.duplicates += outcomes.count(q.Outcome.DUPLICATE)
             uids = [m.uid for m in batch if m.uid is not None]
             if uids:
                 state = session.get(FolderState, _state_id(session, self.mailbox_id, self.folder))
@@ -171,12 +167,12 @@ def _stored(message: FetchedMessage, sha: str) -> q.StoredMessage:
         sha256=sha,
         size=len(message.data),
         message_id=peek.message_id,
-        body_sha256=peek.body_sha256,
         received_at=received_at,
         received_source=source,
         source_key=message.source_key,
         uid=message.uid,
         internaldate=message.internaldate,
+        data=message.data,
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.schema import (
@@ -20,6 +20,7 @@ from models.schema import (
     utcnow,
 )
 from parsers.message import ParsedMessage as Parsed
+from parsers.message import body_sha256
 
 
 def mailbox_row(session: Session, name: str, kind: str) -> Mailbox:
@@ -66,78 +67,107 @@ class StoredMessage:
     sha256: str
     size: int
     message_id: str | None
-    body_sha256: str
     received_at: datetime
     received_source: str
     source_key: str
     uid: int | None
     internaldate: datetime | None
+    data: bytes = field(repr=False)  # only read when a Message-ID collides
 
 
-def record_fetched(
-    session: Session, mailbox: Mailbox, folder: str, uidvalidity: int, stored: StoredMessage
-) -> tuple[RawMessage, bool]:
-    """Record a stored message and where it was seen. Returns (row, is_new_content).
+class Outcome:
+    NEW = "new"
+    SEEN_AGAIN = "seen_again"  # the same bytes at another place: a location, not a message
+    DUPLICATE = "duplicate"  # same Message-ID and body, other headers: kept as ignored
+
+
+def record_batch(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
+                 batch: Sequence[StoredMessage], stored_body_hash: Callable[[str], str]) -> list[str]:
+    """Record a batch of stored messages and where they were seen; one Outcome per message.
 
     The same bytes seen again (a rescan after a UIDVALIDITY change, a move between folders)
     only add a location. The same Message-ID and body under other headers (a relay delivering
     twice, a mailbox migrated to a new server) is kept as an `ignored` duplicate, so nothing is
     counted twice and nothing is invisible. A reused Message-ID on another body is a message.
+    Set-based, a few statements per batch: this is the fetch stage's hot path.
+    `stored_body_hash(sha256)` hashes the body of a message already in the raw store.
     """
-    raw = session.scalar(select(RawMessage).where(RawMessage.sha256 == stored.sha256))
-    is_new = raw is None
-    if raw is None:
-        original = None
-        if stored.message_id:
-            original = session.scalar(
-                select(RawMessage)
-                .where(
-                    RawMessage.message_id == stored.message_id,
-                    RawMessage.body_sha256 == stored.body_sha256,
-                    RawMessage.duplicate_of_id.is_(None),
-                )
-                .order_by(RawMessage.id)
-                .limit(1)
-            )
-        raw = RawMessage(
-            sha256=stored.sha256,
-            size=stored.size,
-            message_id=stored.message_id,
-            body_sha256=stored.body_sha256,
-            received_at=stored.received_at,
-            received_source=stored.received_source,
-            state=MessageState.FETCHED,
-            attempts=0,
-        )
+    ids = dict(session.execute(
+        select(RawMessage.sha256, RawMessage.id).where(RawMessage.sha256.in_({m.sha256 for m in batch}))).all())
+    originals = _originals_by_message_id(session, {m.message_id for m in batch if m.message_id})
+    outcomes = []
+    for message in batch:
+        if message.sha256 in ids:
+            outcomes.append(Outcome.SEEN_AGAIN)
+            continue
+        original = _same_message(session, originals.get(message.message_id, []), message, stored_body_hash)
+        values = dict(sha256=message.sha256, size=message.size, message_id=message.message_id,
+                      received_at=message.received_at, received_source=message.received_source,
+                      fetched_at=utcnow(), state=MessageState.FETCHED, attempts=0)
         if original is not None:
-            raw.state = MessageState.IGNORED
-            raw.reason = "duplicate_message_id"
-            raw.detail = f"same Message-ID and body as message {original.id}, other headers"
-            raw.duplicate_of_id = original.id
-        session.add(raw)
-        session.flush()
-    exists = session.scalar(
-        select(MessageLocation.id).where(
-            MessageLocation.mailbox_id == mailbox.id,
-            MessageLocation.folder == folder,
-            MessageLocation.uidvalidity == uidvalidity,
-            MessageLocation.source_key == stored.source_key,
+            values.update(state=MessageState.IGNORED, reason="duplicate_message_id", duplicate_of_id=original.id,
+                          body_sha256=original.body_sha256,
+                          detail=f"same Message-ID and body as message {original.id}, other headers")
+        new_id = session.execute(insert(RawMessage).values(**values).returning(RawMessage.id)).scalar_one()
+        ids[message.sha256] = new_id
+        if original is None and message.message_id:
+            originals.setdefault(message.message_id, []).append(
+                _Original(new_id, message.sha256, None, message.data))
+        outcomes.append(Outcome.NEW if original is None else Outcome.DUPLICATE)
+    _add_locations(session, mailbox_id, folder, uidvalidity, batch, ids)
+    return outcomes
+
+
+@dataclass
+class _Original:
+    id: int
+    sha256: str
+    body_sha256: str | None
+    data: bytes | None = None  # set for rows of this very batch, whose bytes are at hand
+
+
+def _originals_by_message_id(session: Session, message_ids: set[str]) -> dict[str, list[_Original]]:
+    found: dict[str, list[_Original]] = {}
+    if message_ids:
+        rows = session.execute(
+            select(RawMessage.message_id, RawMessage.id, RawMessage.sha256, RawMessage.body_sha256)
+            .where(RawMessage.message_id.in_(message_ids), RawMessage.duplicate_of_id.is_(None))
+            .order_by(RawMessage.id)
         )
-    )
-    if exists is None:
-        session.add(
-            MessageLocation(
-                raw_message_id=raw.id,
-                mailbox_id=mailbox.id,
-                folder=folder,
-                uidvalidity=uidvalidity,
-                uid=stored.uid,
-                source_key=stored.source_key,
-                internaldate=stored.internaldate,
-                marked=False,
-            )
-        )
-    return raw, is_new
+        for message_id, raw_id, sha, body in rows:
+            found.setdefault(message_id, []).append(_Original(raw_id, sha, body))
+    return found
+
+
+def _same_message(session: Session, candidates: list[_Original], message: StoredMessage,
+                  stored_body_hash: Callable[[str], str]) -> _Original | None:
+    """The first earlier message with this Message-ID and the same body, hashing bodies only now."""
+    if not candidates:
+        return None
+    mine = body_sha256(message.data)
+    for candidate in candidates:
+        if candidate.body_sha256 is None:
+            candidate.body_sha256 = (body_sha256(candidate.data) if candidate.data is not None
+                                     else stored_body_hash(candidate.sha256))
+            session.execute(update(RawMessage).where(RawMessage.id == candidate.id)
+                            .values(body_sha256=candidate.body_sha256))
+        if candidate.body_sha256 == mine:
+            return candidate
+    return None
+
+
+def _add_locations(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
+                   batch: Sequence[StoredMessage], ids: dict[str, int]) -> None:
+    known = known_keys(session, mailbox_id, folder, uidvalidity, [m.source_key for m in batch])
+    rows, now = [], utcnow()
+    for message in batch:
+        if message.source_key not in known:
+            known.add(message.source_key)
+            rows.append(dict(raw_message_id=ids[message.sha256], mailbox_id=mailbox_id, folder=folder,
+                             uidvalidity=uidvalidity, uid=message.uid, source_key=message.source_key,
+                             internaldate=message.internaldate, seen_at=now, marked=False))
+    if rows:
+        session.execute(insert(MessageLocation), rows)
 
 
 def unmarked_keys(session: Session, mailbox_id: int, folder: str, uidvalidity: int) -> list[str]:

@@ -123,22 +123,33 @@ class HeaderPeek:
 
     message_id: str | None
     top_received_at: datetime | None
-    body_sha256: str  # of everything after the header block: relays and migrations change only headers
+
+
+def _header_end(raw: bytes) -> tuple[int, int]:
+    """(end of the header block, start of the body); the body is empty when there is no blank line."""
+    end = raw.find(b"\r\n\r\n")
+    if end >= 0:
+        return end, end + 4
+    end = raw.find(b"\n\n")
+    return (end, end + 2) if end >= 0 else (len(raw), len(raw))
 
 
 def peek_headers(raw: bytes) -> HeaderPeek:
     """Read only the header block: cheap enough to run on every fetched message."""
-    end, separator = raw.find(b"\r\n\r\n"), 4
-    if end < 0:
-        end, separator = raw.find(b"\n\n"), 2
-    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end + separator:])
-    root = email.parser.BytesHeaderParser().parsebytes(head[:262144])
+    end, _ = _header_end(raw)
+    root = email.parser.BytesHeaderParser().parsebytes(raw[:min(end, 262144)])
     headers = _HeaderReader(root)
     return HeaderPeek(
         message_id=_angle_id(headers.first("message-id")),
         top_received_at=top_received_date(headers.all("received")),
-        body_sha256=hashlib.sha256(body.replace(b"\r\n", b"\n")).hexdigest(),
     )
+
+
+def body_sha256(raw: bytes) -> str:
+    """Hash of everything after the header block, line ends folded: relays and migrations change
+    only headers, so the same body under the same Message-ID is the same message."""
+    _, start = _header_end(raw)
+    return hashlib.sha256(raw[start:].replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _has_mail_headers(root: Message) -> bool:

@@ -147,7 +147,7 @@ def _crash_once(monkeypatch, target, name):
 @pytest.mark.parametrize(
     ("target", "name"),
     [
-        (q, "record_fetched"),  # after the raw write, before the rows
+        (q, "record_batch"),  # after the raw write, before the rows
         (ImapSource, "mark"),  # after the rows are committed, before the server is told
         (q, "store_parsed"),  # in the middle of processing
     ],
