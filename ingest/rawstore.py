@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from reportbox.errors import StorageError
 
 
 class RawStore:
-    """Files named by SHA-256 under `root/ab/cd/<sha>.eml`, written tmp → fsync → rename → fsync dir."""
+    """Files named by SHA-256 under `root/ab/<sha>.eml`, written tmp → fsync → rename → fsync dir.
+
+    One level of 256 folders: few enough that a batch fsyncs each touched folder once, and
+    a million messages still make only about 4,000 files a folder.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:4] / f"{sha256}.eml"
+        return self.root / sha256[:2] / f"{sha256}.eml"
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
@@ -45,13 +48,13 @@ class RawStore:
                 final = self.path(sha)
                 if final.exists():
                     continue  # content-addressed: the same bytes are already safe
-                final.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=sha[:12], suffix=".tmp")
+                if final.parent not in touched and not final.parent.is_dir():
+                    final.parent.mkdir(parents=True)
+                    touched.add(self.root)  # the new folder's own entry must be durable too
+                # One writer holds the fetch lock, so a name made of the hash and our pid is ours.
+                tmp_name = self._tmp / f"{sha}.{os.getpid()}.tmp"
                 try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(blob)
-                        handle.flush()
-                        os.fsync(handle.fileno())
+                    _write_synced(tmp_name, blob)
                     os.replace(tmp_name, final)
                 except BaseException:
                     _unlink_quietly(tmp_name)
@@ -71,6 +74,17 @@ class RawStore:
                 _unlink_quietly(leftover)
                 removed += 1
         return removed
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(directory: Path) -> None:

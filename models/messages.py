@@ -95,32 +95,45 @@ def record_batch(session: Session, mailbox_id: int, folder: str, uidvalidity: in
     ids = dict(session.execute(
         select(RawMessage.sha256, RawMessage.id).where(RawMessage.sha256.in_({m.sha256 for m in batch}))).all())
     originals = _originals_by_message_id(session, {m.message_id for m in batch if m.message_id})
-    outcomes = []
+    outcomes, rows, links, in_batch = [], [], [], set()
     for message in batch:
-        if message.sha256 in ids:
+        if message.sha256 in ids or message.sha256 in in_batch:
             outcomes.append(Outcome.SEEN_AGAIN)
             continue
+        in_batch.add(message.sha256)
         original = _same_message(session, originals.get(message.message_id, []), message, stored_body_hash)
-        values = dict(sha256=message.sha256, size=message.size, message_id=message.message_id,
-                      received_at=message.received_at, received_source=message.received_source,
-                      fetched_at=utcnow(), state=MessageState.FETCHED, attempts=0)
-        if original is not None:
-            values.update(state=MessageState.IGNORED, reason="duplicate_message_id", duplicate_of_id=original.id,
-                          body_sha256=original.body_sha256,
-                          detail=f"same Message-ID and body as message {original.id}, other headers")
-        new_id = session.execute(insert(RawMessage).values(**values).returning(RawMessage.id)).scalar_one()
-        ids[message.sha256] = new_id
-        if original is None and message.message_id:
-            originals.setdefault(message.message_id, []).append(
-                _Original(new_id, message.sha256, None, message.data))
+        values = _raw_values(message)
+        if original is None:
+            if message.message_id:  # a later message of this same batch may duplicate it
+                originals.setdefault(message.message_id, []).append(
+                    _Original(None, message.sha256, None, message.data))
+        else:
+            values.update(state=MessageState.IGNORED, reason="duplicate_message_id",
+                          duplicate_of_id=original.id, body_sha256=original.body_sha256)
+            links.append((message.sha256, original))
+        rows.append(values)
         outcomes.append(Outcome.NEW if original is None else Outcome.DUPLICATE)
+    if rows:  # one multi-row INSERT ... RETURNING, in arrival order
+        ids.update(session.execute(insert(RawMessage).returning(RawMessage.sha256, RawMessage.id), rows).all())
+    for sha, original in links:
+        original_id = original.id if original.id is not None else ids[original.sha256]
+        session.execute(update(RawMessage).where(RawMessage.id == ids[sha]).values(
+            duplicate_of_id=original_id,
+            detail=f"same Message-ID and body as message {original_id}, other headers"))
     _add_locations(session, mailbox_id, folder, uidvalidity, batch, ids)
     return outcomes
 
 
+def _raw_values(message: StoredMessage) -> dict:
+    return dict(sha256=message.sha256, size=message.size, message_id=message.message_id,
+                received_at=message.received_at, received_source=message.received_source,
+                fetched_at=utcnow(), state=MessageState.FETCHED, attempts=0, reason=None,
+                detail=None, duplicate_of_id=None, body_sha256=None)
+
+
 @dataclass
 class _Original:
-    id: int
+    id: int | None  # None until a row of this very batch is inserted
     sha256: str
     body_sha256: str | None
     data: bytes | None = None  # set for rows of this very batch, whose bytes are at hand
@@ -147,10 +160,12 @@ def _same_message(session: Session, candidates: list[_Original], message: Stored
     mine = body_sha256(message.data)
     for candidate in candidates:
         if candidate.body_sha256 is None:
-            candidate.body_sha256 = (body_sha256(candidate.data) if candidate.data is not None
-                                     else stored_body_hash(candidate.sha256))
-            session.execute(update(RawMessage).where(RawMessage.id == candidate.id)
-                            .values(body_sha256=candidate.body_sha256))
+            if candidate.data is not None:  # a message of this batch: its bytes are at hand
+                candidate.body_sha256 = body_sha256(candidate.data)
+            else:  # remember it, so the next collision does not read the file again
+                candidate.body_sha256 = stored_body_hash(candidate.sha256)
+                session.execute(update(RawMessage).where(RawMessage.id == candidate.id)
+                                .values(body_sha256=candidate.body_sha256))
         if candidate.body_sha256 == mine:
             return candidate
     return None

@@ -27,3 +27,21 @@ def test_redelivery_is_a_duplicate_but_a_reused_message_id_is_not(make_app, tmp_
         rows = list(session.scalars(select(RawMessage).order_by(RawMessage.id)))
     assert [r.state for r in rows] == [MessageState.PARSED, MessageState.IGNORED, MessageState.PARSED]
     assert rows[1].duplicate_of_id == rows[0].id and rows[1].reason == "duplicate_message_id"
+
+
+def test_duplicate_within_one_batch_and_across_batches(make_app, tmp_path):
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    original = samples.report_message(samples.PROVINCES[3], message_id="<twice@thanhhoa.gov.vn>")
+    (folder / "a.eml").write_bytes(original)
+    (folder / "b.eml").write_bytes(b"X-Relay: 1\r\n" + original)  # same batch as a.eml
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}])
+    first = poll(app, sources_of(app))
+    assert (first.fetched.new, first.fetched.duplicates) == (1, 1)
+    (folder / "c.eml").write_bytes(b"X-Relay: 2\r\n" + original)  # a later poll: compared with the stored file
+    second = poll(app, sources_of(app))
+    assert (second.fetched.new, second.fetched.duplicates) == (0, 1)
+    with app.sessions() as session:
+        rows = list(session.scalars(select(RawMessage).order_by(RawMessage.id)))
+    assert [r.duplicate_of_id for r in rows] == [None, rows[0].id, rows[0].id]
+    assert rows[0].body_sha256 is not None  # computed once, then kept
