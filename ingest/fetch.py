@@ -19,7 +19,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from ingest.rawstore import RawStore
 from ingest.sources import FetchedMessage, MailSource
 from models import messages as q
-from models.schema import FolderState, Mailbox, utcnow
+from models.schema import FolderState, utcnow
 from parsers.message import body_sha256, peek_headers
 from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
 
@@ -89,9 +89,9 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
                         "known bytes only gain a new location)", source.name, folder, state.uidvalidity, uidvalidity)
             state.last_uid = 0
         state.uidvalidity = uidvalidity
-        mailbox_id, last_uid = mailbox.id, state.last_uid
+        mailbox_id, state_id, last_uid = mailbox.id, state.id, state.last_uid
         unmarked = q.unmarked_keys(session, mailbox_id, folder, uidvalidity)
-    place = _Place(sessions, source, mailbox_id, folder, uidvalidity)
+    place = _Place(sessions, source, mailbox_id, state_id, folder, uidvalidity)
     place.mark(unmarked)  # marks a crash left owed: the rows are committed already
 
     def known(keys):
@@ -107,7 +107,7 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
         for batch in _by_size(source.fetch(folder, keys[start:start + options.batch_size])):
             counts.add(place.store(store, batch, options.on_message))
     with sessions.begin() as session:
-        state = session.get(FolderState, _state_id(session, mailbox_id, folder))
+        state = session.get(FolderState, state_id)
         state.last_success_at = utcnow()
         state.last_error = None
         state.consecutive_failures = 0
@@ -116,9 +116,11 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
 class _Place:
     """One (mailbox, folder, UIDVALIDITY): stores batches there and marks them on the server."""
 
-    def __init__(self, sessions, source: MailSource, mailbox_id: int, folder: str, uidvalidity: int) -> None:
+    def __init__(self, sessions, source: MailSource, mailbox_id: int, state_id: int, folder: str,
+                 uidvalidity: int) -> None:
         self.sessions, self.source = sessions, source
-        self.mailbox_id, self.folder, self.uidvalidity = mailbox_id, folder, uidvalidity
+        self.mailbox_id, self.state_id = mailbox_id, state_id
+        self.folder, self.uidvalidity = folder, uidvalidity
 
     def store(self, store: RawStore, batch: list[FetchedMessage], on_message) -> FetchCounts:
         counts = FetchCounts()
@@ -132,7 +134,7 @@ class _Place:
             counts.duplicates += outcomes.count(q.Outcome.DUPLICATE)
             uids = [m.uid for m in batch if m.uid is not None]
             if uids:
-                state = session.get(FolderState, _state_id(session, self.mailbox_id, self.folder))
+                state = session.get(FolderState, self.state_id)
                 state.last_uid = max(state.last_uid, *uids)
         self.mark([m.source_key for m in batch])  # 3. only now tell the server
         if on_message is not None:
@@ -194,10 +196,6 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive time from the library is local time
     return moment.astimezone(timezone.utc)
-
-
-def _state_id(session: Session, mailbox_id: int, folder: str) -> int:
-    return q.folder_state(session, session.get(Mailbox, mailbox_id), folder).id
 
 
 def _record_error(sessions, name: str, kind: str, folder: str, exc: SourceError) -> None:

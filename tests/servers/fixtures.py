@@ -19,16 +19,21 @@ from .postgres import PostgresServer
 __all__ = ["dovecot_server", "imap_account", "postgres_server", "postgres_url"]
 
 
-@pytest.fixture(scope="session")
-def dovecot_server() -> Iterator[Dovecot]:
-    """A running private Dovecot; see tests/servers/dovecot.py for its quirks."""
-    with shared_dir("reportbox-dovecot-") as path:
-        server = Dovecot(path)
+def _running(server_class, prefix: str):
+    """Start a server in a fresh shared folder for the session; stop it and clean up after."""
+    with shared_dir(prefix) as path:
+        server = server_class(path)
         server.start()
         try:
             yield server
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """A running private Dovecot; see tests/servers/dovecot.py for its quirks."""
+    yield from _running(Dovecot, "reportbox-dovecot-")
 
 
 @pytest.fixture
@@ -40,13 +45,7 @@ def imap_account(dovecot_server: Dovecot) -> Account:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A running private PostgreSQL cluster with trust auth on 127.0.0.1."""
-    with shared_dir("reportbox-pg-") as path:
-        server = PostgresServer(path)
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
+    yield from _running(PostgresServer, "reportbox-pg-")
 
 
 @pytest.fixture
