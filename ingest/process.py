@@ -1,17 +1,27 @@
-"""The process stage: stored raw messages → parsed records, through a declared list of stages.
+"""The process stage: stored raw messages → parsed records, through declared lists of stages.
 
-Stages have one signature, `stage(item, ctx) -> item`; they neither commit nor catch. The
-driver owns the loop, one transaction per message, and every failure: a MessageError means
-the message itself is bad (state `failed`, with its reason); anything else is counted as an
+Two kinds of stage, each a short declared tuple with one signature:
+- pure stages, `stage(item) -> item`, turn bytes into dataclasses (parsing now; reading
+  documents and identification next). They touch no database, so they run in a pool of worker
+  processes, one per core: this is where the time goes.
+- recording stages, `stage(item, ctx) -> item`, write what the pure stages found, inside the
+  one transaction the driver opens per message.
+Stages neither commit nor catch. The driver owns the loop and every failure: a MessageError
+means the message itself is bad (state `failed`, with its reason); anything else counts as an
 attempt and, after `max_attempts`, the message is quarantined until `reportbox reprocess`.
+Attempts are committed when a message is claimed, before any work, so even a crash of the
+whole process is counted.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import traceback
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,14 +30,16 @@ from ingest.rawstore import RawStore
 from models import messages as q
 from models.schema import MessageState, RawMessage
 from parsers.message import ParsedMessage, parse_message
-from reportbox.errors import MessageError
+from reportbox.errors import MessageError, StorageError
 
 log = logging.getLogger("reportbox.ingest")
 
 
 @dataclass
 class Item:
-    raw: RawMessage
+    """What travels through the stages: to a worker and back, so it holds plain data only."""
+
+    raw_id: int
     data: bytes
     parsed: ParsedMessage | None = None
 
@@ -35,20 +47,30 @@ class Item:
 @dataclass(frozen=True)
 class Context:
     session: Session
+    raw: RawMessage  # locked for this transaction
 
 
-def parse_stage(item: Item, ctx: Context) -> Item:
+def parse_stage(item: Item) -> Item:
     item.parsed = parse_message(item.data)
+    item.data = b""  # the bytes need not travel back from the worker
     return item
 
 
 def record_stage(item: Item, ctx: Context) -> Item:
-    q.store_parsed(ctx.session, item.raw, item.parsed)
-    q.set_outcome(item.raw, MessageState.PARSED)
+    q.store_parsed(ctx.session, ctx.raw, item.parsed)
+    q.set_outcome(ctx.raw, MessageState.PARSED)
     return item
 
 
-STAGES: tuple[Callable[[Item, Context], Item], ...] = (parse_stage, record_stage)
+PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage,)
+RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage,)
+
+
+def run_pure_stages(item: Item, stages: tuple[Callable[[Item], Item], ...]) -> Item:
+    """Runs in a worker process; stages travel by reference, so they are module-level functions."""
+    for stage in stages:
+        item = stage(item)
+    return item
 
 
 @dataclass
@@ -64,13 +86,32 @@ class ProcessCounts:
         return self.parsed + self.failed + self.retry + self.quarantined
 
 
+class InlineExecutor(Executor):
+    """Runs work at once in this process: one worker, no pickling, the same driver code."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the driver through the future
+            if not isinstance(exc, Exception):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
 class Processor:
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
-                 stages=STAGES, stop: threading.Event | None = None,
-                 on_message: Callable[[], None] | None = None) -> None:
+                 workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
+                 stop: threading.Event | None = None, on_message: Callable[[], None] | None = None) -> None:
         self.sessions, self.store = sessions, store
         self.max_attempts = max_attempts
-        self.stages = stages
+        self.workers = workers or default_workers()
+        self.pure_stages, self.record_stages = pure_stages, record_stages
         self.stop = stop
         self.on_message = on_message
 
@@ -78,39 +119,104 @@ class Processor:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         counts = ProcessCounts()
         tried: set[int] = set()  # a message that failed waits for the next run, not this one
-        while limit is None or counts.total < limit:
-            if self.stop is not None and self.stop.is_set():
-                break
-            claimed = self._claim(tried)
-            if claimed is None:
-                break
-            raw_id, attempts = claimed
-            tried.add(raw_id)
-            if attempts > self.max_attempts:
-                self._quarantine_crashed(raw_id)
-                counts.quarantined += 1
-                continue
-            outcome = self._process_one(raw_id, attempts)
-            setattr(counts, outcome, getattr(counts, outcome) + 1)
-            if self.on_message is not None:
-                self.on_message()
+        window = 1 if self.workers == 1 else 2 * self.workers  # enough to keep every worker busy
+        executor = self._executor()
+        in_flight: dict[Future, int] = {}
+        try:
+            while True:
+                wanted = window - len(in_flight)
+                if limit is not None:
+                    wanted = min(wanted, limit - counts.total - len(in_flight))
+                claimed, orphans = [], []
+                if wanted > 0 and not (self.stop is not None and self.stop.is_set()):
+                    claimed = self._claim(tried, wanted)
+                    for raw_id, attempts in claimed:
+                        tried.add(raw_id)
+                        if attempts > self.max_attempts:
+                            self._quarantine_crashed(raw_id)
+                            counts.quarantined += 1
+                            continue
+                        try:
+                            future = self._submit(executor, raw_id)
+                        except BrokenProcessPool:  # the pool broke before this one could start
+                            orphans.append(raw_id)
+                            continue
+                        if future is None:
+                            counts.quarantined += 1
+                        else:
+                            in_flight[future] = raw_id
+                done = set()
+                if in_flight and not orphans:
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                if orphans or any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                    # A worker died (killed, out of memory): every message in flight failed with it.
+                    # Re-run them one by one so only the one that kills a worker is charged.
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    victims = sorted(set(in_flight.values()) | set(orphans))
+                    in_flight.clear()
+                    self._isolate(victims, counts)
+                    executor = self._executor()
+                    continue
+                for future in done:
+                    raw_id = in_flight.pop(future)
+                    self._count(counts, self._finish(raw_id, future))
+                if not in_flight and not claimed:
+                    break
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
         return counts
 
-    def _claim(self, tried: set[int]) -> tuple[int, int] | None:
-        # Committed on its own before any work: a worker that dies still used up the attempt.
-        with self.sessions.begin() as session:
-            raw = q.claim_next(session, tried)
-            return None if raw is None else (raw.id, raw.attempts)
+    def _executor(self) -> Executor:
+        return InlineExecutor() if self.workers == 1 else ProcessPoolExecutor(max_workers=self.workers)
 
-    def _process_one(self, raw_id: int, attempts: int) -> str:
+    def _submit(self, executor: Executor, raw_id: int) -> Future | None:
         try:
+            with self.sessions() as session:
+                sha = session.get(RawMessage, raw_id).sha256
+            data = self.store.read(sha)
+        except StorageError as exc:
+            log.error("message %d: %s", raw_id, exc)
+            self._record(raw_id, MessageState.QUARANTINED, exc.reason, str(exc))
+            return None
+        return executor.submit(run_pure_stages, Item(raw_id=raw_id, data=data), self.pure_stages)
+
+    def _isolate(self, raw_ids: list[int], counts: ProcessCounts) -> None:
+        for raw_id in raw_ids:
+            executor = self._executor()
+            try:
+                future = self._submit(executor, raw_id)
+                if future is None:
+                    counts.quarantined += 1
+                    continue
+                wait([future])
+                if isinstance(future.exception(), BrokenProcessPool):
+                    self._count(counts, self._failed_attempt(raw_id, "worker_died",
+                                                             "the worker process died on this message"))
+                else:
+                    self._count(counts, self._finish(raw_id, future))
+            finally:
+                executor.shutdown(wait=True, cancel_futures=True)
+
+    def _count(self, counts: ProcessCounts, outcome: str) -> None:
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        if self.on_message is not None and outcome != "skipped":
+            self.on_message()
+
+    def _claim(self, tried: set[int], wanted: int) -> list[tuple[int, int]]:
+        # Committed on its own before any work: a process that dies still used up the attempt.
+        with self.sessions.begin() as session:
+            return [(raw.id, raw.attempts) for raw in q.claim_next(session, tried, wanted)]
+
+    def _finish(self, raw_id: int, future: Future) -> str:
+        """Record what the pure stages found, or why they could not, in one transaction."""
+        try:
+            item = future.result()
             with self.sessions.begin() as session:
                 raw = q.lock_for_processing(session, raw_id)
                 if raw is None:
-                    return "skipped"  # another worker holds it
-                item = Item(raw=raw, data=self.store.read(raw.sha256))
-                context = Context(session=session)
-                for stage in self.stages:
+                    return "skipped"  # another worker took it (reprocess running beside us)
+                context = Context(session=session, raw=raw)
+                for stage in self.record_stages:
                     item = stage(item, context)
             log.debug("message %d parsed", raw_id)
             return "parsed"
@@ -119,17 +225,22 @@ class Processor:
             self._record(raw_id, MessageState.FAILED, exc.reason, str(exc))
             return "failed"
         except Exception as exc:  # noqa: BLE001 - the driver is the one place that catches all
-            final = attempts >= self.max_attempts
-            log.exception("message %d: attempt %d/%d failed", raw_id, attempts, self.max_attempts)
-            reason = getattr(exc, "reason", "internal_error")
-            detail = "".join(traceback.format_exception(exc))
-            self._record(raw_id, MessageState.QUARANTINED if final else MessageState.FETCHED, reason, detail)
-            return "quarantined" if final else "retry"
+            log.error("message %d: processing failed", raw_id, exc_info=exc)
+            return self._failed_attempt(raw_id, getattr(exc, "reason", "internal_error"),
+                                        "".join(traceback.format_exception(exc)))
+
+    def _failed_attempt(self, raw_id: int, reason: str, detail: str) -> str:
+        with self.sessions() as session:
+            attempts = session.get(RawMessage, raw_id).attempts
+        final = attempts >= self.max_attempts
+        log.warning("message %d: attempt %d/%d failed (%s)", raw_id, attempts, self.max_attempts, reason)
+        self._record(raw_id, MessageState.QUARANTINED if final else MessageState.FETCHED, reason, detail)
+        return "quarantined" if final else "retry"
 
     def _quarantine_crashed(self, raw_id: int) -> None:
         log.error("message %d: quarantined after %d attempts that never finished", raw_id, self.max_attempts)
         self._record(raw_id, MessageState.QUARANTINED, "crashed",
-                     f"{self.max_attempts} attempts ended without a result (the worker died); "
+                     f"{self.max_attempts} attempts ended without a result (the process died); "
                      "run `reportbox reprocess --message ID` once the cause is fixed")
 
     def _record(self, raw_id: int, state: str, reason: str, detail: str) -> None:

@@ -38,6 +38,7 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
 
 def process(app: App, *, stop: threading.Event | None = None,
             on_message: Callable[[], None] | None = None) -> ProcessCounts:
-    processor = Processor(app.sessions, app.store, max_attempts=app.config.processing.max_attempts,
-                          stop=stop, on_message=on_message)
+    settings = app.config.processing
+    processor = Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
+                          workers=settings.workers, stop=stop, on_message=on_message)
     return processor.run()

@@ -214,26 +214,28 @@ def set_marked(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
         )
 
 
-def claim_next(session: Session, skip: Collection[int] = ()) -> RawMessage | None:
-    """Take the oldest message waiting for processing, counting the attempt before it starts.
+def claim_next(session: Session, skip: Collection[int] = (), limit: int = 1) -> list[RawMessage]:
+    """Take the oldest messages waiting for processing, counting the attempt before work starts.
 
-    The caller commits the attempt before any work, so a message that kills the worker
+    The caller commits the attempts before any work, so a message that kills the process
     outright still reaches its attempt limit. `skip` holds the ids this run already tried.
+    SKIP LOCKED lets several workers share the queue on PostgreSQL.
     """
     query = (
         select(RawMessage)
         .where(RawMessage.state == MessageState.FETCHED)
         .order_by(RawMessage.id)
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
     if skip:
         query = query.where(RawMessage.id.not_in(list(skip)))
-    raw = session.scalar(query)
-    if raw is not None:
+    claimed = list(session.scalars(query))
+    now = utcnow()
+    for raw in claimed:
         raw.attempts += 1
-        raw.claimed_at = utcnow()
-    return raw
+        raw.claimed_at = now
+    return claimed
 
 
 def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:

@@ -85,6 +85,8 @@ class StorageConfig(_Section):
 class ProcessingConfig(_Section):
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
     """After this many failed attempts a message is quarantined until `reportbox reprocess`."""
+    workers: Annotated[int, Field(ge=0, le=64)] = 0
+    """Processes that parse in parallel; 0 means one per core, 1 parses in the daemon itself."""
 
 
 Security = Literal["ssl", "starttls", "none"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import select
 
-from ingest.process import STAGES, Processor
+from ingest.process import PURE_STAGES, Processor
 from jobs.poll import poll
 from models import messages as q
 from models.schema import MessageState, RawMessage
@@ -28,18 +30,23 @@ def stored_app(make_app, tmp_path):
 
 
 def _flaky_stage(fail_ids: set[int]):
-    def stage(item, ctx):
-        if item.raw.id in fail_ids:
-            raise RuntimeError(f"stage broke on message {item.raw.id}")
+    def stage(item):
+        if item.raw_id in fail_ids:
+            raise RuntimeError(f"stage broke on message {item.raw_id}")
         return item
     return stage
 
 
+def _processor(app, stages=PURE_STAGES, **kwargs) -> Processor:
+    # One worker: a stage made in a test is a closure, which cannot travel to a worker process.
+    return Processor(app.sessions, app.store, max_attempts=2, workers=1, pure_stages=stages, **kwargs)
+
+
 def test_failing_stage_retries_next_run_then_quarantines(stored_app):
-    stages = (_flaky_stage({2}),) + STAGES
-    first = Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+    stages = (_flaky_stage({2}),) + PURE_STAGES
+    first = _processor(stored_app, stages).run()
     assert (first.parsed, first.retry) == (2, 1)  # one attempt per run: no hot retry loop
-    second = Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+    second = _processor(stored_app, stages).run()
     assert second.quarantined == 1
     with stored_app.sessions() as session:
         broken = session.get(RawMessage, 2)
@@ -52,27 +59,27 @@ def test_worker_that_dies_repeatedly_is_quarantined(stored_app):
     # Claims that never finish, as when the worker is killed mid-message.
     for _ in range(2):
         with stored_app.sessions.begin() as session:
-            raw = q.claim_next(session)
+            [raw] = q.claim_next(session)
             assert raw.id == 1
-    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    counts = _processor(stored_app).run()
     assert counts.quarantined == 1 and counts.parsed == 2
     with stored_app.sessions() as session:
         assert session.get(RawMessage, 1).reason == "crashed"
 
 
 def test_reprocess_releases_quarantined_and_reparses(stored_app):
-    stages = (_flaky_stage({3}),) + STAGES
+    stages = (_flaky_stage({3}),) + PURE_STAGES
     for _ in range(2):
-        Processor(stored_app.sessions, stored_app.store, max_attempts=2, stages=stages).run()
+        _processor(stored_app, stages).run()
     assert states(stored_app) == {MessageState.PARSED: 2, MessageState.QUARANTINED: 1}
     with stored_app.sessions.begin() as session:
         assert q.reset_for_reprocess(session, [3]) == 1
-    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    counts = _processor(stored_app).run()
     assert counts.parsed == 1 and states(stored_app) == {MessageState.PARSED: 3}
     # Reprocessing everything replaces parsed records rather than adding to them.
     with stored_app.sessions.begin() as session:
         q.reset_for_reprocess(session, None)
-    Processor(stored_app.sessions, stored_app.store, max_attempts=2).run()
+    Processor(stored_app.sessions, stored_app.store, workers=2).run()  # the real pool this time
     with stored_app.sessions() as session:
         attachments = [len(r.parsed.attachments) for r in q.list_messages(session)]
     assert attachments == [1, 1, 1]
@@ -82,7 +89,33 @@ def test_missing_raw_file_is_a_recorded_failure_not_a_crash(stored_app):
     with stored_app.sessions() as session:
         victim = session.scalar(select(RawMessage).where(RawMessage.id == 1))
     stored_app.store.path(victim.sha256).unlink()
-    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=1).run()
+    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=1, workers=2).run()
     assert counts.quarantined == 1 and counts.parsed == 2
     with stored_app.sessions() as session:
         assert session.get(RawMessage, 1).reason == "raw_missing"
+
+
+def die_on_poison(item):
+    """A pure stage that kills its worker process, as a segfault or the OOM killer would."""
+    if b"POISON" in item.data:
+        os._exit(1)
+    return item
+
+
+def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    for i in range(6):
+        raw = samples.report_message(samples.PROVINCES[i])
+        (folder / f"{i}.eml").write_bytes(raw.replace(b"Subject:", b"X-Test: POISON\r\nSubject:") if i == 2 else raw)
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}], processing={"max_attempts": 2})
+    poll(app, sources_of(app), fetch_only=True)
+    stages = (die_on_poison,) + PURE_STAGES
+    first = Processor(app.sessions, app.store, max_attempts=2, workers=2, pure_stages=stages).run()
+    assert (first.parsed, first.retry) == (5, 1)
+    second = Processor(app.sessions, app.store, max_attempts=2, workers=2, pure_stages=stages).run()
+    assert second.quarantined == 1
+    with app.sessions() as session:
+        poisoned = session.get(RawMessage, 3)
+        assert (poisoned.state, poisoned.reason, poisoned.attempts) == (MessageState.QUARANTINED, "worker_died", 2)
+        assert all(session.get(RawMessage, i).attempts == 1 for i in (1, 2, 4, 5, 6))
