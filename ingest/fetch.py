@@ -7,12 +7,14 @@ A crash anywhere repeats at most the last batch, which the unique keys absorb.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
@@ -21,7 +23,7 @@ from ingest.sources import FetchedMessage, MailSource
 from models import messages as q
 from models.schema import FolderState, utcnow
 from parsers.message import body_sha256, peek_headers
-from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
+from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable, StorageError
 
 log = logging.getLogger("reportbox.ingest")
 
@@ -70,10 +72,15 @@ def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: Mail
                 with attempt:
                     _fetch_folder(sessions, store, source, kind, folder, options, counts)
         except SourceError as exc:
-            _record_error(sessions, source.name, kind, folder, exc)
+            _record_error(sessions, source.name, kind, folder, exc.reason, str(exc))
             counts.errors.append(f"{source.name}/{folder}: {exc}")
             if isinstance(exc, (SourceAuthError, SourceUnavailable)):
                 break  # the other folders are on the same server
+        except (SQLAlchemyError, StorageError, OSError, ValueError) as exc:
+            # A fault of ours or of the disk: recorded on the folder, and the other mailboxes go on.
+            log.exception("%s/%s: fetching failed", source.name, folder)
+            _record_error(sessions, source.name, kind, folder, "internal_error", repr(exc))
+            counts.errors.append(f"{source.name}/{folder}: {exc!r}")
     return counts
 
 
@@ -105,12 +112,13 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
         if options.stop is not None and options.stop.is_set():
             break
         for batch in _by_size(source.fetch(folder, keys[start:start + options.batch_size])):
-            counts.add(place.store(store, batch, options.on_message))
+            place.store(store, batch, counts, options.on_message)
     with sessions.begin() as session:
         state = session.get(FolderState, state_id)
         state.last_success_at = utcnow()
-        state.last_error = None
         state.consecutive_failures = 0
+        if not q.unmarked_keys(session, mailbox_id, folder, uidvalidity):
+            state.last_error = None  # a refused mark stays visible until it goes through
 
 
 class _Place:
@@ -122,32 +130,64 @@ class _Place:
         self.mailbox_id, self.state_id = mailbox_id, state_id
         self.folder, self.uidvalidity = folder, uidvalidity
 
-    def store(self, store: RawStore, batch: list[FetchedMessage], on_message) -> FetchCounts:
-        counts = FetchCounts()
+    def store(self, store: RawStore, batch: list[FetchedMessage], counts: FetchCounts, on_message) -> None:
         shas = store.put_many([m.data for m in batch])  # 1. durable bytes
-        with self.sessions.begin() as session:  # 2. rows and the new last UID, atomically
-            outcomes = q.record_batch(session, self.mailbox_id, self.folder, self.uidvalidity,
-                                      [_stored(m, sha) for m, sha in zip(batch, shas)],
-                                      lambda sha: body_sha256(store.read(sha)))
-            counts.new += outcomes.count(q.Outcome.NEW)
-            counts.seen_again += outcomes.count(q.Outcome.SEEN_AGAIN)
-            counts.duplicates += outcomes.count(q.Outcome.DUPLICATE)
-            uids = [m.uid for m in batch if m.uid is not None]
-            if uids:
-                state = session.get(FolderState, self.state_id)
-                state.last_uid = max(state.last_uid, *uids)
+        stored = [_stored(m, sha) for m, sha in zip(batch, shas)]
+        try:  # 2. rows and the new last UID, atomically
+            self._record(store, stored, counts)
+        except (SQLAlchemyError, ValueError, UnicodeError):
+            # One message the database will not take must not hold back the rest of the
+            # batch, nor the folder forever: record them one by one, the culprit plainly.
+            log.exception("%s/%s: a batch could not be recorded; recording one by one",
+                          self.source.name, self.folder)
+            for message in stored:
+                try:
+                    self._record(store, [message], counts)
+                except (SQLAlchemyError, ValueError, UnicodeError) as exc:
+                    self._record(store, [_unrecordable(message, exc)], counts)
         self.mark([m.source_key for m in batch])  # 3. only now tell the server
         if on_message is not None:
             for _ in batch:
                 on_message()
-        return counts
+
+    def _record(self, store: RawStore, stored: list[q.StoredMessage], counts: FetchCounts) -> None:
+        with self.sessions.begin() as session:
+            outcomes = q.record_batch(session, self.mailbox_id, self.folder, self.uidvalidity, stored,
+                                      lambda sha: body_sha256(store.read(sha)))
+            uids = [m.uid for m in stored if m.uid is not None]
+            if uids:
+                state = session.get(FolderState, self.state_id)
+                state.last_uid = max(state.last_uid, *uids)
+        counts.new += outcomes.count(q.Outcome.NEW)
+        counts.seen_again += outcomes.count(q.Outcome.SEEN_AGAIN)
+        counts.duplicates += outcomes.count(q.Outcome.DUPLICATE)
 
     def mark(self, keys: list[str]) -> None:
+        """Mark on the server; a refusal (read-only folder, unknown target) waits for the next poll.
+
+        A dropped connection still raises: the fetch is retried as a whole.
+        """
         if not keys:
             return
-        self.source.mark(self.folder, keys)
+        try:
+            self.source.mark(self.folder, keys)
+        except SourceUnavailable:
+            raise
+        except SourceError as exc:
+            log.warning("%s/%s: cannot mark %d message(s), will retry next poll: %s",
+                        self.source.name, self.folder, len(keys), exc)
+            with self.sessions.begin() as session:
+                state = session.get(FolderState, self.state_id)
+                state.last_error, state.last_error_at = f"mark_failed: {exc}", utcnow()
+            return
         with self.sessions.begin() as session:
             q.set_marked(session, self.mailbox_id, self.folder, self.uidvalidity, keys)
+
+
+def _unrecordable(message: q.StoredMessage, exc: Exception) -> q.StoredMessage:
+    """The message with every header-derived value dropped: its bytes are stored, its row says why."""
+    log.error("message %s (%s) cannot be recorded as it is: %r", message.source_key, message.sha256, exc)
+    return dataclasses.replace(message, message_id=None, problem=f"unrecordable: {exc!r}"[:2000])
 
 
 def _by_size(messages: Iterable[FetchedMessage]):
@@ -198,10 +238,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _record_error(sessions, name: str, kind: str, folder: str, exc: SourceError) -> None:
-    log.error("%s/%s: %s", name, folder, exc)
+def _record_error(sessions, name: str, kind: str, folder: str, reason: str, message: str) -> None:
+    log.error("%s/%s: %s", name, folder, message)
     with sessions.begin() as session:
         state = q.folder_state(session, q.mailbox_row(session, name, kind), folder)
         state.last_poll_at = state.last_error_at = utcnow()
-        state.last_error = f"{exc.reason}: {exc}"
+        state.last_error = f"{reason}: {message}"
         state.consecutive_failures += 1

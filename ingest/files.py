@@ -83,7 +83,7 @@ class MaildirSource(_FileSource):
             if directory.is_dir():
                 for entry in os.scandir(directory):
                     if entry.is_file() and not entry.name.startswith("."):
-                        files[entry.name.split(":", 1)[0]] = Path(entry.path)
+                        files[_key(entry.name.split(":", 1)[0])] = Path(entry.path)
         return files
 
 
@@ -96,7 +96,13 @@ class EmlDirSource(_FileSource):
     def _files(self, folder: str) -> dict[str, Path]:
         base = self._folder_path(folder)
         return {
-            entry.name: Path(entry.path)
+            _key(entry.name): Path(entry.path)
             for entry in os.scandir(base)
             if entry.is_file() and not entry.name.startswith(".")
         }
+
+
+def _key(name: str) -> str:
+    """A file name as text a database accepts: bytes that are not UTF-8 (an archive written on
+    a cp1258 Windows) are spelt as \\xNN escapes instead of failing every query."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

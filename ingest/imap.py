@@ -145,11 +145,13 @@ class ImapSource:
                 bodies = {group[0]: self._fetch_in_pieces(group[0], meta[group[0]][b"RFC822.SIZE"])}
             else:
                 reply = self._call("FETCH bodies", lambda c: c.fetch(group, ["BODY.PEEK[]"]))
-                bodies = {uid: item.get(b"BODY[]") for uid, item in reply.items()}
+                # A message the server lists but returns no body for (NIL: a store that failed to
+                # convert it) is kept as empty bytes, so it is recorded and seen to fail, not skipped.
+                bodies = {uid: item.get(b"BODY[]") or b"" for uid, item in reply.items()}
             for uid in group:
                 data = bodies.pop(uid, None)
                 if data is None:
-                    continue
+                    continue  # expunged since the search
                 yield FetchedMessage(
                     folder=folder,
                     source_key=str(uid),
@@ -160,18 +162,19 @@ class ImapSource:
                 )
 
     def _fetch_in_pieces(self, uid: int, size: int) -> bytes | None:
+        """Read until a piece comes back short: RFC822.SIZE is the server's estimate, not a promise."""
         buffer = bytearray()
-        offset = 0
-        while offset < size:
-            item = f"BODY.PEEK[]<{offset}.{CHUNK}>"
+        while True:
+            item = f"BODY.PEEK[]<{len(buffer)}.{CHUNK}>"
             reply = self._call("FETCH piece", lambda c: c.fetch([uid], [item]))
             if uid not in reply:
-                return None
+                return None  # expunged meanwhile
             piece = next((v for k, v in reply[uid].items() if k.startswith(b"BODY[]")), None) or b""
-            if not piece:
-                break
             buffer += piece
-            offset += len(piece)
+            if len(piece) < CHUNK:
+                break
+        if len(buffer) != size:
+            log.info("%s: UID %d is %d bytes, the server announced %d", self.name, uid, len(buffer), size)
         return bytes(buffer)
 
     def mark(self, folder: str, keys: Sequence[str]) -> None:

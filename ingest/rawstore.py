@@ -43,11 +43,16 @@ class RawStore:
         shas = [hashlib.sha256(blob).hexdigest() for blob in blobs]
         touched: set[Path] = set()
         try:
-            self._tmp.mkdir(parents=True, exist_ok=True)
+            if not self._tmp.is_dir():
+                self._tmp.mkdir(parents=True)
+                touched.update((self.root, self.root.parent))  # the store's own entries must last too
             for sha, blob in zip(shas, blobs):
                 final = self.path(sha)
                 if final.exists():
-                    continue  # content-addressed: the same bytes are already safe
+                    # Same bytes already there; but a crash may have come between their rename and
+                    # the folder's fsync, so the folder is synced again before rows name the file.
+                    touched.add(final.parent)
+                    continue
                 if final.parent not in touched and not final.parent.is_dir():
                     final.parent.mkdir(parents=True)
                     touched.add(self.root)  # the new folder's own entry must be durable too

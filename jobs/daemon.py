@@ -17,12 +17,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from jobs.poll import poll
-from models.lock import DatabaseLock
+from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
-from reportbox.errors import LockHeldError
 
 log = logging.getLogger("reportbox.daemon")
-HEARTBEAT_SECONDS = 15
 
 
 class Daemon:
@@ -81,9 +79,7 @@ class Daemon:
             self.stop.set()
 
     def _heartbeat(self) -> None:
-        try:
-            self.lock.heartbeat()
-        except LockHeldError:
+        if not self.lock.renew():
             log.critical("the daemon lock was taken by another process; stopping")
             self.stop.set()
 

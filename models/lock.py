@@ -6,19 +6,24 @@ held by a process of this host that no longer exists, may be taken over.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.schema import DaemonLock, utcnow
 from reportbox.errors import LockHeldError
 
 DAEMON = "daemon"
+HEARTBEAT_SECONDS = 15
+log = logging.getLogger("reportbox.lock")
 
 
 class DatabaseLock:
@@ -45,6 +50,16 @@ class DatabaseLock:
                     current.holder, current.acquired_at, current.heartbeat_at = self.holder, now, now
         except IntegrityError as exc:  # another process inserted the row between our read and write
             raise LockHeldError("another reportbox daemon took the lock on this database just now") from exc
+
+    def renew(self) -> bool:
+        """Heartbeat, riding out a passing database error; False once the lock is someone else's."""
+        try:
+            self.heartbeat()
+        except LockHeldError:
+            return False
+        except SQLAlchemyError as exc:  # a restarting server, a busy SQLite: the lease has slack
+            log.warning("could not renew the daemon lock (will retry): %s", exc)
+        return True
 
     def heartbeat(self) -> None:
         with self._sessions.begin() as session:
@@ -78,3 +93,26 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def held(sessions: sessionmaker[Session], name: str = DAEMON):
+    """Hold the lock for a block of work, renewing it in the background so long runs keep it."""
+    lock = DatabaseLock(sessions, name, stale_after=6 * HEARTBEAT_SECONDS)
+    lock.acquire()
+    done = threading.Event()
+
+    def keep() -> None:
+        while not done.wait(HEARTBEAT_SECONDS):
+            if not lock.renew():
+                log.critical("lost the lock %s to another process", name)
+                return
+
+    keeper = threading.Thread(target=keep, name="lock-keeper", daemon=True)
+    keeper.start()
+    try:
+        yield lock
+    finally:
+        done.set()
+        keeper.join()
+        lock.release()

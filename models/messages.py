@@ -73,6 +73,7 @@ class StoredMessage:
     uid: int | None
     internaldate: datetime | None
     data: bytes = field(repr=False)  # only read when a Message-ID collides
+    problem: str | None = None  # why its headers could not be recorded: it is stored as failed
 
 
 class Outcome:
@@ -125,10 +126,12 @@ def record_batch(session: Session, mailbox_id: int, folder: str, uidvalidity: in
 
 
 def _raw_values(message: StoredMessage) -> dict:
+    failed = message.problem is not None
     return dict(sha256=message.sha256, size=message.size, message_id=message.message_id,
                 received_at=message.received_at, received_source=message.received_source,
-                fetched_at=utcnow(), state=MessageState.FETCHED, attempts=0, reason=None,
-                detail=None, duplicate_of_id=None, body_sha256=None)
+                fetched_at=utcnow(), state=MessageState.FAILED if failed else MessageState.FETCHED,
+                attempts=0, reason="unrecordable" if failed else None, detail=message.problem,
+                duplicate_of_id=None, body_sha256=None)
 
 
 @dataclass
@@ -282,7 +285,7 @@ def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
                 position=part.position,
                 filename=part.filename,
                 original_filename=part.original_filename,
-                declared_type=part.declared_type[:255],
+                declared_type=part.declared_type,
                 sniffed_type=part.sniffed_type,
                 kind=part.kind,
                 size=part.size,

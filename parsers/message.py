@@ -31,6 +31,11 @@ from reportbox.errors import MessageError
 logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 MAX_FORWARD_DEPTH = 5
+# Senders control every header: values are cut to these lengths (the columns') here, once.
+MAX_ID = 998
+MAX_ADDRESS = 320
+MAX_NAME = 998
+MAX_TOKEN = 64
 _BODY_TYPES = ("text/plain", "text/html")
 
 
@@ -106,9 +111,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         subject=_nfc(headers.decoded("subject")),
         date_header=parse_date(headers.first("date")),
         in_reply_to=_angle_id(headers.first("in-reply-to")),
-        references=tuple(re.findall(r"<[^<>\s]+>", headers.first("references") or "")),
+        references=tuple(ref[:MAX_ID] for ref in re.findall(r"<[^<>\s]+>", headers.first("references") or "")),
         auth_results=tuple(parse_authentication_results(v) for v in headers.all("authentication-results")),
-        auto_submitted=(headers.first("auto-submitted") or "").strip().lower() or None,
+        auto_submitted=(headers.first("auto-submitted") or "").strip().lower()[:MAX_TOKEN] or None,
         top_received_at=top_received_date(headers.all("received")),
         body_text=text,
         body_source=source,
@@ -126,12 +131,12 @@ class HeaderPeek:
 
 
 def _header_end(raw: bytes) -> tuple[int, int]:
-    """(end of the header block, start of the body); the body is empty when there is no blank line."""
-    end = raw.find(b"\r\n\r\n")
-    if end >= 0:
-        return end, end + 4
-    end = raw.find(b"\n\n")
-    return (end, end + 2) if end >= 0 else (len(raw), len(raw))
+    """(end of the header block, start of the body): the first blank line, whatever its line ends.
+
+    The body is empty when there is no blank line.
+    """
+    match = _BLANK_LINE.search(raw)
+    return (match.start(), match.end()) if match else (len(raw), len(raw))
 
 
 def peek_headers(raw: bytes) -> HeaderPeek:
@@ -206,18 +211,19 @@ def _nfc(text: str) -> str:
 
 
 def _angle_id(value: str | None) -> str | None:
+    """The <id> of a Message-ID or In-Reply-To header, at most 998 characters (RFC 5322's line)."""
     if not value:
         return None
     match = re.search(r"<[^<>\s]+>", value)
-    return match.group(0) if match else value.strip()[:998] or None
+    return (match.group(0) if match else value.strip())[:MAX_ID] or None
 
 
 def _addresses(pairs) -> tuple[Address, ...]:
     result = []
     for name, address in pairs or ():
-        address = (address or "").strip().lower()
+        address = (address or "").strip().lower()[:MAX_ADDRESS]
         if address:
-            result.append(Address(address=address, name=_nfc(decode_words(name or ""))))
+            result.append(Address(address=address, name=_nfc(decode_words(name or ""))[:MAX_NAME]))
     return tuple(result)
 
 
@@ -231,13 +237,13 @@ def parse_date(value: str | None) -> datetime | None:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
+        if parsed is None:
+            return None
+        if parsed.tzinfo is None:  # "-0000": the sender did not know its zone; RFC 5322 says UTC
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 9999 -0100 overflows
         return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:  # "-0000": the sender did not know its zone; RFC 5322 says UTC
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def top_received_date(received: list[str]) -> datetime | None:
@@ -248,6 +254,7 @@ def top_received_date(received: list[str]) -> datetime | None:
     return None
 
 
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _AUTH_METHOD = re.compile(r"\b(spf|dkim|dmarc|arc)\s*=\s*([a-z]+)", re.IGNORECASE)
 
 
@@ -281,7 +288,7 @@ def _attachments(root: Message):
             continue
         data = _payload_bytes(part)
         original = decode_filename(part)
-        declared = part.get_content_type()
+        declared = part.get_content_type()[:255]
         mime, kind = sniff(data, original, declared)
         position += 1
         yield AttachmentPart(
@@ -291,7 +298,7 @@ def _attachments(root: Message):
             declared_type=declared,
             sniffed_type=mime,
             kind=kind,
-            disposition=part.get_content_disposition(),
+            disposition=(part.get_content_disposition() or "")[:16] or None,
             forwarded_depth=depth,
             data=data,
         )

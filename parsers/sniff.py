@@ -71,8 +71,10 @@ def _zip_flavour(data: bytes) -> tuple[str, str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 200:
+                # Read at most a few bytes: a zip bomb's "mimetype" could inflate to gigabytes.
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).decode("ascii", "replace").strip()
                 if mimetype in _MIME_KIND:
                     return mimetype, _MIME_KIND[mimetype]
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from models import messages as q
 from models.db import current_revision, make_engine, upgrade
-from models.lock import DatabaseLock
+from models import lock
 from models.schema import MessageState
 from reportbox import logs
 from reportbox.app import App, make_source, open_app
@@ -72,7 +72,8 @@ def poll_command(obj: Obj, fetch_only: bool) -> None:
     """One pass over every mailbox, then exit; prints counts."""
     from jobs.poll import poll
 
-    with obj.app() as app, _single_instance(app):
+    # A one-shot poll holds the daemon's lock too: two fetchers on one mailbox would race.
+    with obj.app() as app, lock.held(app.sessions):
         sources = [make_source(m) for m in app.config.mailbox]
         try:
             with _progress("fetching and processing") as tick:
@@ -210,17 +211,6 @@ def demo(directory: Path) -> None:
 def q_counts(app: App) -> dict[str, int]:
     with app.sessions() as session:
         return q.state_counts(session)
-
-
-@contextmanager
-def _single_instance(app: App):
-    """A one-shot poll takes the daemon's lock too: two fetchers on one mailbox would race."""
-    lock = DatabaseLock(app.sessions)
-    lock.acquire()
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @contextmanager

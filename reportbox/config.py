@@ -123,6 +123,10 @@ class MailboxConfig(_SecretRef):
                 raise ValueError("username: required for an imap mailbox")
             if not (self.password_env or self.password_file):
                 raise ValueError("password_env or password_file: required for an imap mailbox")
+            target = self.mark.removeprefix("move:") if self.mark.startswith("move:") else None
+            if target is not None and target in self.folders:
+                raise ValueError(f"mark: moving to {target!r}, a folder this mailbox polls, would fetch "
+                                 "every message again at every poll")
             if self.security == "none" and not _is_loopback(self.host):
                 raise ValueError(
                     f'security: "none" sends the password in clear; allowed only on loopback, not {self.host}'

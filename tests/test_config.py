@@ -106,6 +106,8 @@ IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\
         (IMAP.format(host="mail.example.gov.vn", extra='mark = "flag"'), "mailbox.0.mark: must be none"),
         (IMAP.format(host="mail.example.gov.vn", extra='password = "inline"'), "write no password in the file"),
         ('[[mailbox]]\nname = "m"\nkind = "maildir"\n', "path: required for a maildir mailbox"),
+        (IMAP.format(host="127.0.0.1", extra='security = "none"\nmark = "move:Done"\nfolders = ["INBOX", "Done"]'),
+         "a folder this mailbox polls"),
         ("[database]\nurl = 'mysql://x'\n", "database.url: must start with"),
         ("not toml = = 1", "not valid TOML"),
     ],
