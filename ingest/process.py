@@ -29,18 +29,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.rawstore import RawStore
 from models import messages as q
 from models.schema import MessageState, RawMessage
-from parsers.message import ParsedMessage, parse_message
-from reportbox.errors import MessageError, StorageError
+from parsers.message import ParsedMessage, parse_message, without_payloads
+from reportbox.errors import MessageError
 
 log = logging.getLogger("reportbox.ingest")
 
 
 @dataclass
 class Item:
-    """What travels through the stages: to a worker and back, so it holds plain data only."""
+    """What travels through the stages, to a worker and back: plain data only, and small.
+
+    The worker reads the raw bytes itself (`raw_path`), and sends back facts, not payloads.
+    """
 
     raw_id: int
-    data: bytes
+    raw_path: str
+    data: bytes = b""
     parsed: ParsedMessage | None = None
 
 
@@ -52,7 +56,6 @@ class Context:
 
 def parse_stage(item: Item) -> Item:
     item.parsed = parse_message(item.data)
-    item.data = b""  # the bytes need not travel back from the worker
     return item
 
 
@@ -68,8 +71,12 @@ RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage,)
 
 def run_pure_stages(item: Item, stages: tuple[Callable[[Item], Item], ...]) -> Item:
     """Runs in a worker process; stages travel by reference, so they are module-level functions."""
+    item.data = RawStore.read_path(item.raw_path)
     for stage in stages:
         item = stage(item)
+    item.data = b""
+    if item.parsed is not None:
+        item.parsed = without_payloads(item.parsed)
     return item
 
 
@@ -130,21 +137,16 @@ class Processor:
                 claimed, orphans = [], []
                 if wanted > 0 and not (self.stop is not None and self.stop.is_set()):
                     claimed = self._claim(tried, wanted)
-                    for raw_id, attempts in claimed:
+                    for raw_id, attempts, sha256 in claimed:
                         tried.add(raw_id)
                         if attempts > self.max_attempts:
                             self._quarantine_crashed(raw_id)
                             counts.quarantined += 1
                             continue
                         try:
-                            future = self._submit(executor, raw_id)
+                            in_flight[self._submit(executor, raw_id, sha256)] = raw_id
                         except BrokenProcessPool:  # the pool broke before this one could start
-                            orphans.append(raw_id)
-                            continue
-                        if future is None:
-                            counts.quarantined += 1
-                        else:
-                            in_flight[future] = raw_id
+                            orphans.append((raw_id, sha256))
                 done = set()
                 if in_flight and not orphans:
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -152,7 +154,7 @@ class Processor:
                     # A worker died (killed, out of memory): every message in flight failed with it.
                     # Re-run them one by one so only the one that kills a worker is charged.
                     executor.shutdown(wait=False, cancel_futures=True)
-                    victims = sorted(set(in_flight.values()) | set(orphans))
+                    victims = sorted(set(in_flight.values()) | {raw_id for raw_id, _ in orphans})
                     in_flight.clear()
                     self._isolate(victims, counts)
                     executor = self._executor()
@@ -169,25 +171,17 @@ class Processor:
     def _executor(self) -> Executor:
         return InlineExecutor() if self.workers == 1 else ProcessPoolExecutor(max_workers=self.workers)
 
-    def _submit(self, executor: Executor, raw_id: int) -> Future | None:
-        try:
-            with self.sessions() as session:
-                sha = session.get(RawMessage, raw_id).sha256
-            data = self.store.read(sha)
-        except StorageError as exc:
-            log.error("message %d: %s", raw_id, exc)
-            self._record(raw_id, MessageState.QUARANTINED, exc.reason, str(exc))
-            return None
-        return executor.submit(run_pure_stages, Item(raw_id=raw_id, data=data), self.pure_stages)
+    def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
+        item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)))
+        return executor.submit(run_pure_stages, item, self.pure_stages)
 
     def _isolate(self, raw_ids: list[int], counts: ProcessCounts) -> None:
+        with self.sessions() as session:
+            shas = {raw_id: session.get(RawMessage, raw_id).sha256 for raw_id in raw_ids}
         for raw_id in raw_ids:
             executor = self._executor()
             try:
-                future = self._submit(executor, raw_id)
-                if future is None:
-                    counts.quarantined += 1
-                    continue
+                future = self._submit(executor, raw_id, shas[raw_id])
                 wait([future])
                 if isinstance(future.exception(), BrokenProcessPool):
                     self._count(counts, self._failed_attempt(raw_id, "worker_died",
@@ -202,10 +196,10 @@ class Processor:
         if self.on_message is not None and outcome != "skipped":
             self.on_message()
 
-    def _claim(self, tried: set[int], wanted: int) -> list[tuple[int, int]]:
+    def _claim(self, tried: set[int], wanted: int) -> list[tuple[int, int, str]]:
         # Committed on its own before any work: a process that dies still used up the attempt.
         with self.sessions.begin() as session:
-            return [(raw.id, raw.attempts) for raw in q.claim_next(session, tried, wanted)]
+            return [(raw.id, raw.attempts, raw.sha256) for raw in q.claim_next(session, tried, wanted)]
 
     def _finish(self, raw_id: int, future: Future) -> str:
         """Record what the pure stages found, or why they could not, in one transaction."""

@@ -27,11 +27,17 @@ class RawStore:
         return self.path(sha256).exists()
 
     def read(self, sha256: str) -> bytes:
+        return self.read_path(self.path(sha256))
+
+    @staticmethod
+    def read_path(path) -> bytes:
+        """Read a stored message by path (what a worker process is given)."""
         try:
-            return self.path(sha256).read_bytes()
+            with open(path, "rb") as handle:
+                return handle.read()
         except FileNotFoundError as exc:
             raise StorageError(
-                f"raw message {sha256} is missing from {self.root}: restore the raw store from backup",
+                f"raw message {Path(path).name} is missing: restore the raw store from backup",
                 reason="raw_missing",
             ) from exc
 

@@ -258,42 +258,32 @@ def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
     session.execute(delete(Attachment).where(Attachment.raw_message_id == raw.id))
     session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id == raw.id))
     sender = parsed.sender
-    session.add(
-        ParsedMessage(
-            raw_message_id=raw.id,
-            from_address=sender.address if sender else None,
-            from_name=sender.name if sender else None,
-            to=[_address_json(a) for a in parsed.to],
-            cc=[_address_json(a) for a in parsed.cc],
-            reply_to=[_address_json(a) for a in parsed.reply_to],
-            subject=parsed.subject,
-            date_header=parsed.date_header,
-            in_reply_to=parsed.in_reply_to,
-            references=list(parsed.references),
-            auth_results=list(parsed.auth_results),
-            auto_submitted=parsed.auto_submitted,
-            body_text=parsed.body_text,
-            body_source=parsed.body_source,
-            defects=list(parsed.defects),
-        )
-    )
-    session.flush()
-    for part in parsed.attachments:
-        session.add(
-            Attachment(
-                raw_message_id=raw.id,
-                position=part.position,
-                filename=part.filename,
-                original_filename=part.original_filename,
-                declared_type=part.declared_type,
-                sniffed_type=part.sniffed_type,
-                kind=part.kind,
-                size=part.size,
-                sha256=part.sha256,
-                disposition=part.disposition,
-                forwarded_depth=part.forwarded_depth,
-            )
-        )
+    session.execute(insert(ParsedMessage).values(
+        raw_message_id=raw.id,
+        from_address=sender.address if sender else None,
+        from_name=sender.name if sender else None,
+        to=[_address_json(a) for a in parsed.to],
+        cc=[_address_json(a) for a in parsed.cc],
+        reply_to=[_address_json(a) for a in parsed.reply_to],
+        subject=parsed.subject,
+        date_header=parsed.date_header,
+        in_reply_to=parsed.in_reply_to,
+        references=list(parsed.references),
+        auth_results=list(parsed.auth_results),
+        auto_submitted=parsed.auto_submitted,
+        body_text=parsed.body_text,
+        body_source=parsed.body_source,
+        defects=list(parsed.defects),
+    ))
+    if parsed.attachments:
+        session.execute(insert(Attachment), [
+            dict(raw_message_id=raw.id, position=part.position, filename=part.filename,
+                 original_filename=part.original_filename, declared_type=part.declared_type,
+                 sniffed_type=part.sniffed_type, kind=part.kind, size=part.size, sha256=part.sha256,
+                 disposition=part.disposition, forwarded_depth=part.forwarded_depth)
+            for part in parsed.attachments
+        ])
+    session.expire(raw, ["parsed"])  # the relationship is reloaded from what was just written
 
 
 def _address_json(address) -> dict:

@@ -15,7 +15,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.message import Message
 
@@ -55,15 +55,9 @@ class AttachmentPart:
     kind: str
     disposition: str | None
     forwarded_depth: int
-    data: bytes = field(repr=False)
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    size: int
+    sha256: str
+    data: bytes = field(repr=False)  # dropped (b"") once the pure stages are done with it
 
 
 @dataclass(frozen=True)
@@ -84,6 +78,11 @@ class ParsedMessage:
     body_source: str  # plain | html | none
     attachments: tuple[AttachmentPart, ...]
     defects: tuple[str, ...]
+
+
+def without_payloads(parsed: ParsedMessage) -> ParsedMessage:
+    """The same facts without the attachments' bytes: what crosses back from a worker process."""
+    return replace(parsed, attachments=tuple(replace(a, data=b"") for a in parsed.attachments))
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
@@ -300,6 +299,8 @@ def _attachments(root: Message):
             kind=kind,
             disposition=(part.get_content_disposition() or "")[:16] or None,
             forwarded_depth=depth,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
             data=data,
         )
 
