@@ -258,7 +258,8 @@ def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
     session.execute(delete(Attachment).where(Attachment.raw_message_id == raw.id))
     session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id == raw.id))
     sender = parsed.sender
-    session.execute(insert(ParsedMessage).values(
+    # Parameters apart from the statement, so its compiled form is cached across messages.
+    session.execute(insert(ParsedMessage), [dict(
         raw_message_id=raw.id,
         from_address=sender.address if sender else None,
         from_name=sender.name if sender else None,
@@ -274,7 +275,7 @@ def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
         body_text=parsed.body_text,
         body_source=parsed.body_source,
         defects=list(parsed.defects),
-    ))
+    )])
     if parsed.attachments:
         session.execute(insert(Attachment), [
             dict(raw_message_id=raw.id, position=part.position, filename=part.filename,
