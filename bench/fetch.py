@@ -77,17 +77,20 @@ def fill_maildir(maildir: Path, sizes: list[int], start: int = 0, tiny: bool = F
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """Wall time, peak RSS (KiB) of the process, and its output.
+    """Wall time, peak RSS (KiB) of the process and its worker processes together, and its output.
 
-    Peak RSS is sampled from /proc/PID/status VmHWM, which starts afresh at exec: the kernel's
-    ru_maxrss would include this (large) benchmark process, inherited across fork and exec.
+    Sampled from /proc every 20 ms as the proportional set size (Pss) of the process and its
+    children: forked workers share pages with their parent, which plain RSS would count twice.
+    (The kernel's ru_maxrss is no use here: it includes this large benchmark process, inherited
+    across fork and exec.)
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, _vm_hwm(process.pid))
+            tree = [process.pid, *_children(process.pid)]
+            peak = max(peak, sum(_pss_kib(pid) for pid in tree))
             time.sleep(0.02)
         elapsed = time.perf_counter() - started
         output.seek(0)
@@ -97,15 +100,23 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, int, str]
     return elapsed, peak, text
 
 
-def _vm_hwm(pid: int) -> int:
+def _pss_kib(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:
+            return [int(child) for child in listing.read().split()]
+    except OSError:
+        return []
 
 
 def mbsync(account, workdir: Path) -> tuple[float, int]:
