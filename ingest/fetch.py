@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from queue import Full, Queue
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,11 +109,14 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
     keys = source.list_new(folder, last_uid, known)
     if keys:
         log.info("%s/%s: %d new message(s)", source.name, folder, len(keys))
-    for start in range(0, len(keys), options.batch_size):
-        if options.stop is not None and options.stop.is_set():
-            break
-        for batch in _by_size(source.fetch(folder, keys[start:start + options.batch_size])):
-            place.store(store, batch, counts, options.on_message)
+    stored: list[str] = []
+    for batch in _read_ahead(_batches(source, folder, keys, options)):
+        place.store(store, batch, counts, options.on_message)
+        stored.extend(message.source_key for message in batch)
+    # 3. Only now tell the server, once the reader thread is done with the connection. Should we
+    # not get here, the rows say which marks are owed and the next poll applies them first.
+    for start in range(0, len(stored), 500):
+        place.mark(stored[start:start + 500])
     with sessions.begin() as session:
         state = session.get(FolderState, state_id)
         state.last_success_at = utcnow()
@@ -145,7 +149,6 @@ class _Place:
                     self._record(store, [message], counts)
                 except (SQLAlchemyError, ValueError, UnicodeError) as exc:
                     self._record(store, [_unrecordable(message, exc)], counts)
-        self.mark([m.source_key for m in batch])  # 3. only now tell the server
         if on_message is not None:
             for _ in batch:
                 on_message()
@@ -188,6 +191,55 @@ def _unrecordable(message: q.StoredMessage, exc: Exception) -> q.StoredMessage:
     """The message with every header-derived value dropped: its bytes are stored, its row says why."""
     log.error("message %s (%s) cannot be recorded as it is: %r", message.source_key, message.sha256, exc)
     return dataclasses.replace(message, message_id=None, problem=f"unrecordable: {exc!r}"[:2000])
+
+
+def _batches(source: MailSource, folder: str, keys: list[str], options: FetchOptions):
+    for start in range(0, len(keys), options.batch_size):
+        if options.stop is not None and options.stop.is_set():
+            return
+        yield from _by_size(source.fetch(folder, keys[start:start + options.batch_size]))
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[list[FetchedMessage]], depth: int = 1) -> Iterator[list[FetchedMessage]]:
+    """Read the next batch from the server in a thread while this one is written and synced.
+
+    Both wait on I/O (the socket, fsync) with the GIL released, so they overlap. At most `depth`
+    batches wait in between, which bounds memory. The reader's errors are raised here.
+    """
+    handoff: Queue = Queue(maxsize=depth)
+    cancelled = threading.Event()
+
+    def hand_over(item) -> None:
+        while not cancelled.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return
+            except Full:
+                continue
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                hand_over(batch)
+                if cancelled.is_set():
+                    return
+            hand_over(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread, raised there
+            hand_over(exc)
+
+    reader = threading.Thread(target=read, name="mail-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := handoff.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        cancelled.set()
+        reader.join()
 
 
 def _by_size(messages: Iterable[FetchedMessage]):

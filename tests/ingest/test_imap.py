@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from ingest import fetch as fetch_module
 from ingest.imap import ImapSource
 from jobs.poll import poll
 from models import messages as q
@@ -177,20 +176,19 @@ def test_server_stopped_mid_poll_next_poll_completes(make_app, imap_settings, im
                                                      monkeypatch):
     _fill(imap_account, 6)
     app = make_app([imap_settings(batch_size=2)])
-    real_store = fetch_module._Place.store
+    real_fetch = ImapSource.fetch
     calls = {"n": 0}
 
-    def store_then_stop_server(self, *args, **kwargs):
-        result = real_store(self, *args, **kwargs)
+    def fetch_then_lose_the_server(self, folder, keys):
         calls["n"] += 1
-        if calls["n"] == 1:
+        if calls["n"] == 2:  # one batch is through; the server goes away before the second
             dovecot_server.stop()  # new connections are refused from now on
             # Dovecot's imap child may answer a few more commands before it exits; cut the
             # live connection too, as a vanished server does.
-            self.source.connect().socket().shutdown(socket.SHUT_RDWR)
-        return result
+            self.connect().socket().shutdown(socket.SHUT_RDWR)
+        return real_fetch(self, folder, keys)
 
-    monkeypatch.setattr(fetch_module._Place, "store", store_then_stop_server)
+    monkeypatch.setattr(ImapSource, "fetch", fetch_then_lose_the_server)
     try:
         report, _ = _poll(app)
     finally:
@@ -199,10 +197,11 @@ def test_server_stopped_mid_poll_next_poll_completes(make_app, imap_settings, im
     with app.sessions() as session:
         state = session.scalar(select(FolderState))
         assert state.last_error and state.consecutive_failures == 1
-    monkeypatch.setattr(fetch_module._Place, "store", real_store)
+    monkeypatch.setattr(ImapSource, "fetch", real_fetch)
     report, _ = _poll(app)
     assert report.fetched.new == 4 and not report.fetched.errors
     assert count(app) == 6 and states(app) == {MessageState.PARSED: 6}
+    assert all(KEYWORD in f for f in imap_account.flags().values())  # owed marks applied too
     with app.sessions() as session:
         assert session.scalar(select(FolderState.last_error)) is None
 

@@ -10,7 +10,7 @@ def test_put_is_content_addressed_and_idempotent(tmp_path):
     sha = store.put(data)
     assert sha == hashlib.sha256(data).hexdigest()
     path = store.path(sha)
-    assert path.read_bytes() == data and path.parent.name == sha[:2]
+    assert path.read_bytes() == data and path.parent.name == sha[0]
     mtime = path.stat().st_mtime_ns
     assert store.put_many([data, b"other"])[0] == sha
     assert path.stat().st_mtime_ns == mtime  # not rewritten
