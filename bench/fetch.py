@@ -28,9 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.servers.dovecot import Dovecot, ensure_mail_user  # noqa: E402
-
 from reportbox import samples  # noqa: E402
+from tests.servers.dovecot import Dovecot, ensure_mail_user  # noqa: E402
 
 PASSWORD_ENV = "RB_BENCH_PASSWORD"
 

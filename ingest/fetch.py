@@ -17,14 +17,24 @@ from queue import Full, Queue
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from ingest.rawstore import RawStore
 from ingest.sources import FetchedMessage, MailSource
 from models import messages as q
 from models.schema import FolderState, utcnow
-from parsers.message import body_sha256, peek_headers
-from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable, StorageError
+from parsers.headers import body_sha256, peek_headers
+from reportbox.errors import (
+    SourceAuthError,
+    SourceError,
+    SourceUnavailable,
+    StorageError,
+)
 
 log = logging.getLogger("reportbox.ingest")
 

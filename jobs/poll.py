@@ -6,11 +6,14 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingest.fetch import FetchCounts, FetchOptions, fetch_mailbox
-from ingest.process import ProcessCounts, Processor
 from ingest.sources import MailSource
 from reportbox.app import App
+
+if TYPE_CHECKING:
+    from ingest.process import ProcessCounts
 
 log = logging.getLogger("reportbox.jobs")
 
@@ -18,7 +21,7 @@ log = logging.getLogger("reportbox.jobs")
 @dataclass
 class PollReport:
     fetched: FetchCounts = field(default_factory=FetchCounts)
-    processed: ProcessCounts = field(default_factory=ProcessCounts)
+    processed: ProcessCounts = field(default_factory=lambda: _process_module().ProcessCounts())
 
 
 def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
@@ -37,8 +40,15 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
 
 
 def process(app: App, *, stop: threading.Event | None = None,
-            on_message: Callable[[], None] | None = None) -> ProcessCounts:
+            on_message: Callable[[], None] | None = None):
     settings = app.config.processing
-    processor = Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
+    processor = _process_module().Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
                           workers=settings.workers, stop=stop, on_message=on_message)
     return processor.run()
+
+
+def _process_module():
+    """The processing stage, imported when first needed: `poll --fetch-only` never loads the parser."""
+    from ingest import process as module
+
+    return module

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -19,8 +20,10 @@ from models.schema import (
     RawMessage,
     utcnow,
 )
-from parsers.message import ParsedMessage as Parsed
-from parsers.message import body_sha256
+from parsers.headers import body_sha256
+
+if TYPE_CHECKING:  # the full parser (mail-parser, html2text) is not needed to fetch
+    from parsers.message import ParsedMessage as Parsed
 
 
 def mailbox_row(session: Session, name: str, kind: str) -> Mailbox:

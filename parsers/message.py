@@ -14,9 +14,8 @@ import email.utils
 import hashlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from email.message import Message
 
 import html2text
@@ -24,6 +23,20 @@ import mailparser
 from mailparser.exceptions import MailParserError
 
 from parsers.filenames import safe_filename
+from parsers.headers import (
+    MAX_ADDRESS,
+    MAX_ID,
+    MAX_NAME,
+    MAX_TOKEN,
+    HeaderReader,
+    angle_id,
+    decode_words,
+    nfc,
+    parse_authentication_results,
+    parse_date,
+    recover_8bit,
+    top_received_date,
+)
 from parsers.sniff import sniff
 from reportbox.errors import MessageError
 
@@ -31,11 +44,6 @@ from reportbox.errors import MessageError
 logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 MAX_FORWARD_DEPTH = 5
-# Senders control every header: values are cut to these lengths (the columns') here, once.
-MAX_ID = 998
-MAX_ADDRESS = 320
-MAX_NAME = 998
-MAX_TOKEN = 64
 _BODY_TYPES = ("text/plain", "text/html")
 
 
@@ -99,17 +107,17 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if root is None or not _has_mail_headers(root):
         raise MessageError("no mail headers (From, Date, Subject, Message-ID) found", reason="not_an_email")
 
-    headers = _HeaderReader(root)
+    headers = HeaderReader(root)
     text, source = _body_text(mail)
     return ParsedMessage(
-        message_id=_angle_id(headers.first("message-id")),
+        message_id=angle_id(headers.first("message-id")),
         sender=_first(_addresses(mail.from_)),
         to=_addresses(mail.to),
         cc=_addresses(mail.cc),
         reply_to=_addresses(mail.reply_to),
-        subject=_nfc(headers.decoded("subject")),
+        subject=nfc(headers.decoded("subject")),
         date_header=parse_date(headers.first("date")),
-        in_reply_to=_angle_id(headers.first("in-reply-to")),
+        in_reply_to=angle_id(headers.first("in-reply-to")),
         references=tuple(ref[:MAX_ID] for ref in re.findall(r"<[^<>\s]+>", headers.first("references") or "")),
         auth_results=tuple(parse_authentication_results(v) for v in headers.all("authentication-results")),
         auto_submitted=(headers.first("auto-submitted") or "").strip().lower()[:MAX_TOKEN] or None,
@@ -121,100 +129,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
     )
 
 
-@dataclass(frozen=True)
-class HeaderPeek:
-    """What the fetch stage needs before full parsing: dedupe key and a fallback receipt time."""
-
-    message_id: str | None
-    top_received_at: datetime | None
-
-
-def _header_end(raw: bytes) -> tuple[int, int]:
-    """(end of the header block, start of the body): the first blank line, whatever its line ends.
-
-    The body is empty when there is no blank line.
-    """
-    match = _BLANK_LINE.search(raw)
-    return (match.start(), match.end()) if match else (len(raw), len(raw))
-
-
-def peek_headers(raw: bytes) -> HeaderPeek:
-    """Read only the header block: cheap enough to run on every fetched message."""
-    end, _ = _header_end(raw)
-    root = email.parser.BytesHeaderParser().parsebytes(raw[:min(end, 262144)])
-    headers = _HeaderReader(root)
-    return HeaderPeek(
-        message_id=_angle_id(headers.first("message-id")),
-        top_received_at=top_received_date(headers.all("received")),
-    )
-
-
-def body_sha256(raw: bytes) -> str:
-    """Hash of everything after the header block, line ends folded: relays and migrations change
-    only headers, so the same body under the same Message-ID is the same message."""
-    _, start = _header_end(raw)
-    return hashlib.sha256(raw[start:].replace(b"\r\n", b"\n")).hexdigest()
-
-
 def _has_mail_headers(root: Message) -> bool:
     keys = {k.lower() for k in root.keys()}
     return bool(keys & {"from", "date", "subject", "message-id", "received", "to"})
-
-
-class _HeaderReader:
-    """Header values as text, whatever 8-bit bytes or encoded words they carry."""
-
-    def __init__(self, root: Message) -> None:
-        self._root = root
-
-    def all(self, name: str) -> list[str]:
-        # raw_items(), not get_all(): compat32 turns 8-bit values into Header objects whose
-        # str() has already replaced every non-ASCII byte.
-        name = name.lower()
-        return [_recover_8bit(str(v)) for k, v in self._root.raw_items() if k.lower() == name]
-
-    def first(self, name: str) -> str | None:
-        values = self.all(name)
-        return values[0] if values else None
-
-    def decoded(self, name: str) -> str:
-        return decode_words(self.first(name) or "")
-
-
-def decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words; keep undecodable ones as they were rather than fail."""
-    if "=?" not in value:
-        return " ".join(value.split())
-    try:
-        decoded = str(email.header.make_header(email.header.decode_header(value)))
-    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
-        decoded = value
-    return " ".join(decoded.split())
-
-
-def _recover_8bit(value: str) -> str:
-    """Raw 8-bit header bytes arrive as surrogates: read them as UTF-8, else Vietnamese cp1258."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in value):
-        return value
-    octets = value.encode("utf-8", "surrogateescape")
-    for charset in ("utf-8", "cp1258"):
-        try:
-            return octets.decode(charset)
-        except UnicodeDecodeError:
-            continue
-    return octets.decode("utf-8", "replace")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _angle_id(value: str | None) -> str | None:
-    """The <id> of a Message-ID or In-Reply-To header, at most 998 characters (RFC 5322's line)."""
-    if not value:
-        return None
-    match = re.search(r"<[^<>\s]+>", value)
-    return (match.group(0) if match else value.strip())[:MAX_ID] or None
 
 
 def _addresses(pairs) -> tuple[Address, ...]:
@@ -222,7 +139,7 @@ def _addresses(pairs) -> tuple[Address, ...]:
     for name, address in pairs or ():
         address = (address or "").strip().lower()[:MAX_ADDRESS]
         if address:
-            result.append(Address(address=address, name=_nfc(decode_words(name or ""))[:MAX_NAME]))
+            result.append(Address(address=address, name=nfc(decode_words(name or ""))[:MAX_NAME]))
     return tuple(result)
 
 
@@ -230,53 +147,16 @@ def _first(items: tuple[Address, ...]) -> Address | None:
     return items[0] if items else None
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """An RFC 5322 date as aware UTC, or None when it is missing or nonsense."""
-    if not value:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(value.strip())
-        if parsed is None:
-            return None
-        if parsed.tzinfo is None:  # "-0000": the sender did not know its zone; RFC 5322 says UTC
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
-    except (TypeError, ValueError, IndexError, OverflowError):  # year 9999 -0100 overflows
-        return None
-
-
-def top_received_date(received: list[str]) -> datetime | None:
-    """The date our own server stamped: the part after the last ';' of the topmost Received."""
-    for header in received:
-        if ";" in header:
-            return parse_date(header.rsplit(";", 1)[1])
-    return None
-
-
-_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_AUTH_METHOD = re.compile(r"\b(spf|dkim|dmarc|arc)\s*=\s*([a-z]+)", re.IGNORECASE)
-
-
-def parse_authentication_results(value: str) -> dict:
-    """RFC 8601 verdicts of one Authentication-Results header: {"authserv_id", "spf", "dkim", ...}."""
-    value = " ".join(value.split())
-    authserv_id = value.split(";", 1)[0].strip()
-    result: dict = {"authserv_id": authserv_id}
-    for method, verdict in _AUTH_METHOD.findall(value):
-        result.setdefault(method.lower(), verdict.lower())  # first verdict per method wins
-    return result
-
-
 def _body_text(mail) -> tuple[str, str]:
     plain = "\n".join(p for p in mail.text_plain if p.strip())
     if plain.strip():
-        return _nfc(plain.strip()), "plain"
+        return nfc(plain.strip()), "plain"
     html = "\n".join(mail.text_html)
     if html.strip():
         converter = html2text.HTML2Text(bodywidth=0)
         converter.ignore_images = True
         converter.ignore_links = True
-        return _nfc(converter.handle(html).strip()), "html"
+        return nfc(converter.handle(html).strip()), "html"
     return "", "none"
 
 
@@ -344,7 +224,7 @@ def decode_filename(part: Message) -> str | None:
     view = Message()  # the part's naming headers, 8-bit bytes already turned into text
     for key, value in part.raw_items():
         if key.lower() in ("content-type", "content-disposition"):
-            view[key] = _recover_8bit(str(value))
+            view[key] = recover_8bit(str(value))
     try:
         name = view.get_filename() or view.get_param("name")
     except (LookupError, UnicodeError, ValueError):
@@ -353,8 +233,8 @@ def decode_filename(part: Message) -> str | None:
         name = email.utils.collapse_rfc2231_value(name)
     if not name:
         return None
-    name = decode_words(_recover_8bit(str(name)))
-    return _nfc(name.replace("\ufffd", "_")) or None
+    name = decode_words(recover_8bit(str(name)))
+    return nfc(name.replace("\ufffd", "_")) or None
 
 
 def _extension(kind: str) -> str:

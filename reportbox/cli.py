@@ -9,12 +9,18 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
+from models import lock
 from models import messages as q
 from models.db import current_revision, make_engine, upgrade
-from models import lock
 from models.schema import MessageState
 from reportbox import logs
 from reportbox.app import App, make_source, open_app

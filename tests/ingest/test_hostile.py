@@ -13,7 +13,8 @@ from sqlalchemy import select
 from ingest.imap import CHUNK, ImapSource
 from jobs.poll import poll
 from models.schema import FolderState, MessageState, ParsedMessage, RawMessage
-from parsers.message import body_sha256, parse_message
+from parsers.headers import body_sha256
+from parsers.message import parse_message
 from parsers.sniff import sniff
 from reportbox import samples
 

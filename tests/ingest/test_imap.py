@@ -12,7 +12,13 @@ from sqlalchemy import select
 from ingest.imap import ImapSource
 from jobs.poll import poll
 from models import messages as q
-from models.schema import Attachment, FolderState, MessageState, ParsedMessage, RawMessage
+from models.schema import (
+    Attachment,
+    FolderState,
+    MessageState,
+    ParsedMessage,
+    RawMessage,
+)
 from reportbox import samples
 from reportbox.errors import SourceAuthError
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from alembic.script import ScriptDirectory
-
-from models.db import HEAD_REVISION, alembic_config, current_revision, make_engine, upgrade
+from models.db import (
+    HEAD_REVISION,
+    alembic_config,
+    current_revision,
+    make_engine,
+    upgrade,
+)
 from models.schema import Base
 
 

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from parsers.message import parse_message, peek_headers
+from parsers.headers import peek_headers
+from parsers.message import parse_message
 from reportbox import samples
 from reportbox.errors import MessageError
 

@@ -1,0 +1,149 @@
+"""Header reading shared by the fetch stage and the full parser: standard library only, so cheap.
+
+Values are recovered from whatever senders put in headers: raw 8-bit bytes (UTF-8, else the
+Vietnamese Windows code page), RFC 2047 encoded words, dates that overflow, ids too long to store.
+"""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+import email.parser
+import email.utils
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import Message
+
+# Senders control every header: values are cut to these lengths (the columns') here, once.
+MAX_ID = 998
+MAX_ADDRESS = 320
+MAX_NAME = 998
+MAX_TOKEN = 64
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+_AUTH_METHOD = re.compile(r"\b(spf|dkim|dmarc|arc)\s*=\s*([a-z]+)", re.IGNORECASE)
+
+@dataclass(frozen=True)
+class HeaderPeek:
+    """What the fetch stage needs before full parsing: dedupe key and a fallback receipt time."""
+
+    message_id: str | None
+    top_received_at: datetime | None
+
+
+def header_end(raw: bytes) -> tuple[int, int]:
+    """(end of the header block, start of the body): the first blank line, whatever its line ends.
+
+    The body is empty when there is no blank line.
+    """
+    match = _BLANK_LINE.search(raw)
+    return (match.start(), match.end()) if match else (len(raw), len(raw))
+
+
+def peek_headers(raw: bytes) -> HeaderPeek:
+    """Read only the header block: cheap enough to run on every fetched message."""
+    end, _ = header_end(raw)
+    root = email.parser.BytesHeaderParser().parsebytes(raw[:min(end, 262144)])
+    headers = HeaderReader(root)
+    return HeaderPeek(
+        message_id=angle_id(headers.first("message-id")),
+        top_received_at=top_received_date(headers.all("received")),
+    )
+
+
+def body_sha256(raw: bytes) -> str:
+    """Hash of everything after the header block, line ends folded: relays and migrations change
+    only headers, so the same body under the same Message-ID is the same message."""
+    _, start = header_end(raw)
+    return hashlib.sha256(raw[start:].replace(b"\r\n", b"\n")).hexdigest()
+
+
+class HeaderReader:
+    """Header values as text, whatever 8-bit bytes or encoded words they carry."""
+
+    def __init__(self, root: Message) -> None:
+        self._root = root
+
+    def all(self, name: str) -> list[str]:
+        # raw_items(), not get_all(): compat32 turns 8-bit values into Header objects whose
+        # str() has already replaced every non-ASCII byte.
+        name = name.lower()
+        return [recover_8bit(str(v)) for k, v in self._root.raw_items() if k.lower() == name]
+
+    def first(self, name: str) -> str | None:
+        values = self.all(name)
+        return values[0] if values else None
+
+    def decoded(self, name: str) -> str:
+        return decode_words(self.first(name) or "")
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words; keep undecodable ones as they were rather than fail."""
+    if "=?" not in value:
+        return " ".join(value.split())
+    try:
+        decoded = str(email.header.make_header(email.header.decode_header(value)))
+    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+        decoded = value
+    return " ".join(decoded.split())
+
+
+def recover_8bit(value: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogates: read them as UTF-8, else Vietnamese cp1258."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    octets = value.encode("utf-8", "surrogateescape")
+    for charset in ("utf-8", "cp1258"):
+        try:
+            return octets.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return octets.decode("utf-8", "replace")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def angle_id(value: str | None) -> str | None:
+    """The <id> of a Message-ID or In-Reply-To header, at most 998 characters (RFC 5322's line)."""
+    if not value:
+        return None
+    match = re.search(r"<[^<>\s]+>", value)
+    return (match.group(0) if match else value.strip())[:MAX_ID] or None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An RFC 5322 date as aware UTC, or None when it is missing or nonsense."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+        if parsed is None:
+            return None
+        if parsed.tzinfo is None:  # "-0000": the sender did not know its zone; RFC 5322 says UTC
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):  # year 9999 -0100 overflows
+        return None
+
+
+def top_received_date(received: list[str]) -> datetime | None:
+    """The date our own server stamped: the part after the last ';' of the topmost Received."""
+    for header in received:
+        if ";" in header:
+            return parse_date(header.rsplit(";", 1)[1])
+    return None
+
+
+def parse_authentication_results(value: str) -> dict:
+    """RFC 8601 verdicts of one Authentication-Results header: {"authserv_id", "spf", "dkim", ...}."""
+    value = " ".join(value.split())
+    authserv_id = value.split(";", 1)[0].strip()
+    result: dict = {"authserv_id": authserv_id}
+    for method, verdict in _AUTH_METHOD.findall(value):
+        result.setdefault(method.lower(), verdict.lower())  # first verdict per method wins
+    return result
