@@ -16,6 +16,7 @@ whole process is counted.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 import traceback
@@ -39,6 +40,10 @@ from parsers.message import ParsedMessage, parse_message, without_payloads
 from reportbox.errors import MessageError
 
 log = logging.getLogger("reportbox.ingest")
+_WORKER_CONTEXT = multiprocessing.get_context("forkserver")
+# Imported once by the fork server, so every worker starts with them loaded ("__main__" spares
+# each worker from importing the command line again).
+_WORKER_CONTEXT.set_forkserver_preload(["__main__", "ingest.process"])
 
 
 @dataclass
@@ -175,7 +180,11 @@ class Processor:
         return counts
 
     def _executor(self) -> Executor:
-        return InlineExecutor() if self.workers == 1 else ProcessPoolExecutor(max_workers=self.workers)
+        if self.workers == 1:
+            return InlineExecutor()
+        # Workers come from a clean single-threaded fork server: forking the daemon itself, with
+        # its scheduler and heartbeat threads, could copy a lock some thread holds at that moment.
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT)
 
     def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)))

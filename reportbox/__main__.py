@@ -2,4 +2,5 @@
 
 from reportbox.cli import main
 
-main()
+if __name__ == "__main__":  # parsing workers import this module again: it must not run the CLI
+    main()
