@@ -111,11 +111,13 @@ def _pss_kib(pid: int) -> int:
 
 
 def _children(pid: int) -> list[int]:
+    """Every descendant: parsing workers are the fork server's children, not reportbox's."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            return [int(child) for child in listing.read().split()]
+            direct = [int(child) for child in listing.read().split()]
     except OSError:
         return []
+    return direct + [grandchild for child in direct for grandchild in _children(child)]
 
 
 def mbsync(account, workdir: Path) -> tuple[float, int]:
