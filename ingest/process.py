@@ -137,7 +137,7 @@ class Processor:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         counts = ProcessCounts()
         tried: set[int] = set()  # a message that failed waits for the next run, not this one
-        window = 1 if self.workers == 1 else 2 * self.workers  # enough to keep every worker busy
+        window = 1 if self.workers == 1 else 4 * self.workers  # keeps workers fed while we fsync
         executor = self._executor()
         in_flight: dict[Future, int] = {}
         try:
