@@ -139,7 +139,7 @@ class Processor:
         tried: set[int] = set()  # a message that failed waits for the next run, not this one
         window = 1 if self.workers == 1 else 4 * self.workers  # keeps workers fed while we fsync
         executor = self._executor()
-        in_flight: dict[Future, int] = {}
+        in_flight: dict[Future, tuple[int, str]] = {}  # future → (message id, raw SHA-256)
         try:
             while True:
                 wanted = window - len(in_flight)
@@ -155,7 +155,7 @@ class Processor:
                             counts.quarantined += 1
                             continue
                         try:
-                            in_flight[self._submit(executor, raw_id, sha256)] = raw_id
+                            in_flight[self._submit(executor, raw_id, sha256)] = (raw_id, sha256)
                         except BrokenProcessPool:  # the pool broke before this one could start
                             orphans.append((raw_id, sha256))
                 done = set()
@@ -165,13 +165,13 @@ class Processor:
                     # A worker died (killed, out of memory): every message in flight failed with it.
                     # Re-run them one by one so only the one that kills a worker is charged.
                     executor.shutdown(wait=False, cancel_futures=True)
-                    victims = sorted(set(in_flight.values()) | {raw_id for raw_id, _ in orphans})
+                    victims = sorted([*in_flight.values(), *orphans])
                     in_flight.clear()
                     self._isolate(victims, counts)
                     executor = self._executor()
                     continue
                 for future in done:
-                    raw_id = in_flight.pop(future)
+                    raw_id, _ = in_flight.pop(future)
                     self._count(counts, self._finish(raw_id, future))
                 if not in_flight and not claimed:
                     break
@@ -190,13 +190,11 @@ class Processor:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)))
         return executor.submit(run_pure_stages, item, self.pure_stages)
 
-    def _isolate(self, raw_ids: list[int], counts: ProcessCounts) -> None:
-        with self.sessions() as session:
-            shas = {raw_id: session.get(RawMessage, raw_id).sha256 for raw_id in raw_ids}
-        for raw_id in raw_ids:
+    def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts) -> None:
+        for raw_id, sha256 in victims:
             executor = self._executor()
             try:
-                future = self._submit(executor, raw_id, shas[raw_id])
+                future = self._submit(executor, raw_id, sha256)
                 wait([future])
                 if isinstance(future.exception(), BrokenProcessPool):
                     self._count(counts, self._failed_attempt(raw_id, "worker_died",
