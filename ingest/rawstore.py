@@ -23,9 +23,6 @@ class RawStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[0] / f"{sha256}.eml"
 
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
-
     def read(self, sha256: str) -> bytes:
         return self.read_path(self.path(sha256))
 
