@@ -26,7 +26,7 @@ from reportbox import logs
 from reportbox.app import App, make_source, open_app
 from reportbox.config import find_config_path, load_config
 from reportbox.errors import ReportboxError, UsageError
-from reportbox.timefmt import local_iso
+from reportbox.timefmt import local_iso, local_short
 
 PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
 
@@ -121,15 +121,16 @@ def messages(obj: Obj, state: str | None, fmt: str) -> None:
     """Every message ever fetched, with its state and reason."""
     with obj.app() as app, app.sessions() as session:
         names = q.mailbox_names(session)
-        rows = [_message_json(raw, names) for raw in q.list_messages(session, state)]
+        stored = q.list_messages(session, state)
+        rows = [_message_json(raw, names) for raw in stored]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(box=None, pad_edge=False)
     for column in ("id", "received", "from", "subject", "state", "reason"):
         table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(str(row["id"]), local_short_iso(row["received_at"]), row["from"] or "",
+    for raw, row in zip(stored, rows):
+        table.add_row(str(row["id"]), local_short(raw.received_at), row["from"] or "",
                       (row["subject"] or "")[:60], row["state"], row["reason"] or "")
     _console().print(table)
     click.echo(f"{len(rows)} message(s)")
@@ -139,10 +140,6 @@ def _console() -> Console:
     """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file."""
     console = Console()
     return console if console.is_terminal else Console(width=240)
-
-
-def local_short_iso(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else ""
 
 
 def _message_json(raw, mailboxes: dict[int, str]) -> dict:
