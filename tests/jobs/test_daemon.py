@@ -62,12 +62,12 @@ def _counts(config: Path) -> dict[str, int]:
         engine.dispose()
 
 
-def _wait_for(predicate, timeout: float, what: str) -> None:
+def _wait_for(predicate, timeout: float, what: str, interval: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
-        time.sleep(0.2)
+        time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -104,12 +104,12 @@ def test_daemon_polls_refuses_a_twin_and_stops_on_sigterm(daemon_config, imap_ac
 
 @pytest.mark.slow
 def test_killed_mid_backfill_then_restarted_loses_and_duplicates_nothing(daemon_config, imap_account):
-    total = 60
+    total = 400  # batches of 2: long enough that the kill lands while fetching, however fast that gets
     _fill(imap_account, total)
     config = daemon_config(batch_size=2)
     daemon = _start(config, imap_account.password, "run")
     try:
-        _wait_for(lambda: sum(_counts(config).values()) >= 6, 60, "the backfill to start")
+        _wait_for(lambda: sum(_counts(config).values()) >= 6, 60, "the backfill to start", interval=0.02)
         daemon.send_signal(signal.SIGKILL)
         daemon.wait(timeout=10)
     finally:
