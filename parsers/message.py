@@ -37,6 +37,7 @@ from parsers.headers import (
     recover_8bit,
     top_received_date,
 )
+from parsers.skim import cut_base64_bodies, restore_base64_bodies
 from parsers.sniff import sniff
 from reportbox.errors import MessageError
 
@@ -98,7 +99,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not raw.strip():
         raise MessageError("the message is empty", reason="empty")
     try:
-        mail = mailparser.parse_from_bytes(raw)
+        mail = mailparser.MailParser(_parse_mime(raw))
     except MailParserError as exc:
         raise MessageError(f"mail-parser refused the message: {exc}", reason="mime_error") from exc
     except (RecursionError, LookupError, ValueError, TypeError, AttributeError) as exc:
@@ -127,6 +128,15 @@ def parse_message(raw: bytes) -> ParsedMessage:
         attachments=tuple(_attachments(root)),
         defects=tuple(sorted(mail.defects_categories)),
     )
+
+
+def _parse_mime(raw: bytes) -> Message:
+    """The stdlib's tree for `raw` (what mail-parser would build), without reading base64 bodies line by line."""
+    skeleton, bodies = cut_base64_bodies(raw)
+    message = email.message_from_bytes(skeleton)
+    if bodies and not restore_base64_bodies(message, bodies):
+        message = email.message_from_bytes(raw)
+    return message
 
 
 def _has_mail_headers(root: Message) -> bool:
