@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from queue import Full, Queue
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,8 +61,9 @@ class FetchOptions:
     batch_size: int = 100
     attempts: int = 3  # tries per folder when the connection drops
     backoff: float = 1.0  # seconds before the first retry; doubles each time
-    stop: threading.Event | None = None
+    stop: StopFlag | None = None
     on_message: Callable[[], None] | None = None  # progress callback
+    on_stored: Callable[[], None] | None = None  # after each batch is committed: work for `process`
 
 
 def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: MailSource, kind: str,
@@ -123,6 +125,8 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
     for batch in _read_ahead(_batches(source, folder, keys, options)):
         place.store(store, batch, counts, options.on_message)
         stored.extend(message.source_key for message in batch)
+        if options.on_stored is not None:
+            options.on_stored()
     # 3. Only now tell the server, once the reader thread is done with the connection. Should we
     # not get here, the rows say which marks are owed and the next poll applies them first.
     for start in range(0, len(stored), 500):

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import threading
 import traceback
+from contextlib import nullcontext
 from collections.abc import Callable
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -104,6 +105,33 @@ class ProcessCounts:
         return self.parsed + self.failed + self.retry + self.quarantined
 
 
+class Feed:
+    """Messages still arriving while the processor runs: a fetch in another thread stores them.
+
+    The fetch calls `arrived()` after each committed batch and `close()` when it is done; the
+    processor, having drained the queue, waits in `wait_for_more()` instead of stopping.
+    """
+
+    def __init__(self) -> None:
+        self._news = threading.Event()
+        self._closed = threading.Event()
+
+    def arrived(self) -> None:
+        self._news.set()
+
+    def close(self) -> None:
+        self._closed.set()
+        self._news.set()
+
+    def wait_for_more(self, timeout: float = 1.0) -> bool:
+        """False once the fetch is over and nothing came since; True when there may be more."""
+        if self._closed.is_set() and not self._news.is_set():
+            return False
+        self._news.wait(timeout)  # bounded, so a stop request is seen within a second
+        self._news.clear()
+        return True
+
+
 class InlineExecutor(Executor):
     """Runs work at once in this process: one worker, no pickling, the same driver code."""
 
@@ -125,19 +153,23 @@ def default_workers() -> int:
 class Processor:
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
                  workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
-                 stop: threading.Event | None = None, on_message: Callable[[], None] | None = None) -> None:
+                 stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
+                 feed: Feed | None = None) -> None:
         self.sessions, self.store = sessions, store
         self.max_attempts = max_attempts
         self.workers = workers or default_workers()
         self.pure_stages, self.record_stages = pure_stages, record_stages
         self.stop = stop
         self.on_message = on_message
+        self.feed = feed
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         counts = ProcessCounts()
-        tried: set[int] = set()  # a message that failed waits for the next run, not this one
-        window = 1 if self.workers == 1 else 4 * self.workers  # keeps workers fed while we fsync
+        retried: set[int] = set()  # failed in this run: each waits for the next run, not this one
+        # Messages in flight: enough to keep every worker busy while this process commits. Claims
+        # top the window up once half of it is done, so each claim commit covers several messages.
+        window = 1 if self.workers == 1 else 8 * self.workers
         executor = self._executor()
         in_flight: dict[Future, tuple[int, str]] = {}  # future → (message id, raw SHA-256)
         try:
@@ -145,11 +177,12 @@ class Processor:
                 wanted = window - len(in_flight)
                 if limit is not None:
                     wanted = min(wanted, limit - counts.total - len(in_flight))
-                claimed, orphans = [], []
-                if wanted > 0 and not (self.stop is not None and self.stop.is_set()):
-                    claimed = self._claim(tried, wanted)
+                stopping = wanted <= 0 and not in_flight or (self.stop is not None and self.stop.is_set())
+                claimed, orphans, drained = [], [], False
+                if wanted > 0 and len(in_flight) <= window // 2 and not stopping:
+                    claimed = self._claim(retried | {raw_id for raw_id, _ in in_flight.values()}, wanted)
+                    drained = not claimed
                     for raw_id, attempts, sha256 in claimed:
-                        tried.add(raw_id)
                         if attempts > self.max_attempts:
                             self._quarantine_crashed(raw_id)
                             counts.quarantined += 1
@@ -167,14 +200,18 @@ class Processor:
                     executor.shutdown(wait=False, cancel_futures=True)
                     victims = sorted([*in_flight.values(), *orphans])
                     in_flight.clear()
-                    self._isolate(victims, counts)
+                    self._isolate(victims, counts, retried)
                     executor = self._executor()
                     continue
-                for future in done:
-                    raw_id, _ = in_flight.pop(future)
-                    self._count(counts, self._finish(raw_id, future))
-                if not in_flight and not claimed:
-                    break
+                if done:
+                    finished = sorted((in_flight.pop(future)[0], future) for future in done)
+                    for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
+                        if outcome in ("retry", "skipped"):
+                            retried.add(raw_id)
+                        self._count(counts, outcome)
+                if not in_flight and (stopping or drained):
+                    if stopping or self.feed is None or not self.feed.wait_for_more():
+                        break
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         return counts
@@ -190,17 +227,21 @@ class Processor:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)))
         return executor.submit(run_pure_stages, item, self.pure_stages)
 
-    def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts) -> None:
+    def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts, retried: set[int]) -> None:
         for raw_id, sha256 in victims:
             executor = self._executor()
             try:
                 future = self._submit(executor, raw_id, sha256)
                 wait([future])
                 if isinstance(future.exception(), BrokenProcessPool):
-                    self._count(counts, self._failed_attempt(raw_id, "worker_died",
-                                                             "the worker process died on this message"))
+                    with self.sessions.begin() as session:
+                        outcome = self._charge_attempt(session.get(RawMessage, raw_id), "worker_died",
+                                                       "the worker process died on this message")
                 else:
-                    self._count(counts, self._finish(raw_id, future))
+                    outcome = self._finish_alone(raw_id, future)
+                if outcome in ("retry", "skipped"):
+                    retried.add(raw_id)
+                self._count(counts, outcome)
             finally:
                 executor.shutdown(wait=True, cancel_futures=True)
 
@@ -209,48 +250,77 @@ class Processor:
         if self.on_message is not None and outcome != "skipped":
             self.on_message()
 
-    def _claim(self, tried: set[int], wanted: int) -> list[tuple[int, int, str]]:
+    def _claim(self, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
         # Committed on its own before any work: a process that dies still used up the attempt.
         with self.sessions.begin() as session:
-            return [(raw.id, raw.attempts, raw.sha256) for raw in q.claim_next(session, tried, wanted)]
+            return [(raw.id, raw.attempts, raw.sha256) for raw in q.claim_next(session, skip, wanted)]
 
-    def _finish(self, raw_id: int, future: Future) -> str:
-        """Record what the pure stages found, or why they could not, in one transaction."""
+    def _finish_together(self, finished: list[tuple[int, Future]]) -> list[str]:
+        """Record finished messages in one transaction: one commit, one fsync, for all of them.
+
+        Should any of them fail to record (a bug, a database error), the transaction is rolled
+        back and each message is recorded alone, so one bad record cannot take the others with it.
+        """
+        if len(finished) == 1:
+            return [self._finish_alone(*finished[0])]
+        try:
+            with self.sessions.begin() as session:
+                held = q.lock_many_for_processing(session, [raw_id for raw_id, _ in finished])
+                return [self._finish(session, held.get(raw_id), future, alone=False)
+                        for raw_id, future in finished]
+        except Exception as exc:  # noqa: BLE001 - each message is retried alone just below
+            log.warning("recording %d messages together failed (%r); recording them one by one",
+                        len(finished), exc)
+            return [self._finish_alone(raw_id, future) for raw_id, future in finished]
+
+    def _finish_alone(self, raw_id: int, future: Future) -> str:
+        with self.sessions.begin() as session:
+            return self._finish(session, q.lock_for_processing(session, raw_id), future, alone=True)
+
+    def _finish(self, session: Session, raw: RawMessage | None, future: Future, *, alone: bool) -> str:
+        """Record what the pure stages found for one message, or why they could not.
+
+        Alone, a failure to record is charged to the message; together with others, it is raised
+        so the caller can start over with each message alone.
+        """
+        if raw is None:
+            return "skipped"  # another worker took it (reprocess running beside us)
         try:
             item = future.result()
-            with self.sessions.begin() as session:
-                raw = q.lock_for_processing(session, raw_id)
-                if raw is None:
-                    return "skipped"  # another worker took it (reprocess running beside us)
-                context = Context(session=session, raw=raw)
+        except Exception as exc:  # noqa: BLE001 - the driver is the one place that catches all
+            return self._failed(raw, exc)
+        try:
+            context = Context(session=session, raw=raw)
+            with session.begin_nested() if alone else nullcontext():
                 for stage in self.record_stages:
                     item = stage(item, context)
-            log.debug("message %d parsed", raw_id)
-            return "parsed"
-        except MessageError as exc:
-            log.info("message %d failed: %s (%s)", raw_id, exc, exc.reason)
-            self._record(raw_id, MessageState.FAILED, exc.reason, str(exc))
-            return "failed"
-        except Exception as exc:  # noqa: BLE001 - the driver is the one place that catches all
-            log.error("message %d: processing failed", raw_id, exc_info=exc)
-            return self._failed_attempt(raw_id, getattr(exc, "reason", "internal_error"),
-                                        "".join(traceback.format_exception(exc)))
+        except Exception as exc:  # noqa: BLE001
+            if not alone:
+                raise
+            return self._failed(raw, exc)
+        log.debug("message %d parsed", raw.id)
+        return "parsed"
 
-    def _failed_attempt(self, raw_id: int, reason: str, detail: str) -> str:
-        with self.sessions() as session:
-            attempts = session.get(RawMessage, raw_id).attempts
-        final = attempts >= self.max_attempts
-        log.warning("message %d: attempt %d/%d failed (%s)", raw_id, attempts, self.max_attempts, reason)
-        self._record(raw_id, MessageState.QUARANTINED if final else MessageState.FETCHED, reason, detail)
+    def _failed(self, raw: RawMessage, exc: Exception) -> str:
+        """A bad message fails for good; any other error costs an attempt."""
+        if isinstance(exc, MessageError):
+            log.info("message %d failed: %s (%s)", raw.id, exc, exc.reason)
+            q.set_outcome(raw, MessageState.FAILED, exc.reason, str(exc))
+            return "failed"
+        log.error("message %d: processing failed", raw.id, exc_info=exc)
+        return self._charge_attempt(raw, getattr(exc, "reason", "internal_error"),
+                                    "".join(traceback.format_exception(exc)))
+
+    def _charge_attempt(self, raw: RawMessage, reason: str, detail: str) -> str:
+        """An attempt that ended in an error: back in the queue, or quarantined after the last one."""
+        final = raw.attempts >= self.max_attempts
+        log.warning("message %d: attempt %d/%d failed (%s)", raw.id, raw.attempts, self.max_attempts, reason)
+        q.set_outcome(raw, MessageState.QUARANTINED if final else MessageState.FETCHED, reason, detail)
         return "quarantined" if final else "retry"
 
     def _quarantine_crashed(self, raw_id: int) -> None:
         log.error("message %d: quarantined after %d attempts that never finished", raw_id, self.max_attempts)
-        self._record(raw_id, MessageState.QUARANTINED, "crashed",
-                     f"{self.max_attempts} attempts ended without a result (the process died); "
-                     "run `reportbox reprocess --message ID` once the cause is fixed")
-
-    def _record(self, raw_id: int, state: str, reason: str, detail: str) -> None:
         with self.sessions.begin() as session:
-            raw = session.get(RawMessage, raw_id)
-            q.set_outcome(raw, state, reason, detail)
+            q.set_outcome(session.get(RawMessage, raw_id), MessageState.QUARANTINED, "crashed",
+                          f"{self.max_attempts} attempts ended without a result (the process died); "
+                          "run `reportbox reprocess --message ID` once the cause is fixed")

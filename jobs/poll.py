@@ -1,4 +1,9 @@
-"""One poll: fetch every mailbox, then process what was stored. Used by `poll` and the daemon."""
+"""One poll: fetch every mailbox and process what was stored. Used by `poll` and the daemon.
+
+The two stages meet only in the database, so they overlap: processing starts on the first
+stored batch while the fetch goes on in a thread of its own, and a long backfill takes about as
+long as the slower stage rather than both one after the other.
+"""
 
 from __future__ import annotations
 
@@ -29,21 +34,65 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
          backoff: float = 1.0) -> PollReport:
     report = PollReport()
     app.store.clean_temporary()  # callers hold the fetch lock: no other fetcher is writing now
-    kinds = {m.name: m.kind for m in app.config.mailbox}
-    for source in sources:
-        mailbox = app.config.mailbox_named(source.name)
-        options = FetchOptions(batch_size=mailbox.batch_size, stop=stop, on_message=on_message, backoff=backoff)
-        report.fetched.add(fetch_mailbox(app.sessions, app.store, source, kinds[source.name], options))
-    if not fetch_only:
-        report.processed = process(app, stop=stop, on_message=on_message)
+    if fetch_only:
+        report.fetched = _fetch_all(app, sources, stop, on_message, backoff, on_stored=None)
+        return report
+    feed = _process_module().Feed()
+    halt = _Either(stop)  # also set if processing fails, so the fetch does not run on alone
+    fetched: list = []
+
+    def fetch() -> None:
+        try:
+            fetched.append(_fetch_all(app, sources, halt, on_message, backoff, on_stored=feed.arrived))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            fetched.append(exc)
+        finally:
+            feed.close()
+
+    thread = threading.Thread(target=fetch, name="reportbox-fetch", daemon=True)
+    thread.start()
+    try:
+        report.processed = process(app, stop=stop, on_message=on_message, feed=feed)
+    finally:
+        halt.set()
+        thread.join()
+    if isinstance(fetched[0], BaseException):
+        raise fetched[0]
+    report.fetched = fetched[0]
     return report
 
 
+def _fetch_all(app: App, sources: Sequence[MailSource], stop, on_message, backoff: float,
+               on_stored: Callable[[], None] | None) -> FetchCounts:
+    counts = FetchCounts()
+    kinds = {m.name: m.kind for m in app.config.mailbox}
+    for source in sources:
+        mailbox = app.config.mailbox_named(source.name)
+        options = FetchOptions(batch_size=mailbox.batch_size, stop=stop, on_message=on_message,
+                               on_stored=on_stored, backoff=backoff)
+        counts.add(fetch_mailbox(app.sessions, app.store, source, kinds[source.name], options))
+    return counts
+
+
+class _Either:
+    """A stop flag that is set when the caller's flag is, or when this poll sets its own."""
+
+    def __init__(self, outer: threading.Event | None) -> None:
+        self.outer, self.own = outer, threading.Event()
+
+    def set(self) -> None:
+        self.own.set()
+
+    def is_set(self) -> bool:
+        return self.own.is_set() or (self.outer is not None and self.outer.is_set())
+
+
 def process(app: App, *, stop: threading.Event | None = None,
-            on_message: Callable[[], None] | None = None):
+            on_message: Callable[[], None] | None = None, feed=None):
     settings = app.config.processing
     processor = _process_module().Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
-                          workers=settings.workers, stop=stop, on_message=on_message)
+                                            workers=settings.workers, stop=stop, on_message=on_message,
+                                            feed=feed)
     return processor.run()
 
 

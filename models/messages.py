@@ -224,15 +224,16 @@ def claim_next(session: Session, skip: Collection[int] = (), limit: int = 1) -> 
     """Take the oldest messages waiting for processing, counting the attempt before work starts.
 
     The caller commits the attempts before any work, so a message that kills the process
-    outright still reaches its attempt limit. `skip` holds the ids this run already tried.
-    SKIP LOCKED lets several workers share the queue on PostgreSQL.
+    outright still reaches its attempt limit. `skip` holds what the caller has in flight or has
+    already tried in this run. SKIP LOCKED lets several workers share the queue on PostgreSQL;
+    NO KEY UPDATE lets a fetch add locations to a message (a key-share lock) without hiding it.
     """
     query = (
         select(RawMessage)
         .where(RawMessage.state == MessageState.FETCHED)
         .order_by(RawMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     if skip:
         query = query.where(RawMessage.id.not_in(list(skip)))
@@ -252,17 +253,26 @@ def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
     return session.scalar(
         select(RawMessage)
         .where(RawMessage.id == raw_id, RawMessage.state == MessageState.FETCHED)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
 
 
+def lock_many_for_processing(session: Session, raw_ids: Sequence[int]) -> dict[int, RawMessage]:
+    """`lock_for_processing` for several messages in one statement: those this worker may record."""
+    query = (
+        select(RawMessage)
+        .where(RawMessage.id.in_(list(raw_ids)), RawMessage.state == MessageState.FETCHED)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
+    return {raw.id: raw for raw in session.scalars(query)}
+
+
 def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
-    """Write what the parser found, replacing any earlier parse of the same message."""
-    session.execute(delete(Attachment).where(Attachment.raw_message_id == raw.id))
-    session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id == raw.id))
+    """Write what the parser found. A message waiting for processing has no earlier parse:
+    `reset_for_reprocess` removes it when it puts the message back in the queue."""
     sender = parsed.sender
-    # Parameters apart from the statement, so its compiled form is cached across messages.
-    session.execute(insert(ParsedMessage), [dict(
+    # Core statements on the tables, parameters apart: compiled once, cached across messages.
+    session.execute(insert(ParsedMessage.__table__), [dict(
         raw_message_id=raw.id,
         from_address=sender.address if sender else None,
         from_name=sender.name if sender else None,
@@ -280,7 +290,7 @@ def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
         defects=list(parsed.defects),
     )])
     if parsed.attachments:
-        session.execute(insert(Attachment), [
+        session.execute(insert(Attachment.__table__), [
             dict(raw_message_id=raw.id, position=part.position, filename=part.filename,
                  original_filename=part.original_filename, declared_type=part.declared_type,
                  sniffed_type=part.sniffed_type, kind=part.kind, size=part.size, sha256=part.sha256,
@@ -303,14 +313,19 @@ def set_outcome(raw: RawMessage, state: str, reason: str | None = None, detail: 
 
 
 def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> int:
-    """Put messages back in the queue with fresh attempts. None means every message but duplicates."""
-    query = update(RawMessage).values(
+    """Put messages back in the queue with fresh attempts, their earlier parse removed.
+
+    None means every message but duplicates.
+    """
+    if message_ids is None:
+        chosen = select(RawMessage.id).where(RawMessage.duplicate_of_id.is_(None))
+    else:
+        chosen = list(message_ids)
+    session.execute(delete(Attachment).where(Attachment.raw_message_id.in_(chosen)))
+    session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id.in_(chosen)))
+    query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(
         state=MessageState.FETCHED, attempts=0, claimed_at=None, reason=None, detail=None
     )
-    if message_ids is None:
-        query = query.where(RawMessage.duplicate_of_id.is_(None))
-    else:
-        query = query.where(RawMessage.id.in_(list(message_ids)))
     return session.execute(query).rowcount
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -227,13 +228,15 @@ def _progress(label: str):
                         console=console, transient=True)
     task = progress.add_task(label, total=None)
     state = {"n": 0, "started": False}
+    lock = threading.Lock()  # `poll` ticks from its fetch thread and from processing
 
     def tick() -> None:
-        state["n"] += 1
-        if state["n"] == PROGRESS_FROM and not state["started"]:
-            progress.start()
-            state["started"] = True
-        progress.update(task, completed=state["n"])
+        with lock:
+            state["n"] += 1
+            if state["n"] == PROGRESS_FROM and not state["started"]:
+                progress.start()
+                state["started"] = True
+            progress.update(task, completed=state["n"])
 
     try:
         yield tick

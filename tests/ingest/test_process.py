@@ -119,3 +119,28 @@ def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
         poisoned = session.get(RawMessage, 3)
         assert (poisoned.state, poisoned.reason, poisoned.attempts) == (MessageState.QUARANTINED, "worker_died", 2)
         assert all(session.get(RawMessage, i).attempts == 1 for i in (1, 2, 4, 5, 6))
+
+
+def _record_stage_breaking_on(raw_id: int):
+    def stage(item, ctx):
+        if item.raw_id == raw_id:  # a real database error, raised mid-transaction
+            ctx.session.execute(RawMessage.__table__.insert().values(sha256=ctx.raw.sha256, size=1))
+        return item
+    return stage
+
+
+def test_messages_recorded_together_fail_alone(stored_app):
+    from ingest.process import RECORD_STAGES, InlineExecutor, Item, run_pure_stages
+
+    processor = Processor(stored_app.sessions, stored_app.store, max_attempts=2, workers=2,
+                          record_stages=(_record_stage_breaking_on(2),) + RECORD_STAGES)
+    claimed = processor._claim(set(), 3)
+    finished = [(raw_id, InlineExecutor().submit(run_pure_stages,
+                                                 Item(raw_id, str(stored_app.store.path(sha))), PURE_STAGES))
+                for raw_id, _, sha in claimed]
+    assert processor._finish_together(finished) == ["parsed", "retry", "parsed"]
+    with stored_app.sessions() as session:
+        broken = session.get(RawMessage, 2)
+        assert (broken.state, broken.reason, broken.parsed) == (MessageState.FETCHED, "internal_error", None)
+        assert "IntegrityError" in broken.detail
+        assert session.get(RawMessage, 3).parsed is not None
