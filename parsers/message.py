@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 
-import html2text
 import mailparser
 from mailparser.exceptions import MailParserError
 
+from parsers.documents.text import html_to_text
 from parsers.filenames import safe_filename
 from parsers.headers import (
     MAX_ADDRESS,
@@ -163,10 +163,7 @@ def _body_text(mail) -> tuple[str, str]:
         return nfc(plain.strip()), "plain"
     html = "\n".join(mail.text_html)
     if html.strip():
-        converter = html2text.HTML2Text(bodywidth=0)
-        converter.ignore_images = True
-        converter.ignore_links = True
-        return nfc(converter.handle(html).strip()), "html"
+        return html_to_text(html), "html"
     return "", "none"
 
 

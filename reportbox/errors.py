@@ -9,6 +9,8 @@
     │   ├── SourceAuthError         the server refused our credentials: retrying will not help
     │   └── SourceUnavailable       connection refused, dropped or timed out: retry with backoff
     ├── MessageError                one message cannot be parsed; recorded on it, never fatal
+    ├── DocumentError               one attachment cannot be read (encrypted, corrupt, too large,
+    │                               unsupported, needs OCR, timed out); recorded on the document
     └── DeliveryError               an outgoing mail could not be sent (reminders, receipts)
 
 Foreign exceptions (imaplib, socket, SQLAlchemy) are translated at the boundary that meets
@@ -67,6 +69,13 @@ class SourceUnavailable(SourceError):
 
 class MessageError(ReportboxError):
     reason = "unparseable"
+
+
+class DocumentError(ReportboxError):
+    """An attachment that cannot be read. `reason` is one of DocumentError.REASONS."""
+
+    reason = "corrupt"
+    REASONS = ("encrypted", "corrupt", "too_large", "unsupported", "needs_ocr", "timeout", "conversion_failed")
 
 
 class DeliveryError(ReportboxError):

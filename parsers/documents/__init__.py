@@ -1,0 +1,1 @@
+"""Attachments → Documents: every file provinces send, read into blocks of normalised Unicode text."""
