@@ -35,8 +35,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.rawstore import RawStore
+from models import documents
 from models import messages as q
 from models.schema import MessageState, RawMessage
+from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
 from parsers.message import ParsedMessage, parse_message, without_payloads
 from reportbox.errors import MessageError
 
@@ -56,8 +58,10 @@ class Item:
 
     raw_id: int
     raw_path: str
+    reading: Reading = Reading()
     data: bytes = b""
     parsed: ParsedMessage | None = None
+    files: tuple[ReadFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,27 @@ def parse_stage(item: Item) -> Item:
     return item
 
 
+def read_stage(item: Item) -> Item:
+    item.files = read_attachments(item.parsed.attachments, item.reading)
+    return item
+
+
 def record_stage(item: Item, ctx: Context) -> Item:
     q.store_parsed(ctx.session, ctx.raw, item.parsed)
     q.set_outcome(ctx.raw, MessageState.PARSED)
     return item
 
 
-PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage,)
-RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage,)
+def record_documents_stage(item: Item, ctx: Context) -> Item:
+    if item.files:
+        documents.store_documents(ctx.session, ctx.raw.id, item.files)
+        documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline))
+        q.set_outcome(ctx.raw, MessageState.SUBMISSION)
+    return item
+
+
+PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, read_stage)
+RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage, record_documents_stage)
 
 
 def run_pure_stages(item: Item, stages: tuple[Callable[[Item], Item], ...]) -> Item:
@@ -154,7 +171,7 @@ class Processor:
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
                  workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
                  stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
-                 feed: Feed | None = None) -> None:
+                 feed: Feed | None = None, reading: Reading = Reading()) -> None:
         self.sessions, self.store = sessions, store
         self.max_attempts = max_attempts
         self.workers = workers or default_workers()
@@ -162,6 +179,7 @@ class Processor:
         self.stop = stop
         self.on_message = on_message
         self.feed = feed
+        self.reading = reading
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
@@ -224,7 +242,7 @@ class Processor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT)
 
     def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
-        item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)))
+        item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading)
         return executor.submit(run_pure_stages, item, self.pure_stages)
 
     def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts, retried: set[int]) -> None:

@@ -89,10 +89,11 @@ class _Either:
 
 def process(app: App, *, stop: threading.Event | None = None,
             on_message: Callable[[], None] | None = None, feed=None):
-    settings = app.config.processing
-    processor = _process_module().Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
-                                            workers=settings.workers, stop=stop, on_message=on_message,
-                                            feed=feed)
+    settings, module = app.config.processing, _process_module()
+    reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline())
+    processor = module.Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
+                                 workers=settings.workers, stop=stop, on_message=on_message, feed=feed,
+                                 reading=reading)
     return processor.run()
 
 

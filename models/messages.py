@@ -12,12 +12,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.schema import (
     Attachment,
+    Document,
     FolderState,
     Mailbox,
     MessageLocation,
     MessageState,
     ParsedMessage,
     RawMessage,
+    Section,
+    Submission,
     utcnow,
 )
 from parsers.headers import body_sha256
@@ -321,6 +324,10 @@ def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> 
         chosen = select(RawMessage.id).where(RawMessage.duplicate_of_id.is_(None))
     else:
         chosen = list(message_ids)
+    documents = select(Document.id).where(Document.raw_message_id.in_(chosen))
+    session.execute(delete(Section).where(Section.document_id.in_(documents)))
+    session.execute(delete(Document).where(Document.raw_message_id.in_(chosen)))
+    session.execute(delete(Submission).where(Submission.raw_message_id.in_(chosen)))
     session.execute(delete(Attachment).where(Attachment.raw_message_id.in_(chosen)))
     session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id.in_(chosen)))
     query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(

@@ -1,8 +1,8 @@
-"""The tables: mailboxes and their sync state, raw messages, parsed messages, attachments.
+"""The tables: mailboxes and their sync state, raw messages, parsed messages, attachments,
+the documents read from them with their outline sections, and submissions.
 
-Shaped for what comes next: a submission will point at a raw message (and optionally one
-attachment), campaigns and units get tables of their own, and a raw message's `state`
-already has room for `submission` and `ignored`.
+A submission is a message that carries documents. Identification (unit, campaign, report
+year) fills in its nullable columns; until then it waits in `needs_review`.
 Every instant is stored in UTC (timezone-aware columns; SQLite keeps them as UTC text).
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -210,6 +211,92 @@ class Attachment(Base):
     forwarded_depth: Mapped[int] = mapped_column(Integer, default=0)  # >0: inside a message/rfc822
 
     message: Mapped[ParsedMessage] = relationship(back_populates="attachments")
+
+
+class Document(Base):
+    """One file as read: an attachment, or a member of an archive attached (`parent_id`).
+
+    The blocks (paragraphs, headings, tables in reading order) are kept whole, so sections can be
+    split again and shown in context without the raw message; `error` says why a file was not read.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("raw_message_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # depth-first order within the message
+    attachment_position: Mapped[int] = mapped_column(Integer)  # the attachment it is, or came from
+    parent_position: Mapped[int | None] = mapped_column(Integer)  # the archive it was in
+    path: Mapped[str] = mapped_column(Text)  # "bc.zip/Quang Ninh/bao cao.docx", each part made safe
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False)
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    legacy_encoding: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(32))  # encrypted | corrupt | too_large | unsupported | ...
+    detail: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    role: Mapped[str | None] = mapped_column(String(16))  # report | covering_letter | other
+    reason: Mapped[str | None] = mapped_column(String(32))  # no_sections
+    letterhead: Mapped[dict | None] = mapped_column(JSON)  # the report's official header fields
+    signatures: Mapped[list] = mapped_column(JSON, default=list)
+    parts: Mapped[list] = mapped_column(JSON, default=list)  # each official document in the file
+    blocks: Mapped[list] = mapped_column(JSON, default=list)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="document", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(Base):
+    """One outline section found in a document: its heading, text and tables."""
+
+    __tablename__ = "section"
+    __table_args__ = (UniqueConstraint("document_id", "position"), Index("ix_section_key", "key"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    part: Mapped[int] = mapped_column(Integer, default=0)  # which official document in the file
+    key: Mapped[str] = mapped_column(String(64))  # outline key: results, policies, ...
+    heading: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    tables: Mapped[list] = mapped_column(JSON, default=list)  # each a list of rows of cell text
+    confidence: Mapped[float] = mapped_column(Float)
+
+    document: Mapped[Document] = relationship(back_populates="sections")
+
+
+class SubmissionState:
+    """Values of submission.state (DESIGN.md)."""
+
+    ACCEPTED = "accepted"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+    ALL = (ACCEPTED, NEEDS_REVIEW, REJECTED, SUPERSEDED)
+
+
+class Submission(Base):
+    """A message that carries documents, and what it was found to be: whose report, for which campaign."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), unique=True)
+    campaign: Mapped[str | None] = mapped_column(String(32), index=True)  # campaign id from the config
+    unit_registry: Mapped[str | None] = mapped_column(String(32))  # the registry `unit` is a code in
+    unit: Mapped[str | None] = mapped_column(String(16))
+    report_year: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default=SubmissionState.NEEDS_REVIEW)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    sections: Mapped[list] = mapped_column(JSON, default=list)  # outline keys found, all documents together
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DaemonLock(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 import sys
@@ -22,7 +23,8 @@ from rich.table import Table
 from models import lock
 from models import messages as q
 from models.db import current_revision, make_engine, upgrade
-from models.schema import MessageState
+from models.schema import MessageState, SubmissionState
+from models.submissions import list_submissions, submission_counts, submission_ids_of
 from reportbox import logs
 from reportbox.app import App, make_source, open_app
 from reportbox.config import find_config_path, load_config
@@ -89,8 +91,10 @@ def poll_command(obj: Obj, fetch_only: bool) -> None:
             for source in sources:
                 source.close()
         counts = q_counts(app)
+        with app.sessions() as session:
+            review = submission_counts(session).get(SubmissionState.NEEDS_REVIEW, 0)
     fetched, processed = report.fetched, report.processed
-    click.echo(f"new: {fetched.new}  parsed: {processed.parsed}  needs review: 0  "
+    click.echo(f"new: {fetched.new}  parsed: {processed.parsed}  needs review: {review}  "
                f"failed: {processed.failed + processed.quarantined}  "
                f"waiting: {counts.get(MessageState.FETCHED, 0)}")
     if fetched.duplicates or fetched.seen_again:
@@ -123,7 +127,8 @@ def messages(obj: Obj, state: str | None, fmt: str) -> None:
     with obj.app() as app, app.sessions() as session:
         names = q.mailbox_names(session)
         stored = q.list_messages(session, state)
-        rows = [_message_json(raw, names) for raw in stored]
+        submissions = submission_ids_of(session, [raw.id for raw in stored])
+        rows = [_message_json(raw, names, submissions.get(raw.id)) for raw in stored]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -143,7 +148,7 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=240)
 
 
-def _message_json(raw, mailboxes: dict[int, str]) -> dict:
+def _message_json(raw, mailboxes: dict[int, str], submission: int | None) -> dict:
     location = raw.locations[0] if raw.locations else None
     parsed = raw.parsed
     return {
@@ -159,8 +164,73 @@ def _message_json(raw, mailboxes: dict[int, str]) -> dict:
         "state": raw.state,
         "reason": raw.reason,
         "attempts": raw.attempts,
-        "submission": None,
+        "submission": submission,
     }
+
+
+@cli.command()
+@click.option("--campaign", help="This campaign's submissions, and those not yet attributed to any.")
+@click.option("--state", type=click.Choice(SubmissionState.ALL), help="Only submissions in this state.")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json", "csv"]))
+@click.pass_obj
+def submissions(obj: Obj, campaign: str | None, state: str | None, fmt: str) -> None:
+    """Submissions: messages carrying documents, with the sections found and what could not be read."""
+    with obj.app() as app, app.sessions() as session:
+        views = list_submissions(session, campaign, state)
+        rows = [_submission_json(view) for view in views]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _submissions_csv(rows)
+    else:
+        _submissions_table(views, rows)
+
+
+def _submission_json(view) -> dict:
+    sub, parsed = view.submission, view.parsed
+    return {
+        "id": sub.id, "message": view.raw.id, "message_id": view.raw.message_id,
+        "from": parsed.from_address if parsed else None, "subject": parsed.subject if parsed else None,
+        "received_at": local_iso(view.raw.received_at), "unit": sub.unit, "report_year": sub.report_year,
+        "campaign": sub.campaign, "state": sub.state, "confidence": sub.confidence,
+        "evidence": list(sub.evidence), "sections": list(sub.sections),
+        "documents": [
+            {"filename": d.path, "kind": d.kind, "pages": d.pages,
+             "sections": view.sections_by_document.get(d.id, []), "error": d.error, "reason": d.reason,
+             "detail": d.detail, "ocr": d.ocr, "role": d.role}
+            for d in view.documents
+        ],
+    }
+
+
+def _document_summary(document: dict) -> str:
+    problem = document["error"] or document["reason"]
+    return f"{document['filename']} ({document['kind']}{': ' + problem if problem else ''})"
+
+
+def _submissions_table(views, rows: list[dict]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "from", "unit", "campaign", "state", "sections", "documents"):
+        table.add_column(column, overflow="fold")
+    for view, row in zip(views, rows):
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), row["from"] or "",
+                      row["unit"] or "?", row["campaign"] or "?", row["state"],
+                      " ".join(row["sections"]) or "-",
+                      "\n".join(_document_summary(d) for d in row["documents"]))
+    _console().print(table)
+    click.echo(f"{len(rows)} submission(s)")
+
+
+def _submissions_csv(rows: list[dict]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["id", "message", "received_at", "from", "subject", "unit", "report_year", "campaign",
+                     "state", "confidence", "sections", "documents", "errors"])
+    for row in rows:
+        errors = [f"{d['filename']}: {d['error']}" for d in row["documents"] if d["error"]]
+        writer.writerow([row["id"], row["message"], row["received_at"], row["from"], row["subject"],
+                         row["unit"], row["report_year"], row["campaign"], row["state"], row["confidence"],
+                         " ".join(row["sections"]), " | ".join(d["filename"] for d in row["documents"]),
+                         " | ".join(errors)])
 
 
 @cli.command()

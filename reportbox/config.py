@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from parsers.documents.limits import Limits
+from parsers.outline import Outline, outline_from_config
 from reportbox.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "reportbox.toml"
@@ -87,6 +89,34 @@ class ProcessingConfig(_Section):
     """After this many failed attempts a message is quarantined until `reportbox reprocess`."""
     workers: Annotated[int, Field(ge=0, le=64)] = 0
     """Processes that parse in parallel; 0 means one per core, 1 parses in the daemon itself."""
+
+
+class DocumentsConfig(_Section):
+    """How attachments are read, and the limits that keep a hostile file from hurting the daemon."""
+
+    max_file_mb: Annotated[float, Field(gt=0)] = 100
+    max_pages: Annotated[int, Field(ge=1)] = 2000
+    ocr: bool = True
+    ocr_languages: Annotated[str, Field(pattern=r"^[a-z_]+(\+[a-z_]+)*$")] = "vie+eng"
+    ocr_max_pages: Annotated[int, Field(ge=0)] = 50
+    tool_timeout: Annotated[float, Field(gt=0)] = 120
+    tool_memory_mb: Annotated[int, Field(ge=256)] = 2048
+    parse_timeout: Annotated[float, Field(gt=0)] = 300
+    archive_depth: Annotated[int, Field(ge=0, le=10)] = 3
+    archive_members: Annotated[int, Field(ge=1)] = 500
+    archive_total_mb: Annotated[float, Field(gt=0)] = 500
+    archive_ratio: Annotated[int, Field(ge=1)] = 200
+
+    def limits(self) -> Limits:
+        mb = 1024 * 1024
+        return Limits(
+            max_file_bytes=int(self.max_file_mb * mb), max_pages=self.max_pages, ocr=self.ocr,
+            ocr_languages=self.ocr_languages, ocr_max_pages=self.ocr_max_pages,
+            subprocess_seconds=self.tool_timeout, subprocess_memory_bytes=self.tool_memory_mb * mb,
+            parse_seconds=self.parse_timeout, archive_depth=self.archive_depth,
+            archive_members=self.archive_members, archive_total_bytes=int(self.archive_total_mb * mb),
+            archive_ratio=self.archive_ratio,
+        )
 
 
 Security = Literal["ssl", "starttls", "none"]
@@ -166,6 +196,14 @@ class RemindersConfig(_Section):
     send_at: time = time(8, 0)
 
 
+class OutlineSectionConfig(_Section):
+    """An outline section of the campaign letters: a default one retitled, or another ministry's own."""
+
+    title: str | None = None
+    keywords: tuple[str, ...] | None = None  # phrases matched on headings, tone marks and case ignored
+    weak_keywords: tuple[str, ...] | None = None  # phrases that also appear under other sections
+
+
 class CampaignConfig(_Section):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     letter: str
@@ -193,10 +231,28 @@ class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     storage: StorageConfig = StorageConfig()
     processing: ProcessingConfig = ProcessingConfig()
+    documents: DocumentsConfig = DocumentsConfig()
     mailbox: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
     registry: RegistryConfig = RegistryConfig()
+    outline: dict[str, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _outlines_defined(self) -> "Config":
+        for index, campaign in enumerate(self.campaign):
+            try:
+                self.section_outline(campaign.outline)
+            except ValueError as exc:
+                raise ValueError(f"campaign.{index}.outline: {exc}; define it under [outline.<key>]") from None
+        return self
+
+    def section_outline(self, keys: tuple[str, ...] | None = None) -> Outline:
+        """The outline sections are sought for: these keys, or every campaign's keys in order."""
+        if keys is None:
+            keys = tuple(dict.fromkeys(key for c in self.campaign for key in c.outline)) or DEFAULT_OUTLINE
+        overrides = {key: section.model_dump(exclude_none=True) for key, section in self.outline.items()}
+        return outline_from_config(keys, overrides)
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

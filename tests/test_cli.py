@@ -36,13 +36,14 @@ def eml_config(tmp_path) -> Path:
 def test_poll_then_messages_json(eml_config):
     result = reportbox("--config", str(eml_config), "poll")
     assert result.returncode == 0, result.stderr
-    assert "new: 3  parsed: 2  needs review: 0  failed: 1" in result.stdout
+    assert "new: 3  parsed: 2  needs review: 2  failed: 1" in result.stdout
     listing = reportbox("--config", str(eml_config), "messages", "--format", "json")
     rows = json.loads(listing.stdout)
     assert [set(row) for row in rows] == [MESSAGE_KEYS] * 3
     by_state = {row["state"]: row for row in rows}
     assert by_state["failed"]["reason"] == "not_an_email" and by_state["failed"]["from"] is None
-    parsed = by_state["parsed"]
+    parsed = by_state["submission"]
+    assert isinstance(parsed["submission"], int) and by_state["failed"]["submission"] is None
     assert parsed["mailbox"] == "archive" and parsed["folder"] == "INBOX"
     assert parsed["received_at"].endswith("+07:00")  # shown in Vietnam's time
     failed_only = json.loads(reportbox("--config", str(eml_config), "messages", "--state", "failed",
@@ -51,6 +52,32 @@ def test_poll_then_messages_json(eml_config):
     table = reportbox("--config", str(eml_config), "messages")
     assert "Báo cáo đánh giá tình hình" in table.stdout and "not_an_email" in table.stdout
     assert "3 message(s)" in table.stdout
+
+
+SUBMISSION_KEYS = {"id", "message", "message_id", "from", "subject", "received_at", "unit", "report_year",
+                   "campaign", "state", "confidence", "evidence", "sections", "documents"}
+DOCUMENT_KEYS = {"filename", "kind", "pages", "sections", "error", "reason", "detail", "ocr", "role"}
+
+
+def test_submissions_show_documents_sections_and_errors(eml_config):
+    reportbox("--config", str(eml_config), "poll")
+    rows = json.loads(reportbox("--config", str(eml_config), "submissions", "--format", "json").stdout)
+    assert [set(row) for row in rows] == [SUBMISSION_KEYS] * 2
+    assert [set(d) for row in rows for d in row["documents"]] == [DOCUMENT_KEYS] * 2
+    by_kind = {row["documents"][0]["kind"]: row for row in rows}
+    report = by_kind["docx"]  # the sample report carries the whole outline as headings
+    assert report["sections"] == ["results", "policies", "shortcomings", "plan", "proposals"]
+    assert report["documents"][0]["sections"] == report["sections"] and report["state"] == "needs_review"
+    assert report["unit"] is None and report["campaign"] is None  # identification is the next stage
+    one_liner = by_kind["pdf"]["documents"][0]  # a one-line PDF: read, but no outline in it
+    assert one_liner["pages"] == 1 and one_liner["error"] is None and one_liner["reason"] == "no_sections"
+    table = reportbox("--config", str(eml_config), "submissions")
+    assert "results policies shortcomings plan proposals" in table.stdout and "no_sections" in table.stdout
+    assert "2 submission(s)" in table.stdout
+    csv_out = reportbox("--config", str(eml_config), "submissions", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,message,received_at") and len(csv_out) == 3
+    assert json.loads(reportbox("--config", str(eml_config), "submissions", "--state", "accepted",
+                                "--format", "json").stdout) == []
 
 
 def test_fetch_only_then_process(eml_config):
@@ -73,7 +100,7 @@ def test_reprocess(eml_config):
 
 def test_db_upgrade_and_usage_errors(eml_config):
     result = reportbox("--config", str(eml_config), "db", "upgrade")
-    assert result.returncode == 0 and "database at revision 0001" in result.stdout
+    assert result.returncode == 0 and "database at revision 0002" in result.stdout
     assert reportbox("--config", str(eml_config), "no-such-command").returncode == 2
     assert reportbox("--config", str(eml_config), "messages", "--state", "bogus").returncode == 2
 

@@ -31,6 +31,9 @@ def _schema_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
         key = prefix + (field.alias or name)
         keys.add(key)
         annotation = field.annotation
+        if getattr(annotation, "__origin__", None) is dict:  # [table.<any name>] of one model
+            keys |= {key + ".*"} | _schema_keys(annotation.__args__[1], key + ".*.")
+            continue
         for candidate in getattr(annotation, "__args__", ()) + (annotation,):
             inner = getattr(candidate, "__args__", (candidate,))[0] if getattr(candidate, "__origin__", None) is tuple else candidate
             if isinstance(inner, type) and issubclass(inner, BaseModel):
@@ -52,7 +55,13 @@ def _example_keys(text: str) -> set[str]:
                 walk(item, prefix)
 
     walk(tomllib.loads(_documented(text)), "")
-    return keys
+    named = {"outline"}  # tables whose sub-tables are named by the user: [outline.<key>]
+    return {_star(key) if key.split(".")[0] in named else key for key in keys}
+
+
+def _star(key: str) -> str:
+    parts = key.split(".")
+    return ".".join(parts[:1] + ["*"] + parts[2:]) if len(parts) > 1 else key
 
 
 def _documented(text: str) -> str:
@@ -94,6 +103,8 @@ def _write(tmp_path, text: str) -> Path:
     return path
 
 
+CAMPAIGN = ('[[campaign]]\nid = "c"\nletter = "1/X"\ntitle = "t"\nreport_year = 2019\nplan_year = 2020\n'
+            'issued = 2019-11-25\ndeadline = 2019-12-15\noutline = {outline}\n')
 IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\npassword_env = "RB_TEST_PW"\n{extra}\n'
 
 
@@ -110,6 +121,8 @@ IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\
          "a folder this mailbox polls"),
         ("[database]\nurl = 'mysql://x'\n", "database.url: must start with"),
         ("not toml = = 1", "not valid TOML"),
+        (CAMPAIGN.format(outline='["results", "tinh_hinh"]'), "campaign.0.outline: outline section 'tinh_hinh'"),
+        ("[documents]\nocr_languages = 'vie; rm -rf'\n", "documents.ocr_languages:"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):
@@ -120,6 +133,16 @@ def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):
     message = str(caught.value)
     assert message.startswith(str(path))
     assert expected in message
+
+
+def test_another_ministrys_outline_is_configuration_only(tmp_path):
+    text = CAMPAIGN.format(outline='["tinh_hinh", "proposals"]') + (
+        '[outline.tinh_hinh]\ntitle = "Tình hình thực hiện"\nkeywords = ["TÌNH HÌNH THỰC HIỆN"]\n'
+        '[outline.proposals]\ntitle = "Đề xuất"\n')
+    outline = load_config(_write(tmp_path, text)).section_outline()
+    assert outline.keys == ("tinh_hinh", "proposals")
+    assert outline.section("tinh_hinh").keywords == ("TÌNH HÌNH THỰC HIỆN",)
+    assert outline.section("proposals").title == "Đề xuất" and "KIẾN NGHỊ" in outline.section("proposals").keywords
 
 
 def test_missing_secret_is_named(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs.poll import poll
-from models.schema import MessageState, RawMessage
+from models.schema import Document, MessageState, RawMessage
 from tests.servers.availability import unavailable
 
 from .conftest import count, sources_of
@@ -30,10 +30,15 @@ def _assert_all_recorded(app, expected: int) -> None:
     with app.sessions() as session:
         rows = list(session.scalars(select(RawMessage)))
     assert len(rows) == expected
+    processed = (MessageState.PARSED, MessageState.SUBMISSION)
     for raw in rows:
-        assert raw.state in (MessageState.PARSED, MessageState.FAILED, MessageState.IGNORED), raw.state
-        if raw.state != MessageState.PARSED:
+        assert raw.state in processed + (MessageState.FAILED, MessageState.IGNORED), raw.state
+        if raw.state not in processed:
             assert raw.reason, f"message {raw.id} is {raw.state} without a reason"
+    with app.sessions() as session:  # every attached document is read, or says why not
+        for document in session.scalars(select(Document)):
+            assert document.blocks or document.error, f"{document.path}: no text and no reason"
+            assert document.error is None or document.detail, f"{document.path}: {document.error} unexplained"
     # Several corpus messages share a Message-ID with different bodies: each is its own message.
     assert not [raw for raw in rows if raw.state == MessageState.IGNORED]
     assert len({raw.message_id for raw in rows if raw.message_id}) < len(rows)

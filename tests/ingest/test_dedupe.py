@@ -25,7 +25,7 @@ def test_redelivery_is_a_duplicate_but_a_reused_message_id_is_not(make_app, tmp_
     assert (report.fetched.new, report.fetched.duplicates, report.fetched.seen_again) == (2, 1, 1)
     with app.sessions() as session:
         rows = list(session.scalars(select(RawMessage).order_by(RawMessage.id)))
-    assert [r.state for r in rows] == [MessageState.PARSED, MessageState.IGNORED, MessageState.PARSED]
+    assert [r.state for r in rows] == [MessageState.SUBMISSION, MessageState.IGNORED, MessageState.SUBMISSION]
     assert rows[1].duplicate_of_id == rows[0].id and rows[1].reason == "duplicate_message_id"
 
 

@@ -54,7 +54,7 @@ def test_first_poll_ingests_everything_second_nothing(make_app, imap_settings, i
     app = make_app([imap_settings(batch_size=3)])
     report, _ = _poll(app)
     assert (report.fetched.new, report.processed.parsed) == (7, 7)
-    assert states(app) == {MessageState.PARSED: 7}
+    assert states(app) == {MessageState.SUBMISSION: 7}
     with app.sessions() as session:
         raw = session.scalars(select(RawMessage).order_by(RawMessage.id)).first()
         assert raw.received_source == "internaldate"
@@ -127,7 +127,7 @@ def test_uidvalidity_change_rescans_without_duplicates(make_app, imap_settings, 
     report, _ = _poll(app)
     assert report.fetched.new == 0 and report.fetched.seen_again == 4
     assert count(app) == 4 and locations(app) == 8
-    assert states(app) == {MessageState.PARSED: 4}
+    assert states(app) == {MessageState.SUBMISSION: 4}
     with app.sessions() as session:
         assert session.scalar(select(FolderState.uidvalidity)) == imap_account.uidvalidity()
 
@@ -167,7 +167,7 @@ def test_crash_then_restart_gives_exactly_one_record(make_app, imap_settings, im
     restarted = make_app([imap_settings(batch_size=2)])
     _poll(restarted)
     assert count(restarted) == 5 and locations(restarted) == 5
-    assert states(restarted) == {MessageState.PARSED: 5}
+    assert states(restarted) == {MessageState.SUBMISSION: 5}
     assert all(KEYWORD in f for f in imap_account.flags().values())  # owed marks were applied
     with restarted.sessions() as session:
         assert sorted(session.scalars(select(RawMessage.message_id))) == sorted(
@@ -206,7 +206,7 @@ def test_server_stopped_mid_poll_next_poll_completes(make_app, imap_settings, im
     monkeypatch.setattr(ImapSource, "fetch", real_fetch)
     report, _ = _poll(app)
     assert report.fetched.new == 4 and not report.fetched.errors
-    assert count(app) == 6 and states(app) == {MessageState.PARSED: 6}
+    assert count(app) == 6 and states(app) == {MessageState.SUBMISSION: 6}
     assert all(KEYWORD in f for f in imap_account.flags().values())  # owed marks applied too
     with app.sessions() as session:
         assert session.scalar(select(FolderState.last_error)) is None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ingest.process import PURE_STAGES, Processor
 from jobs.poll import poll
 from models import messages as q
-from models.schema import MessageState, RawMessage
+from models.schema import Document, MessageState, RawMessage, Submission
 from reportbox import samples
 
 from .conftest import sources_of, states
@@ -71,18 +71,20 @@ def test_reprocess_releases_quarantined_and_reparses(stored_app):
     stages = (_flaky_stage({3}),) + PURE_STAGES
     for _ in range(2):
         _processor(stored_app, stages).run()
-    assert states(stored_app) == {MessageState.PARSED: 2, MessageState.QUARANTINED: 1}
+    assert states(stored_app) == {MessageState.SUBMISSION: 2, MessageState.QUARANTINED: 1}
     with stored_app.sessions.begin() as session:
         assert q.reset_for_reprocess(session, [3]) == 1
     counts = _processor(stored_app).run()
-    assert counts.parsed == 1 and states(stored_app) == {MessageState.PARSED: 3}
+    assert counts.parsed == 1 and states(stored_app) == {MessageState.SUBMISSION: 3}
     # Reprocessing everything replaces parsed records rather than adding to them.
     with stored_app.sessions.begin() as session:
         q.reset_for_reprocess(session, None)
     Processor(stored_app.sessions, stored_app.store, workers=2).run()  # the real pool this time
     with stored_app.sessions() as session:
         attachments = [len(r.parsed.attachments) for r in q.list_messages(session)]
-    assert attachments == [1, 1, 1]
+        documents = session.scalar(select(func.count()).select_from(Document))
+        submissions = session.scalar(select(func.count()).select_from(Submission))
+    assert attachments == [1, 1, 1] and documents == 3 and submissions == 3
 
 
 def test_missing_raw_file_is_a_recorded_failure_not_a_crash(stored_app):

@@ -81,9 +81,9 @@ def test_daemon_polls_refuses_a_twin_and_stops_on_sigterm(daemon_config, imap_ac
     _fill(imap_account, 3)
     daemon = _start(config, imap_account.password, "run")
     try:
-        _wait_for(lambda: _counts(config).get(MessageState.PARSED) == 3, 30, "the first poll")
+        _wait_for(lambda: _counts(config).get(MessageState.SUBMISSION) == 3, 30, "the first poll")
         _fill(imap_account, 1, start=3)
-        _wait_for(lambda: _counts(config).get(MessageState.PARSED) == 4, 30, "the next scheduled poll")
+        _wait_for(lambda: _counts(config).get(MessageState.SUBMISSION) == 4, 30, "the next scheduled poll")
 
         twin = _start(config, imap_account.password, "run")
         _, err = twin.communicate(timeout=30)
@@ -121,4 +121,4 @@ def test_killed_mid_backfill_then_restarted_loses_and_duplicates_nothing(daemon_
                             env={**os.environ, PASSWORD_ENV: imap_account.password},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert _counts(config) == {MessageState.PARSED: total}
+    assert _counts(config) == {MessageState.SUBMISSION: total}

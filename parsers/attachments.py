@@ -1,0 +1,72 @@
+"""A message's attachments → the documents in them, each read and split into outline sections.
+
+The pure half of a submission: which files count as documents, reading them (archives opened,
+members read in turn) and splitting each report into the outline's sections. Flattened into a
+list in depth-first order, so storage needs no recursion and positions are stable on re-runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from parsers.documents.limits import DEFAULT_LIMITS, Limits
+from parsers.documents.model import Document
+from parsers.documents.read import read_document
+from parsers.message import AttachmentPart
+from parsers.outline import DEFAULT_OUTLINE, Outline
+from parsers.sections import Analysis, split_document
+
+# Inline pictures and small images are logos and signatures of e-mail clients, not scanned reports.
+MIN_IMAGE_BYTES = 30 * 1024
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read: the limits, and the outline the sections are sought for."""
+
+    limits: Limits = DEFAULT_LIMITS
+    outline: Outline = DEFAULT_OUTLINE
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    position: int  # depth-first over the message's documents
+    attachment_position: int
+    parent_position: int | None  # the archive it came out of
+    document: Document  # its members are ReadFiles of their own
+    analysis: Analysis | None  # None when there was no text to split
+
+
+def is_document(part: AttachmentPart) -> bool:
+    """Every file sent counts, so an unreadable one is seen (`unsupported`, `corrupt`), except
+    forwarded messages (their own attachments are walked) and e-mail clients' pictures."""
+    if part.kind == "message":
+        return False
+    if part.kind == "image":
+        return part.disposition != "inline" and part.size >= MIN_IMAGE_BYTES
+    return True
+
+
+def read_attachments(parts: Iterable[AttachmentPart], reading: Reading = Reading()) -> tuple[ReadFile, ...]:
+    files: list[ReadFile] = []
+    for part in parts:
+        if is_document(part):
+            document = read_document(part.data, part.filename, part.kind, reading.limits)
+            _flatten(document, part.position, None, files, reading.outline)
+    return tuple(files)
+
+
+def _flatten(document: Document, attachment: int, parent: int | None, files: list[ReadFile],
+             outline: Outline) -> None:
+    position = len(files)
+    analysis = split_document(document, outline) if document.blocks and document.error is None else None
+    files.append(ReadFile(position, attachment, parent, replace(document, members=()), analysis))
+    for member in document.members:
+        _flatten(member, attachment, position, files, outline)
+
+
+def sections_found(files: Iterable[ReadFile], outline: Outline) -> list[str]:
+    """Outline keys found in the reports among the files, in outline order."""
+    found = {key for file in files if file.analysis for part in file.analysis.parts for key in part.found}
+    return [key for key in outline.keys if key in found]

@@ -1,0 +1,109 @@
+"""Realistic report files (.docx, and .pdf through LibreOffice) for the benchmarks and the demo.
+
+A province's year-end report as the ministry's letter asks for it: the letterhead table, the title,
+the five outline sections with Vietnamese prose, indicator tables, `Nơi nhận:` and a signature.
+Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SENTENCES = (
+    "Năm {y}, toàn tỉnh đã giải quyết việc làm cho {n1} lao động, đạt {p1}% kế hoạch, tăng {p2}% so với năm trước.",
+    "Tỷ lệ lao động qua đào tạo đạt {d1}%, trong đó có bằng cấp, chứng chỉ đạt {d2}%.",
+    "Công tác chi trả trợ cấp ưu đãi người có công được thực hiện kịp thời, đúng đối tượng, không để xảy ra sai sót.",
+    "Tỷ lệ hộ nghèo giảm còn {d3}%, vượt chỉ tiêu Nghị quyết Hội đồng nhân dân tỉnh giao.",
+    "Các chương trình mục tiêu quốc gia giảm nghèo bền vững được triển khai đồng bộ tại {n2} xã.",
+    "Đã tổ chức {n3} phiên giao dịch việc làm, thu hút {n4} lượt người lao động tham gia.",
+    "Nguồn lực thực hiện chính sách còn hạn chế, một số địa phương chưa bố trí đủ kinh phí đối ứng.",
+    "Đội ngũ cán bộ làm công tác lao động - thương binh và xã hội cấp xã còn thiếu và thường xuyên thay đổi.",
+    "Tiếp tục đẩy mạnh ứng dụng công nghệ thông tin trong quản lý đối tượng bảo trợ xã hội.",
+    "Đề nghị Bộ sớm ban hành hướng dẫn thực hiện chính sách hỗ trợ người lao động bị mất việc làm.",
+)
+HEADINGS = (
+    "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM {y}",
+    "II. TÌNH HÌNH TRIỂN KHAI CÁC CƠ CHẾ, CHÍNH SÁCH, CHƯƠNG TRÌNH, ĐỀ ÁN",
+    "III. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN VÀ NGUYÊN NHÂN",
+    "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU NĂM {y1}",
+    "V. KIẾN NGHỊ, ĐỀ XUẤT",
+)
+PARAGRAPHS_PER_PAGE = 6  # of three long sentences, in 13 pt Times New Roman on A4
+
+
+def _sentence(rng: random.Random, year: int) -> str:
+    return rng.choice(SENTENCES).format(
+        y=year, n1=f"{rng.randint(10, 60)}.{rng.randint(100, 999)}", p1=rng.randint(95, 120),
+        p2=rng.randint(1, 15), d1=f"{rng.randint(55, 80)},{rng.randint(1, 9)}",
+        d2=f"{rng.randint(20, 35)},{rng.randint(1, 9)}", d3=f"{rng.randint(1, 9)},{rng.randint(1, 99):02d}",
+        n2=rng.randint(20, 200), n3=rng.randint(10, 60), n4=f"{rng.randint(5, 40)}.{rng.randint(100, 999)}",
+    )
+
+
+def report_docx(province: str, year: int, pages: int, seed: int = 0) -> bytes:
+    """A report of about `pages` A4 pages."""
+    from docx import Document
+    from docx.shared import Pt
+
+    rng = random.Random(f"{province}/{year}/{pages}/{seed}")
+    document = Document()
+    document.styles["Normal"].font.name = "Times New Roman"
+    document.styles["Normal"].font.size = Pt(13)
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = f"UBND TỈNH {province.upper()}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/BC-SLĐTBXH"
+    header.cell(1, 1).text = f"{province}, ngày {rng.randint(1, 14)} tháng 12 năm {year}"
+    title = document.add_paragraph()
+    title.add_run("BÁO CÁO").bold = True
+    document.add_paragraph(f"Kết quả thực hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}").runs[0].bold = True
+    paragraphs = max(len(HEADINGS), pages * PARAGRAPHS_PER_PAGE)
+    per_section = paragraphs // len(HEADINGS)
+    for number, heading in enumerate(HEADINGS):
+        document.add_paragraph().add_run(heading.format(y=year, y1=year + 1)).bold = True
+        for index in range(per_section):
+            document.add_paragraph(" ".join(_sentence(rng, year) for _ in range(3)))
+            if number == 0 and index == 1:
+                _indicator_table(document, rng, year)
+    document.add_paragraph("Nơi nhận:")
+    document.add_paragraph("- Bộ LĐTBXH (Vụ KHTC);\n- UBND tỉnh;\n- Lưu: VT.")
+    document.add_paragraph("GIÁM ĐỐC")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _indicator_table(document, rng: random.Random, year: int) -> None:
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("TT", "Chỉ tiêu", "Đơn vị", f"KH {year}", f"TH {year}")):
+        cell.text = text
+    for index in range(1, 6):
+        row = table.add_row().cells
+        planned = rng.randint(1000, 40000)
+        values = (str(index), rng.choice(("Giải quyết việc làm", "Đào tạo nghề", "Xuất khẩu lao động",
+                                          "Giảm nghèo", "Bảo hiểm xã hội")), "người",
+                  f"{planned:,}".replace(",", "."), f"{int(planned * rng.uniform(0.9, 1.2)):,}".replace(",", "."))
+        for cell, text in zip(row, values):
+            cell.text = text
+
+
+def docx_to_pdf(files: dict[str, bytes], timeout: float = 600) -> dict[str, bytes]:
+    """Convert several .docx to PDF in one LibreOffice run: name.docx → name.pdf."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="reportbox-samples-") as work:
+        source, out = Path(work, "in"), Path(work, "out")
+        source.mkdir()
+        for name, data in files.items():
+            (source / name).write_bytes(data)
+        subprocess.run([soffice, f"-env:UserInstallation=file://{work}/profile", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(out), *sorted(str(p) for p in source.iterdir())],
+                       check=True, capture_output=True, timeout=timeout, env={"HOME": work, "PATH": "/usr/bin:/bin"})
+        return {name: (out / Path(name).with_suffix(".pdf").name).read_bytes() for name in files}
