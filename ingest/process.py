@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import resource
 import threading
 import traceback
 from contextlib import nullcontext
@@ -44,9 +45,11 @@ from reportbox.errors import MessageError
 
 log = logging.getLogger("reportbox.ingest")
 _WORKER_CONTEXT = multiprocessing.get_context("forkserver")
-# Imported once by the fork server, so every worker starts with them loaded ("__main__" spares
-# each worker from importing the command line again).
-_WORKER_CONTEXT.set_forkserver_preload(["__main__", "ingest.process"])
+# Imported once by the fork server, so every worker starts with them loaded and shares their pages
+# ("__main__" spares each worker from importing the command line again; the readers' libraries
+# take about half a second).
+_WORKER_CONTEXT.set_forkserver_preload(
+    ["__main__", "ingest.process", "parsers.documents.word", "parsers.documents.pdf", "parsers.documents.sheets"])
 
 
 @dataclass
@@ -163,6 +166,15 @@ class InlineExecutor(Executor):
         return future
 
 
+def _limit_worker_memory(limit: int) -> None:
+    """A worker that outgrows its share gets a MemoryError (the document is refused as too large)
+    instead of the kernel's OOM killer choosing a process. Only the soft limit: the tools a worker
+    runs (LibreOffice, Tesseract) set their own."""
+    if limit:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
@@ -171,7 +183,7 @@ class Processor:
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
                  workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
                  stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
-                 feed: Feed | None = None, reading: Reading = Reading()) -> None:
+                 feed: Feed | None = None, reading: Reading = Reading(), worker_memory: int = 0) -> None:
         self.sessions, self.store = sessions, store
         self.max_attempts = max_attempts
         self.workers = workers or default_workers()
@@ -180,6 +192,7 @@ class Processor:
         self.on_message = on_message
         self.feed = feed
         self.reading = reading
+        self.worker_memory = worker_memory  # bytes of address space per worker; 0 = no limit
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
@@ -239,7 +252,8 @@ class Processor:
             return InlineExecutor()
         # Workers come from a clean single-threaded fork server: forking the daemon itself, with
         # its scheduler and heartbeat threads, could copy a lock some thread holds at that moment.
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT,
+                                   initializer=_limit_worker_memory, initargs=(self.worker_memory,))
 
     def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading)

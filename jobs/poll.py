@@ -93,7 +93,7 @@ def process(app: App, *, stop: threading.Event | None = None,
     reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline())
     processor = module.Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
                                  workers=settings.workers, stop=stop, on_message=on_message, feed=feed,
-                                 reading=reading)
+                                 reading=reading, worker_memory=settings.worker_memory_mb * 1024 * 1024)
     return processor.run()
 
 

@@ -47,7 +47,7 @@ def open_submission(session: Session, raw_id: int, sections: list[str]) -> None:
 def _document_row(raw_id: int, file: ReadFile) -> dict:
     document, analysis = file.document, file.analysis
     parts = list(analysis.parts) if analysis is not None else []
-    main = next((p for p in parts if p.role == "report"), parts[0] if parts else None)
+    main = (analysis.report or parts[0]) if parts else None  # the report, else what the file is
     return dict(
         raw_message_id=raw_id, position=file.position, attachment_position=file.attachment_position,
         parent_position=file.parent_position, path=document.path, kind=document.kind, size=document.size,

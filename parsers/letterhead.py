@@ -5,7 +5,9 @@ QUẢNG NINH" / "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") and the number
 left; the national motto and the place and date on the right. Then comes the kind of document
 ("BÁO CÁO") and its subject, or for a công văn the "V/v …" line under the number and "Kính gửi:".
 A docx usually lays the columns out as a borderless table; a PDF gives the same text as lines,
-the two columns interleaved or run together on one line.
+the two columns interleaved or run together on one line, and a narrow column wraps its lines: the
+motto ("CỘNG HOÀ XÃ HỘI CHỦ" / "NGHĨA VIỆT NAM"), a long issuer or place name, the date ("…, ngày 11
+tháng 12" / "năm 2019"). Wrapped pieces are put back together.
 
 So lines are classified by what they say, never by where they sit: a table of line rules, tried
 in order, on folded text (any case, with or without tone marks). Pure functions.
@@ -28,11 +30,19 @@ _MOTTOS = (
     re.compile(r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam"),
     re.compile(r"doc\s*lap\s*[-–—.,]*\s*tu\s*do\s*[-–—.,]*\s*hanh\s*phuc"),
 )
+# The mottos word by word, to recognise one wrapped over two lines.
+_MOTTO_WORDS = (("cong", "hoa", "xa", "hoi", "chu", "nghia", "viet", "nam"), ("doc", "lap", "tu", "do", "hanh", "phuc"))
+_MOTTO_HEADS = tuple(  # a line that ends with the first words of a motto (two at least), longest first
+    (re.compile(r"(?<!\w)" + r"\W*".join(words[:size]) + r"\W*$"), words[size:])
+    for words in _MOTTO_WORDS
+    for size in range(len(words) - 1, 1, -1)
+)
 _NUMBER = re.compile(r"^\W*so\s*[:.]?\s*(\d*\s*/\s*[\w.\-–]*\w)")
 _DATES = (
     re.compile(r"ngay\s*(\d{1,2}|[\s.…_]*?)\s*thang\s*(\d{1,2}|[\s.…_]*?)\s*nam\s*(\d{4})"),
     re.compile(r"ngay\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"),
 )
+_DATE_HEAD = re.compile(r"(?<!\w)ngay(?:\s*(?:\d{1,2}|[.…_]+))?(?:\s*thang(?:\s*(?:\d{1,2}|[.…_]+))?)?(?:\s*nam)?\s*$")
 _SUBJECT_LINE = re.compile(r"^\W*(v/v|v\.v|ve viec)\b")
 _RECIPIENT = re.compile(r"^\W*kinh\s+gui\b")
 _SEPARATOR = re.compile(r"^[\W_]*$")
@@ -43,7 +53,9 @@ _BODY_START = re.compile(
 )
 _MARKING = re.compile(r"^\W*(du thao|mat|toi mat|khan|thuong khan|hoa toc|ban chinh|ban sao)\W*$")  # stamps, not bodies
 _ISSUER_PREFIX = re.compile(
-    r"^\W*(ubnd|uy ban|hdnd|hoi dong|so |bo |tinh uy|ban |cuc |chi cuc|trung tam|van phong|phong |tong cuc)"
+    r"^\W*(ubnd|uy ban|hdnd|hoi dong|so |bo |tinh uy|ban |cuc |chi cuc|trung tam|van phong|phong |tong cuc"
+    r"|cong an|thanh tra|kho bac|ngan hang|bao hiem|truong |vien |benh vien|cong ty|tong cong ty|chi nhanh"
+    r"|dang uy|huyen uy|thanh uy|quan uy|thi uy|mat tran|lien doan|doan )"
 )
 
 # Document titles as folded text → as printed; document type codes in numbers → the same titles.
@@ -154,6 +166,37 @@ def folded_same_length(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def starts_issuer(line: str) -> bool:
+    """Whether a line starts the name of an issuing body ("UBND …", "SỞ …"), not a wrapped piece of one."""
+    return bool(_ISSUER_PREFIX.match(fold(line)))
+
+
+def is_motto_line(line: str, following: tuple[str, ...] | list[str] = ()) -> bool:
+    """Whether a line holds a national motto, or begins one that one of the `following` lines ends."""
+    folded = folded_same_length(line)
+    if any(motto.search(folded) for motto in _MOTTOS):
+        return True
+    head = _motto_head(line, folded)
+    return head is not None and any(_motto_tail(folded_same_length(text), head[1]) for text in following)
+
+
+def _motto_head(line: str, folded: str) -> tuple[int, tuple[str, ...]] | None:
+    """Where a motto wrapped at the line's end begins, and the words still to come on a later line.
+
+    A motto starts with a capital: "… hoạt động độc lập" ending a wrapped "V/v" line is none.
+    """
+    for pattern, rest in _MOTTO_HEADS:
+        if (found := pattern.search(folded)) and line[found.start()].isupper():
+            return found.start(), rest
+    return None
+
+
+def _motto_tail(folded: str, rest: tuple[str, ...]) -> int:
+    """How many characters at the line's start end a wrapped motto (0: none)."""
+    found = re.match(r"\W*" + r"\W*".join(rest) + r"(?!\w)", folded)
+    return found.end() if found else 0
+
+
 class _Reader:
     """Reads lines one by one: the heading lines, then the title and subject, then stops."""
 
@@ -165,6 +208,8 @@ class _Reader:
         self.stage = "head"  # head → subject (after a title) / letter (after V/v) → recipients
         self.idle = 0  # lines in a row that said nothing
         self.in_table = False
+        self.motto_rest: tuple[str, ...] = ()  # the words of a motto wrapped onto a later line
+        self.date_head: str | None = None  # "Đắk Lắk, ngày 11 tháng 12" waiting for "năm 2019" on a later line
 
     def use(self, index: int, line: str, issuer: bool = False) -> None:
         if not self.evidence or self.evidence[-1][:2] != (index, line):
@@ -198,12 +243,7 @@ class _Reader:
 
     def _head(self, index: int, line: str, folded: str) -> bool:
         original = line
-        for motto in _MOTTOS:
-            if found := motto.search(folded):
-                self.fields["motto"] = True
-                self.use(index, original)
-                line = (line[: found.start()] + " " + line[found.end():]).strip(" -–—")
-                folded = folded_same_length(line)
+        line, folded = self._mottos(index, line, folded)
         if not line or _SEPARATOR.match(folded) or _MARKING.match(folded):
             return True
         if self.stage == "letter" and line[0].islower():  # a wrapped "V/v" line
@@ -213,7 +253,34 @@ class _Reader:
         self.stage = "head"
         return self._classify(index, original, line, folded)
 
+    def _mottos(self, index: int, line: str, folded: str) -> tuple[str, str]:
+        """The line with the mottos taken out: whole, begun at its end, or ending one begun above."""
+        spans = []
+        if self.motto_rest and (end := _motto_tail(folded, self.motto_rest)):
+            spans.append((0, end))
+            self.motto_rest = ()
+        for motto in _MOTTOS:
+            if found := motto.search(folded):
+                spans.append(found.span())
+        if head := _motto_head(line, folded):
+            spans.append((head[0], len(folded)))
+            self.motto_rest = head[1]
+        if not spans:
+            return line, folded
+        self.fields["motto"] = True
+        self.use(index, line)
+        after = len(line) + 1
+        for start, end in sorted(spans, reverse=True):  # from the end, so that earlier positions hold
+            if end <= after:  # not overlapping a span already taken out
+                line, after = line[:start] + " " + line[end:], start
+        line = line.strip(" -–—")
+        return line, folded_same_length(line)
+
     def _classify(self, index: int, original: str, line: str, folded: str) -> bool:
+        if self.date_head is not None and self._date(f"{self.date_head} {line}", None):
+            self.use(index, original)  # the end of a date wrapped onto this line
+            self.date_head = None
+            return True
         if number := _NUMBER.match(folded):
             self._number(line, number)
             self.use(index, original)
@@ -233,12 +300,23 @@ class _Reader:
             self.use(index, original)
             if title[1]:
                 self.subject.append(title[1])
+        elif self.date_head is None and "date_text" not in self.fields and _DATE_HEAD.search(folded):
+            self.date_head = line  # "…, ngày 11 tháng 12": the rest is on a later line
+            self.use(index, original)
         elif _BODY_START.match(folded) or len(line) > 150:
             return False
         elif not ({"number", "date_text"} & self.fields.keys()) and _is_issuer(line, folded):
-            self.issuer.append(line)
+            self._issuer(line, folded)
             self.use(index, original, issuer=True)
         return True
+
+    def _issuer(self, line: str, folded: str) -> None:
+        """A new issuer line, or the rest of a long name wrapped in its narrow column ("… - THƯƠNG" / "BINH VÀ XÃ
+        HỘI"; "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NINH"): a line that does not start a body's name goes on the last."""
+        if self.issuer and not _ISSUER_PREFIX.match(folded):
+            self.issuer[-1] += " " + line
+        else:
+            self.issuer.append(line)
 
     def _number(self, line: str, found: re.Match[str]) -> None:
         number = re.sub(r"\s+", "", line[found.start(1): found.end(1)])
@@ -247,7 +325,8 @@ class _Reader:
         if fold(code) in TYPE_CODES:
             self.fields["doc_type_code"] = code
 
-    def _date(self, line: str, folded: str) -> bool:
+    def _date(self, line: str, folded: str | None) -> bool:
+        folded = folded_same_length(line) if folded is None else folded
         found = next((m for pattern in _DATES if (m := pattern.search(folded))), None)
         if found is None or "date_text" in self.fields:
             return False

@@ -1,10 +1,12 @@
 """Split a read Document into the official documents it holds and each report into the outline's sections.
 
 A file may hold a covering letter (công văn) and then the report, each with its own letterhead;
-`split_document` cuts it there first. In each part it finds headings by how they look, not by a
-fixed numbering: "Phần thứ nhất", "A.", "I.", "1.", "1.1.", "a)", heading styles, bold or capital
-lines. A heading's level is its numbering scheme's rank in order of first appearance, as a reader
-takes it: whatever scheme comes first is the top level.
+`split_document` cuts it there first, at the letterhead's first line (in a PDF, the issuer's lines
+above the motto, a long name or the motto itself wrapped in a narrow column). In each part it
+finds headings by how they look, not by a fixed numbering: "Phần thứ nhất", "A.", "I.", "1.",
+"1.1.", "a)", heading styles, bold or capital lines; a heading wrapped over lines is joined. A
+heading's level is its numbering scheme's rank in order of first appearance, as a reader takes it:
+whatever scheme comes first is the top level.
 
 Headings are mapped to the outline by keywords and position together. The same words ("NHIỆM
 VỤ", "KẾT QUẢ") appear all over a report, so a dynamic programme picks the set of headings that
@@ -20,11 +22,13 @@ import re
 from dataclasses import dataclass, replace
 
 from parsers.documents.model import Block, BlockKind, Document, Region
-from parsers.letterhead import Letterhead, folded_same_length, letterhead_extent
+from parsers.letterhead import Letterhead, folded_same_length, is_motto_line, letterhead_extent, starts_issuer
 from parsers.outline import DEFAULT_OUTLINE, Outline
 from parsers.vietnamese import fold
 
 MAX_HEADING = 200  # characters; a longer line is running text
+MAX_MOTTO_LINE = 120  # characters; a paragraph that names the country is no letterhead
+ISSUER_LINES = 6  # a letterhead's issuer lines above its motto, in a PDF, long names wrapped
 MIN_HEADING_SCORE = 1.5
 MIN_MATCH = 0.5
 STRONG_MATCH = 0.8  # below this, a heading is mapped only at the top level
@@ -44,9 +48,8 @@ _SCHEME_SCORE = {
     "part": 3.0, "roman": 2.5, "letter": 2.0, "decimal": 1.5, "decimal2": 1.3, "decimal3": 1.2, "lower": 1.0
 }
 _CLOSING = re.compile(r"^\W*noi\s+nhan\b")
+_YEARS = re.compile(r"^\d{4}(?:\s*[-–]\s*\d{4})?$")  # "2019", "2016 - 2020" wrapped under a heading
 _SIGNATURE = re.compile(r"^\W*(?:kt|tm|tl|tuq|q)\s*\.\s*\w|^\W*(?:pho\s+)?(?:giam\s+doc|chu\s+tich|truong\s+phong)\W*$")
-_MOTTO = re.compile(r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s*lap\W*tu\s*do\W*hanh\s*phuc")
-_ISSUER = re.compile(r"^\W*(?:ubnd|uy ban|hdnd|hoi dong|so |bo |tinh uy|ban |cuc |chi cuc|trung tam|van phong)")
 _ATTACHED = re.compile(r"gui\s+kem|kem\s+theo|dinh\s+kem|gui\s+(?:\w+\s+){0,6}bao\s+cao")
 
 
@@ -119,7 +122,7 @@ def _part_starts(blocks: tuple[Block, ...]) -> list[int]:
     starts = [0]
     index = max(letterhead_extent(blocks)[1], 1)
     while index < len(blocks):
-        if blocks[index].region == Region.BODY and _MOTTO.search(fold(blocks[index].text)):
+        if _is_motto(blocks, index):
             start = _issuer_lines_before(blocks, index, floor=starts[-1] + 1)
             starts.append(start)
             index = max(start + letterhead_extent(blocks[start:])[1], index + 1)
@@ -128,14 +131,31 @@ def _part_starts(blocks: tuple[Block, ...]) -> list[int]:
     return starts
 
 
+def _is_motto(blocks: tuple[Block, ...], index: int) -> bool:
+    """A national motto, on its line or wrapped over the next ones ("CỘNG HOÀ XÃ HỘI CHỦ" / "NGHĨA VIỆT NAM")."""
+    block = blocks[index]
+    if block.region != Region.BODY or (block.kind != BlockKind.TABLE and len(block.text) > MAX_MOTTO_LINE):
+        return False
+    return is_motto_line(block.text, [b.text for b in blocks[index + 1: index + 4] if b.kind != BlockKind.TABLE])
+
+
 def _issuer_lines_before(blocks: tuple[Block, ...], index: int, floor: int) -> int:
-    """In a PDF the issuing body's lines come just before the motto line."""
-    start = index
-    while start - 1 >= max(floor, index - 3):
-        text = blocks[start - 1].text
-        if blocks[start - 1].kind == BlockKind.TABLE or len(text) > 100 or not _ISSUER.match(fold(text)):
+    """In a PDF the issuing body's lines come just before the motto line, a long name wrapped over two:
+    back to the furthest line that starts an issuer's name, over its capitalised continuations,
+    never past the previous document's signature or onto another page."""
+    start, page = index, blocks[index].page
+    for back in range(index - 1, max(floor, index - ISSUER_LINES) - 1, -1):
+        block, text = blocks[back], blocks[back].text.strip()
+        folded = fold(text)
+        other_page = page is not None and block.page is not None and block.page != page
+        if block.kind == BlockKind.TABLE or block.region != Region.BODY or len(text) > 100 or other_page:
             break
-        start -= 1
+        if _SIGNATURE.match(folded) or _CLOSING.match(folded):
+            break
+        if starts_issuer(text):
+            start = back
+        elif not _is_upper(text, minimum=2):
+            break
     return start
 
 
@@ -265,8 +285,10 @@ def _join_wrapped(blocks: tuple[Block, ...], heading: _Heading, end: int) -> _He
         if nxt.kind == BlockKind.TABLE or not text or len(text) > 120 or nxt.numbering or _label(text):
             break
         bare_part = heading.scheme == "part" and not any(c.isalpha() for c in heading.title)
-        upper = _is_upper(text, minimum=2)  # "NĂM 2019" wrapped under a long heading
-        same_look = upper == _is_upper(heading.title) and nxt.bold == first.bold and (upper or nxt.bold)
+        year = bool(_YEARS.match(text))  # just "2019" wrapped under a long heading: no letters to tell its look by
+        upper = _is_upper(text, minimum=2) or (year and _is_upper(heading.title))  # or "NĂM 2019"
+        bold = nxt.bold or (year and first.bold)
+        same_look = upper == _is_upper(heading.title) and bold == first.bold and (upper or bold)
         if not (bare_part or (same_look and not heading.title.endswith((":", ".")))):
             break
         joint = ": " if bare_part else " "

@@ -89,6 +89,8 @@ class ProcessingConfig(_Section):
     """After this many failed attempts a message is quarantined until `reportbox reprocess`."""
     workers: Annotated[int, Field(ge=0, le=64)] = 0
     """Processes that parse in parallel; 0 means one per core, 1 parses in the daemon itself."""
+    worker_memory_mb: Annotated[int, Field(ge=0)] = 4096
+    """Address space of each parsing process; a document needing more is refused (0: no limit)."""
 
 
 class DocumentsConfig(_Section):

@@ -45,20 +45,19 @@ def _sentence(rng: random.Random, year: int) -> str:
     )
 
 
-def report_docx(province: str, year: int, pages: int, seed: int = 0) -> bytes:
-    """A report of about `pages` A4 pages."""
+def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_letter: bool = False) -> bytes:
+    """A report of about `pages` A4 pages; with `covering_letter`, the công văn sending it comes first."""
     from docx import Document
     from docx.shared import Pt
 
-    rng = random.Random(f"{province}/{year}/{pages}/{seed}")
+    rng = random.Random(f"{province}/{year}/{pages}/{seed}/{covering_letter}")
     document = Document()
     document.styles["Normal"].font.name = "Times New Roman"
     document.styles["Normal"].font.size = Pt(13)
-    header = document.add_table(rows=2, cols=2)
-    header.cell(0, 0).text = f"UBND TỈNH {province.upper()}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
-    header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
-    header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/BC-SLĐTBXH"
-    header.cell(1, 1).text = f"{province}, ngày {rng.randint(1, 14)} tháng 12 năm {year}"
+    if covering_letter:
+        _add_covering_letter(document, rng, province, year)
+        document.add_page_break()
+    _add_letterhead(document, rng, province, year, "BC")
     title = document.add_paragraph()
     title.add_run("BÁO CÁO").bold = True
     document.add_paragraph(f"Kết quả thực hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}").runs[0].bold = True
@@ -70,12 +69,36 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0) -> bytes:
             document.add_paragraph(" ".join(_sentence(rng, year) for _ in range(3)))
             if number == 0 and index == 1:
                 _indicator_table(document, rng, year)
-    document.add_paragraph("Nơi nhận:")
-    document.add_paragraph("- Bộ LĐTBXH (Vụ KHTC);\n- UBND tỉnh;\n- Lưu: VT.")
-    document.add_paragraph("GIÁM ĐỐC")
+    _add_closing(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _add_letterhead(document, rng: random.Random, province: str, year: int, code: str) -> None:
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = f"UBND TỈNH {province.upper()}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/{code}-SLĐTBXH"
+    header.cell(1, 1).text = f"{province}, ngày {rng.randint(1, 14)} tháng 12 năm {year}"
+
+
+def _add_covering_letter(document, rng: random.Random, province: str, year: int) -> None:
+    _add_letterhead(document, rng, province, year, "CV")
+    document.add_paragraph(f"V/v gửi báo cáo kết quả thực hiện nhiệm vụ năm {year}")
+    document.add_paragraph("Kính gửi: Bộ Lao động - Thương binh và Xã hội")
+    document.add_paragraph(
+        f"Thực hiện Công văn số 5025/LĐTBXH-KHTC ngày 25/11/{year} của Bộ Lao động - Thương binh và Xã hội, "
+        f"Sở Lao động - Thương binh và Xã hội tỉnh {province} gửi kèm theo công văn này báo cáo kết quả thực "
+        f"hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}.")
+    document.add_paragraph("Trân trọng./.")
+    _add_closing(document)
+
+
+def _add_closing(document) -> None:
+    document.add_paragraph("Nơi nhận:")
+    document.add_paragraph("- Bộ LĐTBXH (Vụ KHTC);\n- UBND tỉnh;\n- Lưu: VT.")
+    document.add_paragraph("GIÁM ĐỐC")
 
 
 def _indicator_table(document, rng: random.Random, year: int) -> None:

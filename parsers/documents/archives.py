@@ -262,7 +262,7 @@ class _UnarSource:
 
     def _list(self, kind: str, archive_size: int) -> list[_Entry]:
         result = run_tool([self._lsar, "-j", "-nr", self._archive], self._limits, what=f"listing the .{kind} archive")
-        output, messages = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
+        output, messages = self._said(result.stdout), self._said(result.stderr)
         try:
             listing = json.loads(output)
         except ValueError:  # not JSON: lsar printed an error message instead
@@ -313,7 +313,7 @@ class _UnarSource:
     def _extract_alone(self, entry: _Entry) -> str:
         target = os.path.join(self._dir, f"one-{entry.key}")
         result = self._extract(target, [entry])
-        output = (result.stdout + result.stderr).decode("utf-8", "replace")
+        output = self._said(result.stdout + result.stderr)
         files = [os.path.join(root, name) for root, _, names in os.walk(target) for name in names]
         files = [file for file in files if _regular_inside(file, target)]
         if result.returncode != 0 or len(files) != 1:
@@ -329,6 +329,10 @@ class _UnarSource:
         argv = ["sh", "-c", f'ulimit -f {blocks} && exec "$0" "$@"', self._unar, "-o", target, "-D", "-nr", "-f",
                 "-q", "-i", self._archive, *(str(entry.key) for entry in entries)]
         return run_tool(argv, self._limits, cwd=self._dir, what="unpacking the archive")
+
+    def _said(self, output: bytes) -> str:
+        """A tool's words without our temp dir's random name: details stay the same from run to run."""
+        return output.decode("utf-8", "replace").replace(self._dir + os.sep, "").replace(self._dir, "")
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parsers.vietnamese import parse_number
+
 
 class BlockKind:
     PARAGRAPH = "paragraph"
@@ -34,6 +36,10 @@ class Table:
     @property
     def text(self) -> str:
         return "\n".join("\t".join(row) for row in self.rows)
+
+    def numbers(self) -> tuple[tuple[int | float | None, ...], ...]:
+        """Each cell read as a number the Vietnamese way ("24.744" → 24744, "68,8%" → 68.8), else None."""
+        return tuple(tuple(parse_number(cell) for cell in row) for row in self.rows)
 
 
 @dataclass(frozen=True)

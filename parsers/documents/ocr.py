@@ -178,7 +178,9 @@ def _frames(data: bytes, wanted: int) -> tuple[int, list[tuple[bytes, int | None
             return pages, frames
     except Image.DecompressionBombError as exc:
         raise DocumentError(f"the image is too large to read ({exc})", reason="too_large") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError as exc:  # its message names a Python object's address: not kept
+        raise DocumentError("the file is damaged or not an image Pillow can read", reason="corrupt") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise DocumentError(f"the image is damaged or not an image ({exc})"[:300], reason="corrupt") from exc
 
 

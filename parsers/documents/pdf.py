@@ -1,8 +1,8 @@
-"""PDF attachments: text per page with pypdfium2, ruled tables with pdfplumber, stamps, OCR of scans.
+"""PDF attachments: text per page with pypdfium2, ruled tables (see `pdf_tables`), stamps, OCR of scans.
 
 pypdfium2 gives each page's text in reading order, a line per text line, at ~1 ms a page.
-pdfplumber finds tables well but is ~76x slower, so it only sees pages that draw enough vector
-paths to be ruled (see `_looks_ruled`). Legacy TCVN3/VNI text layers are converted, and pages
+Tables (pdfium's lines, pdfplumber's table algorithm) are only looked for on pages that draw enough
+vector paths to be ruled (see `_looks_ruled`). Legacy TCVN3/VNI text layers are converted, and pages
 with no text layer are rendered and OCR'd when Tesseract is here. The pages' lines and tables
 then go to `pdf_layout`, which sets running headers/footers, page numbers and signature stamps
 apart and joins the body lines into paragraphs.
@@ -23,6 +23,8 @@ from parsers.documents.limits import Limits
 from parsers.documents.model import Document, Table
 from parsers.documents.ocr import OcrResult, mean_confidence, ocr_image, tesseract_available
 from parsers.documents.pdf_layout import Item, layout_blocks
+from parsers.documents.pdf_tables import FoundTable as _FoundTable
+from parsers.documents.pdf_tables import find_tables
 from parsers.headers import nfc
 from parsers.vietnamese import fix_legacy
 from reportbox.errors import DocumentError
@@ -67,8 +69,8 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
         if count > limits.max_pages:
             raise DocumentError(f"the PDF has {count} pages, over the limit of {limits.max_pages}",
                                 reason="too_large")
-        with _TableFinder(data) as tables:
-            pages = [_read_page(pdf, index, tables) for index in range(count)]
+        tables = _TableFinder()
+        pages = [_read_page(pdf, index, tables) for index in range(count)]
         scans = [page for page in pages if page.scanned]
         can_ocr = bool(scans) and limits.ocr and tesseract_available(limits.ocr_languages)
         results = _ocr_pages(pdf, scans, limits) if can_ocr else []
@@ -136,7 +138,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, tables: _TableFinder) -> _Pa
                 result.scanned = True
                 result.items = lines  # a stamp or a page number at most: kept beside the OCR text
                 return result
-            found = tables.on_page(index, result) if _looks_ruled(objects) else []
+            found = tables.on_page(index, result, page, textpage) if _looks_ruled(objects) else []
             result.items = _place_tables(textpage, raw, lines, found, result.legacy) if found else lines
         finally:
             textpage.close()
@@ -220,56 +222,28 @@ def _font_of_first_high_char(textpage: pdfium.PdfTextPage, raw: str) -> str | No
 
 
 # --- Tables --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _FoundTable:
-    box: tuple[float, float, float, float]  # left, bottom, right, top in PDF units (origin bottom left)
-    table: Table
-
-
 class _TableFinder:
-    """pdfplumber on demand: opened on the first page that looks ruled, closed at the end."""
+    """`pdf_tables` on the page being read; `_tables(index)` is what tests replace."""
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._pdf = None
+    def __init__(self) -> None:
+        self._page: tuple[pdfium.PdfPage, pdfium.PdfTextPage] | None = None
 
-    def __enter__(self) -> _TableFinder:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-
-    def on_page(self, index: int, page: _Page) -> list[_FoundTable]:
+    def on_page(self, index: int, page: _Page, pdf_page: pdfium.PdfPage,
+                textpage: pdfium.PdfTextPage) -> list[_FoundTable]:
+        self._page = (pdf_page, textpage)
         try:
             return self._tables(index)
         except DocumentError:
-            raise  # the time limit, not pdfplumber
+            raise  # the time limit, not the tables
         except Exception as exc:  # noqa: BLE001 — the text is read; only the table layout is lost
             page.notes.append(f"tables on page {page.number} could not be read ({type(exc).__name__})")
             return []
+        finally:
+            self._page = None
 
     def _tables(self, index: int) -> list[_FoundTable]:
-        import pdfplumber  # slow to import; most workers never need it
-
-        if self._pdf is None:
-            self._pdf = pdfplumber.open(io.BytesIO(self._data))
-        page = self._pdf.pages[index]
-        try:
-            found = []
-            for table in page.find_tables():
-                rows = [row for row in (tuple(_cell(cell) for cell in row) for row in table.extract()) if any(row)]
-                if len(rows) >= 2 and max(map(len, rows)) >= 2:  # a framed paragraph is no table
-                    left, top, right, bottom = table.bbox
-                    box = (left, page.height - bottom, right, page.height - top)  # to PDF's bottom-left origin
-                    found.append(_FoundTable(box, Table(tuple(rows))))
-            return found
-        finally:
-            page.close()
-
-
-def _cell(text: str | None) -> str:
-    return nfc(" ".join(text.split())) if text else ""
+        assert self._page is not None, f"page {index + 1} is not being read"
+        return find_tables(*self._page)
 
 
 def _line_starts(raw: str) -> list[int]:

@@ -1,7 +1,8 @@
 """PDF page layout: pages of lines and tables become blocks, with running headers, footers and stamps set apart.
 
-Lines on the top or bottom edge (`_EDGE_LINES` deep) of at least half the pages, two at least,
-are running headers and footers, and so are page-number lines ("Trang 2", "- 2 -", "2/10");
+Lines on the top or bottom edge (`_EDGE_LINES` deep) of at least half the pages, three at least,
+are running headers and footers (two would take the letterhead and the signature block of a file
+holding a covering letter and its report for running lines), and so are page-number lines ("Trang 2", "- 2 -", "2/10");
 a trailing page number does not stop a line from repeating ("Báo cáo năm 2019 - 3"). Signature
 stamps leave the body as STAMP blocks, and the body lines left are joined into paragraphs.
 """
@@ -16,6 +17,7 @@ from parsers.documents.model import Block, BlockKind, Region, SignatureStamp, Ta
 from parsers.documents.ocr import join_wrapped_lines, typical_width
 
 _EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers or footers
+_MIN_REPEATS = 3  # pages a line must top or end to be a running header or footer
 # Page numbers as `_RunningLines` keys them (trailing number as "#"): "Trang 2", "- 2 -", "2/10", "Page 2 of 10".
 _PAGE_NUMBER = re.compile(r"^(?:(?:trang|page|tr\.)\s*)?[-\u2013\u2014]?\s*#$")
 _TRAILING_NUMBER = re.compile(r"\d{1,3}(?:\s*(?:/|trên|of)\s*\d{1,3})?\s*[-\u2013\u2014]?$")
@@ -37,7 +39,7 @@ def layout_blocks(pages: list[PageItems]) -> tuple[list[Block], list[SignatureSt
 
 
 class _RunningLines:
-    """Running headers and footers: lines on the edges of at least half the pages (two at least), and page numbers."""
+    """Running headers and footers: lines on the edges of at least half the pages (three at least), and page numbers."""
 
     def __init__(self, pages: list[list[Item]]) -> None:
         self._keys: dict[str, str] = {}  # keying is the costly part: each edge line is keyed once
@@ -46,8 +48,8 @@ class _RunningLines:
         for items in with_text:
             edges = items[:_EDGE_LINES] + items[-_EDGE_LINES:]
             counts.update({self._key(item) for item in edges if isinstance(item, str) and item})
-        needed = max(2, (len(with_text) + 1) // 2)
-        self._repeated = {key for key, count in counts.items() if count >= needed} if len(with_text) >= 2 else set()
+        needed = max(_MIN_REPEATS, (len(with_text) + 1) // 2)
+        self._repeated = {key for key, count in counts.items() if count >= needed}
 
     def _key(self, line: str) -> str:
         """The line in lower case, a trailing page number left out ("Báo cáo năm 2019 - 3").

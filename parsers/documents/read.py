@@ -62,8 +62,11 @@ def read_document(data: bytes, path: str, kind: str, limits: Limits = DEFAULT_LI
             document = reader(data, path, limits)
     except DocumentError as exc:
         return _refused(base, exc)
-    except (RecursionError, MemoryError) as exc:
-        return _refused(base, DocumentError(f"{type(exc).__name__} while reading the file", reason="corrupt"))
+    except MemoryError:
+        return _refused(base, DocumentError("reading it needed more memory than a parsing process may use "
+                                            "(processing.worker_memory_mb)", reason="too_large"))
+    except RecursionError:
+        return _refused(base, DocumentError("its structure is nested too deeply to read", reason="corrupt"))
     except Exception as exc:  # noqa: BLE001 — a library's own error on a broken file
         return _refused(base, DocumentError(f"the file is damaged ({type(exc).__name__}: {exc})"[:500],
                                             reason="corrupt"))

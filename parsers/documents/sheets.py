@@ -108,7 +108,8 @@ def read_xls(data: bytes, path: str, limits: Limits) -> Document:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes its warnings on damaged files to stdout unless given a log of its own.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise DocumentError("the workbook is password-protected; ask the sender for an unprotected copy",

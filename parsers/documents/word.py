@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 
 from lxml import etree
@@ -69,21 +70,38 @@ def read_docx(data: bytes, path: str, limits: Limits) -> Document:
 def _open_main_part(data: bytes):
     """The main document part and its w:body. Macro-enabled files and templates (.docm, .dotx),
     which python-docx's `Document()` refuses, are read the same way: their XML is the same."""
-    from docx.opc.exceptions import PackageNotFoundError
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import OpcError
     from docx.package import Package  # heavy; only workers that meet a .docx pay for it
 
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
-        root = getattr(part, "element", None)
-        if root is None:  # not a content type python-docx knows: parse the XML it kept as bytes
-            root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, etree.XMLSyntaxError) as exc:
-        raise DocumentError(f"the Word file is damaged and cannot be opened ({type(exc).__name__}: {exc})"[:400]
-                            + "; ask the sender to save it again and resend it", reason="corrupt") from exc
+        root = _part_element(part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, KeyError, ValueError,
+            OpcError, PythonDocxError, etree.XMLSyntaxError) as exc:  # a damaged member shows only when inflated
+        raise _damaged(exc) from exc
+    except (AttributeError, TypeError) as exc:
+        # python-docx's package reader trusts well-formed XML to follow its schema: a damaged element
+        # or attribute name in [Content_Types].xml or a .rels part ends in None.lower() and the like.
+        raise _damaged(exc) from exc
     body = root.find(w("body"))
     if body is None:
         raise DocumentError("the Word file has no document body; ask the sender to save it again", reason="corrupt")
     return part, body
+
+
+def _part_element(part) -> etree._Element:
+    """A part's XML root. A part whose content type python-docx does not know (a macro-enabled main
+    part, or a header whose type in [Content_Types].xml is damaged) is kept as bytes: parse those."""
+    root = getattr(part, "element", None)
+    if root is None:
+        root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    return root
+
+
+def _damaged(exc: Exception) -> DocumentError:
+    return DocumentError(f"the Word file is damaged and cannot be opened ({type(exc).__name__}: {exc})"[:400]
+                         + "; ask the sender to save it again and resend it", reason="corrupt")
 
 
 def _read_ole(data: bytes, path: str, limits: Limits) -> Document:
@@ -210,7 +228,11 @@ class _DocxReader:
                 if part is None or str(part.partname) in seen_parts:
                     continue
                 seen_parts.add(str(part.partname))
-                for block in self._blocks(part.element, region):
+                try:
+                    element = _part_element(part)
+                except etree.XMLSyntaxError as exc:
+                    raise _damaged(exc) from exc
+                for block in self._blocks(element, region):
                     if (region, block.text) not in seen_text:
                         seen_text.add((region, block.text))
                         found[region].append(block)

@@ -104,14 +104,22 @@ def die_on_poison(item):
     return item
 
 
-def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
+def _fetched_with_marker(make_app, tmp_path, total: int, marked: int, marker: bytes):
+    """An app with `total` messages fetched, message number `marked` (from 0) carrying an X-Test header."""
     folder = tmp_path / "eml"
     folder.mkdir()
-    for i in range(6):
+    for i in range(total):
         raw = samples.report_message(samples.PROVINCES[i])
-        (folder / f"{i}.eml").write_bytes(raw.replace(b"Subject:", b"X-Test: POISON\r\nSubject:") if i == 2 else raw)
+        if i == marked:
+            raw = raw.replace(b"Subject:", b"X-Test: " + marker + b"\r\nSubject:")
+        (folder / f"{i}.eml").write_bytes(raw)
     app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}], processing={"max_attempts": 2})
     poll(app, sources_of(app), fetch_only=True)
+    return app
+
+
+def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
+    app = _fetched_with_marker(make_app, tmp_path, 6, 2, b"POISON")
     stages = (die_on_poison,) + PURE_STAGES
     first = Processor(app.sessions, app.store, max_attempts=2, workers=2, pure_stages=stages).run()
     assert (first.parsed, first.retry) == (5, 1)
@@ -121,6 +129,23 @@ def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
         poisoned = session.get(RawMessage, 3)
         assert (poisoned.state, poisoned.reason, poisoned.attempts) == (MessageState.QUARANTINED, "worker_died", 2)
         assert all(session.get(RawMessage, i).attempts == 1 for i in (1, 2, 4, 5, 6))
+
+
+def hog_on_marker(item):
+    """A pure stage that wants 3 GB at once, as a decompression bomb in a library would."""
+    if b"X-Test: HOG" in item.data:
+        bytearray(3 << 30)
+    return item
+
+
+def test_a_worker_over_its_memory_limit_fails_its_message_not_the_machine(make_app, tmp_path):
+    app = _fetched_with_marker(make_app, tmp_path, 4, 1, b"HOG")
+    counts = Processor(app.sessions, app.store, workers=2, worker_memory=1 << 30,
+                       pure_stages=(hog_on_marker,) + PURE_STAGES).run()
+    assert (counts.parsed, counts.retry) == (3, 1)
+    with app.sessions() as session:
+        hog = session.get(RawMessage, 2)
+        assert hog.state == MessageState.FETCHED and "MemoryError" in hog.detail  # waits for a retry
 
 
 def _record_stage_breaking_on(raw_id: int):

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from parsers.letterhead import letterhead_extent, parse_letterhead
+from parsers.letterhead import is_motto_line, letterhead_extent, parse_letterhead
 from tests.parsers.report_texts import as_pdf_lines, covering_letter, letterhead, para, roman_five, table
 
 ISSUER = ("UBND TỈNH QUẢNG NINH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
@@ -147,3 +147,88 @@ def test_a_lone_title_is_no_letterhead_but_still_takes_up_its_lines():
     head, extent = letterhead_extent(lines("BÁO CÁO", SUBJECT, "Năm 2019, kinh tế của tỉnh tăng trưởng 10,7%."))
     assert head is None
     assert extent == 2
+
+
+# --- A narrow letterhead column wraps its lines (a .docx as LibreOffice or Word prints it to PDF) -------
+WRAPPED_ISSUER = ("UBND TỈNH BÀ RỊA - VŨNG TÀU", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        pytest.param((  # LibreOffice: one column after the other, number and date run together on one line
+            "UBND TỈNH BÀ RỊA - VŨNG", "TÀU", "SỞ LAO ĐỘNG - THƯƠNG", "BINH VÀ XÃ HỘI",
+            "CỘNG HOÀ XÃ HỘI CHỦ", "NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+            "Số: 2802/BC-SLĐTBXH Bà Rịa - Vũng Tàu, ngày 11", "tháng 12 năm 2019",
+        ), id="columns-in-turn"),
+        pytest.param((  # the two columns interleaved line by line
+            "UBND TỈNH BÀ RỊA - VŨNG", "CỘNG HOÀ XÃ HỘI CHỦ", "TÀU", "NGHĨA VIỆT NAM",
+            "SỞ LAO ĐỘNG - THƯƠNG", "Độc lập - Tự do -", "BINH VÀ XÃ HỘI", "Hạnh phúc",
+            "Số: 2802/BC-SLĐTBXH", "Bà Rịa - Vũng Tàu, ngày 11 tháng 12", "năm 2019",
+        ), id="columns-interleaved"),
+    ],
+)
+def test_wrapped_issuer_motto_and_date_are_put_back_together(texts):
+    head, extent = letterhead_extent(lines(*texts, "BÁO CÁO", SUBJECT, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
+    assert head is not None
+    assert head.issuer_lines == WRAPPED_ISSUER
+    assert (head.number, head.doc_type_code, head.place) == ("2802/BC-SLĐTBXH", "BC", "Bà Rịa - Vũng Tàu")
+    assert (head.date_text, head.date) == ("ngày 11 tháng 12 năm 2019", datetime.date(2019, 12, 11))
+    assert (head.title, head.subject) == ("BÁO CÁO", SUBJECT)
+    assert "NGHĨA VIỆT NAM" in head.evidence and not any("NGHĨA" in line for line in head.issuer_lines)
+    assert extent == len(texts) + 2
+
+
+@pytest.mark.parametrize(
+    "number_line, next_line, expected",
+    [
+        ("Số: 645/BC-SLĐTBXH Thành phố Hồ Chí Minh, ngày", "13 tháng 12 năm 2019", ("Thành phố Hồ Chí Minh", 13, 12)),
+        ("Số: 1515/CV-SLĐTBXH Hà Nội, ngày 7 tháng 12 năm", "2019", ("Hà Nội", 7, 12)),
+        ("Số: 1915/BC-SLĐTBXH Quảng Ninh, ngày 3 tháng 12", "năm 2019", ("Quảng Ninh", 3, 12)),
+        ("Số: 88/BC-UBND Hà Giang, ngày ... tháng", "12 năm 2019", ("Hà Giang", None, 12)),
+    ],
+)
+def test_a_date_wrapped_anywhere_is_read_whole(number_line, next_line, expected):
+    head = parse_letterhead(lines("UBND TỈNH HÀ GIANG", number_line, next_line, "BÁO CÁO"))
+    assert head is not None
+    assert (head.place, head.day, head.month, head.year) == (*expected, 2019)
+
+
+def test_a_date_left_unfinished_takes_no_later_line_for_its_end():
+    head = parse_letterhead(lines("UBND TỈNH HÀ GIANG", "Số: 88/BC-UBND Hà Giang, ngày", "BÁO CÁO", SUBJECT))
+    assert head is not None
+    assert (head.date_text, head.place, head.year) == (None, None, None)
+    assert (head.title, head.subject) == ("BÁO CÁO", SUBJECT)
+
+
+def test_issuer_lines_that_each_name_a_body_stay_apart_and_an_area_line_joins_its_body():
+    head = parse_letterhead(lines(
+        "ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NINH", "CÔNG AN TỈNH", "Số: 12/BC-CAT", "BÁO CÁO", SUBJECT
+    ))
+    assert head is not None
+    assert head.issuer_lines == ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", "CÔNG AN TỈNH")
+
+
+@pytest.mark.parametrize(
+    "line, following, expected",
+    [
+        ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", (), True),
+        ("CỘNG HOÀ XÃ HỘI CHỦ", ("NGHĨA VIỆT NAM",), True),
+        ("UBND TỈNH CÀ MAU CỘNG HOÀ XÃ HỘI", ("SỞ LAO ĐỘNG - THƯƠNG", "CHỦ NGHĨA VIỆT NAM"), True),
+        ("Độc lập - Tự do -", ("Hạnh phúc",), True),
+        ("CỘNG HOÀ XÃ HỘI CHỦ", ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",), False),
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", ("CHỦ NGHĨA VIỆT NAM",), False),
+        ("Kinh tế của tỉnh", ("Độc lập - Tự do - Hạnh phúc",), False),
+    ],
+)
+def test_a_motto_line_is_told_by_itself_or_with_the_lines_it_wraps_onto(line, following, expected):
+    assert is_motto_line(line, following) is expected
+
+
+def test_motto_words_ending_a_subject_line_in_lower_case_stay_in_the_subject():
+    head = parse_letterhead(lines(
+        "UBND TỈNH HÀ GIANG", "Số: 456/CV-UBND", "V/v cơ sở giáo dục nghề nghiệp công lập hoạt động độc lập",
+        "Kính gửi: Bộ Lao động - Thương binh và Xã hội",
+    ))
+    assert head is not None
+    assert head.subject == "V/v cơ sở giáo dục nghề nghiệp công lập hoạt động độc lập"

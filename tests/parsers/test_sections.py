@@ -272,6 +272,95 @@ def test_wrapped_pdf_heading_is_joined_and_a_wrapped_numbered_sentence_is_not_a_
     )
 
 
+# --- A .docx printed to PDF: the letterhead's narrow columns wrap their lines ------------------------
+def _wrapped_letterhead(code: str, number: int, page: int) -> list[Block]:
+    """The letterhead lines LibreOffice gives for a .docx letterhead table (Bà Rịa - Vũng Tàu, Times 13 pt)."""
+    return [para(text, page=page) for text in (
+        "UBND TỈNH BÀ RỊA - VŨNG", "TÀU", "SỞ LAO ĐỘNG - THƯƠNG", "BINH VÀ XÃ HỘI", "CỘNG HOÀ XÃ HỘI CHỦ",
+        "NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", f"Số: {number}/{code}-SLĐTBXH Bà Rịa - Vũng Tàu, ngày 3",
+        "tháng 12 năm 2019",
+    )]
+
+
+def _printed_letter_then_report(signer: str | None = None) -> list[Block]:
+    letter = [
+        *_wrapped_letterhead("CV", 1332, page=1),
+        para("V/v gửi báo cáo kết quả thực hiện nhiệm vụ năm 2019", page=1),
+        para("Kính gửi: Bộ Lao động - Thương binh và Xã hội", page=1),
+        para("Thực hiện Công văn số 5025/LĐTBXH-KHTC ngày 25/11/2019 của Bộ Lao động - Thương binh và Xã hội, "
+             "Sở Lao động - Thương binh và Xã hội tỉnh Bà Rịa - Vũng Tàu gửi kèm theo công văn này báo cáo kết "
+             "quả thực hiện nhiệm vụ năm 2019, kế hoạch năm 2020.", page=1),
+        *[para(text, page=1) for text in ("Nơi nhận:", "- Bộ LĐTBXH (Vụ KHTC);", "- Lưu: VT.", "GIÁM ĐỐC")],
+        *([para(signer, page=1)] if signer else []),
+    ]
+    report = [
+        *_wrapped_letterhead("BC", 2068, page=1 if signer else 2),
+        para("BÁO CÁO"),
+        para("Kết quả thực hiện nhiệm vụ năm 2019, kế hoạch năm 2020"),
+        para("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM"),
+        para("2019"),
+        para(texts.RESULTS),
+        para("II. TÌNH HÌNH TRIỂN KHAI CÁC CƠ CHẾ, CHÍNH SÁCH,"),
+        para("CHƯƠNG TRÌNH, ĐỀ ÁN"),
+        para(texts.POLICIES),
+        para("III. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN VÀ NGUYÊN NHÂN"),
+        para(texts.SHORTCOMINGS),
+        para("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU"),
+        para("NĂM 2020"),
+        para(texts.PLAN),
+        para("V. KIẾN NGHỊ, ĐỀ XUẤT"),
+        para(texts.PROPOSALS),
+        para("Nơi nhận:"),
+        para("GIÁM ĐỐC"),
+    ]
+    return letter + report
+
+
+@pytest.mark.parametrize("signer", [None, "NGUYỄN VĂN HÙNG"], ids=["next-page", "same-page-signer-in-capitals"])
+def test_a_printed_letter_and_report_split_at_the_first_wrapped_letterhead_line(signer):
+    blocks = _printed_letter_then_report(signer)
+    letter, report = split(blocks).parts
+    assert blocks[report.start].text == "UBND TỈNH BÀ RỊA - VŨNG" and report.start == letter.end
+    assert letter.closing[-1].text == (signer or "GIÁM ĐỐC")
+    assert (letter.role, letter.letterhead.doc_type_code, letter.letterhead.day) == ("covering_letter", "CV", 3)
+    assert (report.role, report.found) == ("report", ALL)
+    head = report.letterhead
+    assert head.issuer_lines == ("UBND TỈNH BÀ RỊA - VŨNG TÀU", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+    assert (head.number, head.place, head.date_text) == (
+        "2068/BC-SLĐTBXH", "Bà Rịa - Vũng Tàu", "ngày 3 tháng 12 năm 2019"
+    )
+    assert [s.heading for s in report.sections] == [
+        "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM 2019",
+        "II. TÌNH HÌNH TRIỂN KHAI CÁC CƠ CHẾ, CHÍNH SÁCH, CHƯƠNG TRÌNH, ĐỀ ÁN",
+        "III. TỒN TẠI, HẠN CHẾ, KHÓ KHĂN VÀ NGUYÊN NHÂN",
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU NĂM 2020",
+        "V. KIẾN NGHỊ, ĐỀ XUẤT",
+    ]
+
+
+def test_a_paragraph_naming_the_country_starts_no_new_document():
+    blocks = texts.roman_five()
+    at = next(i for i, b in enumerate(blocks) if b.text == texts.POLICIES)
+    quoted = para("Thực hiện Bộ luật Lao động của nước Cộng hòa xã hội chủ nghĩa Việt Nam, Sở đã hướng dẫn "
+                  "doanh nghiệp sửa đổi nội quy lao động.")
+    part = only_part([*blocks[:at], quoted, *blocks[at:]])
+    assert part.found == ALL
+
+
+def test_a_heading_wrapped_before_its_year_takes_the_year_but_a_number_line_under_a_sentence_stays():
+    part = only_part([
+        *as_pdf_lines(letterhead()),
+        para("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM"),
+        para("2019"),
+        para(texts.RESULTS),
+        para("II. Tồn tại, hạn chế trong năm"),
+        para("2019"),
+        para(texts.SHORTCOMINGS),
+    ])
+    assert part.section("results").heading == "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM 2019"
+    assert part.section("shortcomings").heading == "II. Tồn tại, hạn chế trong năm"
+
+
 def test_empty_document():
     analysis = split([])
     (part,) = analysis.parts
