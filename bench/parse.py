@@ -8,7 +8,7 @@ LibreOffice, which is not timed), then in one run prints pages/s of:
     and tables;
   - reportbox's `read_document` (blocks, tables, stamps, legacy text), and with the section split;
   - the same through a pool of --workers processes, and the speed-up;
-and the peak RSS of a worker. Figures, not assertions: the machine is noisy.
+and the peak RSS of a worker. Each time is the median of three passes. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import io
 import multiprocessing
 import random
 import resource
+import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -88,11 +89,15 @@ def worker_peak_kib(_: int) -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def timed(function, items) -> float:
-    started = time.perf_counter()
-    for item in items:
-        function(item)
-    return time.perf_counter() - started
+def timed(function, items, repeats: int = 3) -> float:
+    """The median of `repeats` passes over the items: this machine is noisy (±20% run to run)."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for item in items:
+            function(item)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -127,9 +132,7 @@ def main() -> None:
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(args.workers, mp_context=context) as pool:
         list(pool.map(ours_with_sections, files[: args.workers]))  # start the workers and their imports
-        started = time.perf_counter()
-        list(pool.map(ours_with_sections, files, chunksize=1))
-        pooled = time.perf_counter() - started
+        pooled = timed(lambda batch: list(pool.map(ours_with_sections, batch, chunksize=1)), [files])
         peaks = list(pool.map(worker_peak_kib, range(args.workers * 4)))
     print(f"all files, read + sections, 1 process   {serial:6.2f} s")
     print(f"all files, read + sections, {args.workers} workers   {pooled:6.2f} s   speed-up {serial / pooled:.2f}x"
