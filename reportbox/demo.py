@@ -81,14 +81,14 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:
     echo(f"Fetched {report.fetched.new} new, {report.fetched.duplicates} duplicate(s); "
          f"parsed {report.processed.parsed}, failed {report.processed.failed}.")
     echo("")
-    echo(f"{'id':>3}  {'received (ICT)':16}  {'state':8}  {'files':>5}  subject / reason")
+    echo(f"{'id':>3}  {'received (ICT)':16}  {'state':10}  {'files':>5}  subject / reason")
     for raw in rows:
         parsed = raw.parsed
         files = len(parsed.attachments) if parsed else 0
         what = parsed.subject if parsed else f"({raw.reason}: {raw.detail})"
-        echo(f"{raw.id:>3}  {local_short(raw.received_at):16}  {raw.state:8}  {files:>5}  {what[:70]}")
+        echo(f"{raw.id:>3}  {local_short(raw.received_at):16}  {raw.state:10}  {files:>5}  {what[:70]}")
     echo("")
     echo("By state: " + ", ".join(f"{state} {n}" for state, n in sorted(counts.items())))
     echo(f"Database: {directory / 'reportbox.db'}   (try: reportbox --config "
-         f"{directory / 'reportbox.toml'} messages)")
+         f"{directory / 'reportbox.toml'} messages | submissions)")
     echo(f"Done in {time.monotonic() - started:.1f} s.")
