@@ -56,6 +56,12 @@ class FetchCounts:
         self.errors.extend(other.errors)
 
 
+class StopFlag(Protocol):
+    """Anything that says whether to stop: a threading.Event, or the poll's combined flag."""
+
+    def is_set(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class FetchOptions:
     batch_size: int = 100

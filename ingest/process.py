@@ -84,6 +84,9 @@ def read_stage(item: Item) -> Item:
 
 
 def record_stage(item: Item, ctx: Context) -> Item:
+    # Normally there is nothing to clear; but a reprocess racing a processor, or a crash between
+    # the two halves of an older reset, can leave rows that would make every retry fail.
+    q.clear_results(ctx.session, ctx.raw.id)
     q.store_parsed(ctx.session, ctx.raw, item.parsed)
     q.set_outcome(ctx.raw, MessageState.PARSED)
     return item
@@ -183,7 +186,8 @@ class Processor:
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
                  workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
                  stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
-                 feed: Feed | None = None, reading: Reading = Reading(), worker_memory: int = 0) -> None:
+                 feed: Feed | None = None, reading: Reading = Reading(), worker_memory: int = 0,
+                 inline: bool = False) -> None:
         self.sessions, self.store = sessions, store
         self.max_attempts = max_attempts
         self.workers = workers or default_workers()
@@ -193,6 +197,9 @@ class Processor:
         self.feed = feed
         self.reading = reading
         self.worker_memory = worker_memory  # bytes of address space per worker; 0 = no limit
+        # Inline runs the pure stages in this thread, without the time and memory limits only a
+        # worker process can have: for tests of the driver, never for the daemon.
+        self.inline = inline
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
@@ -200,7 +207,7 @@ class Processor:
         retried: set[int] = set()  # failed in this run: each waits for the next run, not this one
         # Messages in flight: enough to keep every worker busy while this process commits. Claims
         # top the window up once half of it is done, so each claim commit covers several messages.
-        window = 1 if self.workers == 1 else 8 * self.workers
+        window = 1 if self.inline else 8 * self.workers
         executor = self._executor()
         in_flight: dict[Future, tuple[int, str]] = {}  # future → (message id, raw SHA-256)
         try:
@@ -209,6 +216,10 @@ class Processor:
                 if limit is not None:
                     wanted = min(wanted, limit - counts.total - len(in_flight))
                 stopping = wanted <= 0 and not in_flight or (self.stop is not None and self.stop.is_set())
+                if stopping and in_flight:
+                    # Finish the messages in hand, not the whole window: those no worker has started
+                    # go back to the queue with their attempt returned.
+                    self._give_back([future for future in in_flight if future.cancel()], in_flight)
                 claimed, orphans, drained = [], [], False
                 if wanted > 0 and len(in_flight) <= window // 2 and not stopping:
                     claimed = self._claim(retried | {raw_id for raw_id, _ in in_flight.values()}, wanted)
@@ -248,7 +259,7 @@ class Processor:
         return counts
 
     def _executor(self) -> Executor:
-        if self.workers == 1:
+        if self.inline:
             return InlineExecutor()
         # Workers come from a clean single-threaded fork server: forking the daemon itself, with
         # its scheduler and heartbeat threads, could copy a lock some thread holds at that moment.
@@ -281,6 +292,11 @@ class Processor:
         setattr(counts, outcome, getattr(counts, outcome) + 1)
         if self.on_message is not None and outcome != "skipped":
             self.on_message()
+
+    def _give_back(self, cancelled: list[Future], in_flight: dict[Future, tuple[int, str]]) -> None:
+        if cancelled:
+            with self.sessions.begin() as session:
+                q.release_claims(session, [in_flight.pop(future)[0] for future in cancelled])
 
     def _claim(self, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
         # Committed on its own before any work: a process that dies still used up the attempt.

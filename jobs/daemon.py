@@ -29,7 +29,8 @@ class Daemon:
         self.stop = threading.Event()
         self.lock = DatabaseLock(app.sessions, stale_after=lock_stale_after)
         self.sources = {m.name: make_source(m) for m in app.config.mailbox}
-        # A single worker thread: polls of different mailboxes take turns, so SQLite has one writer.
+        # A single worker thread: polls of different mailboxes take turns. (Within a poll the fetch
+        # thread and the processor both write; SQLite serialises them with BEGIN IMMEDIATE.)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -248,6 +248,12 @@ def claim_next(session: Session, skip: Collection[int] = (), limit: int = 1) -> 
     return claimed
 
 
+def release_claims(session: Session, raw_ids: Sequence[int]) -> None:
+    """Claimed messages that were never started: back to the queue, their attempt not counted."""
+    session.execute(update(RawMessage).where(RawMessage.id.in_(raw_ids), RawMessage.state == MessageState.FETCHED)
+                    .values(attempts=RawMessage.attempts - 1, claimed_at=None))
+
+
 def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
     """Hold the message for the whole processing transaction; None if another worker has it.
 
@@ -271,8 +277,7 @@ def lock_many_for_processing(session: Session, raw_ids: Sequence[int]) -> dict[i
 
 
 def store_parsed(session: Session, raw: RawMessage, parsed: Parsed) -> None:
-    """Write what the parser found. A message waiting for processing has no earlier parse:
-    `reset_for_reprocess` removes it when it puts the message back in the queue."""
+    """Write what the parser found, after `clear_results` has removed any earlier run's rows."""
     sender = parsed.sender
     # Core statements on the tables, parameters apart: compiled once, cached across messages.
     session.execute(insert(ParsedMessage.__table__), [dict(
@@ -316,24 +321,33 @@ def set_outcome(raw: RawMessage, state: str, reason: str | None = None, detail: 
 
 
 def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> int:
-    """Put messages back in the queue with fresh attempts, their earlier parse removed.
+    """Put messages back in the queue with fresh attempts, their earlier results removed.
 
-    None means every message but duplicates.
+    None means every message but duplicates. The update comes first: it locks the rows, so a
+    processor still recording one of them (PostgreSQL) has committed before its rows are deleted.
     """
     if message_ids is None:
         chosen = select(RawMessage.id).where(RawMessage.duplicate_of_id.is_(None))
     else:
         chosen = list(message_ids)
-    documents = select(Document.id).where(Document.raw_message_id.in_(chosen))
-    session.execute(delete(Section).where(Section.document_id.in_(documents)))
-    session.execute(delete(Document).where(Document.raw_message_id.in_(chosen)))
-    session.execute(delete(Submission).where(Submission.raw_message_id.in_(chosen)))
-    session.execute(delete(Attachment).where(Attachment.raw_message_id.in_(chosen)))
-    session.execute(delete(ParsedMessage).where(ParsedMessage.raw_message_id.in_(chosen)))
     query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(
         state=MessageState.FETCHED, attempts=0, claimed_at=None, reason=None, detail=None
     )
-    return session.execute(query).rowcount
+    reset = session.execute(query).rowcount
+    _delete_results(session, chosen)
+    return reset
+
+
+def clear_results(session: Session, raw_id: int) -> None:
+    """Remove whatever an earlier run recorded for a message, so recording it again cannot clash."""
+    _delete_results(session, [raw_id])
+
+
+def _delete_results(session: Session, chosen) -> None:
+    documents = select(Document.id).where(Document.raw_message_id.in_(chosen))
+    session.execute(delete(Section).where(Section.document_id.in_(documents)))
+    for model in (Document, Submission, Attachment, ParsedMessage):
+        session.execute(delete(model).where(model.raw_message_id.in_(chosen)))
 
 
 def list_messages(session: Session, state: str | None = None) -> list[RawMessage]:

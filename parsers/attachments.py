@@ -60,7 +60,12 @@ def read_attachments(parts: Iterable[AttachmentPart], reading: Reading = Reading
 def _flatten(document: Document, attachment: int, parent: int | None, files: list[ReadFile],
              outline: Outline) -> None:
     position = len(files)
-    analysis = split_document(document, outline) if document.blocks and document.error is None else None
+    analysis = None
+    if document.blocks and document.error is None:
+        try:
+            analysis = split_document(document, outline)
+        except Exception as exc:  # noqa: BLE001 — a splitter bug costs this file its sections, not the message
+            document = replace(document, notes=document.notes + (f"sections not split: {type(exc).__name__}: {exc}",))
     files.append(ReadFile(position, attachment, parent, replace(document, members=()), analysis))
     for member in document.members:
         _flatten(member, attachment, position, files, outline)

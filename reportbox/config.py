@@ -88,9 +88,16 @@ class ProcessingConfig(_Section):
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
     """After this many failed attempts a message is quarantined until `reportbox reprocess`."""
     workers: Annotated[int, Field(ge=0, le=64)] = 0
-    """Processes that parse in parallel; 0 means one per core, 1 parses in the daemon itself."""
-    worker_memory_mb: Annotated[int, Field(ge=0)] = 4096
+    """Processes that parse in parallel; 0 means one per core."""
+    worker_memory_mb: int = 4096
     """Address space of each parsing process; a document needing more is refused (0: no limit)."""
+
+    @field_validator("worker_memory_mb")
+    @classmethod
+    def _room_to_start(cls, value: int) -> int:
+        if value != 0 and value < 512:
+            raise ValueError("must be 0 (no limit) or at least 512: a worker needs about 200 MB to start")
+        return value
 
 
 class DocumentsConfig(_Section):
@@ -198,6 +205,9 @@ class RemindersConfig(_Section):
     send_at: time = time(8, 0)
 
 
+OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
+
+
 class OutlineSectionConfig(_Section):
     """An outline section of the campaign letters: a default one retitled, or another ministry's own."""
 
@@ -215,7 +225,7 @@ class CampaignConfig(_Section):
     issued: date
     deadline: date
     registry: str = "vn63"
-    outline: tuple[str, ...] = DEFAULT_OUTLINE
+    outline: tuple[OutlineKey, ...] = DEFAULT_OUTLINE
     exempt: tuple[str, ...] = ()
     reminders: RemindersConfig = RemindersConfig()
 
@@ -237,7 +247,7 @@ class Config(_Section):
     mailbox: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
     registry: RegistryConfig = RegistryConfig()
-    outline: dict[str, OutlineSectionConfig] = {}
+    outline: dict[OutlineKey, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
 
     @model_validator(mode="after")

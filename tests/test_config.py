@@ -123,6 +123,9 @@ IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\
         ("not toml = = 1", "not valid TOML"),
         (CAMPAIGN.format(outline='["results", "tinh_hinh"]'), "campaign.0.outline: outline section 'tinh_hinh'"),
         ("[documents]\nocr_languages = 'vie; rm -rf'\n", "documents.ocr_languages:"),
+        ("[processing]\nworker_memory_mb = 64\n", "processing.worker_memory_mb: must be 0 (no limit) or at least 512"),
+        (CAMPAIGN.format(outline='["Kết quả"]'), "campaign.0.outline.0:"),
+        ("[outline.'x y']\nkeywords = ['A']\n", "outline.x y"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):

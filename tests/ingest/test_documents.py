@@ -8,11 +8,11 @@ from email import policy
 from email.message import EmailMessage
 
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobs.poll import poll
 from models import messages as q
-from models.schema import Document, MessageState, Section, Submission
+from models.schema import Document, MessageState, RawMessage, Section, Submission
 from reportbox import samples
 from reportbox.sample_documents import report_docx
 from tests.ingest.conftest import count, sources_of, states
@@ -103,6 +103,20 @@ def test_reprocess_replaces_documents_and_sections_instead_of_adding(make_app, t
         poll(app, sources_of(app))
         assert (count(app, Document), count(app, Section), count(app, Submission)) == before
     assert states(app) == {MessageState.SUBMISSION: 1}
+
+
+def test_a_message_queued_again_with_its_old_rows_still_there_is_recorded_afresh(make_app, tmp_path):
+    """What a reprocess racing a processor leaves on PostgreSQL: the state reset, the rows not deleted."""
+    raw = _message("Báo cáo", [(report_docx("Cà Mau", 2019, pages=2), "application",
+                                "vnd.openxmlformats-officedocument.wordprocessingml.document", "bc.docx")])
+    app = _app(make_app, tmp_path, {"1.eml": raw})
+    poll(app, sources_of(app))
+    before = (count(app, Document), count(app, Section), count(app, Submission))
+    with app.sessions.begin() as session:
+        session.execute(update(RawMessage).values(state=MessageState.FETCHED))
+    report = poll(app, sources_of(app))
+    assert report.processed.parsed == 1 and report.processed.retry == 0
+    assert (count(app, Document), count(app, Section), count(app, Submission)) == before
 
 
 def test_unreadable_files_are_recorded_with_their_reason_and_never_stop_the_message(make_app, tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -39,7 +41,7 @@ def _flaky_stage(fail_ids: set[int]):
 
 def _processor(app, stages=PURE_STAGES, **kwargs) -> Processor:
     # One worker: a stage made in a test is a closure, which cannot travel to a worker process.
-    return Processor(app.sessions, app.store, max_attempts=2, workers=1, pure_stages=stages, **kwargs)
+    return Processor(app.sessions, app.store, max_attempts=2, inline=True, pure_stages=stages, **kwargs)
 
 
 def test_failing_stage_retries_next_run_then_quarantines(stored_app):
@@ -129,6 +131,26 @@ def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
         poisoned = session.get(RawMessage, 3)
         assert (poisoned.state, poisoned.reason, poisoned.attempts) == (MessageState.QUARANTINED, "worker_died", 2)
         assert all(session.get(RawMessage, i).attempts == 1 for i in (1, 2, 4, 5, 6))
+
+
+def slow_after_the_first(item):
+    """The first message is done at once, the others take a while: a stop comes while they wait."""
+    if item.raw_id > 1:
+        time.sleep(0.5)
+    return item
+
+
+def test_a_stop_finishes_the_messages_in_hand_and_gives_the_rest_back(make_app, tmp_path):
+    app = _fetched_with_marker(make_app, tmp_path, 10, -1, b"")
+    stop = threading.Event()
+    counts = Processor(app.sessions, app.store, workers=2, stop=stop, on_message=stop.set,
+                       pure_stages=(slow_after_the_first,) + PURE_STAGES).run()
+    assert 1 <= counts.parsed < 10
+    with app.sessions() as session:
+        rows = list(session.scalars(select(RawMessage)))
+    waiting = [raw for raw in rows if raw.state == MessageState.FETCHED]
+    assert len(waiting) == 10 - counts.parsed and all(raw.attempts == 0 for raw in waiting)
+    assert Processor(app.sessions, app.store, workers=2).run().parsed == len(waiting)
 
 
 def hog_on_marker(item):

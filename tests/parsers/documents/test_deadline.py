@@ -42,3 +42,20 @@ def test_an_inner_limit_shorter_than_the_outer_one_applies():
             _spin(3)
         assert "inner" in str(caught.value)
         _spin(0.3)  # the outer one still runs, and has time left
+
+
+def test_the_outer_limit_ends_the_outer_block_even_when_an_inner_reader_catches_its_errors():
+    """An archive's limit firing while a member is read must stop the archive, not just that member."""
+    started, members_read = time.monotonic(), 0
+    with pytest.raises(DocumentError) as caught, time_limit(0.5, "the archive"):
+        for _ in range(10):
+            try:
+                with time_limit(5, "a member"):
+                    _spin(0.2)
+            except DocumentError:  # what read_document does for each member
+                pass
+            except Exception:  # what a library's broad handler does
+                pass
+            members_read += 1
+    assert "the archive" in str(caught.value) and members_read < 4
+    assert time.monotonic() - started < 1.5
