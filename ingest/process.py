@@ -19,10 +19,13 @@ import logging
 import multiprocessing
 import os
 import resource
+import shutil
+import tempfile
 import threading
+import time
 import traceback
-from contextlib import nullcontext
 from collections.abc import Callable
+from contextlib import nullcontext
 from concurrent.futures import (
     FIRST_COMPLETED,
     Executor,
@@ -32,6 +35,7 @@ from concurrent.futures import (
 )
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +44,7 @@ from models import documents
 from models import messages as q
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
+from parsers.documents.external import TEMP_PREFIX
 from parsers.message import ParsedMessage, parse_message, without_payloads
 from reportbox.errors import MessageError
 
@@ -178,6 +183,21 @@ def _limit_worker_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
+def sweep_tool_leftovers(older_than: float = 3600.0) -> int:
+    """Remove the work folders of tools whose worker died mid-run (a live run is never this old:
+    tools are stopped at `documents.tool_timeout`)."""
+    removed = 0
+    cutoff = time.time() - older_than
+    for folder in Path(tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
@@ -203,6 +223,7 @@ class Processor:
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
+        sweep_tool_leftovers()
         counts = ProcessCounts()
         retried: set[int] = set()  # failed in this run: each waits for the next run, not this one
         # Messages in flight: enough to keep every worker busy while this process commits. Claims

@@ -35,7 +35,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from parsers.documents.external import find_tool, run_tool
+from parsers.documents.external import TEMP_PREFIX, find_tool, run_tool
 from parsers.documents.limits import Limits
 from parsers.documents.model import Document
 from parsers.filenames import safe_filename
@@ -248,7 +248,7 @@ class _UnarSource:
             raise DocumentError(f".{kind} archives need the unar tools (lsar, unar): install the Debian package unar",
                                 reason="unsupported")
         self._limits = limits
-        self._dir = tempfile.mkdtemp(prefix="reportbox-unar-")
+        self._dir = tempfile.mkdtemp(prefix=TEMP_PREFIX + "unar-")
         self._archive = os.path.join(self._dir, f"archive.{kind}")
         self._files: dict[int, str] = {}  # lsar index → extracted file
         self.notes: list[str] = []

@@ -17,6 +17,11 @@ from parsers.documents.limits import Limits
 from reportbox.errors import DocumentError
 
 
+# Every temp folder a tool works in starts with this: a worker killed mid-conversion leaves its
+# folder behind, and the processing driver sweeps old ones by this name.
+TEMP_PREFIX = "reportbox-tool-"
+
+
 def find_tool(*names: str) -> str | None:
     """The first of `names` found on PATH (soffice / libreoffice, unar / bsdtar …), or None."""
     for name in names:
@@ -48,15 +53,24 @@ def run_tool(argv: Sequence[str], limits: Limits, *, input: bytes | None = None,
         stdout, stderr = process.communicate(input, timeout=limits.subprocess_seconds)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        process.communicate()
+        _reap(process)
         raise DocumentError(
             f"{what} took longer than {limits.subprocess_seconds:g} s and was stopped", reason="timeout"
         ) from None
     except BaseException:
         _kill_group(process)
-        process.communicate()
+        _reap(process)
         raise
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _reap(process: subprocess.Popen) -> None:
+    """Collect a killed tool; a descendant that escaped its group may still hold the pipes open."""
+    try:
+        process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _kill_group(process: subprocess.Popen) -> None:

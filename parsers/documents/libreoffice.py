@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-from parsers.documents.external import find_tool, run_tool
+from parsers.documents.external import TEMP_PREFIX, find_tool, run_tool
 from parsers.documents.limits import Limits
 from parsers.documents.model import Document
 from parsers.documents.office_crypto import OleError, is_ole, ole_kind
@@ -118,7 +118,7 @@ def convert(data: bytes, source_ext: str, target_ext: str, limits: Limits) -> by
     soffice = find_tool("soffice", "libreoffice")
     if soffice is None:
         raise DocumentError(_NOT_INSTALLED, reason="unsupported")
-    with tempfile.TemporaryDirectory(prefix="reportbox-soffice-") as work:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX + "soffice-") as work:
         source = os.path.join(work, f"input.{source_ext}")
         with open(source, "wb") as handle:
             handle.write(data)

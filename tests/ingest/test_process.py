@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 
 import pytest
 from sqlalchemy import func, select
 
-from ingest.process import PURE_STAGES, Processor
+from ingest.process import PURE_STAGES, Processor, sweep_tool_leftovers
+from parsers.documents.external import TEMP_PREFIX
 from jobs.poll import poll
 from models import messages as q
 from models.schema import Document, MessageState, RawMessage, Submission
@@ -193,3 +195,16 @@ def test_messages_recorded_together_fail_alone(stored_app):
         assert (broken.state, broken.reason, broken.parsed) == (MessageState.FETCHED, "internal_error", None)
         assert "IntegrityError" in broken.detail
         assert session.get(RawMessage, 3).parsed is not None
+
+
+def test_work_folders_left_by_dead_workers_are_swept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh, other = (tmp_path / f"{TEMP_PREFIX}soffice-old", tmp_path / f"{TEMP_PREFIX}unar-new",
+                         tmp_path / "someone-elses-old")
+    for folder in (old, fresh, other):
+        folder.mkdir()
+        (folder / "input.doc").write_bytes(b"x")
+    for folder in (old, other):
+        os.utime(folder, (time.time() - 7200, time.time() - 7200))
+    assert sweep_tool_leftovers() == 1
+    assert not old.exists() and fresh.exists() and other.exists()
