@@ -90,33 +90,37 @@ def test_archive_of_reports_is_read_member_by_member_with_sections(make_app, tmp
         assert submission.sections == OUTLINE and submission.state == "needs_review"
 
 
-def test_reprocess_replaces_documents_and_sections_instead_of_adding(make_app, tmp_path):
+def _one_report_polled(make_app, tmp_path):
     raw = _message("Báo cáo", [(report_docx("Cà Mau", 2019, pages=2), "application",
                                 "vnd.openxmlformats-officedocument.wordprocessingml.document", "bc.docx")])
     app = _app(make_app, tmp_path, {"1.eml": raw})
     poll(app, sources_of(app))
-    before = (count(app, Document), count(app, Section), count(app, Submission))
+    return app, _results(app)
+
+
+def _results(app) -> tuple[int, int, int]:
+    return count(app, Document), count(app, Section), count(app, Submission)
+
+
+def test_reprocess_replaces_documents_and_sections_instead_of_adding(make_app, tmp_path):
+    app, before = _one_report_polled(make_app, tmp_path)
     assert before[0] == 1 and before[1] == 5 and before[2] == 1
     for _ in range(2):
         with app.sessions.begin() as session:
             q.reset_for_reprocess(session, None)
         poll(app, sources_of(app))
-        assert (count(app, Document), count(app, Section), count(app, Submission)) == before
+        assert _results(app) == before
     assert states(app) == {MessageState.SUBMISSION: 1}
 
 
 def test_a_message_queued_again_with_its_old_rows_still_there_is_recorded_afresh(make_app, tmp_path):
     """What a reprocess racing a processor leaves on PostgreSQL: the state reset, the rows not deleted."""
-    raw = _message("Báo cáo", [(report_docx("Cà Mau", 2019, pages=2), "application",
-                                "vnd.openxmlformats-officedocument.wordprocessingml.document", "bc.docx")])
-    app = _app(make_app, tmp_path, {"1.eml": raw})
-    poll(app, sources_of(app))
-    before = (count(app, Document), count(app, Section), count(app, Submission))
+    app, before = _one_report_polled(make_app, tmp_path)
     with app.sessions.begin() as session:
         session.execute(update(RawMessage).values(state=MessageState.FETCHED))
     report = poll(app, sources_of(app))
     assert report.processed.parsed == 1 and report.processed.retry == 0
-    assert (count(app, Document), count(app, Section), count(app, Submission)) == before
+    assert _results(app) == before
 
 
 def test_unreadable_files_are_recorded_with_their_reason_and_never_stop_the_message(make_app, tmp_path):
