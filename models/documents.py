@@ -1,7 +1,7 @@
 """Documents read from a message, their outline sections, and the submission they make up.
 
-Written in the message's processing transaction, once: `reset_for_reprocess` deletes them when
-a message goes back into the queue, so a re-run writes them afresh and never twice.
+Written in the message's processing transaction, after `messages.clear_results` has removed any
+earlier run's rows, so a re-run writes them afresh and never twice.
 """
 
 from __future__ import annotations
