@@ -84,6 +84,7 @@ def parse_stage(item: Item) -> Item:
 
 
 def read_stage(item: Item) -> Item:
+    item.data = b""  # the parsed parts hold what documents need: a 30 MB message is not kept twice
     item.files = read_attachments(item.parsed.attachments, item.reading)
     return item
 
