@@ -1,0 +1,345 @@
+"""Identification: which unit sent a message, about which year, for which campaign — with evidence.
+
+`identify(facts, campaigns)` is pure: the received time is in `facts`, the campaigns and contacts
+are passed in. Build `facts` with `facts_from(parsed, [(file name, analysis or None), …], received_at)`
+or by hand (parsers.signals.Facts). Order of the decision:
+
+1. Not a report at all: a delivery-status notification (sender MAILER-DAEMON/postmaster, or a
+   bounce subject) → `delivery_status`; an Auto-Submitted header other than "no", or an
+   out-of-office subject → `auto_reply`. Nothing else is read.
+2. Year and period (parsers.years) from the documents' titles, file names and dates, the e-mail
+   subject and body, and the received date. A half-year, quarter, nine-month, monthly or
+   multi-year report → `other_period`.
+3. Campaign: among those whose window holds the received day (from `issued` − 30 days to
+   `deadline` + 365 days), each scores a noisy-OR of: a reply to its own message (In-Reply-To /
+   References ∈ message_ids, 0.99), its letter cited ("Công văn số 5025/LĐTBXH-KHTC", compared
+   folded, 0.95), its report year equal to the decided year (the year's confidence). A decided year
+   that differs scales the score by (1 − the year's confidence). Best wins; confidence = best −
+   half the runner-up. No year but a match by letter or reply → the campaign's report year.
+4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
+   day (Vietnam time). Unit: parsers.signals (weights table there).
+5. Content: no readable document, no unreadable one named like a report, and no report written
+   in the body → `no_documents`; documents that are only other kinds of papers (QUYẾT ĐỊNH, GIẤY
+   MỜI …) or the ministry's own letter forwarded back → `other_report`.
+6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
+   campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
+   Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when DMARC/SPF
+   failed). `unverified_sender`: the sender's address is not a contact or domain of the unit decided.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from parsers.registry import Registry, builtin, registry_for
+from parsers.signals import (
+    DocumentFacts,
+    Facts,
+    PartFacts,
+    UnitDecision,
+    auth_failed,
+    combine_units,
+    facts_from,
+    is_ministry_part,
+    letter_keys,
+    own_body,
+    sender_unit,
+    unit_signals,
+)
+from parsers.vietnamese import fold
+from parsers.years import YearSignal, decide_kind, decide_year, report_period, year_signals
+
+__all__ = ["CampaignInfo", "DocumentFacts", "Facts", "Identification", "PartFacts", "facts_from", "identify"]
+
+ACCEPT_UNIT = 0.75
+ACCEPT_CAMPAIGN = 0.5
+AUTH_FAIL_CONFIDENCE = 0.8
+EARLY_DAYS = 30  # a message this long before the letter was issued is about something else
+LATE_DAYS = 365  # ... and one this long after the deadline too
+BODY_REPORT_CHARS = 1500  # a body this long that says "báo cáo" may be the report itself
+REPLY_WEIGHT, LETTER_WEIGHT = 0.99, 0.95
+VIETNAM = timezone(timedelta(hours=7))  # no daylight saving since 1975
+OTHER_PERIODS = ("half_year", "nine_months", "quarter", "multi_year", "month")
+OTHER_TITLES = ("QUYẾT ĐỊNH", "GIẤY MỜI", "THÔNG BÁO", "BIÊN BẢN", "CHỈ THỊ", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "HƯỚNG DẪN")
+
+_DSN_SENDERS = ("mailer-daemon", "postmaster")
+_DSN_SUBJECT = re.compile(
+    r"undeliver|delivery status notification|mail delivery (?:failed|failure|subsystem)|returned mail"
+    r"|failure notice|delivery has failed|khong gui duoc|khong the gui"
+)
+_AUTO_SUBJECT = re.compile(
+    r"tra loi tu dong|tu dong tra loi|out of (?:the )?office|automatic reply|auto[- ]?reply|autoreply"
+    r"|auto[- ]?response|vacation reply"
+)
+_REPORT_NAME = re.compile(r"bao\s*cao|(?<![a-z])bc(?![a-z])")
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    """What identification needs of a campaign; `message_ids` are its request e-mails' Message-IDs."""
+
+    id: str
+    letter: str
+    report_year: int
+    plan_year: int
+    issued: date
+    deadline: date
+    registry: str
+    message_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Identification:
+    unit: str | None
+    registry: str
+    report_year: int | None
+    campaign: str | None
+    kind: str  # "submission" | "not_submission"
+    reason: str | None  # auto_reply | delivery_status | no_documents | other_period | other_report
+    confidence: float
+    unverified_sender: bool
+    evidence: tuple[str, ...]
+    candidates: tuple[tuple[str, float], ...]
+    state: str | None  # "accepted" | "needs_review"; None for a message that is no submission
+
+
+@dataclass(frozen=True)
+class _CampaignMatch:
+    campaign: CampaignInfo | None
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+def identify(
+    facts: Facts,
+    campaigns: Sequence[CampaignInfo],
+    *,
+    contacts: Mapping[str, Iterable] | None = None,
+    registry_name: str | None = None,
+    registries: Mapping[str, Registry] | None = None,
+) -> Identification:
+    """Identify one message (steps: module docstring).
+
+    `contacts` maps unit codes to known addresses (strings, or (address, name) as load_contacts_csv
+    gives them); `registries` holds operators' own sets by name, looked up before the built-in ones."""
+    day = vietnam_day(facts.received_at)
+    letters = [c.letter for c in campaigns]
+    if early := _not_a_report(facts):
+        reason, evidence = early
+        return Identification(None, _registry(None, registry_name, registries, day).name, None, None,
+                              "not_submission", reason, 0.95, False, (evidence,), (), None)  # fmt: skip
+    signals = _year_signals(facts, day, letters)
+    year = decide_year(signals)
+    period = decide_kind(signals)
+    match = _match_campaign(facts, campaigns, year.year, year.confidence, day)
+    report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
+    registry = _registry(match.campaign, registry_name, registries, day)
+    units = combine_units(unit_signals(facts, registry, contacts=contacts, letters=letters))
+    failed = auth_failed(facts.auth_results)
+    owner = sender_unit(facts, registry, contacts)
+    unverified = units.code is not None and (failed is not None or owner is None or owner[0] != units.code)
+    evidence = [*units.evidence, *year.evidence, *match.evidence]
+    if year.year is None and match.campaign is not None:
+        evidence.append(f"report year {report_year}: {match.campaign.id}'s")
+    if unverified:
+        evidence.append(_unverified_evidence(facts, units.code, owner, failed))
+    reason = _content_reason(facts, period, letters)
+    confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
+    confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
+    state = None
+    if reason is None:
+        doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
+        state = "needs_review" if doubts else "accepted"
+        evidence += [f"review: {doubt}" for doubt in doubts]
+    else:
+        evidence.insert(0, f"not a submission: {reason}" + (f" ({period})" if reason == "other_period" else ""))
+    return Identification(
+        unit=units.code, registry=registry.name, report_year=report_year,
+        campaign=match.campaign.id if match.campaign else None,
+        kind="submission" if reason is None else "not_submission", reason=reason,
+        confidence=round(confidence, 3), unverified_sender=unverified, evidence=tuple(dict.fromkeys(evidence)),
+        candidates=units.candidates, state=state,
+    )  # fmt: skip
+
+
+def _doubts(units: UnitDecision, match: _CampaignMatch, readable: bool) -> list[str]:
+    """Why a submission cannot be accepted without a person looking at it (none: accept)."""
+    doubts = []
+    if units.code is None:
+        doubts.append("no unit found")
+    elif units.conflict:
+        doubts.append("conflicting units " + " vs ".join(code for code, _ in units.candidates[:2]))
+    elif units.confidence < ACCEPT_UNIT:
+        doubts.append(f"unit confidence {units.confidence:.2f} < {ACCEPT_UNIT}")
+    if match.campaign is None:
+        doubts.append("no campaign")
+    elif match.confidence < ACCEPT_CAMPAIGN:
+        doubts.append(f"campaign confidence {match.confidence:.2f} < {ACCEPT_CAMPAIGN}")
+    if not readable:
+        doubts.append("no document could be read")
+    return doubts
+
+
+def vietnam_day(moment: datetime) -> date:
+    """The day in Vietnam of an instant; a naive datetime is taken as UTC (how instants are stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(VIETNAM).date()
+
+
+def _registry(
+    campaign: CampaignInfo | None, registry_name: str | None, registries: Mapping[str, Registry] | None, day: date
+) -> Registry:
+    name = campaign.registry if campaign else registry_name
+    if name is None:
+        return registry_for(day)
+    if registries and name in registries:
+        return registries[name]
+    return builtin(name)
+
+
+def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] | None, failed: str | None) -> str:
+    sender = facts.sender or "no sender"
+    if failed:
+        return f"unverified sender: {sender}, {failed}"
+    if owner is None:
+        return f"unverified sender: {sender} is not a known address of {code}"
+    return f"unverified sender: {sender} belongs to {owner[0]}, not {code}"
+
+
+# --- Not a report --------------------------------------------------------------------------------
+def _not_a_report(facts: Facts) -> tuple[str, str] | None:
+    """(reason, evidence) for a bounce or an automatic reply, else None."""
+    local = facts.sender.split("@", 1)[0]
+    subject = fold(facts.subject)
+    if local in _DSN_SENDERS:
+        return "delivery_status", f"not a submission: sender {facts.sender} → delivery_status"
+    if found := _DSN_SUBJECT.search(subject):
+        return "delivery_status", f"not a submission: subject \"{found.group()}\" → delivery_status"
+    auto = (facts.auto_submitted or "").strip().lower()
+    if auto and auto != "no":
+        return "auto_reply", f"not a submission: Auto-Submitted: {auto} → auto_reply"
+    if found := _AUTO_SUBJECT.search(subject):
+        return "auto_reply", f"not a submission: subject \"{found.group()}\" → auto_reply"
+    return None
+
+
+def _content_reason(facts: Facts, period: str, letters: list[str]) -> str | None:
+    if period in OTHER_PERIODS:
+        return "other_period"
+    body_report = _body_is_report(facts.body)
+    readable = [d for d in facts.documents if d.has_text]
+    if not readable and not body_report and not any(_named_like_report(d.filename) for d in facts.documents):
+        return "no_documents"
+    if readable and not body_report and not any(_report_like(d, letters) for d in facts.documents):
+        return "other_report"
+    return None
+
+
+def _body_is_report(body: str) -> bool:
+    text = own_body(body, limit=None)
+    return len(text.strip()) >= BODY_REPORT_CHARS and "bao cao" in fold(text)
+
+
+def _named_like_report(filename: str) -> bool:
+    return bool(_REPORT_NAME.search(fold(filename))) or report_period(filename).report_year is not None
+
+
+def _report_like(document: DocumentFacts, letters: list[str]) -> bool:
+    """Unreadable (to review), or a part of its own that is a report, its covering letter, or no known other paper."""
+    if not document.has_text:
+        return True
+    keys = letter_keys(letters)
+    own = [part for part in document.parts if not is_ministry_part(part, keys)]
+    return any(
+        part.role in ("report", "covering_letter")
+        or part.letterhead is None
+        or part.letterhead.title not in OTHER_TITLES
+        for part in own
+    )
+
+
+# --- Year --------------------------------------------------------------------------------------------
+def _year_signals(facts: Facts, day: date, letters: list[str]) -> list[YearSignal]:
+    keys = letter_keys(letters)
+    signals: list[YearSignal] = []
+    for document in facts.documents:
+        heads = [p.letterhead for p in document.parts if p.letterhead and not is_ministry_part(p, keys)]
+        main = heads[0] if heads else None
+        for head in heads:
+            title = " ".join(t for t in (head.title, head.subject) if t)
+            signals += year_signals(title=title)
+        signals += year_signals(
+            filename=document.filename,
+            letterhead_date_year=main.year if main else None,
+            letterhead_date_month=main.month if main else None,
+        )
+    signals += year_signals(
+        subject=facts.subject, body=own_body(facts.body), received_year=day.year, received_month=day.month
+    )
+    return signals
+
+
+# --- Campaign ----------------------------------------------------------------------------------------
+def _match_campaign(
+    facts: Facts, campaigns: Sequence[CampaignInfo], year: int | None, year_confidence: float, day: date
+) -> _CampaignMatch:
+    replied = {_message_id(m) for m in (facts.in_reply_to, *facts.references) if m}
+    texts = _citation_text(facts)
+    scored: list[tuple[float, CampaignInfo, list[str]]] = []
+    for campaign in campaigns:
+        if not campaign.issued - timedelta(days=EARLY_DAYS) <= day <= campaign.deadline + timedelta(days=LATE_DAYS):
+            continue
+        weights, evidence = [], []
+        if replied & {_message_id(m) for m in campaign.message_ids}:
+            weights.append(REPLY_WEIGHT)
+            evidence.append(f"reply to {campaign.id}'s request message → {campaign.id}")
+        if _cites(texts, campaign.letter):
+            weights.append(LETTER_WEIGHT)
+            evidence.append(f"letter {campaign.letter} cited → {campaign.id}")
+        if year is not None and year == campaign.report_year:
+            weights.append(year_confidence)
+            evidence.append(f"report year {year} → {campaign.id}")
+        score = 1.0
+        for weight in weights:
+            score *= 1 - weight
+        score = 1 - score if weights else 0.0
+        if year is not None and year != campaign.report_year and score:
+            score *= 1 - year_confidence
+            evidence.append(f"report year {year} is not {campaign.id}'s {campaign.report_year}")
+        if score > 0:
+            scored.append((score, campaign, evidence))
+    if not scored:
+        return _CampaignMatch(None, 0.0, ("no campaign fits the report year, letter or window",) if campaigns else ())
+    scored.sort(key=lambda item: -item[0])
+    best, campaign, evidence = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    others = tuple(line for _, _, lines in scored[1:] for line in lines)
+    return _CampaignMatch(campaign, round(max(0.0, best - runner_up / 2), 3), (*evidence, *others))
+
+
+def _message_id(value: str) -> str:
+    return value.strip().strip("<>").strip().lower()
+
+
+def _citation_text(facts: Facts) -> str:
+    """Where a request letter is cited: the subject, the body, the documents' openings and subjects."""
+    pieces = [facts.subject, facts.body]
+    for document in facts.documents:
+        for part in document.parts:
+            pieces.append(part.opening)
+            if part.letterhead and part.letterhead.subject:
+                pieces.append(part.letterhead.subject)
+    return re.sub(r"\s+", " ", fold("\n".join(pieces)))
+
+
+def _cites(folded_text: str, letter: str) -> bool:
+    """Whether "5025/LĐTBXH-KHTC" is cited: its number and first code, folded, spaces around "/" allowed."""
+    found = re.match(r"\s*(\d+)\s*/\s*([a-z0-9]+)", fold(letter))
+    if found is None:
+        return False
+    number, code = found.groups()
+    return re.search(rf"(?<!\d){number}\s*/\s*{code}(?![a-z0-9])", folded_text) is not None

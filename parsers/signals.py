@@ -1,0 +1,340 @@
+"""The facts identification reads from a message, and the unit signals found in them, weighed and combined.
+
+`facts_from` reduces a ParsedMessage and the analyses of its documents to `Facts`: only what the
+decision needs, so tests can also build Facts by hand. `unit_signals` reads one candidate unit per
+source; `combine_units` adds them up per unit.
+
+Where a unit may be read, and how much it counts (a signal is one mention → one unit):
+
+| source        | weight | what is read                                                           |
+|---------------|--------|------------------------------------------------------------------------|
+| contacts      | 0.95   | the sender's address is a known address of the unit                    |
+| header        | 0.90   | the letterhead's issuing body ("UBND TỈNH QUẢNG NINH"), first mention    |
+| sender domain | 0.80   | the address is under a province's domain (quangninh.gov.vn)            |
+| place         | 0.80   | the place of the place-and-date line ("Buôn Ma Thuột, ngày …")          |
+| signature     | 0.60   | the closing's signature lines, never the "Nơi nhận:" list              |
+| subject       | 0.60   | the e-mail subject, first mention                                      |
+| file name     | 0.50   | an attachment's file name, first mention, any case ("bc_quangninh")    |
+| display name  | 0.50   | the sender's display name, first mention                               |
+| document text | 0.40   | the first mention in a document's opening (before its first section)   |
+| body          | 0.35   | the first mention in the e-mail body, quoted replies cut off           |
+
+Only the FIRST mention of a running text counts, and a report's sections are never read: they
+compare with neighbouring provinces and list recipients. A part issued by a ministry ("BỘ …", or
+numbered like a campaign's own letter) is the request forwarded back and gives no signal at all
+(its place line says "Hà Nội"). When DMARC or SPF failed, the sender-based sources count half.
+
+Combination: per unit, the strongest signal of each source, then a noisy-OR across sources
+(score = 1 − ∏(1 − w)): two independent sources agreeing beat either alone, and one source
+repeated (five file names) does not. Confidence in the best unit = its score − half the
+runner-up's; a runner-up with a signal of weight ≥ STRONG is a conflict that goes to review.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from parsers.documents.model import Block
+from parsers.letterhead import Letterhead
+from parsers.message import ParsedMessage
+from parsers.registry import Registry, builtin, find_units, successor, unit_for_domain
+from parsers.registry.matcher import alias_key
+from parsers.sections import Analysis, Part
+from parsers.vietnamese import fold
+
+WEIGHTS = {
+    "contacts": 0.95, "header": 0.9, "sender domain": 0.8, "place": 0.8, "signature": 0.6, "subject": 0.6,
+    "file name": 0.5, "display name": 0.5, "document text": 0.4, "body": 0.35,
+}  # fmt: skip
+SENDER_SOURCES = ("contacts", "sender domain", "display name")
+STRONG = 0.8  # a runner-up with a signal this strong is a conflict, not noise
+AUTH_FAIL_FACTOR = 0.5
+OPENING_CHARS = 3000
+BODY_CHARS = 1000
+
+_QUOTE_START = re.compile(
+    r"^\s*(?:>|-{2,}\s*original message|-{2,}\s*thư gốc|from:\s|từ:\s)|(?:wrote|đã viết|viết):\s*$", re.I | re.M
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-+•*●▪–]|luu\b)")
+
+
+@dataclass(frozen=True)
+class PartFacts:
+    """One official document inside a file, reduced to what identification reads."""
+
+    role: str  # "report" | "covering_letter" | "other" (parsers.sections)
+    letterhead: Letterhead | None
+    opening: str  # the text between the letterhead and the first section (≤ OPENING_CHARS)
+    signature: str  # the closing's lines without the "Nơi nhận:" list
+    sections: int
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    filename: str
+    parts: tuple[PartFacts, ...] = ()  # empty when the file could not be read
+    has_text: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything identification looks at. `received_at` is the server's time (aware; naive = UTC)."""
+
+    sender: str  # the address, lower case; "" when there is none
+    display_name: str
+    subject: str
+    body: str
+    received_at: datetime
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    auto_submitted: str | None = None
+    auth_results: tuple[dict, ...] = ()
+    documents: tuple[DocumentFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitSignal:
+    code: str
+    source: str
+    weight: float
+    evidence: str
+
+
+# --- Facts -----------------------------------------------------------------------------------------
+def facts_from(parsed: ParsedMessage, analyses: list[tuple[str, Analysis | None]], received_at: datetime) -> Facts:
+    """Facts of a parsed message and its documents: (file name, analysis or None when unreadable) each."""
+    sender = parsed.sender
+    return Facts(
+        sender=(sender.address if sender else "").strip().lower(),
+        display_name=sender.name if sender else "",
+        subject=parsed.subject or "",
+        body=parsed.body_text or "",
+        received_at=received_at,
+        in_reply_to=parsed.in_reply_to,
+        references=tuple(parsed.references),
+        auto_submitted=parsed.auto_submitted,
+        auth_results=tuple(parsed.auth_results),
+        documents=tuple(document_facts(name, analysis) for name, analysis in analyses),
+    )
+
+
+def document_facts(filename: str, analysis: Analysis | None) -> DocumentFacts:
+    if analysis is None:
+        return DocumentFacts(filename)
+    parts = tuple(_part_facts(part) for part in analysis.parts)
+    has_text = any(block.text.strip() for part in analysis.parts for block in _all_blocks(part))
+    return DocumentFacts(filename, parts, has_text)
+
+
+def _all_blocks(part: Part) -> Iterable[Block]:
+    yield from part.preamble
+    for section in part.sections:
+        yield from section.blocks
+    yield from part.closing
+
+
+def _part_facts(part: Part) -> PartFacts:
+    used = set(part.letterhead.evidence) if part.letterhead else set()
+    opening = "\n".join(b.text for b in part.preamble if b.table is None and b.text.strip() not in used)
+    signature = signature_text(part.closing)
+    return PartFacts(part.role, part.letterhead, opening[:OPENING_CHARS], signature, len(part.sections))
+
+
+def signature_text(closing: Iterable[Block]) -> str:
+    """The closing's lines without the recipients: a cell or paragraph starting "Nơi nhận", list items, "Lưu"."""
+    kept: list[str] = []
+    for block in closing:
+        cells = [cell for row in block.table.rows for cell in row] if block.table else [block.text]
+        for cell in cells:
+            if fold(cell.strip()).startswith("noi nhan"):
+                continue
+            kept += [line.strip() for line in cell.splitlines() if line.strip() and not _is_list_line(line)]
+    return "\n".join(kept)
+
+
+def _is_list_line(line: str) -> bool:
+    folded = fold(line)
+    return bool(_LIST_LINE.match(folded)) or folded.endswith(";") or folded.startswith("noi nhan")
+
+
+# --- Signals ---------------------------------------------------------------------------------------
+def auth_failed(auth_results: Iterable[Mapping]) -> str | None:
+    """"dmarc=fail" / "spf=fail" when a verdict says the sender's domain did not send this; else None."""
+    for result in auth_results:
+        for method in ("dmarc", "spf"):
+            if str(result.get(method, "")).lower() == "fail":
+                return f"{method}=fail"
+    return None
+
+
+def sender_unit(facts: Facts, registry: Registry, contacts: Mapping[str, Iterable] | None) -> tuple[str, str] | None:
+    """(code, source) of the unit the sender's address belongs to: a known contact, else a province domain."""
+    if facts.sender:
+        for code, addresses in (contacts or {}).items():
+            if any(_address(a) == facts.sender for a in addresses):
+                return code, "contacts"
+        code = unit_for_domain(facts.sender, registry)
+        if code is not None:
+            return code, "sender domain"
+    return None
+
+
+def _address(entry: object) -> str:
+    """A contacts entry: an address, or (address, name) as load_contacts_csv gives it."""
+    return (entry[0] if isinstance(entry, tuple) else str(entry)).strip().lower()
+
+
+def unit_signals(
+    facts: Facts,
+    registry: Registry,
+    *,
+    contacts: Mapping[str, Iterable] | None = None,
+    letters: Iterable[str] = (),
+) -> list[UnitSignal]:
+    """Every unit signal of the message (sources and weights: module docstring), strongest first.
+
+    `letters` are the campaigns' own letter numbers: a part numbered like one is the request forwarded back."""
+    signals = _sender_signals(facts, registry, contacts)
+    if failed := auth_failed(facts.auth_results):
+        signals = [
+            UnitSignal(s.code, s.source, s.weight * AUTH_FAIL_FACTOR, f"{s.evidence} ({failed}: counts half)")
+            for s in signals
+        ]
+    ministry_numbers = letter_keys(letters)
+    for document in facts.documents:
+        for part in document.parts:
+            if not is_ministry_part(part, ministry_numbers):
+                signals += _part_signals(part, registry)
+        signals += _first(registry, "file name", document.filename, any_case=True, quote=document.filename)
+    signals += _first(registry, "subject", facts.subject)
+    signals += _first(registry, "body", own_body(facts.body))
+    return sorted(signals, key=lambda s: -s.weight)
+
+
+def _sender_signals(facts: Facts, registry: Registry, contacts: Mapping[str, Iterable] | None) -> list[UnitSignal]:
+    signals = []
+    owner = sender_unit(facts, registry, contacts)
+    if owner is not None:
+        code, source = owner
+        if source == "contacts":
+            evidence = f"sender {facts.sender} is a contact of {code}"
+        else:
+            domain = facts.sender.rsplit("@", 1)[-1]
+            evidence = f"sender domain {domain} → {code}{_renamed(registry, code, _old_domain_code(domain))}"
+        signals.append(UnitSignal(code, source, WEIGHTS[source], evidence))
+        if source == "contacts" and (domain_code := unit_for_domain(facts.sender, registry)):
+            domain = facts.sender.rsplit("@", 1)[-1]
+            signals.append(UnitSignal(domain_code, "sender domain", WEIGHTS["sender domain"],
+                                      f"sender domain {domain} → {domain_code}"))
+    signals += _first(registry, "display name", facts.display_name, quote=facts.display_name)
+    return signals
+
+
+def _part_signals(part: PartFacts, registry: Registry) -> list[UnitSignal]:
+    signals: list[UnitSignal] = []
+    head = part.letterhead
+    if head is not None:
+        signals += _first(registry, "header", "\n".join(head.issuer_lines))
+        if head.place:  # the place is cut before ", ngày": put it back, contextual names (Vinh, Huế) need it
+            signals += _first(registry, "place", f"{head.place}, ngày")
+    signals += _first(registry, "signature", part.signature)
+    signals += _first(registry, "document text", part.opening)
+    return signals
+
+
+def is_ministry_part(part: PartFacts, ministry_numbers: set[str]) -> bool:
+    """A part issued by a ministry, or numbered like a campaign's letter: the request forwarded back."""
+    head = part.letterhead
+    if head is None:
+        return False
+    issuer = fold(head.issuer_lines[0]) if head.issuer_lines else ""
+    return issuer.startswith("bo ") or (head.number is not None and _number_key(head.number) in ministry_numbers)
+
+
+def letter_keys(letters: Iterable[str]) -> set[str]:
+    return {_number_key(letter) for letter in letters}
+
+
+def _number_key(number: str) -> str:
+    return re.sub(r"\s+", "", fold(number))
+
+
+def _first(
+    registry: Registry, source: str, text: str, *, any_case: bool = False, quote: str | None = None
+) -> list[UnitSignal]:
+    """The first unit named in `text`, as a signal of `source` (none when nothing is named)."""
+    if not text or not text.strip():
+        return []
+    mentions = find_units(text, registry, any_case=any_case)
+    if not mentions:
+        return []
+    mention = mentions[0]
+    shown = quote if quote is not None else " ".join(text[mention.start : mention.end].split())
+    old_code = _vn63_names().get(alias_key(mention.alias))
+    evidence = f"{source}: {shown} → {mention.code}{_renamed(registry, mention.code, old_code)}"
+    return [UnitSignal(mention.code, source, WEIGHTS[source], evidence)]
+
+
+def own_body(body: str, limit: int | None = BODY_CHARS) -> str:
+    """What the sender wrote: the body up to the first quoted reply, at most `limit` characters."""
+    found = _QUOTE_START.search(body)
+    return (body[: found.start()] if found else body)[:limit]
+
+
+# --- Old names in the 34-unit registry --------------------------------------------------------------
+@functools.cache
+def _vn63_names() -> dict[tuple[str, ...], str]:
+    old = builtin("vn63")
+    return {alias_key(n): u.code for u in old.units for n in (u.name, *u.aliases, *u.cities)}
+
+
+def _old_domain_code(domain: str) -> str | None:
+    return unit_for_domain(domain, builtin("vn63"))
+
+
+def _renamed(registry: Registry, code: str, old_code: str | None) -> str:
+    """" (vn63 02 Hà Giang → vn34 08 Tuyên Quang)" when a vn34 unit was found by a province's old name."""
+    if registry.name != "vn34" or old_code is None or successor(old_code) != code:
+        return ""
+    old, new = builtin("vn63").unit(old_code), registry.unit(code)
+    if fold(old.name) == fold(new.name) and old_code == code:
+        return ""
+    return f" (vn63 {old_code} {old.name} → vn34 {code} {new.name})"
+
+
+# --- Combination -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitDecision:
+    code: str | None
+    confidence: float
+    candidates: tuple[tuple[str, float], ...]  # (code, score), best first
+    conflict: bool  # the runner-up has a strong signal of its own
+    evidence: tuple[str, ...]  # the winner's signals first, then the others'
+
+
+def combine_units(signals: list[UnitSignal]) -> UnitDecision:
+    """Strongest signal per (unit, source), noisy-OR across sources; confidence from the margin."""
+    best: dict[str, dict[str, float]] = {}
+    for s in signals:
+        per_source = best.setdefault(s.code, {})
+        per_source[s.source] = max(per_source.get(s.source, 0.0), s.weight)
+    scores = {code: 1 - math.prod(1 - min(w, 0.99) for w in sources.values()) for code, sources in best.items()}
+    ranked = sorted(scores, key=lambda code: (-scores[code], code))
+    if not ranked:
+        return UnitDecision(None, 0.0, (), False, ())
+    winner = ranked[0]
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    conflict = len(ranked) > 1 and max(best[ranked[1]].values()) >= STRONG
+    confidence = max(0.0, scores[winner] - runner_up / 2)
+    evidence = _unique(s.evidence for s in sorted(signals, key=lambda s: (s.code != winner, -s.weight)))
+    candidates = tuple((code, round(scores[code], 3)) for code in ranked)
+    return UnitDecision(winner, round(confidence, 3), candidates, conflict, evidence)
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,335 @@
+"""Identification of unit, year and campaign on built messages and documents: no database, no clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from email.message import EmailMessage
+
+import pytest
+
+from parsers.documents.model import Document
+from parsers.documents.read import read_document
+from parsers.identify import CampaignInfo, Identification, facts_from, identify
+from parsers.message import parse_message
+from parsers.registry import load_contacts_csv
+from parsers.sections import Analysis, split_document
+from parsers.signals import signature_text
+from reportbox.sample_documents import report_docx
+from tests.parsers.report_texts import body, bold, para, table
+
+TK2018 = CampaignInfo("tk2018", "4890/LĐTBXH-KHTC", 2018, 2019, date(2018, 11, 20), date(2018, 12, 15), "vn63",
+                      ("<req-tk2018@molisa.gov.vn>",))  # fmt: skip
+TK2019 = CampaignInfo("tk2019", "5025/LĐTBXH-KHTC", 2019, 2020, date(2019, 11, 25), date(2019, 12, 15), "vn63",
+                      ("<req-tk2019@molisa.gov.vn>",))  # fmt: skip
+TK2025 = CampaignInfo("tk2025", "6120/BNV-KHTC", 2025, 2026, date(2025, 11, 20), date(2025, 12, 15), "vn34")
+CAMPAIGNS = [TK2018, TK2019]
+RECEIVED = datetime(2019, 12, 10, 2, 14, tzinfo=timezone.utc)  # 09:14 in Hà Nội
+QN_HEADER = "UBND TỈNH QUẢNG NINH\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+QN_DATE = "Quảng Ninh, ngày 12 tháng 12 năm 2019"
+TITLE_2019 = "Kết quả thực hiện nhiệm vụ năm 2019, kế hoạch năm 2020"
+OPENING = (
+    "Thực hiện Công văn số 5025/LĐTBXH-KHTC ngày 25/11/2019 của Bộ Lao động - Thương binh và Xã hội, Sở Lao động - "
+    "Thương binh và Xã hội tỉnh Quảng Ninh báo cáo như sau:"
+)
+RECIPIENTS = "Nơi nhận:\n- Bộ LĐTBXH (b/c);\n- UBND tỉnh Hải Dương;\n- Sở LĐTBXH tỉnh Bắc Ninh;\n- Lưu: VT, KHTC."
+
+
+# --- Builders ------------------------------------------------------------------------------------
+def report_blocks(
+    issuer: str = QN_HEADER,
+    date_line: str = QN_DATE,
+    subject: str = TITLE_2019,
+    opening: str = OPENING,
+    recipients: str = RECIPIENTS,
+    number: str = "1234/BC-SLĐTBXH",
+    title: str = "BÁO CÁO",
+    results: str | None = None,
+) -> list:
+    """A province's report as a reader gives it: letterhead table, title, five sections, closing."""
+    return [
+        table((f"{issuer}\n-------", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n-------"),
+              (f"Số: {number}", date_line)),
+        bold(title), bold(subject), para("_______________"),
+        para(opening),
+        bold("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU, NHIỆM VỤ NĂM 2019"), *body("results"),
+        *([para(results)] if results else []),
+        bold("II. TÌNH HÌNH TRIỂN KHAI CÁC CƠ CHẾ, CHÍNH SÁCH, CHƯƠNG TRÌNH, ĐỀ ÁN"), *body("policies"),
+        bold("III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"), *body("shortcomings"),
+        bold("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2020"), *body("plan"),
+        bold("V. KIẾN NGHỊ, ĐỀ XUẤT"), *body("proposals"),
+        table((recipients, "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\n\nNguyễn Văn Hùng")),
+    ]  # fmt: skip
+
+
+def ministry_letter_blocks() -> list:
+    """The ministry's request, forwarded back: its place line says Hà Nội, its recipients every province."""
+    return [
+        table(("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\n-------",
+               "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"),
+              ("Số: 5025/LĐTBXH-KHTC", "Hà Nội, ngày 25 tháng 11 năm 2019")),
+        para("V/v đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020"),
+        para("Kính gửi: Sở Lao động - Thương binh và Xã hội các tỉnh, thành phố trực thuộc Trung ương"),
+        para("Để tổng hợp báo cáo Chính phủ, Bộ đề nghị Sở báo cáo trước ngày 15/12/2019."),
+        table(("Nơi nhận:\n- Như trên;\n- UBND tỉnh Quảng Ninh;\n- Lưu: VT, KHTC.", "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG")),
+    ]  # fmt: skip
+
+
+def analysis(blocks: list) -> Analysis:
+    return split_document(Document(path="bc.docx", kind="docx", blocks=tuple(blocks)))
+
+
+def message(
+    sender: str = "Nguyễn Văn An <nguyenvanan1978@gmail.com>",
+    subject: str = "Gửi báo cáo",
+    text: str = "Kính gửi Vụ Kế hoạch - Tài chính,\nXin gửi kèm báo cáo.\nTrân trọng.",
+    files: tuple[str, ...] = ("baocao.docx",),
+    **headers: str,
+):
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, "vukhtc@molisa.gov.vn", subject
+    mail["Message-ID"] = "<m1@mail.example>"
+    for name, value in headers.items():
+        mail[name.replace("_", "-")] = value
+    mail.set_content(text)
+    for name in files:
+        mail.add_attachment(b"PK\x03\x04 placeholder", maintype="application", subtype="octet-stream", filename=name)
+    return parse_message(mail.as_bytes())
+
+
+def run(
+    blocks: list | None = None,
+    *,
+    documents: list[tuple[str, list | None]] | None = None,
+    received: datetime = RECEIVED,
+    campaigns: list[CampaignInfo] = CAMPAIGNS,
+    contacts=None,
+    **message_fields,
+) -> Identification:
+    if documents is None:
+        documents = [("baocao.docx", report_blocks() if blocks is None else blocks)]
+    parsed = message(files=tuple(name for name, _ in documents), **message_fields)
+    analyses = [(name, None if b is None else analysis(b)) for name, b in documents]
+    return identify(facts_from(parsed, analyses, received), campaigns, contacts=contacts)
+
+
+def has(result: Identification, fragment: str) -> bool:
+    return any(fragment in line for line in result.evidence)
+
+
+# --- Units ---------------------------------------------------------------------------------------
+def test_header_alone_identifies_a_webmail_sender():
+    result = run()
+    assert (result.unit, result.report_year, result.campaign, result.state) == ("22", 2019, "tk2019", "accepted")
+    assert result.kind == "submission" and result.reason is None
+    assert result.evidence[0] == "header: UBND TỈNH QUẢNG NINH → 22"
+    assert has(result, "place: Quảng Ninh → 22") and has(result, "title: năm 2019 → 2019")
+    assert result.unverified_sender and has(result, "unverified sender: nguyenvanan1978@gmail.com")
+    assert result.candidates[0][0] == "22" and result.confidence >= 0.8
+
+
+def test_sender_domain_alone_identifies_the_unit():
+    blocks = report_blocks(issuer="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", date_line="ngày 12 tháng 12 năm 2019",
+                           opening="Sở Lao động - Thương binh và Xã hội báo cáo kết quả như sau:")  # fmt: skip
+    result = run(blocks, sender="Văn phòng Sở <vanphong.sldtbxh@quangninh.gov.vn>")
+    assert (result.unit, result.state, result.unverified_sender) == ("22", "accepted", False)
+    assert result.evidence[0] == "sender domain quangninh.gov.vn → 22"
+    assert result.candidates == (("22", 0.8),)
+
+
+def test_header_and_sender_domain_in_conflict_go_to_review_with_both():
+    result = run(sender="Sở LĐTBXH <sldtbxh@hanoi.gov.vn>")
+    assert result.state == "needs_review" and result.unit == "22"
+    assert [code for code, _ in result.candidates] == ["22", "01"]
+    assert has(result, "review: conflicting units 22 vs 01")
+    assert has(result, "header: UBND TỈNH QUẢNG NINH → 22") and has(result, "sender domain hanoi.gov.vn → 01")
+    assert result.unverified_sender and result.confidence < 0.75
+
+
+def test_recipients_list_never_counts():
+    blocks = report_blocks(issuer="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", date_line="ngày 12 tháng 12 năm 2019",
+                           opening="Sở báo cáo kết quả như sau:")  # fmt: skip
+    result = run(blocks, sender="sldtbxh@quangninh.gov.vn")
+    assert result.unit == "22" and [code for code, _ in result.candidates] == ["22"]
+    assert not has(result, "Hải Dương") and not has(result, "Bắc Ninh")
+
+
+def test_signature_text_drops_the_recipients():
+    [closing] = report_blocks()[-1:]
+    assert signature_text([closing]) == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Văn Hùng"
+    separate = [para("Nơi nhận:"), para("- UBND tỉnh Hải Dương;\n- Lưu: VT."), para("GIÁM ĐỐC"), para("Trần Văn Bình")]
+    assert signature_text(separate) == "GIÁM ĐỐC\nTrần Văn Bình"
+
+
+def test_neighbouring_province_in_text_and_body_does_not_win():
+    comparison = (
+        "Tỷ lệ lao động qua đào tạo của tỉnh thấp hơn tỉnh Hải Phòng và tỉnh Hải Dương, cao hơn tỉnh Bắc Giang."
+    )
+    text = "Kính gửi Vụ KHTC,\nSo với tỉnh Hải Phòng, kết quả năm 2019 của Quảng Ninh cao hơn.\nXin gửi báo cáo."
+    result = run(report_blocks(results=comparison), text=text)
+    assert result.unit == "22" and result.state == "accepted"
+    assert dict(result.candidates)["31"] < 0.5  # only the body's first mention, weakly
+    assert "30" not in dict(result.candidates) and "24" not in dict(result.candidates)
+    assert has(result, "body: tỉnh Hải Phòng → 31")
+
+
+def test_city_in_the_place_line():
+    blocks = report_blocks(issuer="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+                           date_line="Buôn Ma Thuột, ngày 11 tháng 12 năm 2019", opening="Sở báo cáo như sau:")
+    result = run(blocks)
+    assert result.unit == "66" and has(result, "place: Buôn Ma Thuột → 66")
+
+
+def test_contacts_make_a_webmail_sender_known():
+    contacts = load_contacts_csv("unit,email,name\n22,nguyenvanan1978@gmail.com,Nguyễn Văn An\n")
+    result = run(contacts=contacts)
+    assert result.unit == "22" and not result.unverified_sender
+    assert has(result, "sender nguyenvanan1978@gmail.com is a contact of 22")
+    plain = run(contacts={"30": ["nguyenvanan1978@gmail.com"]})
+    assert plain.state == "needs_review" and plain.unverified_sender  # header 22, a known sender of 30
+
+
+def test_failed_dmarc_flags_the_sender_and_lowers_confidence():
+    auth = "mx.molisa.gov.vn; spf=fail smtp.mailfrom=quangninh.gov.vn; dmarc=fail header.from=quangninh.gov.vn"
+    trusted = run(sender="sldtbxh@quangninh.gov.vn")
+    spoofed = run(sender="sldtbxh@quangninh.gov.vn", Authentication_Results=auth)
+    assert trusted.unit == spoofed.unit == "22" and not trusted.unverified_sender
+    assert spoofed.unverified_sender and has(spoofed, "dmarc=fail")
+    assert spoofed.confidence < trusted.confidence
+
+
+def test_forwarded_ministry_letter_does_not_point_to_ha_noi():
+    blocks = ministry_letter_blocks() + report_blocks()
+    result = run(blocks)
+    assert result.unit == "22" and "01" not in dict(result.candidates)
+    alone = run(ministry_letter_blocks(), text="Chuyển tiếp công văn của Bộ.")
+    assert (alone.kind, alone.reason) == ("not_submission", "other_report")
+
+
+def test_old_province_name_in_the_34_unit_era_maps_to_its_successor():
+    blocks = report_blocks(issuer="UBND TỈNH HÀ GIANG\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+                           date_line="Hà Giang, ngày 5 tháng 12 năm 2025",
+                           subject="Kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026", opening="Sở báo cáo:")
+    received = datetime(2025, 12, 10, 3, 0, tzinfo=timezone.utc)
+    result = run(blocks, received=received, campaigns=[TK2025])
+    assert (result.registry, result.unit, result.campaign, result.report_year) == ("vn34", "08", "tk2025", 2025)
+    assert has(result, "header: UBND TỈNH HÀ GIANG → 08 (vn63 02 Hà Giang → vn34 08 Tuyên Quang)")
+    without = run(blocks, received=received, campaigns=[])
+    assert (without.registry, without.unit, without.campaign, without.state) == ("vn34", "08", None, "needs_review")
+
+
+# --- Not submissions -----------------------------------------------------------------------------
+def test_half_year_report_is_another_period():
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2019",
+                           date_line="Quảng Ninh, ngày 20 tháng 6 năm 2019")
+    result = run(blocks, received=datetime(2019, 6, 25, tzinfo=timezone.utc))
+    assert (result.kind, result.reason, result.state) == ("not_submission", "other_period", None)
+    assert result.unit == "22" and result.evidence[0] == "not a submission: other_period (half_year)"
+
+
+def test_five_year_report_is_another_period():
+    blocks = report_blocks(subject="Tổng kết giai đoạn 2016-2020")
+    assert run(blocks).reason == "other_period"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"subject": "Trả lời tự động: Gửi báo cáo"},
+        {"subject": "Tự động trả lời: Báo cáo năm 2019"},
+        {"subject": "Automatic reply: Báo cáo năm 2019"},
+        {"subject": "Out of Office: Báo cáo năm 2019"},
+        {"subject": "Re: Báo cáo năm 2019", "Auto_Submitted": "auto-replied"},
+    ],
+)
+def test_automatic_replies(fields):
+    result = run(documents=[], sender="sldtbxh@quangninh.gov.vn", **fields)
+    assert (result.kind, result.reason, result.state, result.unit) == ("not_submission", "auto_reply", None, None)
+    assert result.evidence[0].startswith("not a submission:")
+
+
+@pytest.mark.parametrize(
+    "sender, subject",
+    [
+        ("MAILER-DAEMON@mail.molisa.gov.vn", "Undelivered Mail Returned to Sender"),
+        ("postmaster@quangninh.gov.vn", "Thư báo lỗi"),
+        ("Mail Delivery System <noreply@mail.molisa.gov.vn>", "Delivery Status Notification (Failure)"),
+        ("Hệ thống thư <noreply@mail.molisa.gov.vn>", "Không gửi được thư: Đôn đốc báo cáo năm 2019"),
+    ],
+)
+def test_delivery_status_notifications(sender, subject):
+    result = run(documents=[], sender=sender, subject=subject, Auto_Submitted="auto-replied")
+    assert (result.kind, result.reason) == ("not_submission", "delivery_status")
+
+
+def test_reply_without_attachment_has_no_documents():
+    result = run(documents=[], subject="Re: Đôn đốc báo cáo năm 2019", text="Sở đã nhận được, sẽ gửi báo cáo sau.",
+                 sender="sldtbxh@quangninh.gov.vn")  # fmt: skip
+    assert (result.kind, result.reason, result.state, result.unit) == ("not_submission", "no_documents", None, "22")
+
+
+def test_unreadable_scan_named_like_a_report_goes_to_review():
+    result = run(documents=[("BC_QuangNinh_2019.pdf", None)])
+    assert result.kind == "submission" and result.state == "needs_review"
+    assert result.unit == "22" and has(result, "file name: BC_QuangNinh_2019.pdf → 22")
+    assert has(result, "review: no document could be read") and has(result, "review: unit confidence 0.50")
+
+
+# --- Campaigns -----------------------------------------------------------------------------------
+def test_campaign_by_report_year():
+    result = run(report_blocks(opening="Sở báo cáo như sau:"))
+    assert result.campaign == "tk2019" and has(result, "report year 2019 → tk2019")
+    assert not has(result, "cited")
+
+
+@pytest.mark.parametrize("cited", ["5025/LĐTBXH-KHTC", "5025/LDTBXH-KHTC", "5025 / LĐTBXH", "5025/lđtbxh-khtc"])
+def test_campaign_by_cited_letter_when_no_year_is_written(cited):
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ", date_line="Quảng Ninh, ngày … tháng … năm 20…",
+                           opening=f"Thực hiện Công văn số {cited} của Bộ, Sở báo cáo như sau:")  # fmt: skip
+    special = CampaignInfo("cs2019", "4512/LĐTBXH-KHTC", 2019, 2020, date(2019, 11, 1), date(2019, 12, 31), "vn63")
+    result = run(blocks, campaigns=[special, TK2019])
+    assert (result.campaign, result.report_year, result.state) == ("tk2019", 2019, "accepted")
+    assert has(result, "letter 5025/LĐTBXH-KHTC cited → tk2019")
+    uncited = run(report_blocks(subject="Kết quả thực hiện nhiệm vụ", date_line="Quảng Ninh, ngày … tháng … năm 20…",
+                                opening="Sở báo cáo như sau:"), campaigns=[special, TK2019])  # fmt: skip
+    assert uncited.state == "needs_review"
+
+
+def test_campaign_by_in_reply_to():
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ", date_line="Quảng Ninh, ngày … tháng … năm 20…",
+                           opening="Sở báo cáo như sau:")  # fmt: skip
+    result = run(blocks, In_Reply_To="<req-tk2019@molisa.gov.vn>", subject="Re: Đề nghị báo cáo")
+    assert result.campaign == "tk2019" and has(result, "reply to tk2019's request message → tk2019")
+
+
+def test_two_campaigns_and_a_late_2018_report():
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ năm 2018, kế hoạch năm 2019", opening="Sở báo cáo:",
+                           date_line="Quảng Ninh, ngày 10 tháng 12 năm 2018")  # fmt: skip
+    result = run(blocks, received=datetime(2019, 12, 5, tzinfo=timezone.utc))
+    assert (result.campaign, result.report_year) == ("tk2018", 2018)
+    assert has(result, "report year 2018 → tk2018")
+
+
+def test_message_far_outside_every_window_matches_no_campaign():
+    result = run(report_blocks(opening="Sở báo cáo:"), received=datetime(2019, 6, 1, tzinfo=timezone.utc))
+    assert result.campaign is None and result.state == "needs_review" and result.report_year == 2019
+    assert has(result, "no campaign fits")
+
+
+# --- End to end, and the evidence -----------------------------------------------------------------
+def test_real_docx_read_and_split():
+    data = report_docx("Đắk Lắk", 2019, pages=1)
+    document = read_document(data, "Bao cao nam 2019.docx", "docx")
+    parsed = message(sender="Sở LĐTBXH Đắk Lắk <sldtbxh@daklak.gov.vn>", subject="Báo cáo năm 2019",
+                     files=("Bao cao nam 2019.docx",))  # fmt: skip
+    result = identify(facts_from(parsed, [(document.path, split_document(document))], RECEIVED), CAMPAIGNS)
+    assert (result.unit, result.report_year, result.campaign, result.state) == ("66", 2019, "tk2019", "accepted")
+    assert not result.unverified_sender and result.confidence > 0.9
+
+
+def test_evidence_is_short_readable_text():
+    result = run(sender="Sở LĐTBXH Quảng Ninh <sldtbxh@quangninh.gov.vn>")
+    assert result.evidence[:2] == ("header: UBND TỈNH QUẢNG NINH → 22", "sender domain quangninh.gov.vn → 22")
+    assert all("→" in line for line in result.evidence)
+    assert all(len(line) < 160 and "\n" not in line for line in result.evidence)
+    assert has(result, "display name: Sở LĐTBXH Quảng Ninh → 22")
+    assert has(result, "letter 5025/LĐTBXH-KHTC cited → tk2019")
