@@ -35,6 +35,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +45,8 @@ from models import documents
 from models import messages as q
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
+from parsers.identify import Identification, identify
+from parsers.signals import facts_from
 from parsers.documents.external import TEMP_PREFIX
 from parsers.message import ParsedMessage, parse_message, without_payloads
 from reportbox.errors import MessageError
@@ -67,9 +70,11 @@ class Item:
     raw_id: int
     raw_path: str
     reading: Reading = Reading()
+    received_at: datetime | None = None  # the server's time: identification weighs it, never the Date header
     data: bytes = b""
     parsed: ParsedMessage | None = None
     files: tuple[ReadFile, ...] = ()
+    identity: Identification | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,14 @@ def read_stage(item: Item) -> Item:
     return item
 
 
+def identify_stage(item: Item) -> Item:
+    if item.files and item.received_at is not None:
+        analyses = [(file.document.path, file.analysis) for file in item.files]
+        item.identity = identify(facts_from(item.parsed, analyses, item.received_at), item.reading.campaigns,
+                                 contacts=item.reading.contacts)
+    return item
+
+
 def record_stage(item: Item, ctx: Context) -> Item:
     # Normally there is nothing to clear; but a reprocess racing a processor, or a crash between
     # the two halves of an older reset, can leave rows that would make every retry fail.
@@ -101,12 +114,13 @@ def record_stage(item: Item, ctx: Context) -> Item:
 def record_documents_stage(item: Item, ctx: Context) -> Item:
     if item.files:
         documents.store_documents(ctx.session, ctx.raw.id, item.files)
-        documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline))
+        documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline),
+                                  item.identity)
         q.set_outcome(ctx.raw, MessageState.SUBMISSION)
     return item
 
 
-PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, read_stage)
+PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, read_stage, identify_stage)
 RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage, record_documents_stage)
 
 
@@ -221,6 +235,7 @@ class Processor:
         # Inline runs the pure stages in this thread, without the time and memory limits only a
         # worker process can have: for tests of the driver, never for the daemon.
         self.inline = inline
+        self._received: dict[int, datetime] = {}  # claimed message → its received time, for the worker
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
@@ -289,7 +304,8 @@ class Processor:
                                    initializer=_limit_worker_memory, initargs=(self.worker_memory,))
 
     def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
-        item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading)
+        item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading,
+                    received_at=self._received.get(raw_id))
         return executor.submit(run_pure_stages, item, self.pure_stages)
 
     def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts, retried: set[int]) -> None:
@@ -323,7 +339,9 @@ class Processor:
     def _claim(self, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
         # Committed on its own before any work: a process that dies still used up the attempt.
         with self.sessions.begin() as session:
-            return [(raw.id, raw.attempts, raw.sha256) for raw in q.claim_next(session, skip, wanted)]
+            claimed = q.claim_next(session, skip, wanted)
+            self._received.update((raw.id, raw.received_at) for raw in claimed)
+            return [(raw.id, raw.attempts, raw.sha256) for raw in claimed]
 
     def _finish_together(self, finished: list[tuple[int, Future]]) -> list[str]:
         """Record finished messages in one transaction: one commit, one fsync, for all of them.

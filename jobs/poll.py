@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ingest.fetch import FetchCounts, FetchOptions, fetch_mailbox
 from ingest.sources import MailSource
 from reportbox.app import App
+from reportbox.errors import ConfigError
 
 if TYPE_CHECKING:
     from ingest.process import ProcessCounts
@@ -90,11 +91,38 @@ class _Either:
 def process(app: App, *, stop: threading.Event | None = None,
             on_message: Callable[[], None] | None = None, feed=None):
     settings, module = app.config.processing, _process_module()
-    reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline())
+    reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline(),
+                             campaigns=campaign_infos(app.config), contacts=known_contacts(app.config))
     processor = module.Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
                                  workers=settings.workers, stop=stop, on_message=on_message, feed=feed,
                                  reading=reading, worker_memory=settings.worker_memory_mb * 1024 * 1024)
     return processor.run()
+
+
+def campaign_infos(config) -> tuple:
+    from parsers.identify import CampaignInfo
+
+    return tuple(CampaignInfo(id=c.id, letter=c.letter, report_year=c.report_year, plan_year=c.plan_year,
+                              issued=c.issued, deadline=c.deadline, registry=c.registry)
+                 for c in config.campaign)
+
+
+def known_contacts(config) -> dict[str, tuple[str, ...]] | None:
+    """The contacts file's addresses by unit code; a missing file is an error the operator must see."""
+    path = config.registry.contacts
+    if path is None:
+        return None
+    from parsers.registry import load_contacts_csv
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{config.path}: registry.contacts: cannot read {path}: {exc.strerror}") from exc
+    try:
+        contacts = load_contacts_csv(text)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return {code: tuple(address for address, _name in rows) for code, rows in contacts.items()}
 
 
 def _process_module():

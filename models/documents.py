@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.schema import Document, Section, Submission, SubmissionState, utcnow
 from parsers.attachments import ReadFile
 from parsers.documents.model import Block, BlockKind, Region
+from parsers.identify import Identification
 
 
 def store_documents(session: Session, raw_id: int, files: Sequence[ReadFile]) -> None:
@@ -36,12 +37,22 @@ def store_documents(session: Session, raw_id: int, files: Sequence[ReadFile]) ->
         session.execute(insert(Section.__table__), sections)
 
 
-def open_submission(session: Session, raw_id: int, sections: list[str]) -> None:
-    """A message with documents is a submission; identification (unit, campaign) comes next."""
-    session.execute(insert(Submission.__table__), [dict(
-        raw_message_id=raw_id, state=SubmissionState.NEEDS_REVIEW, confidence=0.0, evidence=[],
-        sections=sections, created_at=utcnow(),
-    )])
+def open_submission(session: Session, raw_id: int, sections: list[str], identity: Identification | None) -> None:
+    """A message with documents is a submission, with what identification made of it.
+
+    What identification calls no submission at all (an auto-reply with a file, a half-year
+    report) waits in review with the reason as evidence: people, not the program, drop files.
+    """
+    row = dict(raw_message_id=raw_id, state=SubmissionState.NEEDS_REVIEW, confidence=0.0, evidence=[],
+               sections=sections, created_at=utcnow())
+    if identity is not None:
+        evidence = list(identity.evidence)
+        if identity.kind != "submission":
+            evidence.insert(0, f"not a year-end report: {identity.reason}")
+        row.update(unit=identity.unit, unit_registry=identity.registry, report_year=identity.report_year,
+                   campaign=identity.campaign, confidence=round(identity.confidence, 3), evidence=evidence,
+                   state=identity.state if identity.kind == "submission" and identity.state else row["state"])
+    session.execute(insert(Submission.__table__), [row])
 
 
 def _document_row(raw_id: int, file: ReadFile) -> dict:

@@ -7,12 +7,13 @@ list in depth-first order, so storage needs no recursion and positions are stabl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from parsers.documents.limits import DEFAULT_LIMITS, Limits
 from parsers.documents.model import Document
 from parsers.documents.read import read_document
+from parsers.identify import CampaignInfo
 from parsers.message import AttachmentPart
 from parsers.outline import DEFAULT_OUTLINE, Outline
 from parsers.sections import Analysis, split_document
@@ -23,10 +24,13 @@ MIN_IMAGE_BYTES = 30 * 1024
 
 @dataclass(frozen=True)
 class Reading:
-    """How to read: the limits, and the outline the sections are sought for."""
+    """What the pure stages are given: the limits, the outline sections are sought for, and the
+    campaigns and known addresses identification weighs."""
 
     limits: Limits = DEFAULT_LIMITS
     outline: Outline = DEFAULT_OUTLINE
+    campaigns: tuple[CampaignInfo, ...] = ()
+    contacts: Mapping[str, tuple[str, ...]] | None = None  # unit code → known addresses
 
 
 @dataclass(frozen=True)

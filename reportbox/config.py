@@ -352,6 +352,7 @@ def _resolve(config: Config) -> Config:
         update={
             "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
             "storage": StorageConfig(raw_dir=local(config.storage.raw_dir)),
+            "registry": config.registry.model_copy(update={"contacts": local(config.registry.contacts)}),
             "mailbox": mailboxes,
             "smtp": smtp,
         }

@@ -68,7 +68,9 @@ def test_submissions_show_documents_sections_and_errors(eml_config):
     report = by_kind["docx"]  # the sample report carries the whole outline as headings
     assert report["sections"] == ["results", "policies", "shortcomings", "plan", "proposals"]
     assert report["documents"][0]["sections"] == report["sections"] and report["state"] == "needs_review"
-    assert report["unit"] is None and report["campaign"] is None  # identification is the next stage
+    # Hải Phòng (31) by its letterhead and its domain; no campaign is configured, so people decide.
+    assert report["unit"] == "31" and report["report_year"] == 2019 and report["campaign"] is None
+    assert any("haiphong.gov.vn" in line for line in report["evidence"])
     one_liner = by_kind["pdf"]["documents"][0]  # a one-line PDF: read, but no outline in it
     assert one_liner["pages"] == 1 and one_liner["error"] is None and one_liner["reason"] == "no_sections"
     table = reportbox("--config", str(eml_config), "submissions")

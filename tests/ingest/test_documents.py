@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from datetime import date, datetime, timezone
 from email import policy
 from email.message import EmailMessage
 
@@ -34,9 +36,10 @@ def _logo() -> bytes:
     return out.getvalue()
 
 
-def _message(subject: str, attachments: list[tuple[bytes, str, str, str]], body: str = "Kính gửi Bộ.") -> bytes:
+def _message(subject: str, attachments: list[tuple[bytes, str, str, str]], body: str = "Kính gửi Bộ.",
+             sender: str = "Sở LĐTBXH Quảng Ninh <vanphong.sldtbxh@quangninh.gov.vn>") -> bytes:
     message = EmailMessage()
-    message["From"] = "Sở LĐTBXH Quảng Ninh <vanphong.sldtbxh@quangninh.gov.vn>"
+    message["From"] = sender
     message["To"] = samples.MINISTRY
     message["Subject"] = subject
     message.set_content(body)
@@ -141,3 +144,36 @@ def test_unreadable_files_are_recorded_with_their_reason_and_never_stop_the_mess
     assert rows["so-lieu.xls"].error in ("corrupt", "unsupported")
     assert rows["cut.zip"].error == "corrupt"
     assert all(row.detail for row in rows.values() if row.error)
+
+
+TK2019 = {"id": "tk2019", "letter": "5025/LĐTBXH-KHTC", "report_year": 2019, "plan_year": 2020,
+          "title": "Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020",
+          "issued": "2019-11-25", "deadline": "2019-12-15"}
+
+
+def test_submissions_are_identified_with_unit_year_campaign_and_evidence(make_app, tmp_path):
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("unit,email,name\n66,chuyenvien.daklak@gmail.com,Chuyên viên Sở\n", encoding="utf-8")
+    from_province = samples.report_message(samples.PROVINCES[1], sent=datetime(2019, 12, 10, 9, tzinfo=timezone.utc))
+    webmail = _message("Báo cáo năm 2019", [(report_docx("Đắk Lắk", 2019, pages=2), "application",
+                                            "vnd.openxmlformats-officedocument.wordprocessingml.document", "bc.docx")],
+                       sender="Nguyễn Thị Lan <chuyenvien.daklak@gmail.com>")
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(from_province)
+    (folder / "2.eml").write_bytes(webmail)
+    received = datetime(2019, 12, 10, 9, tzinfo=timezone.utc).timestamp()  # .eml files: the file's time
+    for name in ("1.eml", "2.eml"):
+        os.utime(folder / name, (received, received))
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}],
+                   campaign=[{**TK2019, "issued": date(2019, 11, 25), "deadline": date(2019, 12, 15)}],
+                   registry={"contacts": str(contacts)})
+    poll(app, sources_of(app))
+    with app.sessions() as session:
+        rows = {s.unit: s for s in session.scalars(select(Submission))}
+    assert set(rows) == {"22", "66"}
+    for submission in rows.values():
+        assert (submission.campaign, submission.report_year, submission.unit_registry) == ("tk2019", 2019, "vn63")
+        assert submission.evidence and submission.confidence > 0
+    assert any("gmail.com" in line for line in rows["66"].evidence)  # the known contact counted
+    assert {s.state for s in rows.values()} == {"accepted"}, [s.evidence for s in rows.values()]
