@@ -18,7 +18,7 @@ from reportbox.timefmt import local_short
 
 MARKER = ".reportbox-demo"
 CONFIG = """\
-# Written by `reportbox demo`: a Maildir source and a local SQLite database.
+# Written by `reportbox demo`: a Maildir source, a local SQLite database and the 2019 campaign.
 [database]
 url = "sqlite:///reportbox.db"
 
@@ -29,6 +29,16 @@ raw_dir = "raw"
 name = "demo"
 kind = "maildir"
 path = "maildir"
+
+[[campaign]]
+id = "tk2019"
+letter = "5025/LĐTBXH-KHTC"
+title = "Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020"
+report_year = 2019
+plan_year = 2020
+issued = 2019-11-25
+deadline = 2019-12-15
+registry = "vn63"
 """
 
 
