@@ -95,7 +95,7 @@ def read_stage(item: Item) -> Item:
 
 
 def identify_stage(item: Item) -> Item:
-    if item.files and item.received_at is not None:
+    if item.received_at is not None:
         analyses = [(file.document.path, file.analysis) for file in item.files]
         item.identity = identify(facts_from(item.parsed, analyses, item.received_at), item.reading.campaigns,
                                  contacts=item.reading.contacts)
@@ -111,17 +111,23 @@ def record_stage(item: Item, ctx: Context) -> Item:
     return item
 
 
-def record_documents_stage(item: Item, ctx: Context) -> Item:
+def record_submission_stage(item: Item, ctx: Context) -> Item:
+    """A message with files, or a report written in the body, is a submission; a message that is
+    none (a reply without files, an auto-reply, a bounce) is ignored with the reason."""
+    identity = item.identity
     if item.files:
         documents.store_documents(ctx.session, ctx.raw.id, item.files)
+    if item.files or (identity is not None and identity.kind == "submission"):
         documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline),
-                                  item.identity)
+                                  identity)
         q.set_outcome(ctx.raw, MessageState.SUBMISSION)
+    elif identity is not None:
+        q.set_outcome(ctx.raw, MessageState.IGNORED, identity.reason, "; ".join(identity.evidence[:3]) or None)
     return item
 
 
 PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, read_stage, identify_stage)
-RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage, record_documents_stage)
+RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage, record_submission_stage)
 
 
 def run_pure_stages(item: Item, stages: tuple[Callable[[Item], Item], ...]) -> Item:

@@ -15,7 +15,7 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 | signature     | 0.60   | the closing's signature lines, never the "Nơi nhận:" list              |
 | subject       | 0.60   | the e-mail subject, first mention                                      |
 | file name     | 0.50   | an attachment's file name, first mention, any case ("bc_quangninh")    |
-| display name  | 0.50   | the sender's display name, first mention                               |
+| display name  | 0.50   | the sender's display name, first mention; never a person's name        |
 | document text | 0.40   | the first mention in a document's opening (before its first section)   |
 | body          | 0.35   | the first mention in the e-mail body, quoted replies cut off           |
 
@@ -61,6 +61,11 @@ _QUOTE_START = re.compile(
     r"^\s*(?:>|-{2,}\s*original message|-{2,}\s*thư gốc|from:\s|từ:\s)|(?:wrote|đã viết|viết):\s*$", re.I | re.M
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-+•*●▪–]|luu\b)")
+# The commonest Vietnamese family names (folded): over 90% of the population.
+_FAMILY_NAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan lam mai trinh "
+    "truong luong luu cao ha ta chu ton thai kieu quach van tang khuc lai".split()
+)
 
 
 @dataclass(frozen=True)
@@ -231,8 +236,28 @@ def _sender_signals(facts: Facts, registry: Registry, contacts: Mapping[str, Ite
             domain = facts.sender.rsplit("@", 1)[-1]
             signals.append(UnitSignal(domain_code, "sender domain", WEIGHTS["sender domain"],
                                       f"sender domain {domain} → {domain_code}"))
-    signals += _first(registry, "display name", facts.display_name, quote=facts.display_name)
+    if not looks_like_person(facts.display_name):
+        signals += _first(registry, "display name", facts.display_name, quote=facts.display_name)
     return signals
+
+
+def looks_like_person(display_name: str) -> bool:
+    """A person's name ("Nguyễn Thái Bình", "Lê Hà Nam"): a family name, then 1-4 capitalised words.
+
+    Thái Bình, Hà Nam, Hải Dương, Bình Định are common given names, so such a name names no unit.
+    A name of two words only is a person's when it is no unit's name ("Hà Nội", "Cao Bằng" are places)."""
+    words = display_name.split()
+    if not 2 <= len(words) <= 5 or not all(word[:1].isupper() and word.isalpha() for word in words):
+        return False
+    if fold(words[0]) not in _FAMILY_NAMES:
+        return False
+    return len(words) > 2 or fold(display_name) not in _unit_names()
+
+
+@functools.cache
+def _unit_names() -> frozenset[str]:
+    return frozenset(fold(name) for registry in ("vn63", "vn34") for u in builtin(registry).units
+                     for name in (u.name, *u.aliases, *u.cities))
 
 
 def _part_signals(part: PartFacts, registry: Registry) -> list[UnitSignal]:

@@ -68,7 +68,9 @@ def test_archive_of_reports_is_read_member_by_member_with_sections(make_app, tmp
     ])
     app = _app(make_app, tmp_path, {"1.eml": raw, "2.eml": _message("Chào anh", [])})
     poll(app, sources_of(app))
-    assert states(app) == {MessageState.SUBMISSION: 1, MessageState.PARSED: 1}
+    assert states(app) == {MessageState.SUBMISSION: 1, MessageState.IGNORED: 1}
+    with app.sessions() as session:  # a message that is no report is kept, and says why
+        assert session.get(RawMessage, 2).reason == "no_documents"
     with app.sessions() as session:
         documents = list(session.scalars(select(Document).order_by(Document.position)))
         assert [(d.path, d.kind, d.parent_position) for d in documents] == [

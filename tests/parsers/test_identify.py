@@ -333,3 +333,13 @@ def test_evidence_is_short_readable_text():
     assert all(len(line) < 160 and "\n" not in line for line in result.evidence)
     assert has(result, "display name: Sở LĐTBXH Quảng Ninh → 22")
     assert has(result, "letter 5025/LĐTBXH-KHTC cited → tk2019")
+
+
+def test_a_namesake_sender_is_no_unit():
+    """Thái Bình, Hà Nam are given names too: a webmail sender so named does not weaken the letterhead."""
+    result = run(sender="Nguyễn Thái Bình <nguyenthaibinh78@gmail.com>")
+    assert (result.unit, result.state) == ("22", "accepted") and "34" not in dict(result.candidates)
+    office = run(sender="Sở LĐTBXH Thái Bình <sldtbxh@gmail.com>")
+    assert "34" in dict(office.candidates) and has(office, "display name: Sở LĐTBXH Thái Bình → 34")
+    place = run(sender="Hà Nam <hanam.sldtbxh@gmail.com>")
+    assert has(place, "display name: Hà Nam → 35")

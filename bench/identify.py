@@ -1,0 +1,46 @@
+"""Identification benchmark: identifications per second on the labelled set, and its accuracy table.
+
+    .venv/bin/python -m bench.identify [--seed 2019] [--repeats 5] [--real-docx 20]
+
+Builds the labelled messages of tests/parsers/identify_corpus.py (composing, parsing and splitting
+them is not timed), then times `facts_from` + `identify` over all of them, the median of --repeats
+passes, and prints the accuracy table the test checks. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.parsers.identify_corpus import build_cases, identify_case, report_table  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--real-docx", type=int, default=20, help="report_docx files read for real (slower)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    cases = build_cases(args.seed, args.real_docx)
+    print(f"{len(cases)} labelled messages (built in {time.perf_counter() - started:.1f} s, not timed)")
+    identify_case(cases[0])  # imports and registry tables out of the timings
+    times = []
+    for _ in range(args.repeats):
+        started = time.perf_counter()
+        results = [identify_case(case) for case in cases]
+        times.append(time.perf_counter() - started)
+    best, median = min(times), statistics.median(times)
+    print(f"facts_from + identify: {median * 1000 / len(cases):.2f} ms each, {len(cases) / median:.0f} per second "
+          f"(median of {args.repeats}; best {len(cases) / best:.0f}/s)")
+    print(report_table(cases, results))
+
+
+if __name__ == "__main__":
+    main()
