@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.rawstore import RawStore
 from models import documents
 from models import messages as q
+from models import review
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
 from parsers.identify import Identification, identify
@@ -120,6 +121,7 @@ def record_submission_stage(item: Item, ctx: Context) -> Item:
     if item.files or (identity is not None and identity.kind == "submission"):
         documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline),
                                   identity)
+        review.apply_latest(ctx.session, ctx.raw.id)
         q.set_outcome(ctx.raw, MessageState.SUBMISSION)
     elif identity is not None:
         q.set_outcome(ctx.raw, MessageState.IGNORED, identity.reason, "; ".join(identity.evidence[:3]) or None)

@@ -299,6 +299,23 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ReviewDecision(Base):
+    """A person's decision on a submission, kept as an audit trail: the latest one applies.
+
+    Keyed by the message, not the submission row, so it survives `reportbox reprocess`."""
+
+    __tablename__ = "review_decision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # assign | reject
+    unit: Mapped[str | None] = mapped_column(String(16))
+    unit_registry: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(255))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class DaemonLock(Base):
     """A lease that keeps two daemons off one database."""
 

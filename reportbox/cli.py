@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import threading
 import sys
@@ -24,6 +25,7 @@ from models import lock
 from models import messages as q
 from models.db import current_revision, make_engine, upgrade
 from models.schema import MessageState, SubmissionState
+from models.review import ASSIGN, REJECT, decide
 from models.submissions import list_submissions, submission_counts, submission_ids_of
 from reportbox import logs
 from reportbox.app import App, make_source, open_app
@@ -201,6 +203,61 @@ def _submission_json(view) -> dict:
             for d in view.documents
         ],
     }
+
+
+@cli.group()
+def review() -> None:
+    """The review queue: submissions the program was not sure of, for a person to decide."""
+
+
+@review.command("list")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.pass_obj
+def review_list(obj: Obj, fmt: str) -> None:
+    """Every submission waiting for review, with the program's best guess and its evidence."""
+    with obj.app() as app, app.sessions() as session:
+        views = list_submissions(session, state=SubmissionState.NEEDS_REVIEW)
+        rows = [_submission_json(view) for view in views]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "from", "guess", "year", "confidence", "evidence"):
+        table.add_column(column, overflow="fold")
+    for view, row in zip(views, rows):
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), row["from"] or "", row["unit"] or "?",
+                      str(row["report_year"] or "?"), f"{row['confidence']:.2f}", "\n".join(row["evidence"][:6]))
+    _console().print(table)
+    click.echo(f"{len(rows)} submission(s) to review: `reportbox review assign ID UNIT` or `review reject ID`")
+
+
+@review.command("assign")
+@click.argument("submission_id", metavar="SUBMISSION", type=int)
+@click.argument("unit")
+@click.option("--reason", help="Why, for the audit trail.")
+@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@click.pass_obj
+def review_assign(obj: Obj, submission_id: int, unit: str, reason: str | None, decided_by: str) -> None:
+    """Accept a submission as UNIT's (a unit code of its registry, e.g. 22 for Quảng Ninh)."""
+    _decide(obj, submission_id, ASSIGN, unit=unit, reason=reason, decided_by=decided_by)
+
+
+@review.command("reject")
+@click.argument("submission_id", metavar="SUBMISSION", type=int)
+@click.option("--reason", help="Why, for the audit trail.")
+@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@click.pass_obj
+def review_reject(obj: Obj, submission_id: int, reason: str | None, decided_by: str) -> None:
+    """Reject a submission: it counts for no unit."""
+    _decide(obj, submission_id, REJECT, reason=reason, decided_by=decided_by)
+
+
+def _decide(obj: Obj, submission_id: int, action: str, **details) -> None:
+    with obj.app() as app, app.sessions.begin() as session:
+        submission = decide(session, submission_id, action, default_registry=app.config.registry.default, **details)
+        summary = f"submission {submission.id}: {submission.state}" + (
+            f", unit {submission.unit}" if submission.unit else "")
+    click.echo(summary)
 
 
 def _document_summary(document: dict) -> str:

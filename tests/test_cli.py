@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from models.db import HEAD_REVISION
 from reportbox import samples
 
 MESSAGE_KEYS = {"id", "mailbox", "folder", "uid", "message_id", "sha256", "from", "subject", "received_at",
@@ -102,7 +103,7 @@ def test_reprocess(eml_config):
 
 def test_db_upgrade_and_usage_errors(eml_config):
     result = reportbox("--config", str(eml_config), "db", "upgrade")
-    assert result.returncode == 0 and "database at revision 0002" in result.stdout
+    assert result.returncode == 0 and f"database at revision {HEAD_REVISION}" in result.stdout
     assert reportbox("--config", str(eml_config), "no-such-command").returncode == 2
     assert reportbox("--config", str(eml_config), "messages", "--state", "bogus").returncode == 2
 
@@ -114,3 +115,25 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "parsed 11, failed 1" in result.stdout and "1 duplicate(s)" in result.stdout
     again = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=60)  # rebuilds from scratch
     assert again.returncode == 0 and "Fetched 12 new" in again.stdout
+
+
+def test_review_decisions_apply_survive_reprocess_and_are_audited(eml_config):
+    reportbox("--config", str(eml_config), "poll")
+    queue = json.loads(reportbox("--config", str(eml_config), "review", "list", "--format", "json").stdout)
+    assert len(queue) == 2 and {row["state"] for row in queue} == {"needs_review"}  # no campaign configured
+    by_kind = {row["documents"][0]["kind"]: row for row in queue}
+    keep, drop = by_kind["pdf"], by_kind["docx"]
+    assigned = reportbox("--config", str(eml_config), "review", "assign", str(keep["id"]), "22",
+                         "--reason", "công văn gửi kèm", "--by", "chuyenvien.khtc")
+    assert assigned.returncode == 0 and "accepted, unit 22" in assigned.stdout
+    assert reportbox("--config", str(eml_config), "review", "reject", str(drop["id"])).returncode == 0
+    for bad in (["assign", str(keep["id"]), "99"], ["assign", "999", "22"], ["reject", "999"]):
+        result = reportbox("--config", str(eml_config), "review", *bad)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    reportbox("--config", str(eml_config), "reprocess", "--all")  # people outrank the program
+    rows = json.loads(reportbox("--config", str(eml_config), "submissions", "--format", "json").stdout)
+    by_message = {row["message"]: row for row in rows}
+    kept, dropped = by_message[keep["message"]], by_message[drop["message"]]
+    assert (kept["state"], kept["unit"]) == ("accepted", "22") and dropped["state"] == "rejected"
+    assert kept["evidence"][0].startswith("review: assigned to 22 by chuyenvien.khtc") and "công văn" in kept["evidence"][0]
+    assert "0 submission(s) to review" in reportbox("--config", str(eml_config), "review", "list").stdout
