@@ -18,16 +18,9 @@ from models.schema import Document, MessageState, RawMessage, Section, Submissio
 from reportbox import samples
 from reportbox.sample_documents import report_docx
 from tests.ingest.conftest import count, sources_of, states
+from tests.parsers.documents.word_fixtures import zip_bytes
 
 OUTLINE = ["results", "policies", "shortcomings", "plan", "proposals"]
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _logo() -> bytes:
@@ -59,8 +52,8 @@ def _app(make_app, tmp_path, messages: dict[str, bytes]):
 
 def test_archive_of_reports_is_read_member_by_member_with_sections(make_app, tmp_path):
     report = report_docx("Quảng Ninh", 2019, pages=3)
-    archive = _zip({"Quảng Ninh/Báo cáo năm 2019.docx": report,
-                    "phu-luc.zip": _zip({"ghi-chu.txt": "Phụ lục số liệu năm 2019".encode()})})
+    archive = zip_bytes({"Quảng Ninh/Báo cáo năm 2019.docx": report,
+                    "phu-luc.zip": zip_bytes({"ghi-chu.txt": "Phụ lục số liệu năm 2019".encode()})})
     raw = _message("Báo cáo năm 2019", [
         (archive, "application", "zip", "bao-cao.zip"),
         (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "application", "pdf", "hong.pdf"),  # truncated
