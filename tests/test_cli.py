@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from models import review
 from models.db import HEAD_REVISION
+from reportbox.app import open_app
+from reportbox.config import load_config
 from reportbox import samples
 
 MESSAGE_KEYS = {"id", "mailbox", "folder", "uid", "message_id", "sha256", "from", "subject", "received_at",
@@ -137,3 +140,11 @@ def test_review_decisions_apply_survive_reprocess_and_are_audited(eml_config):
     assert (kept["state"], kept["unit"]) == ("accepted", "22") and dropped["state"] == "rejected"
     assert kept["evidence"][0].startswith("review: assigned to 22 by chuyenvien.khtc") and "công văn" in kept["evidence"][0]
     assert "0 submission(s) to review" in reportbox("--config", str(eml_config), "review", "list").stdout
+    app = open_app(load_config(eml_config), migrate=False)
+    try:
+        with app.sessions() as session:  # the audit trail: every decision, who and why
+            trail = review.history(session, keep["message"])
+    finally:
+        app.close()
+    assert [(d.action, d.unit, d.decided_by, d.reason) for d in trail] == [
+        ("assign", "22", "chuyenvien.khtc", "công văn gửi kèm")]
