@@ -66,12 +66,11 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
 def _fetch_all(app: App, sources: Sequence[MailSource], stop, on_message, backoff: float,
                on_stored: Callable[[], None] | None) -> FetchCounts:
     counts = FetchCounts()
-    kinds = {m.name: m.kind for m in app.config.mailbox}
     for source in sources:
         mailbox = app.config.mailbox_named(source.name)
         options = FetchOptions(batch_size=mailbox.batch_size, stop=stop, on_message=on_message,
                                on_stored=on_stored, backoff=backoff)
-        counts.add(fetch_mailbox(app.sessions, app.store, source, kinds[source.name], options))
+        counts.add(fetch_mailbox(app.sessions, app.store, source, mailbox.kind, options))
     return counts
 
 
