@@ -259,11 +259,7 @@ def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
 
     A row lock, not a lease: if the worker dies, the database releases it at once.
     """
-    return session.scalar(
-        select(RawMessage)
-        .where(RawMessage.id == raw_id, RawMessage.state == MessageState.FETCHED)
-        .with_for_update(skip_locked=True, key_share=True)
-    )
+    return lock_many_for_processing(session, [raw_id]).get(raw_id)
 
 
 def lock_many_for_processing(session: Session, raw_ids: Sequence[int]) -> dict[int, RawMessage]:
