@@ -41,9 +41,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.rawstore import RawStore
-from models import documents
+from models import documents, submissions
 from models import messages as q
-from models import review
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
 from parsers.identify import Identification, identify
@@ -98,8 +97,10 @@ def read_stage(item: Item) -> Item:
 def identify_stage(item: Item) -> Item:
     if item.received_at is not None:
         analyses = [(file.document.path, file.analysis) for file in item.files]
-        item.identity = identify(facts_from(item.parsed, analyses, item.received_at), item.reading.campaigns,
-                                 contacts=item.reading.contacts)
+        reading = item.reading
+        facts = facts_from(item.parsed, analyses, item.received_at, trusted_authserv_ids=reading.trusted_authserv_ids)
+        item.identity = identify(facts, reading.campaigns, contacts=reading.contacts,
+                                 require_known_sender=reading.require_known_sender)
     return item
 
 
@@ -119,12 +120,14 @@ def record_submission_stage(item: Item, ctx: Context) -> Item:
     if item.files:
         documents.store_documents(ctx.session, ctx.raw.id, item.files)
     if item.files or (identity is not None and identity.kind == "submission"):
-        documents.open_submission(ctx.session, ctx.raw.id, sections_found(item.files, item.reading.outline),
-                                  identity)
-        review.apply_latest(ctx.session, ctx.raw.id)
+        sender = item.parsed.sender.address.strip().lower() if item.parsed.sender else None
+        submissions.record_submission(ctx.session, ctx.raw.id, sender or None,
+                                      sections_found(item.files, item.reading.outline), identity)
         q.set_outcome(ctx.raw, MessageState.SUBMISSION)
-    elif identity is not None:
-        q.set_outcome(ctx.raw, MessageState.IGNORED, identity.reason, "; ".join(identity.evidence[:3]) or None)
+    else:
+        submissions.drop_submission(ctx.session, ctx.raw.id)
+        if identity is not None:
+            q.set_outcome(ctx.raw, MessageState.IGNORED, identity.reason, "; ".join(identity.evidence[:3]) or None)
     return item
 
 

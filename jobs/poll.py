@@ -90,8 +90,11 @@ class _Either:
 def process(app: App, *, stop: threading.Event | None = None,
             on_message: Callable[[], None] | None = None, feed=None):
     settings, module = app.config.processing, _process_module()
+    identify = app.config.identify
     reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline(),
-                             campaigns=campaign_infos(app.config), contacts=known_contacts(app.config))
+                             campaigns=campaign_infos(app.config), contacts=known_addresses(app),
+                             require_known_sender=identify.require_known_sender,
+                             trusted_authserv_ids=identify.trusted_authserv_ids)
     processor = module.Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
                                  workers=settings.workers, stop=stop, on_message=on_message, feed=feed,
                                  reading=reading, worker_memory=settings.worker_memory_mb * 1024 * 1024)
@@ -102,15 +105,28 @@ def campaign_infos(config) -> tuple:
     from parsers.identify import CampaignInfo
 
     return tuple(CampaignInfo(id=c.id, letter=c.letter, report_year=c.report_year, plan_year=c.plan_year,
-                              issued=c.issued, deadline=c.deadline, registry=c.registry)
+                              issued=c.issued, deadline=c.deadline_day, registry=c.registry,
+                              message_ids=c.message_ids)
                  for c in config.campaign)
 
 
-def known_contacts(config) -> dict[str, tuple[str, ...]] | None:
-    """The contacts file's addresses by unit code; a missing file is an error the operator must see."""
-    path = config.registry.contacts
-    if path is None:
-        return None
+def known_addresses(app: App):
+    """The contacts file's addresses (codes of `registry.default`) and the addresses learned from
+    accepted submissions; a missing file is an error the operator must see."""
+    from models.senders import learned_addresses
+    from parsers.registry import Contacts, KnownAddress
+
+    config = app.config
+    entries = []
+    if (path := config.registry.contacts) is not None:
+        entries += [KnownAddress(address, code, config.registry.default, "contacts")
+                    for code, rows in _contacts_file(config, path).items() for address, _name in rows]
+    with app.sessions() as session:
+        entries += learned_addresses(session)
+    return Contacts(entries)
+
+
+def _contacts_file(config, path) -> dict:
     from parsers.registry import load_contacts_csv
 
     try:
@@ -118,10 +134,9 @@ def known_contacts(config) -> dict[str, tuple[str, ...]] | None:
     except OSError as exc:
         raise ConfigError(f"{config.path}: registry.contacts: cannot read {path}: {exc.strerror}") from exc
     try:
-        contacts = load_contacts_csv(text)
+        return load_contacts_csv(text)
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return {code: tuple(address for address, _name in rows) for code, rows in contacts.items()}
 
 
 def _process_module():

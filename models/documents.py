@@ -1,4 +1,4 @@
-"""Documents read from a message, their outline sections, and the submission they make up.
+"""Documents read from a message and their outline sections.
 
 Written in the message's processing transaction, after `messages.clear_results` has removed any
 earlier run's rows, so a re-run writes them afresh and never twice.
@@ -13,10 +13,9 @@ from datetime import date
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from models.schema import Document, Section, Submission, SubmissionState, utcnow
+from models.schema import Document, Section
 from parsers.attachments import ReadFile
 from parsers.documents.model import Block, BlockKind, Region
-from parsers.identify import Identification
 
 
 def store_documents(session: Session, raw_id: int, files: Sequence[ReadFile]) -> None:
@@ -35,24 +34,6 @@ def store_documents(session: Session, raw_id: int, files: Sequence[ReadFile]) ->
     ]
     if sections:
         session.execute(insert(Section.__table__), sections)
-
-
-def open_submission(session: Session, raw_id: int, sections: list[str], identity: Identification | None) -> None:
-    """A message with documents is a submission, with what identification made of it.
-
-    What identification calls no submission at all (an auto-reply with a file, a half-year
-    report) waits in review with the reason as evidence: people, not the program, drop files.
-    """
-    row = dict(raw_message_id=raw_id, state=SubmissionState.NEEDS_REVIEW, confidence=0.0, evidence=[],
-               sections=sections, created_at=utcnow())
-    if identity is not None:
-        evidence = list(identity.evidence)
-        if identity.kind != "submission":
-            evidence.insert(0, f"not a year-end report: {identity.reason}")
-        row.update(unit=identity.unit, unit_registry=identity.registry, report_year=identity.report_year,
-                   campaign=identity.campaign, confidence=round(identity.confidence, 3), evidence=evidence,
-                   state=identity.state if identity.kind == "submission" and identity.state else row["state"])
-    session.execute(insert(Submission.__table__), [row])
 
 
 def _document_row(raw_id: int, file: ReadFile) -> dict:

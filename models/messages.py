@@ -20,7 +20,6 @@ from models.schema import (
     ParsedMessage,
     RawMessage,
     Section,
-    Submission,
     utcnow,
 )
 from parsers.headers import body_sha256
@@ -340,9 +339,11 @@ def clear_results(session: Session, raw_id: int) -> None:
 
 
 def _delete_results(session: Session, chosen) -> None:
+    """The submission row stays: recording the message again updates it, so its id and the unit's
+    status stand while the message waits to be processed again (models.submissions)."""
     documents = select(Document.id).where(Document.raw_message_id.in_(chosen))
     session.execute(delete(Section).where(Section.document_id.in_(documents)))
-    for model in (Document, Submission, Attachment, ParsedMessage):
+    for model in (Document, Attachment, ParsedMessage):
         session.execute(delete(model).where(model.raw_message_id.in_(chosen)))
 
 

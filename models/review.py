@@ -1,7 +1,8 @@
 """The review queue: people's decisions on submissions, recorded as an audit trail.
 
 A decision is stored against the message, and applied to its submission now and again each time
-the message is processed (`reportbox reprocess` re-creates submissions): people outrank the program.
+the message is processed again (`reportbox reprocess` identifies it afresh): people outrank the
+program. Each decision also redoes the versions of the units concerned (models.versions).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.schema import ReviewDecision, Submission, SubmissionState, utcnow
+from models import senders, versions
+from models.schema import Campaign, ReviewDecision, SenderCheck, Submission, SubmissionState, utcnow
 from parsers.registry import builtin
 from reportbox.errors import UsageError
 
@@ -17,12 +19,20 @@ ASSIGN, REJECT = "assign", "reject"
 
 
 def decide(session: Session, submission_id: int, action: str, *, unit: str | None = None,
-           reason: str | None = None, decided_by: str, default_registry: str = "vn63") -> Submission:
-    """Record a decision and apply it. Raises UsageError for an unknown submission or unit."""
+           campaign: str | None = None, reason: str | None = None, decided_by: str,
+           default_registry: str = "vn63") -> Submission:
+    """Record a decision and apply it. Raises UsageError for an unknown submission, campaign or unit.
+
+    A unit is a code in the campaign's registry: the one given, else the submission's."""
     submission = session.get(Submission, submission_id, with_for_update=True)
     if submission is None:
         raise UsageError(f"no submission with id {submission_id} (see `reportbox review list`)")
     registry = submission.unit_registry or default_registry
+    if campaign is not None:
+        row = session.get(Campaign, campaign)
+        if row is None:
+            raise UsageError(f"no campaign {campaign!r} (see `reportbox campaign list`)")
+        registry = row.unit_registry
     if action == ASSIGN:
         try:
             known = unit in builtin(registry)
@@ -30,33 +40,44 @@ def decide(session: Session, submission_id: int, action: str, *, unit: str | Non
             known = True  # an operator's own registry: codes are checked when it is loaded
         if not known:
             raise UsageError(f"unit {unit!r} is not in registry {registry} (codes such as 01 Hà Nội, 22 Quảng Ninh)")
-    decision = ReviewDecision(raw_message_id=submission.raw_message_id, action=action, unit=unit,
+    decision = ReviewDecision(raw_message_id=submission.raw_message_id, action=action, unit=unit, campaign=campaign,
                               unit_registry=registry if unit else None, reason=reason, decided_by=decided_by,
                               decided_at=utcnow())
     session.add(decision)
+    before = versions.key_of(submission)
     _apply(submission, decision)
+    versions.resolve_versions(session, [before, versions.key_of(submission)])
+    senders.learn(session, submission)
     return submission
 
 
-def apply_latest(session: Session, raw_id: int) -> None:
+def apply_latest(session: Session, submission: Submission) -> None:
     """Re-apply the latest decision on a message to its freshly recorded submission."""
-    decision = session.scalars(select(ReviewDecision).where(ReviewDecision.raw_message_id == raw_id)
+    decision = session.scalars(select(ReviewDecision).where(ReviewDecision.raw_message_id == submission.raw_message_id)
                                .order_by(ReviewDecision.id.desc()).limit(1)).first()
     if decision is not None:
-        submission = session.scalars(select(Submission).where(Submission.raw_message_id == raw_id)).first()
-        if submission is not None:
-            _apply(submission, decision)
+        _apply(submission, decision)
 
 
 def _apply(submission: Submission, decision: ReviewDecision) -> None:
     why = f" ({decision.reason})" if decision.reason else ""
     when = decision.decided_at.strftime("%Y-%m-%d %H:%M UTC")
     if decision.action == ASSIGN:
+        if (submission.unit, submission.unit_registry) != (decision.unit, decision.unit_registry):
+            # The sender was weighed against the unit identification decided: an address known
+            # to be that unit's is another unit's now; an unknown one is still unknown.
+            if submission.sender_check == SenderCheck.KNOWN:
+                submission.sender_check = SenderCheck.OTHER_UNIT
+            elif submission.sender_check == SenderCheck.NONE and submission.sender:
+                submission.sender_check = SenderCheck.UNKNOWN
         submission.unit, submission.unit_registry = decision.unit, decision.unit_registry
+        submission.campaign = decision.campaign or submission.campaign
         submission.state = SubmissionState.ACCEPTED
-        line = f"review: assigned to {decision.unit} by {decision.decided_by}, {when}{why}"
+        to = f"{decision.unit} in {decision.campaign}" if decision.campaign else decision.unit
+        line = f"review: assigned to {to} by {decision.decided_by}, {when}{why}"
     else:
         submission.state = SubmissionState.REJECTED
+        versions.clear_version_links(submission)
         line = f"review: rejected by {decision.decided_by}, {when}{why}"
     submission.evidence = [line, *[e for e in submission.evidence if not e.startswith("review: ")]]
 

@@ -8,12 +8,13 @@ Every instant is stored in UTC (timezone-aware columns; SQLite keeps them as UTC
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -281,14 +282,25 @@ class SubmissionState:
     ALL = (ACCEPTED, NEEDS_REVIEW, REJECTED, SUPERSEDED)
 
 
+class SenderCheck:
+    """Values of submission.sender_check: what the sender's address says about the unit decided."""
+
+    KNOWN = "known"  # a contact, a learned address or a domain of the unit
+    UNKNOWN = "unknown"  # an address nobody has vouched for (personal webmail, often)
+    OTHER_UNIT = "other_unit"  # a known address of another unit
+    AUTH_FAILED = "auth_failed"  # our server's DMARC or SPF verdict failed
+    NONE = "none"  # no unit decided
+
+
 class Submission(Base):
     """A message that carries documents, and what it was found to be: whose report, for which campaign."""
 
     __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_campaign_unit", "campaign", "unit_registry", "unit"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), unique=True)
-    campaign: Mapped[str | None] = mapped_column(String(32), index=True)  # campaign id from the config
+    campaign: Mapped[str | None] = mapped_column(String(32))  # campaign id (models.campaigns)
     unit_registry: Mapped[str | None] = mapped_column(String(32))  # the registry `unit` is a code in
     unit: Mapped[str | None] = mapped_column(String(16))
     report_year: Mapped[int | None] = mapped_column(Integer)
@@ -296,7 +308,21 @@ class Submission(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     sections: Mapped[list] = mapped_column(JSON, default=list)  # outline keys found, all documents together
+    sender: Mapped[str | None] = mapped_column(String(320), index=True)  # the From address, lower case
+    # known (a contact, learned, or the unit's domain) | unknown | other_unit | auth_failed | none (no unit)
+    sender_check: Mapped[str] = mapped_column(String(16), default="none")
+    continuation: Mapped[str | None] = mapped_column(Text)  # why it continues an earlier one ("bổ sung")
+    # Versions (models.versions): a supplement joins the version it completes; a later version
+    # supersedes the whole earlier one. Both point at the first message of a version.
+    joined_to: Mapped[int | None] = mapped_column(Integer)
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def unverified_sender(self) -> bool:
+        """The unit is decided but the sender is not known to speak for it (shown everywhere)."""
+        return self.unit is not None and self.sender_check != SenderCheck.KNOWN
 
 
 class ReviewDecision(Base):
@@ -309,11 +335,49 @@ class ReviewDecision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), index=True)
     action: Mapped[str] = mapped_column(String(16))  # assign | reject
+    campaign: Mapped[str | None] = mapped_column(String(32))  # assign: to this campaign too (else kept)
     unit: Mapped[str | None] = mapped_column(String(16))
     unit_registry: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(255))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Campaign(Base):
+    """A request letter, as the config describes it (`models.campaigns.sync_campaigns` keeps it in step).
+
+    A campaign taken out of the config stays, marked `in_config = False`: its submissions still point at it."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    letter: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(Text, default="")
+    report_year: Mapped[int] = mapped_column(Integer)
+    plan_year: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)  # the instant: end of the day in Vietnam unless a time is set
+    unit_registry: Mapped[str] = mapped_column(String(32))  # the registry whose units owe a report
+    outline: Mapped[list] = mapped_column(JSON, default=list)
+    exempt: Mapped[list] = mapped_column(JSON, default=list)
+    message_ids: Mapped[list] = mapped_column(JSON, default=list)  # the request e-mails' Message-IDs
+    in_config: Mapped[bool] = mapped_column(Boolean, default=True)
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KnownSender(Base):
+    """An address that speaks for a unit, learned from a submission accepted from it: one row per
+    submission that vouches, so a later rejection takes back exactly what that submission taught.
+
+    The operator's contacts file is read fresh each poll and is not copied here."""
+
+    __tablename__ = "known_sender"
+
+    raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    unit_registry: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DaemonLock(Base):

@@ -1,4 +1,5 @@
-"""Named queries over submissions: what `reportbox submissions`, the jobs and the dashboard read."""
+"""Submissions: recording one for a message, and the named queries `reportbox submissions`, the
+jobs and the dashboard read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,53 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.schema import Document, ParsedMessage, RawMessage, Section, Submission
+from models import review, senders, versions
+from models.schema import Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission, SubmissionState, utcnow
+from parsers.identify import Identification
+
+
+def record_submission(session: Session, raw_id: int, sender: str | None, sections: list[str],
+                      identity: Identification | None) -> Submission:
+    """Record what a message with documents was found to be, in place of any earlier finding.
+
+    The row is updated, not replaced, so a submission keeps its id across `reportbox reprocess`
+    (people refer to it by number). What identification calls no submission at all (an
+    auto-reply with a file, a half-year report) waits in review with the reason as evidence:
+    people, not the program, drop files. People's decisions are applied again, then the unit's
+    versions are recomputed, for the unit it had before as well as the one it has now."""
+    submission = session.scalars(select(Submission).where(Submission.raw_message_id == raw_id)).first()
+    before = versions.key_of(submission) if submission is not None else None
+    if submission is None:
+        submission = Submission(raw_message_id=raw_id, created_at=utcnow())
+        session.add(submission)
+    values = dict(unit=None, unit_registry=None, report_year=None, campaign=None, confidence=0.0, evidence=[],
+                  state=SubmissionState.NEEDS_REVIEW, sender_check=SenderCheck.NONE, continuation=None)
+    if identity is not None:
+        evidence = list(identity.evidence)
+        if identity.kind != "submission":
+            evidence.insert(0, f"not a year-end report: {identity.reason}")
+        values.update(unit=identity.unit, unit_registry=identity.registry, report_year=identity.report_year,
+                      campaign=identity.campaign, confidence=round(identity.confidence, 3), evidence=evidence,
+                      sender_check=identity.sender_check, continuation=identity.continuation)
+        if identity.kind == "submission" and identity.state:
+            values["state"] = identity.state
+    for name, value in values.items():
+        setattr(submission, name, value)
+    submission.sender, submission.sections, submission.updated_at = sender, sections, utcnow()
+    versions.clear_version_links(submission)
+    review.apply_latest(session, submission)
+    versions.resolve_versions(session, [before, versions.key_of(submission)])
+    senders.learn(session, submission)
+    return submission
+
+
+def drop_submission(session: Session, raw_id: int) -> None:
+    """A message found to be no submission after all: its row goes, and its unit's versions are redone."""
+    submission = session.scalars(select(Submission).where(Submission.raw_message_id == raw_id)).first()
+    if submission is not None:
+        before = versions.key_of(submission)
+        session.delete(submission)
+        versions.resolve_versions(session, [before])
 
 
 @dataclass(frozen=True)

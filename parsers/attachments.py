@@ -16,6 +16,7 @@ from parsers.documents.read import read_document
 from parsers.identify import CampaignInfo
 from parsers.message import AttachmentPart
 from parsers.outline import DEFAULT_OUTLINE, Outline
+from parsers.registry import Contacts
 from parsers.sections import Analysis, split_document
 
 # Inline pictures and small images are logos and signatures of e-mail clients, not scanned reports.
@@ -25,12 +26,15 @@ MIN_IMAGE_BYTES = 30 * 1024
 @dataclass(frozen=True)
 class Reading:
     """What the pure stages are given: the limits, the outline sections are sought for, and the
-    campaigns and known addresses identification weighs."""
+    campaigns and known addresses identification weighs; our own server's authserv-ids (whose
+    Authentication-Results alone are trusted), and whether only known senders may be accepted."""
 
     limits: Limits = DEFAULT_LIMITS
     outline: Outline = DEFAULT_OUTLINE
     campaigns: tuple[CampaignInfo, ...] = ()
-    contacts: Mapping[str, tuple[str, ...]] | None = None  # unit code → known addresses
+    contacts: Contacts | Mapping[str, tuple[str, ...]] | None = None  # or: unit code → known addresses
+    require_known_sender: bool = False
+    trusted_authserv_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

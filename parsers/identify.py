@@ -1,8 +1,11 @@
 """Identification: which unit sent a message, about which year, for which campaign — with evidence.
 
-`identify(facts, campaigns)` is pure: the received time is in `facts`, the campaigns and contacts
-are passed in. Build `facts` with `facts_from(parsed, [(file name, analysis or None), …], received_at)`
-or by hand (parsers.signals.Facts). Order of the decision:
+`identify(facts, campaigns)` is pure: the received time is in `facts`, the campaigns and known
+addresses (parsers.registry.Contacts) are passed in. Build `facts` with `facts_from(parsed, [(file
+name, analysis or None), …], received_at, trusted_authserv_ids)` or by hand (parsers.signals.Facts).
+Authentication-Results are trusted only when our own server added them: those whose authserv-id
+(its first word, any case) is one of `trusted_authserv_ids`, or without any, only the topmost one;
+the others may have been written by the sender. Order of the decision:
 
 1. Not a report at all: a delivery-status notification (sender MAILER-DAEMON/postmaster, or a
    bounce subject) → `delivery_status`; an Auto-Submitted header other than "no", or an
@@ -24,7 +27,10 @@ or by hand (parsers.signals.Facts). Order of the decision:
 6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
    campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
    Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when DMARC/SPF
-   failed). `unverified_sender`: the sender's address is not a contact or domain of the unit decided.
+   failed). `unverified_sender`: the sender's address is not a known address (contact or learned)
+   or domain of the unit decided. With `require_known_sender`, an unverified sender is a doubt too.
+7. Continuation: the subject or a file name says this is a later part or a supplement of an earlier
+   submission (parsers.continuation): `continuation` quotes it. It changes no state.
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from parsers.registry import Registry, builtin, registry_for
+from parsers.continuation import continuation_mark
+from parsers.registry import Contacts, Registry, builtin, registry_for
+from parsers.registry.contacts import as_contacts
 from parsers.signals import (
     DocumentFacts,
     Facts,
@@ -100,10 +108,15 @@ class Identification:
     kind: str  # "submission" | "not_submission"
     reason: str | None  # auto_reply | delivery_status | no_documents | other_period | other_report
     confidence: float
-    unverified_sender: bool
+    sender_check: str  # known | unknown | other_unit | auth_failed | none (no unit): see _sender_check
     evidence: tuple[str, ...]
     candidates: tuple[tuple[str, float], ...]
     state: str | None  # "accepted" | "needs_review"; None for a message that is no submission
+    continuation: str | None = None  # why it continues an earlier submission ('subject says "bổ sung"')
+
+    @property
+    def unverified_sender(self) -> bool:
+        return self.sender_check not in ("known", "none")
 
 
 @dataclass(frozen=True)
@@ -117,41 +130,51 @@ def identify(
     facts: Facts,
     campaigns: Sequence[CampaignInfo],
     *,
-    contacts: Mapping[str, Iterable] | None = None,
+    contacts: Contacts | Mapping[str, Iterable] | None = None,
     registry_name: str | None = None,
     registries: Mapping[str, Registry] | None = None,
+    require_known_sender: bool = False,
 ) -> Identification:
     """Identify one message (steps: module docstring).
 
-    `contacts` maps unit codes to known addresses (strings, or (address, name) as load_contacts_csv
-    gives them); `registries` holds operators' own sets by name, looked up before the built-in ones."""
+    `contacts` are known addresses: Contacts, or a mapping of unit codes to addresses (strings, or
+    (address, name) as load_contacts_csv gives them) valid in any registry; `registries` holds
+    operators' own sets by name, looked up before the built-in ones. `require_known_sender` sends
+    to review what would be accepted from a sender not known to be the unit's."""
     day = vietnam_day(facts.received_at)
     letters = [c.letter for c in campaigns]
     if early := _not_a_report(facts):
         reason, evidence = early
         return Identification(None, _registry(None, registry_name, registries, day).name, None, None,
-                              "not_submission", reason, 0.95, False, (evidence,), (), None)  # fmt: skip
+                              "not_submission", reason, 0.95, "none", (evidence,), (), None)  # fmt: skip
     signals = _year_signals(facts, day, letters)
     year = decide_year(signals)
     period = decide_kind(signals)
     match = _match_campaign(facts, campaigns, year.year, year.confidence, day)
     report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
     registry = _registry(match.campaign, registry_name, registries, day)
-    units = combine_units(unit_signals(facts, registry, contacts=contacts, letters=letters))
+    known = as_contacts(contacts)  # once, not per lookup
+    units = combine_units(unit_signals(facts, registry, contacts=known, letters=letters))
     failed = auth_failed(facts.auth_results)
-    owner = sender_unit(facts, registry, contacts)
-    unverified = units.code is not None and (failed is not None or owner is None or owner[0] != units.code)
+    owner = sender_unit(facts, registry, known)
+    sender_check = _sender_check(units.code, owner, failed)
+    unverified = sender_check not in ("known", "none")
     evidence = [*units.evidence, *year.evidence, *match.evidence]
     if year.year is None and match.campaign is not None:
         evidence.append(f"report year {report_year}: {match.campaign.id}'s")
     if unverified:
         evidence.append(_unverified_evidence(facts, units.code, owner, failed))
+    continuation = continuation_mark(facts.subject, (d.filename for d in facts.documents))
+    if continuation:
+        evidence.append(f"continues an earlier submission: {continuation}")
     reason = _content_reason(facts, period, letters)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
     confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
     state = None
     if reason is None:
         doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
+        if not doubts and require_known_sender and unverified:
+            doubts.append(f"sender not verified as {units.code}'s (require_known_sender)")
         state = "needs_review" if doubts else "accepted"
         evidence += [f"review: {doubt}" for doubt in doubts]
     else:
@@ -160,8 +183,8 @@ def identify(
         unit=units.code, registry=registry.name, report_year=report_year,
         campaign=match.campaign.id if match.campaign else None,
         kind="submission" if reason is None else "not_submission", reason=reason,
-        confidence=round(confidence, 3), unverified_sender=unverified, evidence=tuple(dict.fromkeys(evidence)),
-        candidates=units.candidates, state=state,
+        confidence=round(confidence, 3), sender_check=sender_check, evidence=tuple(dict.fromkeys(evidence)),
+        candidates=units.candidates, state=state, continuation=continuation,
     )  # fmt: skip
 
 
@@ -199,6 +222,17 @@ def _registry(
     if registries and name in registries:
         return registries[name]
     return builtin(name)
+
+
+def _sender_check(code: str | None, owner: tuple[str, str] | None, failed: str | None) -> str:
+    """What the sender's address says about the unit decided (stored on the submission)."""
+    if code is None:
+        return "none"
+    if failed:
+        return "auth_failed"
+    if owner is None:
+        return "unknown"
+    return "known" if owner[0] == code else "other_unit"
 
 
 def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] | None, failed: str | None) -> str:

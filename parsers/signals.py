@@ -8,7 +8,8 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 
 | source        | weight | what is read                                                           |
 |---------------|--------|------------------------------------------------------------------------|
-| contacts      | 0.95   | the sender's address is a known address of the unit                    |
+| contacts      | 0.95   | the sender's address is in the operator's contacts for the unit        |
+| learned       | 0.95   | the address was learned from an accepted submission of the unit        |
 | header        | 0.90   | the letterhead's issuing body ("UBND TỈNH QUẢNG NINH"), first mention    |
 | sender domain | 0.80   | the address is under a province's domain (quangninh.gov.vn)            |
 | place         | 0.80   | the place of the place-and-date line ("Buôn Ma Thuột, ngày …")          |
@@ -23,6 +24,12 @@ Only the FIRST mention of a running text counts, and a report's sections are nev
 compare with neighbouring provinces and list recipients. A part issued by a ministry ("BỘ …", or
 numbered like a campaign's own letter) is the request forwarded back and gives no signal at all
 (its place line says "Hà Nội"). When DMARC or SPF failed, the sender-based sources count half.
+Contacts and learned addresses may be kept in another registry than the one identified
+(parsers.registry.contacts): a vn63 contact names its vn34 successor.
+
+Authentication-Results: anyone can write one into their own message, so only those our own
+receiving server added count (`trusted_auth_results`): with the server's authserv-ids configured,
+the results carrying one of them; without, the topmost one (added last, by the server nearest us).
 
 Combination: per unit, the strongest signal of each source, then a noisy-OR across sources
 (score = 1 − ∏(1 − w)): two independent sources agreeing beat either alone, and one source
@@ -42,16 +49,18 @@ from datetime import datetime
 from parsers.documents.model import Block
 from parsers.letterhead import Letterhead
 from parsers.message import ParsedMessage
-from parsers.registry import Registry, builtin, find_units, successor, unit_for_domain
+from parsers.registry import Contacts, Registry, builtin, find_units, successor, unit_for_domain
+from parsers.registry.contacts import as_contacts
 from parsers.registry.matcher import alias_key
 from parsers.sections import Analysis, Part
 from parsers.vietnamese import fold
 
 WEIGHTS = {
-    "contacts": 0.95, "header": 0.9, "sender domain": 0.8, "place": 0.8, "signature": 0.6, "subject": 0.6,
-    "file name": 0.5, "display name": 0.5, "document text": 0.4, "body": 0.35,
+    "contacts": 0.95, "learned": 0.95, "header": 0.9, "sender domain": 0.8, "place": 0.8, "signature": 0.6,
+    "subject": 0.6, "file name": 0.5, "display name": 0.5, "document text": 0.4, "body": 0.35,
 }  # fmt: skip
-SENDER_SOURCES = ("contacts", "sender domain", "display name")
+KNOWN_SOURCES = ("contacts", "learned")  # the sender's own address is known
+SENDER_SOURCES = (*KNOWN_SOURCES, "sender domain", "display name")
 STRONG = 0.8  # a runner-up with a signal this strong is a conflict, not noise
 AUTH_FAIL_FACTOR = 0.5
 OPENING_CHARS = 3000
@@ -111,8 +120,15 @@ class UnitSignal:
 
 
 # --- Facts -----------------------------------------------------------------------------------------
-def facts_from(parsed: ParsedMessage, analyses: list[tuple[str, Analysis | None]], received_at: datetime) -> Facts:
-    """Facts of a parsed message and its documents: (file name, analysis or None when unreadable) each."""
+def facts_from(
+    parsed: ParsedMessage,
+    analyses: list[tuple[str, Analysis | None]],
+    received_at: datetime,
+    trusted_authserv_ids: Iterable[str] = (),
+) -> Facts:
+    """Facts of a parsed message and its documents: (file name, analysis or None when unreadable) each.
+
+    Only the Authentication-Results our own server added are kept (`trusted_auth_results`)."""
     sender = parsed.sender
     return Facts(
         sender=(sender.address if sender else "").strip().lower(),
@@ -123,7 +139,7 @@ def facts_from(parsed: ParsedMessage, analyses: list[tuple[str, Analysis | None]
         in_reply_to=parsed.in_reply_to,
         references=tuple(parsed.references),
         auto_submitted=parsed.auto_submitted,
-        auth_results=tuple(parsed.auth_results),
+        auth_results=trusted_auth_results(parsed.auth_results, trusted_authserv_ids),
         documents=tuple(document_facts(name, analysis) for name, analysis in analyses),
     )
 
@@ -168,6 +184,23 @@ def _is_list_line(line: str) -> bool:
 
 
 # --- Signals ---------------------------------------------------------------------------------------
+def trusted_auth_results(results: Iterable[Mapping], trusted_ids: Iterable[str]) -> tuple[dict, ...]:
+    """The results our own server added: those whose authserv-id is trusted, or without trusted ids the topmost.
+
+    A sender can forge the header; a forged "dmarc=pass" must not vouch for it, nor a planted "fail" sink it."""
+    trusted = {_authserv(server_id) for server_id in trusted_ids} - {""}
+    results = [dict(result) for result in results]
+    if not trusted:
+        return tuple(results[:1])
+    return tuple(result for result in results if _authserv(str(result.get("authserv_id", ""))) in trusted)
+
+
+def _authserv(authserv_id: str) -> str:
+    """The server's name of an authserv-id, without the version that may follow it ("mx.example 1")."""
+    words = authserv_id.split()
+    return words[0].lower() if words else ""
+
+
 def auth_failed(auth_results: Iterable[Mapping]) -> str | None:
     """"dmarc=fail" / "spf=fail" when a verdict says the sender's domain did not send this; else None."""
     for result in auth_results:
@@ -177,28 +210,25 @@ def auth_failed(auth_results: Iterable[Mapping]) -> str | None:
     return None
 
 
-def sender_unit(facts: Facts, registry: Registry, contacts: Mapping[str, Iterable] | None) -> tuple[str, str] | None:
-    """(code, source) of the unit the sender's address belongs to: a known contact, else a province domain."""
+def sender_unit(
+    facts: Facts, registry: Registry, contacts: Contacts | Mapping[str, Iterable] | None
+) -> tuple[str, str] | None:
+    """(code, source) of the unit the sender's address belongs to: a known address ("contacts" or
+    "learned"), else a province domain ("sender domain"). A mapping is {code: addresses} in any registry."""
     if facts.sender:
-        for code, addresses in (contacts or {}).items():
-            if any(_address(a) == facts.sender for a in addresses):
-                return code, "contacts"
+        if known := as_contacts(contacts).owner(facts.sender, registry):
+            return known
         code = unit_for_domain(facts.sender, registry)
         if code is not None:
             return code, "sender domain"
     return None
 
 
-def _address(entry: object) -> str:
-    """A contacts entry: an address, or (address, name) as load_contacts_csv gives it."""
-    return (entry[0] if isinstance(entry, tuple) else str(entry)).strip().lower()
-
-
 def unit_signals(
     facts: Facts,
     registry: Registry,
     *,
-    contacts: Mapping[str, Iterable] | None = None,
+    contacts: Contacts | Mapping[str, Iterable] | None = None,
     letters: Iterable[str] = (),
 ) -> list[UnitSignal]:
     """Every unit signal of the message (sources and weights: module docstring), strongest first.
@@ -221,18 +251,22 @@ def unit_signals(
     return sorted(signals, key=lambda s: -s.weight)
 
 
-def _sender_signals(facts: Facts, registry: Registry, contacts: Mapping[str, Iterable] | None) -> list[UnitSignal]:
+def _sender_signals(
+    facts: Facts, registry: Registry, contacts: Contacts | Mapping[str, Iterable] | None
+) -> list[UnitSignal]:
     signals = []
     owner = sender_unit(facts, registry, contacts)
     if owner is not None:
         code, source = owner
         if source == "contacts":
             evidence = f"sender {facts.sender} is a contact of {code}"
+        elif source == "learned":
+            evidence = f"sender {facts.sender} is a learned address of {code}"
         else:
             domain = facts.sender.rsplit("@", 1)[-1]
             evidence = f"sender domain {domain} → {code}{_renamed(registry, code, _old_domain_code(domain))}"
         signals.append(UnitSignal(code, source, WEIGHTS[source], evidence))
-        if source == "contacts" and (domain_code := unit_for_domain(facts.sender, registry)):
+        if source in KNOWN_SOURCES and (domain_code := unit_for_domain(facts.sender, registry)):
             domain = facts.sender.rsplit("@", 1)[-1]
             signals.append(UnitSignal(domain_code, "sender domain", WEIGHTS["sender domain"],
                                       f"sender domain {domain} → {domain_code}"))

@@ -11,6 +11,7 @@ from ingest.files import EmlDirSource, MaildirSource
 from ingest.imap import ImapSource
 from ingest.rawstore import RawStore
 from ingest.sources import MailSource
+from models.campaigns import sync_campaigns
 from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
 
@@ -27,11 +28,14 @@ class App:
 
 
 def open_app(config: Config, *, migrate: bool = True) -> App:
+    """The database brought up to date (schema, and the config's campaigns) unless `migrate` is off."""
     engine = make_engine(config.database.url)
+    sessions = session_factory(engine)
     if migrate:
         upgrade(engine)
-    return App(config=config, engine=engine, sessions=session_factory(engine),
-               store=RawStore(config.storage.raw_dir))
+        with sessions.begin() as session:
+            sync_campaigns(session, config.campaign)
+    return App(config=config, engine=engine, sessions=sessions, store=RawStore(config.storage.raw_dir))
 
 
 def make_source(mailbox: MailboxConfig) -> MailSource:

@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,6 +27,7 @@ from pydantic import (
 from parsers.documents.limits import Limits
 from parsers.outline import Outline, outline_from_config
 from reportbox.errors import ConfigError
+from reportbox.timefmt import VIETNAM, deadline_instant
 
 DEFAULT_CONFIG_NAME = "reportbox.toml"
 CONFIG_ENV = "REPORTBOX_CONFIG"
@@ -199,6 +200,11 @@ class RegistryConfig(_Section):
     contacts: Path | None = None
 
 
+class IdentifyConfig(_Section):
+    require_known_sender: bool = False
+    trusted_authserv_ids: tuple[str, ...] = ()
+
+
 class RemindersConfig(_Section):
     before_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (5, 1)
     after_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (1, 3, 7)
@@ -223,17 +229,27 @@ class CampaignConfig(_Section):
     report_year: Annotated[int, Field(ge=1990, le=2100)]
     plan_year: Annotated[int, Field(ge=1990, le=2100)]
     issued: date
-    deadline: date
+    deadline: date | datetime  # a day ends at midnight in Vietnam; a local date-time is Vietnam time
     registry: str = "vn63"
     outline: tuple[OutlineKey, ...] = DEFAULT_OUTLINE
     exempt: tuple[str, ...] = ()
+    message_ids: tuple[str, ...] = ()  # the request e-mails' Message-IDs: replies to them are submissions
     reminders: RemindersConfig = RemindersConfig()
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CampaignConfig":
-        if self.deadline < self.issued:
+        if self.deadline_day < self.issued:
             raise ValueError("deadline: is before the issued date")
         return self
+
+    @property
+    def deadline_day(self) -> date:
+        return self.deadline_at.astimezone(VIETNAM).date()
+
+    @property
+    def deadline_at(self) -> datetime:
+        """The last instant that is on time (aware)."""
+        return deadline_instant(self.deadline)
 
 
 class Config(_Section):
@@ -247,6 +263,7 @@ class Config(_Section):
     mailbox: tuple[MailboxConfig, ...] = ()
     smtp: SmtpConfig | None = None
     registry: RegistryConfig = RegistryConfig()
+    identify: IdentifyConfig = IdentifyConfig()
     outline: dict[OutlineKey, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
 

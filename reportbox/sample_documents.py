@@ -45,8 +45,10 @@ def _sentence(rng: random.Random, year: int) -> str:
     )
 
 
-def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_letter: bool = False) -> bytes:
-    """A report of about `pages` A4 pages; with `covering_letter`, the công văn sending it comes first."""
+def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_letter: bool = False,
+                headings: tuple[int, ...] | None = None) -> bytes:
+    """A report of about `pages` A4 pages; with `covering_letter`, the công văn sending it comes first;
+    with `headings`, only those outline sections (indexes into HEADINGS), as in a report sent in parts."""
     from docx import Document
     from docx.shared import Pt
 
@@ -64,6 +66,8 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_le
     paragraphs = max(len(HEADINGS), pages * PARAGRAPHS_PER_PAGE)
     per_section = paragraphs // len(HEADINGS)
     for number, heading in enumerate(HEADINGS):
+        if headings is not None and number not in headings:
+            continue
         document.add_paragraph().add_run(heading.format(y=year, y1=year + 1)).bold = True
         for index in range(per_section):
             document.add_paragraph(" ".join(_sentence(rng, year) for _ in range(3)))

@@ -52,3 +52,33 @@ def test_head_revision_constant_is_the_newest_migration(tmp_path):
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
+
+
+def test_0004_fills_sender_and_sender_check_of_earlier_submissions(engine):
+    """Rows written before 0004 get their sender from the parsed message and their check from the evidence."""
+    import alembic.command
+    from sqlalchemy import text
+
+    alembic.command.upgrade(alembic_config(engine), "0003")
+    with engine.begin() as connection:
+        for raw_id, sender in ((1, "A@QuangNinh.gov.vn"), (2, "someone@gmail.com"), (3, None)):
+            connection.execute(text(
+                "INSERT INTO raw_message (id, sha256, size, received_at, received_source, fetched_at, state, attempts)"
+                " VALUES (:id, :sha, 1, '2019-12-01 00:00:00', 'internaldate', '2019-12-01 00:00:00', 'submission', 1)"),
+                {"id": raw_id, "sha": f"{raw_id:064d}"})
+            connection.execute(text(
+                "INSERT INTO parsed_message (raw_message_id, from_address, \"to\", cc, reply_to, \"references\","
+                " auth_results, body_text, body_source, defects) VALUES (:id, :sender, '[]', '[]', '[]', '[]', '{}',"
+                " '', 'none', '[]')"), {"id": raw_id, "sender": sender})
+        connection.execute(text(
+            "INSERT INTO submission (raw_message_id, unit, state, confidence, evidence, sections, created_at) VALUES"
+            " (1, '22', 'accepted', 0.9, '[\"sender domain quangninh.gov.vn → 22\"]', '[]', '2019-12-01 00:00:00'),"
+            " (2, '22', 'accepted', 0.9, '[\"unverified sender: someone@gmail.com is not a known address of 22\"]',"
+            "  '[]', '2019-12-01 00:00:00'),"
+            " (3, NULL, 'needs_review', 0, '[]', '[]', '2019-12-01 00:00:00')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT raw_message_id, sender, sender_check, updated_at IS NOT NULL FROM submission ORDER BY 1")).all()
+    assert [tuple(row) for row in rows] == [(1, "a@quangninh.gov.vn", "known", True),
+                                            (2, "someone@gmail.com", "unknown", True), (3, None, "none", True)]

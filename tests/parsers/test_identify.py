@@ -11,9 +11,9 @@ from parsers.documents.model import Document
 from parsers.documents.read import read_document
 from parsers.identify import CampaignInfo, Identification, facts_from, identify
 from parsers.message import parse_message
-from parsers.registry import load_contacts_csv
+from parsers.registry import Contacts, KnownAddress, load_contacts_csv
 from parsers.sections import Analysis, split_document
-from parsers.signals import signature_text
+from parsers.signals import signature_text, trusted_auth_results
 from reportbox.sample_documents import report_docx
 from tests.parsers.report_texts import body, bold, para, table
 
@@ -83,9 +83,12 @@ def message(
     subject: str = "Gửi báo cáo",
     text: str = "Kính gửi Vụ Kế hoạch - Tài chính,\nXin gửi kèm báo cáo.\nTrân trọng.",
     files: tuple[str, ...] = ("baocao.docx",),
+    auth_results: tuple[str, ...] = (),  # Authentication-Results headers, topmost first
     **headers: str,
 ):
     mail = EmailMessage()
+    for value in auth_results:
+        mail["Authentication-Results"] = value
     mail["From"], mail["To"], mail["Subject"] = sender, "vukhtc@molisa.gov.vn", subject
     mail["Message-ID"] = "<m1@mail.example>"
     for name, value in headers.items():
@@ -103,13 +106,16 @@ def run(
     received: datetime = RECEIVED,
     campaigns: list[CampaignInfo] = CAMPAIGNS,
     contacts=None,
+    require_known_sender: bool = False,
+    trusted_authserv_ids: tuple[str, ...] = (),
     **message_fields,
 ) -> Identification:
     if documents is None:
         documents = [("baocao.docx", report_blocks() if blocks is None else blocks)]
     parsed = message(files=tuple(name for name, _ in documents), **message_fields)
     analyses = [(name, None if b is None else analysis(b)) for name, b in documents]
-    return identify(facts_from(parsed, analyses, received), campaigns, contacts=contacts)
+    facts = facts_from(parsed, analyses, received, trusted_authserv_ids)
+    return identify(facts, campaigns, contacts=contacts, require_known_sender=require_known_sender)
 
 
 def has(result: Identification, fragment: str) -> bool:
@@ -343,3 +349,94 @@ def test_a_namesake_sender_is_no_unit():
     assert "34" in dict(office.candidates) and has(office, "display name: Sở LĐTBXH Thái Bình → 34")
     place = run(sender="Hà Nam <hanam.sldtbxh@gmail.com>")
     assert has(place, "display name: Hà Nam → 35")
+
+
+# --- Known senders -------------------------------------------------------------------------------
+GMAIL = "nguyenvanan1978@gmail.com"
+
+
+def test_require_known_sender_sends_an_unknown_sender_to_review():
+    default = run()
+    strict = run(require_known_sender=True)
+    assert (default.state, default.unverified_sender) == ("accepted", True)
+    assert (strict.state, strict.unit, strict.confidence) == ("needs_review", "22", default.confidence)
+    assert strict.evidence[-1] == "review: sender not verified as 22's (require_known_sender)"
+    assert not has(default, "require_known_sender")
+
+
+def test_require_known_sender_accepts_known_senders_and_adds_nothing_to_other_doubts():
+    contact = run(contacts={"22": [GMAIL]}, require_known_sender=True)
+    domain = run(sender="sldtbxh@quangninh.gov.vn", require_known_sender=True)
+    assert contact.state == domain.state == "accepted"
+    conflict = run(sender="Sở LĐTBXH <sldtbxh@hanoi.gov.vn>", require_known_sender=True)
+    assert conflict.state == "needs_review" and not has(conflict, "require_known_sender")
+
+
+def test_a_learned_address_makes_a_webmail_sender_known():
+    learned = Contacts([KnownAddress(GMAIL, "22", "vn63", "learned")])
+    result = run(contacts=learned, require_known_sender=True)
+    assert (result.unit, result.state, result.unverified_sender) == ("22", "accepted", False)
+    assert has(result, f"sender {GMAIL} is a learned address of 22")
+    assert not has(result, "is a contact of")
+
+
+def test_a_contact_wins_over_a_learned_address():
+    both = Contacts([KnownAddress(GMAIL, "22", None, "learned"), KnownAddress(GMAIL, "30", None, "contacts")])
+    result = run(contacts=both)
+    assert result.unverified_sender and result.state == "needs_review"
+    assert has(result, f"unverified sender: {GMAIL} belongs to 30, not 22")
+
+
+def test_a_vn63_learned_address_vouches_for_the_vn34_successor():
+    blocks = report_blocks(issuer="UBND TỈNH HÀ GIANG\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+                           date_line="Hà Giang, ngày 5 tháng 12 năm 2025",
+                           subject="Kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026", opening="Sở báo cáo:")
+    learned = Contacts([KnownAddress(GMAIL, "02", "vn63", "learned")])
+    result = run(blocks, received=datetime(2025, 12, 10, 3, 0, tzinfo=timezone.utc), campaigns=[TK2025],
+                 contacts=learned, require_known_sender=True)  # fmt: skip
+    assert (result.registry, result.unit, result.state, result.unverified_sender) == ("vn34", "08", "accepted", False)
+    assert has(result, f"sender {GMAIL} is a learned address of 08")
+
+
+# --- Authentication-Results ----------------------------------------------------------------------
+OURS_FAIL = "mx.molisa.gov.vn; spf=fail smtp.mailfrom=quangninh.gov.vn; dmarc=fail header.from=quangninh.gov.vn"
+FORGED_PASS = "mx.quangninh.gov.vn; spf=pass smtp.mailfrom=quangninh.gov.vn; dmarc=pass header.from=quangninh.gov.vn"
+
+
+def test_only_the_topmost_authentication_results_count_without_trusted_ids():
+    below = run(sender="sldtbxh@quangninh.gov.vn", auth_results=(FORGED_PASS, OURS_FAIL))
+    assert (below.unverified_sender, below.state) == (False, "accepted") and not has(below, "dmarc=fail")
+    on_top = run(sender="sldtbxh@quangninh.gov.vn", auth_results=(OURS_FAIL, FORGED_PASS))
+    assert on_top.unverified_sender and has(on_top, "dmarc=fail")
+
+
+def test_trusted_authserv_ids_keep_our_servers_results_wherever_they_are():
+    result = run(sender="sldtbxh@quangninh.gov.vn", auth_results=(FORGED_PASS, OURS_FAIL),
+                 trusted_authserv_ids=("MX.Molisa.gov.vn",))  # fmt: skip
+    assert result.unverified_sender and has(result, "unverified sender: sldtbxh@quangninh.gov.vn, dmarc=fail")
+    forged_fail = run(sender="sldtbxh@quangninh.gov.vn", auth_results=(FORGED_PASS.replace("pass", "fail"),),
+                      trusted_authserv_ids=("mx.molisa.gov.vn",))  # fmt: skip
+    assert not forged_fail.unverified_sender and forged_fail.state == "accepted"
+
+
+def test_trusted_auth_results_compare_the_first_word_in_any_case():
+    results = [{"authserv_id": "relay.example", "dmarc": "pass"}, {"authserv_id": "MX.Example.gov.vn 1", "spf": "fail"},
+               {"authserv_id": "mx.example.gov.vn.evil", "dmarc": "pass"}, {"dkim": "pass"}]  # fmt: skip
+    ours = {"authserv_id": "MX.Example.gov.vn 1", "spf": "fail"}
+    assert trusted_auth_results(results, ["mx.example.gov.vn"]) == (ours,)
+    assert trusted_auth_results(results, []) == ({"authserv_id": "relay.example", "dmarc": "pass"},)
+    assert trusted_auth_results([], ["mx.example.gov.vn"]) == trusted_auth_results([], []) == ()
+
+
+# --- Continuations -------------------------------------------------------------------------------
+def test_a_supplement_is_marked_and_keeps_its_state():
+    result = run(subject="Báo cáo bổ sung năm 2019")
+    assert result.continuation == 'subject says "bổ sung"' and result.state == "accepted"
+    assert has(result, 'continues an earlier submission: subject says "bổ sung"')
+    parts = run(documents=[("BC_QuangNinh_phan2.docx", report_blocks())])
+    assert parts.continuation == 'file name says "phan2"'
+    assert run().continuation is None and not has(run(), "continues")
+
+
+def test_a_request_for_more_budget_is_no_continuation():
+    assert run(subject="Đề nghị bổ sung kinh phí năm 2020").continuation is None

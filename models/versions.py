@@ -1,0 +1,89 @@
+"""Versions of a unit's report in a campaign: which submissions count, and which are history.
+
+A unit's accepted submissions for one campaign are taken in the order received. Each either
+starts a new version, superseding the whole earlier one, or joins the version before it:
+
+- it *joins* when it says it continues one (a supplement, `bổ sung`, or a part ≥ 2: see
+  parsers.continuation), or when it brings only sections the version lacks (a report sent in
+  pieces without saying so, or a covering letter followed by the report);
+- otherwise it *starts* a version: a corrected report sent again supersedes the earlier one.
+
+The latest version's submissions are `accepted`; earlier ones `superseded`, pointing at the first
+message of the version that replaced them. Versions are recomputed from scratch for a unit each
+time one of its submissions is recorded or decided, so the outcome depends only on what is stored,
+never on the order in which messages happened to be processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.campaigns import lock_campaign
+from models.schema import RawMessage, Submission, SubmissionState
+
+UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
+_COUNTED = (SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)
+
+
+def key_of(submission: Submission) -> UnitKey | None:
+    if submission.campaign is None or submission.unit is None or submission.unit_registry is None:
+        return None
+    return submission.campaign, submission.unit_registry, submission.unit
+
+
+def resolve_versions(session: Session, keys: Iterable[UnitKey | None]) -> None:
+    """Recompute versions for each (campaign, registry, unit); None entries are skipped."""
+    session.flush()
+    for key in sorted({k for k in keys if k is not None}):
+        campaign, registry, unit = key
+        lock_campaign(session, campaign)
+        rows = session.scalars(
+            select(Submission).join(RawMessage, RawMessage.id == Submission.raw_message_id)
+            .where(Submission.campaign == campaign, Submission.unit_registry == registry,
+                   Submission.unit == unit, Submission.state.in_(_COUNTED))
+            .order_by(RawMessage.received_at, Submission.id)
+        ).all()
+        _assign(_versions(rows))
+
+
+def _versions(rows: list[Submission]) -> list[list[Submission]]:
+    versions: list[list[Submission]] = []
+    for submission in rows:
+        if versions and _joins(submission, versions[-1]):
+            versions[-1].append(submission)
+        else:
+            versions.append([submission])
+    return versions
+
+
+def _joins(submission: Submission, version: list[Submission]) -> bool:
+    if submission.continuation:
+        return True
+    found = {key for member in version for key in member.sections}
+    return not found.intersection(submission.sections)
+
+
+def _assign(versions: list[list[Submission]]) -> None:
+    latest = versions[-1][0].id if versions else None
+    for index, version in enumerate(versions):
+        current = index == len(versions) - 1
+        first = version[0]
+        for submission in version:
+            submission.state = SubmissionState.ACCEPTED if current else SubmissionState.SUPERSEDED
+            submission.superseded_by = None if current else latest
+            submission.joined_to = None if submission is first else first.id
+
+
+def clear_version_links(submission: Submission) -> None:
+    """A submission that no longer counts (sent to review, rejected, moved) belongs to no version."""
+    submission.joined_to = submission.superseded_by = None
+
+
+def version_sections(session: Session, first_id: int) -> list[str]:
+    """Outline keys found in a version as a whole: its first submission and those joined to it."""
+    rows = session.scalars(select(Submission.sections).where(
+        (Submission.id == first_id) | (Submission.joined_to == first_id))).all()
+    return list(dict.fromkeys(key for sections in rows for key in sections))

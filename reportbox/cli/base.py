@@ -1,0 +1,91 @@
+"""The `reportbox` command group and what every command shares: the config, the app, output helpers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from reportbox import logs
+from reportbox.app import open_app
+from reportbox.config import find_config_path, load_config
+
+PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
+
+
+class Obj:
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    def config(self):
+        return load_config(find_config_path(self.config_path))
+
+    @contextmanager
+    def app(self, migrate: bool = True):
+        app = open_app(self.config(), migrate=migrate)
+        try:
+            yield app
+        finally:
+            app.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default ./reportbox.toml, then $REPORTBOX_CONFIG).")
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("--log-format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+@click.version_option(package_name="reportbox")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, log_level: str, log_format: str) -> None:
+    """reportbox: the ministry's reporting mailbox."""
+    logs.configure(log_level, log_format)
+    ctx.obj = Obj(config_path)
+
+
+def console() -> Console:
+    """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file."""
+    terminal = Console()
+    return terminal if terminal.is_terminal else Console(width=240)
+
+
+def echo_json(rows) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A progress bar that appears only on long runs and only on a terminal."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda: None
+        return
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+    task = progress.add_task(label, total=None)
+    state = {"n": 0, "started": False}
+    lock = threading.Lock()  # `poll` ticks from its fetch thread and from processing
+
+    def tick() -> None:
+        with lock:
+            state["n"] += 1
+            if state["n"] == PROGRESS_FROM and not state["started"]:
+                progress.start()
+                state["started"] = True
+            progress.update(task, completed=state["n"])
+
+    try:
+        yield tick
+    finally:
+        if state["started"]:
+            progress.stop()

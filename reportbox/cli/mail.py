@@ -1,0 +1,172 @@
+"""Commands that fetch and process mail, and look after the database: run, poll, process,
+messages, reprocess, db upgrade, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from models import lock
+from models import messages as q
+from models.db import current_revision, make_engine, upgrade
+from models.schema import MessageState, SubmissionState
+from models.submissions import submission_counts, submission_ids_of
+from reportbox.app import App, make_source
+from reportbox.cli.base import Obj, console, progress_bar, cli, echo_json
+from reportbox.errors import UsageError
+from reportbox.timefmt import local_iso, local_short
+
+
+@cli.command()
+@click.pass_obj
+def run(obj: Obj) -> None:
+    """Run the daemon: poll every mailbox on schedule until SIGTERM or SIGINT."""
+    from jobs.daemon import Daemon
+
+    with obj.app() as app:
+        Daemon(app).run()
+
+
+@cli.command("poll")
+@click.option("--fetch-only", is_flag=True, help="Store new raw messages and stop there.")
+@click.pass_obj
+def poll_command(obj: Obj, fetch_only: bool) -> None:
+    """One pass over every mailbox, then exit; prints counts."""
+    from jobs.poll import poll
+
+    # A one-shot poll holds the daemon's lock too: two fetchers on one mailbox would race.
+    with obj.app() as app, lock.held(app.sessions):
+        sources = [make_source(m) for m in app.config.mailbox]
+        try:
+            with progress_bar("fetching and processing") as tick:
+                report = poll(app, sources, fetch_only=fetch_only, on_message=tick)
+        finally:
+            for source in sources:
+                source.close()
+        counts = q_counts(app)
+        with app.sessions() as session:
+            review = submission_counts(session).get(SubmissionState.NEEDS_REVIEW, 0)
+    fetched, processed = report.fetched, report.processed
+    click.echo(f"new: {fetched.new}  parsed: {processed.parsed}  needs review: {review}  "
+               f"failed: {processed.failed + processed.quarantined}  "
+               f"waiting: {counts.get(MessageState.FETCHED, 0)}")
+    if fetched.duplicates or fetched.seen_again:
+        click.echo(f"duplicates kept as ignored: {fetched.duplicates}  already stored: {fetched.seen_again}")
+    for error in fetched.errors:
+        click.echo(f"error: {error}", err=True)
+    if fetched.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.pass_obj
+def process(obj: Obj) -> None:
+    """Process every stored message not yet processed."""
+    from jobs.poll import process as run_process
+
+    with obj.app() as app:
+        with progress_bar("processing") as tick:
+            counts = run_process(app, on_message=tick)
+    click.echo(f"parsed: {counts.parsed}  failed: {counts.failed}  retry later: {counts.retry}  "
+               f"quarantined: {counts.quarantined}")
+
+
+@cli.command()
+@click.option("--state", type=click.Choice(MessageState.ALL), help="Only messages in this state.")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.pass_obj
+def messages(obj: Obj, state: str | None, fmt: str) -> None:
+    """Every message ever fetched, with its state and reason."""
+    with obj.app() as app, app.sessions() as session:
+        names = q.mailbox_names(session)
+        stored = q.list_messages(session, state)
+        submissions = submission_ids_of(session, [raw.id for raw in stored])
+        rows = [_message_json(raw, names, submissions.get(raw.id)) for raw in stored]
+    if fmt == "json":
+        echo_json(rows)
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "from", "subject", "state", "reason"):
+        table.add_column(column, overflow="fold")
+    for raw, row in zip(stored, rows):
+        table.add_row(str(row["id"]), local_short(raw.received_at), row["from"] or "",
+                      (row["subject"] or "")[:60], row["state"], row["reason"] or "")
+    console().print(table)
+    click.echo(f"{len(rows)} message(s)")
+
+
+def _message_json(raw, mailboxes: dict[int, str], submission: int | None) -> dict:
+    location = raw.locations[0] if raw.locations else None
+    parsed = raw.parsed
+    return {
+        "id": raw.id,
+        "mailbox": mailboxes.get(location.mailbox_id) if location else None,
+        "folder": location.folder if location else None,
+        "uid": location.uid if location else None,
+        "message_id": raw.message_id,
+        "sha256": raw.sha256,
+        "from": parsed.from_address if parsed else None,
+        "subject": parsed.subject if parsed else None,
+        "received_at": local_iso(raw.received_at),
+        "state": raw.state,
+        "reason": raw.reason,
+        "attempts": raw.attempts,
+        "submission": submission,
+    }
+
+
+@cli.command()
+@click.option("--all", "all_", is_flag=True, help="Every message (duplicates excepted).")
+@click.option("--message", "message_ids", type=int, multiple=True, help="This message id (repeatable).")
+@click.pass_obj
+def reprocess(obj: Obj, all_: bool, message_ids: tuple[int, ...]) -> None:
+    """Re-run parsing from the stored raw messages (also releases quarantined ones)."""
+    from jobs.poll import process as run_process
+
+    if all_ == bool(message_ids):
+        raise UsageError("give either --all or --message ID")
+    with obj.app() as app:
+        with app.sessions.begin() as session:
+            reset = q.reset_for_reprocess(session, None if all_ else message_ids)
+        if not reset:
+            raise UsageError(f"no message with id {', '.join(map(str, message_ids))}")
+        with progress_bar("reprocessing") as tick:
+            counts = run_process(app, on_message=tick)
+    click.echo(f"reprocessed: {reset}  parsed: {counts.parsed}  failed: {counts.failed}  "
+               f"quarantined: {counts.quarantined}")
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(obj: Obj) -> None:
+    """Apply every pending migration."""
+    config = obj.config()
+    engine = make_engine(config.database.url)
+    try:
+        upgrade(engine)
+        click.echo(f"database at revision {current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reportbox-demo"), show_default=True, help="Where to build the demo.")
+def demo(directory: Path) -> None:
+    """Build a sample mailbox, ingest it into SQLite and print a summary."""
+    from reportbox.demo import run_demo
+
+    run_demo(directory, echo=click.echo)
+
+
+def q_counts(app: App) -> dict[str, int]:
+    with app.sessions() as session:
+        return q.state_counts(session)

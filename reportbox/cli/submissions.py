@@ -1,0 +1,156 @@
+"""Submissions and the review queue: `reportbox submissions`, `reportbox review list|assign|reject`."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import sys
+
+import click
+from rich.table import Table
+
+from models.review import ASSIGN, REJECT, decide
+from models.schema import SubmissionState
+from models.submissions import list_submissions
+from reportbox.cli.base import Obj, console, cli, echo_json
+from reportbox.timefmt import local_iso, local_short
+
+
+@cli.command()
+@click.option("--campaign", help="This campaign's submissions, and those not yet attributed to any.")
+@click.option("--state", type=click.Choice(SubmissionState.ALL), help="Only submissions in this state.")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json", "csv"]))
+@click.pass_obj
+def submissions(obj: Obj, campaign: str | None, state: str | None, fmt: str) -> None:
+    """Submissions: messages carrying documents, with the sections found and what could not be read."""
+    with obj.app() as app, app.sessions() as session:
+        views = list_submissions(session, campaign, state)
+        rows = [_submission_json(view) for view in views]
+    if fmt == "json":
+        echo_json(rows)
+    elif fmt == "csv":
+        _submissions_csv(rows)
+    else:
+        _submissions_table(views, rows)
+
+
+def _submission_json(view) -> dict:
+    sub, parsed = view.submission, view.parsed
+    return {
+        "id": sub.id, "message": view.raw.id, "message_id": view.raw.message_id,
+        "from": parsed.from_address if parsed else None, "subject": parsed.subject if parsed else None,
+        "received_at": local_iso(view.raw.received_at), "unit": sub.unit, "report_year": sub.report_year,
+        "campaign": sub.campaign, "state": sub.state, "confidence": sub.confidence,
+        "evidence": list(sub.evidence), "sections": list(sub.sections),
+        "unverified_sender": sub.unverified_sender, "sender_check": sub.sender_check,
+        "continuation": sub.continuation, "joined_to": sub.joined_to, "superseded_by": sub.superseded_by,
+        "documents": [
+            {"filename": d.path, "kind": d.kind, "pages": d.pages,
+             "sections": view.sections_by_document.get(d.id, []), "error": d.error, "reason": d.reason,
+             "detail": d.detail, "ocr": d.ocr, "role": d.role}
+            for d in view.documents
+        ],
+    }
+
+
+@cli.group()
+def review() -> None:
+    """The review queue: submissions the program was not sure of, for a person to decide."""
+
+
+@review.command("list")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.pass_obj
+def review_list(obj: Obj, fmt: str) -> None:
+    """Every submission waiting for review, with the program's best guess and its evidence."""
+    with obj.app() as app, app.sessions() as session:
+        views = list_submissions(session, state=SubmissionState.NEEDS_REVIEW)
+        rows = [_submission_json(view) for view in views]
+    if fmt == "json":
+        echo_json(rows)
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "from", "guess", "year", "confidence", "evidence"):
+        table.add_column(column, overflow="fold")
+    for view, row in zip(views, rows):
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), _sender(row), row["unit"] or "?",
+                      str(row["report_year"] or "?"), f"{row['confidence']:.2f}", "\n".join(row["evidence"][:6]))
+    console().print(table)
+    click.echo(f"{len(rows)} submission(s) to review: `reportbox review assign ID UNIT` or `review reject ID`")
+
+
+@review.command("assign")
+@click.argument("submission_id", metavar="SUBMISSION", type=int)
+@click.argument("unit")
+@click.option("--campaign", help="Count it for this campaign too (when the program found none or the wrong one).")
+@click.option("--reason", help="Why, for the audit trail.")
+@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@click.pass_obj
+def review_assign(obj: Obj, submission_id: int, unit: str, campaign: str | None, reason: str | None,
+                  decided_by: str) -> None:
+    """Accept a submission as UNIT's (a unit code of the campaign's registry, e.g. 22 for Quảng Ninh)."""
+    _decide(obj, submission_id, ASSIGN, unit=unit, campaign=campaign, reason=reason, decided_by=decided_by)
+
+
+@review.command("reject")
+@click.argument("submission_id", metavar="SUBMISSION", type=int)
+@click.option("--reason", help="Why, for the audit trail.")
+@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@click.pass_obj
+def review_reject(obj: Obj, submission_id: int, reason: str | None, decided_by: str) -> None:
+    """Reject a submission: it counts for no unit."""
+    _decide(obj, submission_id, REJECT, reason=reason, decided_by=decided_by)
+
+
+def _decide(obj: Obj, submission_id: int, action: str, **details) -> None:
+    with obj.app() as app, app.sessions.begin() as session:
+        submission = decide(session, submission_id, action, default_registry=app.config.registry.default, **details)
+        summary = f"submission {submission.id}: {submission.state}" + (
+            f", unit {submission.unit}" if submission.unit else "") + (
+            f", campaign {submission.campaign}" if submission.campaign else "")
+    click.echo(summary)
+
+
+def _sender(row: dict) -> str:
+    """The sender, marked when it is not known to speak for the unit (spoofing, or personal webmail)."""
+    return (row["from"] or "") + ("\n(unverified sender)" if row["unverified_sender"] else "")
+
+
+def _state(row: dict) -> str:
+    if row["joined_to"]:
+        return f"{row['state']}\n(part of {row['joined_to']})"
+    if row["superseded_by"]:
+        return f"{row['state']}\n(by {row['superseded_by']})"
+    return row["state"]
+
+
+def _document_summary(document: dict) -> str:
+    problem = document["error"] or document["reason"]
+    return f"{document['filename']} ({document['kind']}{': ' + problem if problem else ''})"
+
+
+def _submissions_table(views, rows: list[dict]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "from", "unit", "campaign", "state", "sections", "documents"):
+        table.add_column(column, overflow="fold")
+    for view, row in zip(views, rows):
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), _sender(row),
+                      row["unit"] or "?", row["campaign"] or "?", _state(row),
+                      " ".join(row["sections"]) or "-",
+                      "\n".join(_document_summary(d) for d in row["documents"]))
+    console().print(table)
+    click.echo(f"{len(rows)} submission(s)")
+
+
+def _submissions_csv(rows: list[dict]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["id", "message", "received_at", "from", "unverified_sender", "subject", "unit", "report_year",
+                     "campaign", "state", "joined_to", "superseded_by", "confidence", "sections", "documents",
+                     "errors"])
+    for row in rows:
+        errors = [f"{d['filename']}: {d['error']}" for d in row["documents"] if d["error"]]
+        writer.writerow([row["id"], row["message"], row["received_at"], row["from"], int(row["unverified_sender"]),
+                         row["subject"], row["unit"], row["report_year"], row["campaign"], row["state"],
+                         row["joined_to"] or "", row["superseded_by"] or "", row["confidence"],
+                         " ".join(row["sections"]), " | ".join(d["filename"] for d in row["documents"]),
+                         " | ".join(errors)])
