@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from models.schema import Campaign, utcnow
+from models.schema import Campaign, RegistryUnit, utcnow
+from parsers.registry import Registry, builtin
 from reportbox.config import CampaignConfig
 
 
@@ -30,6 +31,24 @@ def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> No
             row.synced_at = now
     for row in stored.values():
         row.in_config = False
+    for name in sorted({c.registry for c in configured}):
+        try:
+            sync_units(session, builtin(name))
+        except ValueError:
+            pass  # an operator's own registry: synced by whoever loads it
+
+
+def sync_units(session: Session, registry: Registry) -> None:
+    """Copy a registry's units into the `unit` table when they differ (names, order, members)."""
+    wanted = [(unit.code, unit.name, position) for position, unit in enumerate(registry.units)]
+    stored = session.execute(select(RegistryUnit.code, RegistryUnit.name, RegistryUnit.position)
+                             .where(RegistryUnit.unit_registry == registry.name)
+                             .order_by(RegistryUnit.position)).all()
+    if [tuple(row) for row in stored] == wanted:
+        return
+    session.execute(delete(RegistryUnit).where(RegistryUnit.unit_registry == registry.name))
+    session.execute(insert(RegistryUnit), [dict(unit_registry=registry.name, code=code, name=name, position=position)
+                                           for code, name, position in wanted])
 
 
 def lock_campaign(session: Session, campaign_id: str) -> None:

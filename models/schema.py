@@ -365,6 +365,44 @@ class Campaign(Base):
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AdjustmentKind:
+    EXTENSION = "extension"  # a later deadline for one unit
+    EXEMPTION = "exemption"  # owes nothing this time
+    OFFLINE = "offline"  # the report came another way (post, hand, fax) at `at`
+    ALL = (EXTENSION, EXEMPTION, OFFLINE)
+
+
+class CampaignAdjustment(Base):
+    """A planner's decision about one unit in a campaign, kept as an audit row (who, when, why).
+
+    The latest row of each kind applies; `cancelled` rows take back the one before them."""
+
+    __tablename__ = "campaign_adjustment"
+    __table_args__ = (Index("ix_campaign_adjustment_campaign_unit", "campaign", "unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[str] = mapped_column(ForeignKey("campaign.id"))
+    unit: Mapped[str] = mapped_column(String(16))  # a code in the campaign's registry
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # extension: new deadline; offline: received
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(255))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegistryUnit(Base):
+    """The units of every registry in use, copied from the registries, so SQL (the
+    `campaign_unit_status` view, analysts' queries) can list who owes a report."""
+
+    __tablename__ = "unit"
+
+    unit_registry: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)  # registry order
+
+
 class KnownSender(Base):
     """An address that speaks for a unit, learned from a submission accepted from it: one row per
     submission that vouches, so a later rejection takes back exactly what that submission taught.

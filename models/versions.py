@@ -16,7 +16,10 @@ never on the order in which messages happened to be processed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +29,24 @@ from models.schema import RawMessage, Submission, SubmissionState
 
 UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
 _COUNTED = (SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)
+
+
+class _Part(Protocol):
+    sections: Sequence[str]
+    continuation: str | None
+
+
+P = TypeVar("P", bound=_Part)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A counted submission as status reads it, without loading the row."""
+
+    id: int
+    received_at: datetime
+    sections: tuple[str, ...]
+    continuation: str | None
 
 
 def key_of(submission: Submission) -> UnitKey | None:
@@ -46,12 +67,13 @@ def resolve_versions(session: Session, keys: Iterable[UnitKey | None]) -> None:
                    Submission.unit == unit, Submission.state.in_(_COUNTED))
             .order_by(RawMessage.received_at, Submission.id)
         ).all()
-        _assign(_versions(rows))
+        _assign(split_versions(rows))
 
 
-def _versions(rows: list[Submission]) -> list[list[Submission]]:
-    versions: list[list[Submission]] = []
-    for submission in rows:
+def split_versions(parts: Sequence[P]) -> list[list[P]]:
+    """A unit's counted submissions, oldest first, grouped into versions (rules: module docstring)."""
+    versions: list[list[P]] = []
+    for submission in parts:
         if versions and _joins(submission, versions[-1]):
             versions[-1].append(submission)
         else:
@@ -59,7 +81,7 @@ def _versions(rows: list[Submission]) -> list[list[Submission]]:
     return versions
 
 
-def _joins(submission: Submission, version: list[Submission]) -> bool:
+def _joins(submission: _Part, version: Sequence[_Part]) -> bool:
     if submission.continuation:
         return True
     found = {key for member in version for key in member.sections}

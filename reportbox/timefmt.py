@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from reportbox.errors import UsageError
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -21,3 +23,15 @@ def deadline_instant(deadline: date | datetime) -> datetime:
     if isinstance(deadline, datetime):
         return deadline if deadline.tzinfo is not None else deadline.replace(tzinfo=VIETNAM)
     return datetime.combine(deadline, time.max, VIETNAM)
+
+
+def parse_instant(text: str) -> datetime:
+    """An instant given on the command line: ISO 8601; without a zone, Vietnam time; a date alone
+    means the end of that day, as deadlines do."""
+    try:
+        if len(text.strip()) == 10:
+            return deadline_instant(date.fromisoformat(text.strip()))
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"{text!r} is not an ISO 8601 date or time (2019-12-15, 2019-12-15T17:00)") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)

@@ -53,14 +53,15 @@ def cli(ctx: click.Context, config_path: str | None, log_level: str, log_format:
     ctx.obj = Obj(config_path)
 
 
-def console() -> Console:
-    """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file."""
-    terminal = Console()
-    return terminal if terminal.is_terminal else Console(width=240)
+def console(file=None) -> Console:
+    """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file
+    (where colour codes are left out)."""
+    terminal = Console(file=file)
+    return terminal if terminal.is_terminal else Console(file=file, width=240)
 
 
-def echo_json(rows) -> None:
-    click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+def echo_json(rows, file=None) -> None:
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=file)
 
 
 @contextmanager

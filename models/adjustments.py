@@ -1,0 +1,54 @@
+"""Planners' per-unit adjustments to a campaign: an extension, an exemption, a report received
+outside e-mail. Each is an audit row (who, when, why); the latest of a kind applies, and a
+cancelling row takes it back (models.status reads them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.schema import AdjustmentKind, CampaignAdjustment, utcnow
+from models.status import get_campaign, registry_of
+from reportbox.errors import UsageError
+
+
+def adjust(session: Session, campaign_id: str, unit: str, kind: str, *, at: datetime | None = None,
+           note: str | None = None, decided_by: str, cancel: bool = False) -> CampaignAdjustment:
+    """Record an adjustment. Raises UsageError for an unknown campaign or unit, a missing time,
+    or an extension that ends before the campaign's own deadline."""
+    if kind not in AdjustmentKind.ALL:
+        raise UsageError(f"unknown adjustment {kind!r} (one of {', '.join(AdjustmentKind.ALL)})")
+    campaign = get_campaign(session, campaign_id)
+    registry = registry_of(campaign)
+    if unit not in registry:
+        raise UsageError(f"unit {unit!r} is not in registry {registry.name} of campaign {campaign.id}")
+    if not cancel:
+        if kind != AdjustmentKind.EXEMPTION and at is None:
+            raise UsageError(f"{kind}: give the time (--until / --at)")
+        if at is not None and at.tzinfo is None:
+            raise UsageError(f"{kind}: the time must carry a time zone")
+        if kind == AdjustmentKind.EXTENSION and at <= campaign.deadline:
+            raise UsageError(f"extension until {at.isoformat()} is not after the deadline {campaign.deadline.isoformat()}")
+    elif _current(session, campaign.id, unit, kind) is None:
+        raise UsageError(f"unit {unit} has no {kind} in campaign {campaign.id} to cancel")
+    row = CampaignAdjustment(campaign=campaign.id, unit=unit, kind=kind, at=None if cancel else at,
+                             cancelled=cancel, note=note, decided_by=decided_by, decided_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _current(session: Session, campaign_id: str, unit: str, kind: str) -> CampaignAdjustment | None:
+    row = session.scalars(select(CampaignAdjustment).where(
+        CampaignAdjustment.campaign == campaign_id, CampaignAdjustment.unit == unit, CampaignAdjustment.kind == kind)
+        .order_by(CampaignAdjustment.id.desc()).limit(1)).first()
+    return None if row is None or row.cancelled else row
+
+
+def history(session: Session, campaign_id: str, unit: str | None = None) -> list[CampaignAdjustment]:
+    query = select(CampaignAdjustment).where(CampaignAdjustment.campaign == campaign_id)
+    if unit is not None:
+        query = query.where(CampaignAdjustment.unit == unit)
+    return list(session.scalars(query.order_by(CampaignAdjustment.id)))

@@ -1,0 +1,233 @@
+"""Campaign status as of an instant T: who is on time, late, missing, pending or exempt (DESIGN.md).
+
+For each unit the campaign's registry expects, as of T (only what was received by then counts):
+- `exempt`: named in the campaign's `exempt` list or exempted by a planner;
+- `on_time` / `late`: its *first* acceptable report (an accepted or superseded submission, or a
+  report received offline) came at or before / after its deadline — the campaign's, or a later
+  one granted to the unit. A corrected report sent after the deadline does not make it late;
+- `missing` / `pending`: nothing yet, and T is past / not past its deadline.
+Sections are those of its latest version as of T (models.versions), `complete` when they cover the
+campaign's outline. A report received offline counts as complete: the planner has the paper.
+Submissions count for the campaign's registry even when identified in the other one (a vn63
+province's report counts for its vn34 successor; a vn34 code for its one vn63 predecessor).
+Planners' adjustments apply whenever they were recorded: an extension granted late still moves
+the deadline for a view of earlier days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from models.schema import (
+    AdjustmentKind,
+    Campaign,
+    CampaignAdjustment,
+    RawMessage,
+    Submission,
+    SubmissionState,
+    utcnow,
+)
+from models.versions import Member, split_versions
+from parsers.registry import Registry, builtin, predecessors, successor
+from reportbox.errors import UsageError
+from reportbox.timefmt import local_iso
+
+ON_TIME, LATE, MISSING, PENDING, EXEMPT = "on_time", "late", "missing", "pending", "exempt"
+STATUSES = (ON_TIME, LATE, MISSING, PENDING, EXEMPT)
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    unit: str
+    name: str
+    status: str  # one of STATUSES
+    deadline: datetime  # the unit's own: the campaign's, or an extension
+    received_at: datetime | None  # the first acceptable report
+    late_by_hours: float | None
+    submission: int | None  # the first submission of the latest version
+    sections: tuple[str, ...]  # of the latest version, in outline order
+    missing_sections: tuple[str, ...]
+    complete: bool
+    versions: int  # how many versions were sent (a resend of the whole report is a new one)
+    latest_at: datetime | None  # when the latest version (or a part of it) came
+    needs_review: int  # submissions still in review that name this unit
+    offline: bool  # received outside e-mail
+    adjustments: tuple[str, ...] = ()  # "extension until …", "exempt (…)", "received offline …"
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    campaign: Campaign
+    as_of: datetime
+    units: tuple[UnitStatus, ...]
+    needs_review: int  # the campaign's submissions in review, and those not attributed to any campaign
+    summary: dict[str, int] = field(default_factory=dict)
+
+
+def get_campaign(session: Session, campaign_id: str) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        known = ", ".join(session.scalars(select(Campaign.id).order_by(Campaign.id))) or "none configured"
+        raise UsageError(f"no campaign {campaign_id!r} (campaigns: {known})")
+    return campaign
+
+
+def registry_of(campaign: Campaign, registries: Mapping[str, Registry] | None = None) -> Registry:
+    if registries and campaign.unit_registry in registries:
+        return registries[campaign.unit_registry]
+    try:
+        return builtin(campaign.unit_registry)
+    except ValueError as exc:
+        raise UsageError(f"campaign {campaign.id}: unknown registry {campaign.unit_registry!r}") from exc
+
+
+def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | None = None,
+                    registries: Mapping[str, Registry] | None = None) -> CampaignStatus:
+    """The status of every unit of the campaign as of `as_of` (default now), in registry order."""
+    campaign = get_campaign(session, campaign_id)
+    as_of = as_of or utcnow()
+    registry = registry_of(campaign, registries)
+    codes = {unit.code for unit in registry.units}
+    members = _counted(session, campaign.id, as_of, registry.name, codes)
+    adjustments = _adjustments(session, campaign.id)
+    review = _in_review(session, campaign.id, as_of, registry.name, codes)
+    outline = tuple(campaign.outline)
+    units = tuple(
+        _unit_status(unit.code, unit.name, campaign, as_of, outline, members.get(unit.code, []),
+                     adjustments.get(unit.code, {}), review.get(unit.code, 0))
+        for unit in registry.units
+    )
+    needs_review = session.scalar(
+        select(func.count()).select_from(Submission).join(RawMessage, RawMessage.id == Submission.raw_message_id)
+        .where(Submission.state == SubmissionState.NEEDS_REVIEW, RawMessage.received_at <= as_of,
+               or_(Submission.campaign == campaign.id, Submission.campaign.is_(None))))
+    summary = {"expected": sum(u.status != EXEMPT for u in units)}
+    summary.update({status: sum(u.status == status for u in units) for status in STATUSES})
+    summary["complete"] = sum(u.complete and u.status in (ON_TIME, LATE) for u in units)
+    summary["incomplete"] = sum(not u.complete and u.status in (ON_TIME, LATE) for u in units)
+    summary["needs_review"] = needs_review
+    return CampaignStatus(campaign, as_of, units, needs_review, summary)
+
+
+def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outline: tuple[str, ...],
+                 members: list[Member], adjusted: dict[str, CampaignAdjustment], review: int) -> UnitStatus:
+    deadline, notes = campaign.deadline, []
+    if (extension := adjusted.get(AdjustmentKind.EXTENSION)) and extension.at > deadline:
+        deadline = extension.at
+        notes.append(_note(f"extension until {local_iso(extension.at)}", extension))
+    offline = adjusted.get(AdjustmentKind.OFFLINE)
+    offline_at = offline.at if offline is not None and offline.at <= as_of else None
+    if offline_at is not None:
+        notes.append(_note(f"received offline {local_iso(offline_at)}", offline))
+    versions = split_versions(members)
+    latest = versions[-1] if versions else []
+    found = {key for member in latest for key in member.sections}
+    sections = tuple(key for key in outline if key in found) + tuple(sorted(found - set(outline)))
+    first_times = [t for t in (members[0].received_at if members else None, offline_at) if t is not None]
+    received = min(first_times) if first_times else None
+    exempt = code in campaign.exempt or AdjustmentKind.EXEMPTION in adjusted
+    if exempt:
+        status = EXEMPT
+        if exemption := adjusted.get(AdjustmentKind.EXEMPTION):
+            notes.append(_note("exempt", exemption))
+    elif received is not None:
+        status = ON_TIME if received <= deadline else LATE
+    else:
+        status = MISSING if as_of > deadline else PENDING
+    complete = bool(latest) and set(outline) <= found or (offline_at is not None and not latest)
+    late_by = round((received - deadline).total_seconds() / 3600, 1) if status == LATE else None
+    return UnitStatus(
+        unit=code, name=name, status=status, deadline=deadline, received_at=received, late_by_hours=late_by,
+        submission=latest[0].id if latest else None, sections=sections,
+        missing_sections=() if complete else tuple(key for key in outline if key not in found),
+        complete=complete, versions=len(versions),
+        latest_at=max((m.received_at for m in latest), default=offline_at), needs_review=review,
+        offline=offline_at is not None, adjustments=tuple(notes),
+    )
+
+
+def _note(what: str, adjustment: CampaignAdjustment) -> str:
+    return f"{what} ({adjustment.note})" if adjustment.note else what
+
+
+def in_registry(registry: str, unit_registry: str, code: str) -> str | None:
+    """The code in `registry` of a unit identified in `unit_registry`, when there is exactly one."""
+    if unit_registry == registry:
+        return code
+    try:
+        if (unit_registry, registry) == ("vn63", "vn34"):
+            return successor(code)
+        if (unit_registry, registry) == ("vn34", "vn63"):
+            older = predecessors(code)
+            return older[0] if len(older) == 1 else None
+    except KeyError:
+        return None
+    return None
+
+
+def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
+             codes: set[str]) -> dict[str, list[Member]]:
+    """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first."""
+    rows = session.execute(
+        select(Submission.id, Submission.unit_registry, Submission.unit, RawMessage.received_at,
+               Submission.sections, Submission.continuation)
+        .join(RawMessage, RawMessage.id == Submission.raw_message_id)
+        .where(Submission.campaign == campaign_id, Submission.unit.is_not(None), RawMessage.received_at <= as_of,
+               Submission.state.in_((SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)))
+        .order_by(RawMessage.received_at, Submission.id))
+    members: dict[str, list[Member]] = {}
+    for submission_id, unit_registry, unit, received_at, sections, continuation in rows:
+        code = in_registry(registry, unit_registry, unit)
+        if code in codes:
+            members.setdefault(code, []).append(Member(submission_id, received_at, tuple(sections), continuation))
+    return members
+
+
+def _adjustments(session: Session, campaign_id: str) -> dict[str, dict[str, CampaignAdjustment]]:
+    """The adjustment in force per unit and kind: the latest, unless it cancels."""
+    latest: dict[str, dict[str, CampaignAdjustment]] = {}
+    query = select(CampaignAdjustment).where(CampaignAdjustment.campaign == campaign_id).order_by(CampaignAdjustment.id)
+    for row in session.scalars(query):
+        latest.setdefault(row.unit, {})[row.kind] = row
+    return {unit: {kind: row for kind, row in kinds.items() if not row.cancelled} for unit, kinds in latest.items()}
+
+
+def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: str, codes: set[str]) -> dict[str, int]:
+    rows = session.execute(
+        select(Submission.unit_registry, Submission.unit, func.count())
+        .join(RawMessage, RawMessage.id == Submission.raw_message_id)
+        .where(Submission.state == SubmissionState.NEEDS_REVIEW, Submission.unit.is_not(None),
+               RawMessage.received_at <= as_of,
+               or_(Submission.campaign == campaign_id, Submission.campaign.is_(None)))
+        .group_by(Submission.unit_registry, Submission.unit))
+    counts: dict[str, int] = {}
+    for unit_registry, unit, count in rows:
+        code = in_registry(registry, unit_registry or registry, unit)
+        if code in codes:
+            counts[code] = counts.get(code, 0) + count
+    return counts
+
+
+def status_json(status: CampaignStatus) -> dict:
+    """The `status --format json` shape of DESIGN.md (plus each unit's deadline, versions, latest
+    time, review count, offline flag and adjustments)."""
+    campaign = status.campaign
+    return {
+        "campaign": campaign.id, "letter": campaign.letter, "title": campaign.title,
+        "as_of": local_iso(status.as_of), "deadline": local_iso(campaign.deadline),
+        "registry": campaign.unit_registry, "outline": list(campaign.outline),
+        "summary": dict(status.summary),
+        "units": [
+            {"unit": u.unit, "name": u.name, "status": u.status, "received_at": local_iso(u.received_at),
+             "late_by_hours": u.late_by_hours, "submission": u.submission, "sections": list(u.sections),
+             "missing_sections": list(u.missing_sections), "complete": u.complete,
+             "deadline": local_iso(u.deadline), "versions": u.versions, "latest_at": local_iso(u.latest_at),
+             "needs_review": u.needs_review, "offline": u.offline, "adjustments": list(u.adjustments)}
+            for u in status.units
+        ],
+    }

@@ -1,0 +1,211 @@
+"""Who has submitted: `reportbox status`, `reportbox campaign list|show|extend|exempt|received-offline`."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from models import adjustments
+from models.campaigns import list_campaigns
+from models.schema import AdjustmentKind
+from models.status import STATUSES, CampaignStatus, campaign_status, status_json
+from reportbox.cli.base import Obj, cli, console, echo_json
+from reportbox.errors import UsageError
+from reportbox.timefmt import local_short, parse_instant
+
+STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "blue", "exempt": "dim"}
+CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
+               "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments")
+
+
+def _as_of(text: str | None):
+    return parse_instant(text) if text else None
+
+
+@cli.command()
+@click.option("--campaign", "campaign_id", required=True, help="Campaign id (see `reportbox campaign list`).")
+@click.option("--as-of", "as_of", help="As of this instant (ISO 8601; a date means its end; default now).")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "xlsx"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (xlsx: required).")
+@click.pass_obj
+def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | None) -> None:
+    """Every unit of a campaign: on time, late, missing, pending or exempt, and what its report lacks."""
+    if fmt == "xlsx" and out is None:
+        raise UsageError("--format xlsx needs --out FILE.xlsx")
+    with obj.app() as app, app.sessions() as session:
+        result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
+        if fmt == "xlsx":
+            from jobs.exports.status_xlsx import write_status_xlsx
+
+            write_status_xlsx(result, out)
+            click.echo(f"wrote {out}")
+            return
+        data = status_json(result)
+    with _output(out) as stream:
+        if fmt == "json":
+            echo_json(data, file=stream)
+        elif fmt == "csv":
+            _status_csv(data, stream)
+        else:
+            _status_table(result, data, stream)
+
+
+class _output:
+    """Standard output, or the file given with --out."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.out, self.stream = out, None
+
+    def __enter__(self):
+        self.stream = self.out.open("w", encoding="utf-8", newline="") if self.out else None
+        return self.stream
+
+    def __exit__(self, *exc) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            click.echo(f"wrote {self.out}")
+
+
+def _status_csv(data: dict, stream) -> None:
+    writer = csv.writer(stream or sys.stdout)
+    writer.writerow(CSV_COLUMNS)
+    for unit in data["units"]:
+        row = {**unit, "missing_sections": " ".join(unit["missing_sections"]),
+               "adjustments": " | ".join(unit["adjustments"]), "complete": int(unit["complete"]),
+               "offline": int(unit["offline"])}
+        writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
+
+
+def _status_table(result: CampaignStatus, data: dict, stream) -> None:
+    campaign, summary = result.campaign, data["summary"]
+    out = console(file=stream)
+    out.print(f"[bold]{campaign.id}[/bold] {campaign.letter} — {campaign.title}")
+    out.print(f"deadline {local_short(campaign.deadline)}, as of {local_short(result.as_of)} (Vietnam time)")
+    out.print("  ".join(f"[{STATUS_STYLE[s]}]{s}: {summary[s]}[/]" for s in STATUSES)
+              + f"  expected: {summary['expected']}  incomplete: {summary['incomplete']}"
+              + f"  needs review: {summary['needs_review']}")
+    table = Table(box=None, pad_edge=False)
+    for column in ("unit", "name", "status", "received", "late (h)", "versions", "missing sections", "notes"):
+        table.add_column(column, overflow="fold")
+    for unit in result.units:
+        notes = list(unit.adjustments) + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
+        table.add_row(unit.unit, unit.name, f"[{STATUS_STYLE[unit.status]}]{unit.status}[/]",
+                      local_short(unit.received_at), "" if unit.late_by_hours is None else f"{unit.late_by_hours:g}",
+                      str(unit.versions or ""), " ".join(unit.missing_sections) if unit.status in ("on_time", "late")
+                      else "", "; ".join(notes))
+    out.print(table)
+
+
+@cli.group()
+def campaign() -> None:
+    """Campaigns (request letters) and planners' adjustments for single units."""
+
+
+@campaign.command("list")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.pass_obj
+def campaign_list(obj: Obj, fmt: str) -> None:
+    """Every campaign with its deadline and counts by status now."""
+    with obj.app() as app, app.sessions() as session:
+        rows = [status_json(campaign_status(session, c.id)) | {"in_config": c.in_config}
+                for c in list_campaigns(session)]
+    if fmt == "json":
+        echo_json([{k: row[k] for k in ("campaign", "letter", "title", "deadline", "registry", "in_config",
+                                        "summary")} for row in rows])
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("campaign", "letter", "deadline", "registry", *STATUSES, "incomplete", "review"):
+        table.add_column(column)
+    for row in rows:
+        s = row["summary"]
+        table.add_row(row["campaign"] + ("" if row["in_config"] else " (retired)"), row["letter"],
+                      row["deadline"][:16].replace("T", " "), row["registry"], *(str(s[k]) for k in STATUSES),
+                      str(s["incomplete"]), str(s["needs_review"]))
+    console().print(table)
+
+
+@campaign.command("show")
+@click.argument("campaign_id", metavar="ID")
+@click.option("--as-of", "as_of", help="As of this instant (ISO 8601; default now).")
+@click.pass_obj
+def campaign_show(obj: Obj, campaign_id: str, as_of: str | None) -> None:
+    """One campaign: its letter, deadline, outline, counts, and every adjustment made."""
+    with obj.app() as app, app.sessions() as session:
+        result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
+        history = adjustments.history(session, campaign_id)
+        c = result.campaign
+        out = console()
+        out.print(f"[bold]{c.id}[/bold] {c.letter}: {c.title}")
+        out.print(f"report year {c.report_year}, plan year {c.plan_year}, issued {c.issued.isoformat()}, "
+                  f"deadline {local_short(c.deadline)}, registry {c.unit_registry}"
+                  + ("" if c.in_config else " — no longer in the config"))
+        out.print(f"outline: {', '.join(c.outline)}; exempt in config: {', '.join(c.exempt) or 'none'}")
+        out.print("  ".join(f"{key}: {value}" for key, value in result.summary.items()))
+        for row in history:
+            what = f"{row.kind} cancelled" if row.cancelled else row.kind
+            when = f" {local_short(row.at)}" if row.at else ""
+            out.print(f"- {local_short(row.decided_at)} {row.decided_by}: unit {row.unit} {what}{when}"
+                      + (f" ({row.note})" if row.note else ""))
+
+
+def _adjust(obj: Obj, campaign_id: str, unit: str, kind: str, **details) -> None:
+    with obj.app() as app, app.sessions.begin() as session:
+        row = adjustments.adjust(session, campaign_id, unit, kind, **details)
+        when = f" {local_short(row.at)}" if row.at else ""
+        click.echo(f"{campaign_id} unit {unit}: {kind}{' cancelled' if row.cancelled else ''}{when}")
+
+
+_note = click.option("--note", help="Why, for the audit trail.")
+_by = click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+_cancel = click.option("--cancel", is_flag=True, help="Take back the last one of this kind.")
+
+
+@campaign.command("extend")
+@click.argument("campaign_id", metavar="ID")
+@click.argument("unit")
+@click.option("--until", "until", help="The unit's new deadline (a date means its end, Vietnam time).")
+@_note
+@_by
+@_cancel
+@click.pass_obj
+def campaign_extend(obj: Obj, campaign_id: str, unit: str, until: str | None, note, decided_by, cancel) -> None:
+    """Give UNIT a later deadline."""
+    if until is None and not cancel:
+        raise UsageError("give --until DATE (or --cancel)")
+    _adjust(obj, campaign_id, unit, AdjustmentKind.EXTENSION, at=_as_of(until), note=note, decided_by=decided_by,
+            cancel=cancel)
+
+
+@campaign.command("exempt")
+@click.argument("campaign_id", metavar="ID")
+@click.argument("unit")
+@_note
+@_by
+@_cancel
+@click.pass_obj
+def campaign_exempt(obj: Obj, campaign_id: str, unit: str, note, decided_by, cancel) -> None:
+    """UNIT owes nothing in this campaign."""
+    _adjust(obj, campaign_id, unit, AdjustmentKind.EXEMPTION, note=note, decided_by=decided_by, cancel=cancel)
+
+
+@campaign.command("received-offline")
+@click.argument("campaign_id", metavar="ID")
+@click.argument("unit")
+@click.option("--at", "at", help="When it was received (ISO 8601, Vietnam time unless a zone is given).")
+@_note
+@_by
+@_cancel
+@click.pass_obj
+def campaign_received_offline(obj: Obj, campaign_id: str, unit: str, at: str | None, note, decided_by,
+                              cancel) -> None:
+    """UNIT's report came another way (post, by hand): count it as received at --at."""
+    if at is None and not cancel:
+        raise UsageError("give --at DATETIME (or --cancel)")
+    _adjust(obj, campaign_id, unit, AdjustmentKind.OFFLINE, at=_as_of(at), note=note, decided_by=decided_by,
+            cancel=cancel)

@@ -1,0 +1,155 @@
+"""Campaign status as of T on SQLite and PostgreSQL: time travel across the deadline, resubmissions,
+extensions, exemptions, offline receipts, registry changes, and the SQL view agreeing with it."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from models import adjustments
+from models.schema import AdjustmentKind, RawMessage, Submission, SubmissionState
+from models.status import campaign_status, status_json
+from models.versions import resolve_versions
+from reportbox.app import open_app
+from reportbox.config import config_from_dict
+from reportbox.errors import UsageError
+from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
+
+VN = timezone(timedelta(hours=7))
+DEADLINE = datetime(2019, 12, 15, 23, 59, 59, 999999, tzinfo=VN)  # a date deadline: the end of the day in Vietnam
+OUTLINE = ["results", "policies", "shortcomings", "plan", "proposals"]
+TK2019 = {"id": "tk2019", "letter": "5025/LĐTBXH-KHTC", "title": "Báo cáo năm 2019", "report_year": 2019,
+          "plan_year": 2020, "issued": "2019-11-25", "deadline": "2019-12-15", "registry": "vn63",
+          "exempt": ["96"]}
+TK2025 = {"id": "tk2025", "letter": "100/BNV-KHTC", "title": "Báo cáo năm 2025", "report_year": 2025,
+          "plan_year": 2026, "issued": "2025-11-20", "deadline": "2025-12-15", "registry": "vn34"}
+
+
+@pytest.fixture
+def app(db_url, tmp_path):  # noqa: F811
+    app = open_app(config_from_dict({"database": {"url": db_url}, "storage": {"raw_dir": str(tmp_path / "raw")},
+                                     "campaign": [TK2019, TK2025]}, tmp_path / "reportbox.toml"))
+    yield app
+    app.close()
+
+
+def submit(app, unit: str, received: datetime, sections=OUTLINE, *, campaign="tk2019", registry="vn63",
+           state=SubmissionState.ACCEPTED, continuation=None) -> int:
+    """A submission as processing records it: the raw message, the row, then the unit's versions."""
+    with app.sessions.begin() as session:
+        digest = hashlib.sha256(f"{unit}{received}{sections}{campaign}".encode()).hexdigest()
+        raw = RawMessage(sha256=digest, size=1, received_at=received, received_source="internaldate")
+        session.add(raw)
+        session.flush()
+        submission = Submission(raw_message_id=raw.id, campaign=campaign, unit_registry=registry, unit=unit,
+                                state=state, sections=list(sections), continuation=continuation)
+        session.add(submission)
+        resolve_versions(session, [(campaign, registry, unit)])
+        return submission.id
+
+
+def status_at(app, moment: datetime, campaign="tk2019") -> dict:
+    with app.sessions() as session:
+        return {u["unit"]: u for u in status_json(campaign_status(session, campaign, as_of=moment))["units"]}
+
+
+def test_time_travel_across_the_deadline(app):
+    submit(app, "22", datetime(2019, 12, 10, 9, 0, tzinfo=VN), OUTLINE[:3])  # on time, incomplete
+    submit(app, "01", DEADLINE)  # at the last instant: on time
+    submit(app, "24", DEADLINE + timedelta(microseconds=1))  # the first instant after: late
+    before, at, after = DEADLINE - timedelta(days=1), DEADLINE, DEADLINE + timedelta(days=2, hours=3)
+    assert {k: u["status"] for k, u in status_at(app, before).items() if k in ("01", "22", "24", "26")} == {
+        "01": "pending", "22": "on_time", "24": "pending", "26": "pending"}
+    assert {k: u["status"] for k, u in status_at(app, at).items() if k in ("01", "22", "24", "26")} == {
+        "01": "on_time", "22": "on_time", "24": "pending", "26": "pending"}
+    later = status_at(app, after)
+    assert {k: later[k]["status"] for k in ("01", "22", "24", "26", "96")} == {
+        "01": "on_time", "22": "on_time", "24": "late", "26": "missing", "96": "exempt"}
+    assert later["24"]["late_by_hours"] == 0.0 and later["01"]["late_by_hours"] is None
+    assert (later["22"]["complete"], later["22"]["missing_sections"]) == (False, ["plan", "proposals"])
+    assert later["22"]["received_at"] == "2019-12-10T09:00:00+07:00"
+    with app.sessions() as session:
+        summary = campaign_status(session, "tk2019", as_of=after).summary
+    assert summary == {"expected": 62, "on_time": 2, "late": 1, "missing": 59, "pending": 0, "exempt": 1,
+                       "complete": 2, "incomplete": 1, "needs_review": 0}
+
+
+def test_a_late_correction_keeps_the_unit_on_time_and_gives_the_latest_version(app):
+    first = datetime(2019, 12, 14, 8, 0, tzinfo=VN)
+    submit(app, "22", first, OUTLINE[:3])
+    submit(app, "22", first + timedelta(hours=2), OUTLINE[3:])  # the rest, without saying so: joins
+    corrected = datetime(2019, 12, 18, 15, 30, tzinfo=VN)
+    latest = submit(app, "22", corrected, OUTLINE)  # everything again after the deadline: a new version
+    at_deadline, after = status_at(app, DEADLINE)["22"], status_at(app, corrected + timedelta(hours=1))["22"]
+    assert (at_deadline["status"], at_deadline["versions"], at_deadline["complete"]) == ("on_time", 1, True)
+    assert (after["status"], after["versions"], after["submission"]) == ("on_time", 2, latest)
+    assert after["received_at"] == "2019-12-14T08:00:00+07:00"
+    assert after["latest_at"] == corrected.isoformat()
+
+
+def test_review_and_rejection_count_only_once_decided(app):
+    submit(app, "22", datetime(2019, 12, 10, tzinfo=VN), state=SubmissionState.NEEDS_REVIEW)
+    submit(app, "24", datetime(2019, 12, 10, tzinfo=VN), state=SubmissionState.REJECTED)
+    now = status_at(app, DEADLINE + timedelta(days=1))
+    assert (now["22"]["status"], now["22"]["needs_review"]) == ("missing", 1)
+    assert now["24"]["status"] == "missing"
+
+
+def test_extension_exemption_and_offline_receipt(app):
+    with app.sessions.begin() as session:
+        adjustments.adjust(session, "tk2019", "01", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=5),
+                           note="công văn xin gia hạn", decided_by="planner")
+        adjustments.adjust(session, "tk2019", "02", AdjustmentKind.EXEMPTION, note="sáp nhập", decided_by="planner")
+        adjustments.adjust(session, "tk2019", "04", AdjustmentKind.OFFLINE,
+                           at=datetime(2019, 12, 16, 10, 0, tzinfo=VN), note="bản giấy", decided_by="planner")
+    submit(app, "01", DEADLINE + timedelta(days=3))  # late for the campaign, on time for its extension
+    after = status_at(app, DEADLINE + timedelta(days=1))
+    assert (after["01"]["status"], after["02"]["status"], after["04"]["status"]) == ("pending", "exempt", "late")
+    assert after["04"]["offline"] and after["04"]["complete"] and after["04"]["late_by_hours"] == 10.0
+    assert after["01"]["deadline"] == "2019-12-20T23:59:59+07:00"
+    assert status_at(app, DEADLINE + timedelta(days=6))["01"]["status"] == "on_time"
+    assert status_at(app, DEADLINE + timedelta(hours=1))["04"]["status"] == "missing"  # not received yet then
+    with app.sessions.begin() as session:  # taking the exemption back
+        adjustments.adjust(session, "tk2019", "02", AdjustmentKind.EXEMPTION, cancel=True, decided_by="planner")
+    assert status_at(app, DEADLINE + timedelta(days=1))["02"]["status"] == "missing"
+
+
+def test_adjustments_refuse_what_cannot_be(app):
+    with app.sessions.begin() as session:
+        with pytest.raises(UsageError, match="not in registry vn63"):
+            adjustments.adjust(session, "tk2019", "99", AdjustmentKind.EXEMPTION, decided_by="x")
+        with pytest.raises(UsageError, match="not after the deadline"):
+            adjustments.adjust(session, "tk2019", "01", AdjustmentKind.EXTENSION, at=DEADLINE, decided_by="x")
+        with pytest.raises(UsageError, match="no campaign 'tk2030'"):
+            adjustments.adjust(session, "tk2030", "01", AdjustmentKind.EXEMPTION, decided_by="x")
+        with pytest.raises(UsageError, match="no offline"):
+            adjustments.adjust(session, "tk2019", "01", AdjustmentKind.OFFLINE, cancel=True, decided_by="x")
+
+
+def test_units_follow_the_campaigns_registry(app):
+    deadline_2025 = datetime(2025, 12, 15, 23, 59, 59, tzinfo=VN)
+    submit(app, "22", datetime(2025, 12, 1, tzinfo=VN), campaign="tk2025", registry="vn34")  # Quảng Ninh in vn34
+    submit(app, "02", datetime(2025, 12, 2, tzinfo=VN), campaign="tk2025", registry="vn63")  # old Hà Giang code
+    units = status_at(app, deadline_2025 + timedelta(days=1), campaign="tk2025")
+    assert len(units) == 34 and len(status_at(app, DEADLINE, campaign="tk2019")) == 63
+    assert units["22"]["status"] == "on_time"
+    assert units["08"]["name"] == "Tuyên Quang" and units["08"]["status"] == "on_time"  # Hà Giang → Tuyên Quang
+    assert units["01"]["status"] == "missing"
+
+
+def test_the_sql_view_agrees_with_the_status_of_now(app):
+    submit(app, "22", datetime(2019, 12, 10, tzinfo=VN))
+    submit(app, "24", DEADLINE + timedelta(hours=5))
+    with app.sessions.begin() as session:
+        adjustments.adjust(session, "tk2019", "26", AdjustmentKind.OFFLINE, at=datetime(2019, 12, 1, tzinfo=VN),
+                           decided_by="x")
+        adjustments.adjust(session, "tk2019", "01", AdjustmentKind.EXEMPTION, decided_by="x")
+    with app.sessions() as session:
+        expected = {(u.unit, u.status, u.versions) for u in campaign_status(session, "tk2019").units}
+        viewed = {tuple(row) for row in session.execute(text(
+            "SELECT unit, status, versions FROM campaign_unit_status WHERE campaign = 'tk2019'"))}
+    assert viewed == expected
+    assert ("01", "exempt", 0) in viewed and ("96", "exempt", 0) in viewed and ("24", "late", 1) in viewed
