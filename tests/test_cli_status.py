@@ -1,0 +1,113 @@
+"""`reportbox status` and `reportbox campaign …` through the real command line (DESIGN.md contracts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from reportbox import samples
+from tests.test_cli import reportbox
+
+STATUS_KEYS = {"campaign", "letter", "title", "as_of", "deadline", "registry", "outline", "summary", "units"}
+SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "complete", "incomplete",
+                "needs_review"}
+UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
+             "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments"}
+CAMPAIGN = """
+[[campaign]]
+id = "tk2019"
+letter = "5025/LĐTBXH-KHTC"
+title = "Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020"
+report_year = 2019
+plan_year = 2020
+issued = 2019-11-25
+deadline = 2019-12-15
+registry = "vn63"
+exempt = ["96"]
+"""
+
+
+@pytest.fixture
+def config(tmp_path) -> Path:
+    """Hà Nội on time, Quảng Ninh a day late (their file times are the receipt times)."""
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    for name, province, received in (("1.eml", samples.PROVINCES[0], datetime(2019, 12, 10, 9, 0)),
+                                     ("2.eml", samples.PROVINCES[1], datetime(2019, 12, 16, 9, 0))):
+        path = folder / name
+        path.write_bytes(samples.report_message(province, sent=received.replace(tzinfo=samples.VIETNAM_TZ)))
+        stamp = received.replace(tzinfo=samples.VIETNAM_TZ).timestamp()
+        os.utime(path, (stamp, stamp))
+    config = tmp_path / "reportbox.toml"
+    config.write_text('[database]\nurl = "sqlite:///rb.db"\n[[mailbox]]\nname = "archive"\nkind = "eml-dir"\n'
+                      'path = "eml"\n' + CAMPAIGN, encoding="utf-8")
+    assert reportbox("--config", str(config), "poll").returncode == 0
+    return config
+
+
+def run(config: Path, *args: str):
+    result = reportbox("--config", str(config), *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def status(config: Path, *args: str) -> dict:
+    return json.loads(run(config, "status", "--campaign", "tk2019", "--format", "json", *args).stdout)
+
+
+def test_status_json_follows_the_contract_and_travels_in_time(config):
+    codes = {samples.PROVINCES[0][0]: "on_time", samples.PROVINCES[1][0]: "late"}
+    after = status(config, "--as-of", "2019-12-20")
+    assert set(after) == STATUS_KEYS and set(after["summary"]) == SUMMARY_KEYS
+    assert all(set(unit) == UNIT_KEYS for unit in after["units"]) and len(after["units"]) == 63
+    units = {unit["unit"]: unit for unit in after["units"]}
+    assert {code: units[code]["status"] for code in codes} == codes
+    assert after["deadline"] == "2019-12-15T23:59:59+07:00" and after["as_of"] == "2019-12-20T23:59:59+07:00"
+    assert after["summary"]["on_time"] == 1 and after["summary"]["late"] == 1 and after["summary"]["exempt"] == 1
+    assert after["summary"]["missing"] == 60 and after["summary"]["expected"] == 62
+    before = {u["unit"]: u["status"] for u in status(config, "--as-of", "2019-12-12T08:00")["units"]}
+    assert before[samples.PROVINCES[0][0]] == "on_time" and before[samples.PROVINCES[1][0]] == "pending"
+
+
+def test_status_table_and_csv(config):
+    table = run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20").stdout
+    assert "on_time: 1" in table and "late: 1" in table and "missing: 60" in table
+    assert samples.PROVINCES[1][1] in table and "deadline 2019-12-15 23:59" in table
+    out = config.parent / "status.csv"
+    run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "csv", "--out", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 63 and {row["status"] for row in rows} == {"on_time", "late", "missing", "exempt"}
+    late = next(row for row in rows if row["unit"] == samples.PROVINCES[1][0])
+    assert late["received_at"] == "2019-12-16T09:00:00+07:00" and float(late["late_by_hours"]) == 9.0
+
+
+def test_adjustments_from_the_command_line(config):
+    hanoi, late_one = samples.PROVINCES[0][0], samples.PROVINCES[1][0]
+    run(config, "campaign", "extend", "tk2019", late_one, "--until", "2019-12-18", "--note", "CV xin gia hạn",
+        "--by", "chuyenvien")
+    run(config, "campaign", "received-offline", "tk2019", "04", "--at", "2019-12-14T10:00", "--note", "bản giấy")
+    run(config, "campaign", "exempt", "tk2019", "06")
+    units = {u["unit"]: u for u in status(config, "--as-of", "2019-12-20")["units"]}
+    assert units[late_one]["status"] == "on_time" and units[late_one]["deadline"] == "2019-12-18T23:59:59+07:00"
+    assert (units["04"]["status"], units["04"]["offline"]) == ("on_time", True)
+    assert units["06"]["status"] == "exempt" and units[hanoi]["status"] == "on_time"
+    shown = run(config, "campaign", "show", "tk2019").stdout
+    assert "chuyenvien: unit " + late_one + " extension 2019-12-18 23:59 (CV xin gia hạn)" in shown
+    run(config, "campaign", "exempt", "tk2019", "06", "--cancel")
+    assert {u["unit"]: u["status"] for u in status(config, "--as-of", "2019-12-20")["units"]}["06"] == "missing"
+    listed = json.loads(run(config, "campaign", "list", "--format", "json").stdout)
+    assert [(c["campaign"], c["in_config"]) for c in listed] == [("tk2019", True)]
+    for bad in (["campaign", "extend", "tk2019", "99", "--until", "2019-12-20"],
+                ["campaign", "extend", "tk2019", "01", "--until", "2019-12-01"],
+                ["campaign", "extend", "nope", "01", "--until", "2019-12-20"],
+                ["campaign", "received-offline", "tk2019", "01"],
+                ["status", "--campaign", "tk2019", "--as-of", "yesterday"],
+                ["status", "--campaign", "tk2019", "--format", "xlsx"]):
+        result = reportbox("--config", str(config), *bad)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (bad, result.stderr)
