@@ -16,11 +16,12 @@ the deadline for a view of earlier days.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.schema import (
@@ -175,16 +176,19 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
     """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first."""
     rows = session.execute(
         select(Submission.id, Submission.unit_registry, Submission.unit, RawMessage.received_at,
-               Submission.sections, Submission.continuation)
+               cast(Submission.sections, Text), Submission.continuation)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.campaign == campaign_id, Submission.unit.is_not(None), RawMessage.received_at <= as_of,
                Submission.state.in_((SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)))
         .order_by(RawMessage.received_at, Submission.id))
     members: dict[str, list[Member]] = {}
+    decoded: dict[str, tuple[str, ...]] = {}  # a handful of distinct section lists: decode each once
     for submission_id, unit_registry, unit, received_at, sections, continuation in rows:
         code = in_registry(registry, unit_registry, unit)
         if code in codes:
-            members.setdefault(code, []).append(Member(submission_id, received_at, tuple(sections), continuation))
+            if (keys := decoded.get(sections)) is None:
+                keys = decoded[sections] = tuple(json.loads(sections))
+            members.setdefault(code, []).append(Member(submission_id, received_at, keys, continuation))
     return members
 
 
