@@ -43,6 +43,22 @@ STATUSES = (ON_TIME, LATE, MISSING, PENDING, EXEMPT)
 
 
 @dataclass(frozen=True)
+class Applied:
+    """An adjustment in force for a unit (models.adjustments)."""
+
+    kind: str  # AdjustmentKind
+    at: datetime | None  # extension: the new deadline; offline: when received
+    note: str | None
+    decided_by: str
+
+    def describe(self) -> str:
+        what = {AdjustmentKind.EXTENSION: "extension until", AdjustmentKind.OFFLINE: "received offline",
+                AdjustmentKind.EXEMPTION: "exempt"}[self.kind]
+        when = f" {local_iso(self.at)}" if self.at else ""
+        return f"{what}{when}" + (f" ({self.note})" if self.note else "")
+
+
+@dataclass(frozen=True)
 class UnitStatus:
     unit: str
     name: str
@@ -58,7 +74,7 @@ class UnitStatus:
     latest_at: datetime | None  # when the latest version (or a part of it) came
     needs_review: int  # submissions still in review that name this unit
     offline: bool  # received outside e-mail
-    adjustments: tuple[str, ...] = ()  # "extension until …", "exempt (…)", "received offline …"
+    adjustments: tuple[Applied, ...] = ()  # those that changed something for this unit
 
 
 @dataclass(frozen=True)
@@ -120,11 +136,11 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     deadline, notes = campaign.deadline, []
     if (extension := adjusted.get(AdjustmentKind.EXTENSION)) and extension.at > deadline:
         deadline = extension.at
-        notes.append(_note(f"extension until {local_iso(extension.at)}", extension))
+        notes.append(_applied(extension))
     offline = adjusted.get(AdjustmentKind.OFFLINE)
     offline_at = offline.at if offline is not None and offline.at <= as_of else None
     if offline_at is not None:
-        notes.append(_note(f"received offline {local_iso(offline_at)}", offline))
+        notes.append(_applied(offline))
     versions = split_versions(members)
     latest = versions[-1] if versions else []
     found = {key for member in latest for key in member.sections}
@@ -135,7 +151,7 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     if exempt:
         status = EXEMPT
         if exemption := adjusted.get(AdjustmentKind.EXEMPTION):
-            notes.append(_note("exempt", exemption))
+            notes.append(_applied(exemption))
     elif received is not None:
         status = ON_TIME if received <= deadline else LATE
     else:
@@ -152,8 +168,8 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     )
 
 
-def _note(what: str, adjustment: CampaignAdjustment) -> str:
-    return f"{what} ({adjustment.note})" if adjustment.note else what
+def _applied(row: CampaignAdjustment) -> Applied:
+    return Applied(row.kind, row.at, row.note, row.decided_by)
 
 
 def in_registry(registry: str, unit_registry: str, code: str) -> str | None:
@@ -231,7 +247,8 @@ def status_json(status: CampaignStatus) -> dict:
              "late_by_hours": u.late_by_hours, "submission": u.submission, "sections": list(u.sections),
              "missing_sections": list(u.missing_sections), "complete": u.complete,
              "deadline": local_iso(u.deadline), "versions": u.versions, "latest_at": local_iso(u.latest_at),
-             "needs_review": u.needs_review, "offline": u.offline, "adjustments": list(u.adjustments)}
+             "needs_review": u.needs_review, "offline": u.offline,
+             "adjustments": [a.describe() for a in u.adjustments]}
             for u in status.units
         ],
     }

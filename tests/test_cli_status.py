@@ -9,6 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from reportbox import samples
@@ -85,6 +86,12 @@ def test_status_table_and_csv(config):
     assert len(rows) == 63 and {row["status"] for row in rows} == {"on_time", "late", "missing", "exempt"}
     late = next(row for row in rows if row["unit"] == samples.PROVINCES[1][0])
     assert late["received_at"] == "2019-12-16T09:00:00+07:00" and float(late["late_by_hours"]) == 9.0
+    book = config.parent / "status.xlsx"
+    run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "xlsx", "--out", str(book))
+    sheet = openpyxl.load_workbook(book)["Tình hình nộp"]
+    codes = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[-1] in
+             ("on_time", "late", "missing", "pending", "exempt")]
+    assert codes == [row["unit"] for row in rows]  # the same units, in the same order
 
 
 def test_adjustments_from_the_command_line(config):

@@ -94,7 +94,7 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
     for column in ("unit", "name", "status", "received", "late (h)", "versions", "missing sections", "notes"):
         table.add_column(column, overflow="fold")
     for unit in result.units:
-        notes = list(unit.adjustments) + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
+        notes = [a.describe() for a in unit.adjustments] + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
         table.add_row(unit.unit, unit.name, f"[{STATUS_STYLE[unit.status]}]{unit.status}[/]",
                       local_short(unit.received_at), "" if unit.late_by_hours is None else f"{unit.late_by_hours:g}",
                       str(unit.versions or ""), " ".join(unit.missing_sections) if unit.status in ("on_time", "late")

@@ -1,0 +1,1 @@
+"""Files made for people: the planners' exports of a campaign."""
