@@ -33,6 +33,18 @@ HEADINGS = (
     "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU NĂM {y1}",
     "V. KIẾN NGHỊ, ĐỀ XUẤT",
 )
+# The same five sections as the letter numbers them (1a, 1b, 1c, 2a, 2b): two parts, numbered sub-headings.
+PARTS = ("PHẦN THỨ NHẤT", "PHẦN THỨ HAI")
+PART_TITLES = ("ĐÁNH GIÁ TÌNH HÌNH THỰC HIỆN NĂM {y}", "NHIỆM VỤ, GIẢI PHÁP NĂM {y1}")
+PART_OF_HEADING = (0, 0, 0, 1, 1)
+PART_HEADINGS = (
+    "1. Kết quả thực hiện các chỉ tiêu, nhiệm vụ so với kế hoạch và năm trước",
+    "2. Tình hình triển khai các cơ chế, chính sách, chương trình, đề án",
+    "3. Tồn tại, hạn chế, khó khăn và nguyên nhân",
+    "1. Phương hướng, mục tiêu và giải pháp chủ yếu năm {y1}",
+    "2. Kiến nghị, đề xuất với Chính phủ và Bộ",
+)
+STYLES = ("roman", "parts", "word")  # bold I.–V.; two parts as in the letter; Word's Heading 1 style
 PARAGRAPHS_PER_PAGE = 6  # of three long sentences, in 13 pt Times New Roman on A4
 
 
@@ -46,9 +58,15 @@ def _sentence(rng: random.Random, year: int) -> str:
 
 
 def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_letter: bool = False,
-                headings: tuple[int, ...] | None = None) -> bytes:
+                headings: tuple[int, ...] | None = None, *, issuer: str | None = None, letterhead: bool = True,
+                style: str = "roman") -> bytes:
     """A report of about `pages` A4 pages; with `covering_letter`, the công văn sending it comes first;
-    with `headings`, only those outline sections (indexes into HEADINGS), as in a report sent in parts."""
+    with `headings`, only those outline sections (indexes into HEADINGS), as in a report sent in parts.
+    `issuer`: the letterhead's first line (default "UBND TỈNH <PROVINCE>"; a city's is "UBND THÀNH PHỐ …").
+    Without `letterhead`, the file starts at the title and names no province anywhere: a report
+    copied out of its official form. `style`: how the sections are headed (STYLES)."""
+    if style not in STYLES:
+        raise ValueError(f"style {style!r} is not one of {STYLES}")
     from docx import Document
     from docx.shared import Pt
 
@@ -56,19 +74,22 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_le
     document = Document()
     document.styles["Normal"].font.name = "Times New Roman"
     document.styles["Normal"].font.size = Pt(13)
-    if covering_letter:
-        _add_covering_letter(document, rng, province, year)
+    issuer = issuer or f"UBND TỈNH {province.upper()}"
+    if covering_letter and letterhead:
+        _add_covering_letter(document, rng, province, year, issuer)
         document.add_page_break()
-    _add_letterhead(document, rng, province, year, "BC")
+    if letterhead:
+        _add_letterhead(document, rng, province, year, "BC", issuer)
     title = document.add_paragraph()
     title.add_run("BÁO CÁO").bold = True
     document.add_paragraph(f"Kết quả thực hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}").runs[0].bold = True
     paragraphs = max(len(HEADINGS), pages * PARAGRAPHS_PER_PAGE)
     per_section = paragraphs // len(HEADINGS)
+    parts_begun: set[int] = set()
     for number, heading in enumerate(HEADINGS):
         if headings is not None and number not in headings:
             continue
-        document.add_paragraph().add_run(heading.format(y=year, y1=year + 1)).bold = True
+        _add_heading(document, number, style, year, parts_begun)
         for index in range(per_section):
             document.add_paragraph(" ".join(_sentence(rng, year) for _ in range(3)))
             if number == 0 and index == 1:
@@ -79,16 +100,35 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_le
     return out.getvalue()
 
 
-def _add_letterhead(document, rng: random.Random, province: str, year: int, code: str) -> None:
+def _add_heading(document, number: int, style: str, year: int, parts_begun: set[int]) -> None:
+    """Section `number`'s heading as `style` writes it; in "parts", its part's heading before the part's first."""
+    if style == "roman":
+        document.add_paragraph().add_run(HEADINGS[number].format(y=year, y1=year + 1)).bold = True
+        return
+    if style == "word":  # Word's built-in heading style, numbered 1.–5., in sentence case
+        title = HEADINGS[number].format(y=year, y1=year + 1).split(". ", 1)[1]
+        document.add_heading(f"{number + 1}. {title[0]}{title[1:].lower()}", level=1)
+        return
+    part = PART_OF_HEADING[number]
+    if part not in parts_begun:
+        parts_begun.add(part)
+        document.add_paragraph().add_run(PARTS[part]).bold = True
+        document.add_paragraph().add_run(PART_TITLES[part].format(y=year, y1=year + 1)).bold = True
+    document.add_paragraph().add_run(PART_HEADINGS[number].format(y=year, y1=year + 1)).bold = True
+
+
+def _add_letterhead(document, rng: random.Random, province: str, year: int, code: str,
+                    issuer: str | None = None) -> None:
     header = document.add_table(rows=2, cols=2)
-    header.cell(0, 0).text = f"UBND TỈNH {province.upper()}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    issuer = issuer or f"UBND TỈNH {province.upper()}"
+    header.cell(0, 0).text = f"{issuer}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
     header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
     header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/{code}-SLĐTBXH"
     header.cell(1, 1).text = f"{province}, ngày {rng.randint(1, 14)} tháng 12 năm {year}"
 
 
-def _add_covering_letter(document, rng: random.Random, province: str, year: int) -> None:
-    _add_letterhead(document, rng, province, year, "CV")
+def _add_covering_letter(document, rng: random.Random, province: str, year: int, issuer: str | None = None) -> None:
+    _add_letterhead(document, rng, province, year, "CV", issuer)
     document.add_paragraph(f"V/v gửi báo cáo kết quả thực hiện nhiệm vụ năm {year}")
     document.add_paragraph("Kính gửi: Bộ Lao động - Thương binh và Xã hội")
     document.add_paragraph(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from models import review
 from models.db import HEAD_REVISION
 from reportbox.app import open_app
 from reportbox.config import load_config
-from reportbox import samples
+from reportbox import demo, samples
 
 MESSAGE_KEYS = {"id", "mailbox", "folder", "uid", "message_id", "sha256", "from", "subject", "received_at",
                 "state", "reason", "attempts", "submission"}
@@ -113,12 +114,38 @@ def test_db_upgrade_and_usage_errors(eml_config):
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    result = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=60)
+    plan = demo.PLAN
+    duplicates, not_mail = (sum(m.kind == kind for m in plan) for kind in ("duplicate", "not-mail"))
+    result = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "Sample mailbox: 13 messages" in result.stdout
-    assert "parsed 11, failed 1" in result.stdout and "1 duplicate(s)" in result.stdout
-    again = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=60)  # rebuilds from scratch
-    assert again.returncode == 0 and "Fetched 12 new" in again.stdout
+    assert f"Sample mailbox: {len(plan)} messages" in result.stdout
+    assert f"Fetched {len(plan) - duplicates} new, {duplicates} duplicate(s); " \
+           f"parsed {len(plan) - duplicates - not_mail}, failed {not_mail}." in result.stdout
+    assert "on_time:" in result.stdout and "status --campaign tk2019 --format xlsx" in result.stdout
+    again = reportbox("demo", "--dir", str(tmp_path / "demo"), timeout=120)  # rebuilds from scratch
+    assert again.returncode == 0 and f"Fetched {len(plan) - duplicates} new" in again.stdout
+    # The status is what the plan built.
+    config = str(tmp_path / "demo" / "reportbox.toml")
+    status = json.loads(reportbox("--config", config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20",
+                                  "--format", "json").stdout)
+    first: dict[str, datetime] = {}  # each province's first report, and the sections it sent in all
+    sections: dict[str, set[int]] = {}
+    for mail in plan:
+        if mail.is_report:
+            first[mail.unit] = min(first.get(mail.unit, mail.received), mail.received)
+            sections.setdefault(mail.unit, set()).update(mail.sections)
+    units = {row["unit"]: row for row in status["units"]}
+    complete = sum(len(found) == len(demo.ALL_SECTIONS) for found in sections.values())
+    assert status["summary"] == {
+        "expected": len(demo.UNITS), "on_time": sum(t <= demo.DEADLINE for t in first.values()),
+        "late": sum(demo.DEADLINE < t <= demo.AS_OF for t in first.values()), "missing": len(units) - len(first),
+        "pending": 0, "exempt": 0, "complete": complete, "incomplete": len(first) - complete, "needs_review": 1}
+    assert {code for code, row in units.items() if row["status"] == "missing"} == set(units) - set(first)
+    resend = next(m for m in plan if m.kind == "resend")
+    assert first[resend.unit] <= demo.DEADLINE < resend.received  # on time, corrected after the deadline
+    assert (units[resend.unit]["status"], units[resend.unit]["versions"]) == ("on_time", 2)
+    review = json.loads(reportbox("--config", config, "review", "list", "--format", "json").stdout)
+    assert [(row["unit"], row["subject"]) for row in review] == [(None, "Gửi báo cáo")]  # the nameless report
 
 
 def test_review_decisions_apply_survive_reprocess_and_are_audited(eml_config):
