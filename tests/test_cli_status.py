@@ -118,3 +118,16 @@ def test_adjustments_from_the_command_line(config):
                 ["status", "--campaign", "tk2019", "--format", "xlsx"]):
         result = reportbox("--config", str(config), *bad)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (bad, result.stderr)
+
+
+def test_export_sections_writes_every_unit_in_registry_order(config):
+    import docx
+
+    out = config.parent / "tonghop.docx"
+    result = run(config, "export", "sections", "--campaign", "tk2019", "--section", "proposals", "--out", str(out))
+    assert f"wrote {out}: 63 units, 2 with text in proposals" in result.stdout
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 63 and headings[0].startswith("01") and headings[-1].startswith("96")
+    bad = reportbox("--config", str(config), "export", "sections", "--campaign", "tk2019", "--section", "nope",
+                    "--out", str(out))
+    assert bad.returncode == 2 and "not in campaign tk2019's outline" in bad.stderr

@@ -1,0 +1,45 @@
+"""`reportbox export sections`: every unit's chosen sections in one Word file, for the national synthesis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reportbox.cli.base import Obj, cli
+from reportbox.config import DEFAULT_OUTLINE
+from reportbox.errors import UsageError
+from reportbox.timefmt import parse_instant
+
+
+@cli.group()
+def export() -> None:
+    """Exports for planners."""
+
+
+@export.command("sections")
+@click.option("--campaign", "campaign_id", required=True, help="Campaign id (see `reportbox campaign list`).")
+@click.option("--section", "sections", multiple=True,
+              help="An outline key (results, policies, shortcomings, plan, proposals); repeatable; default all.")
+@click.option("--as-of", "as_of", help="The versions received by this instant (ISO 8601; default now).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .docx to write.")
+@click.pass_obj
+def export_sections(obj: Obj, campaign_id: str, sections: tuple[str, ...], as_of: str | None, out: Path) -> None:
+    """For each unit in registry order: a heading and the text and tables of the chosen sections."""
+    from jobs.exports.sections_docx import write_sections_docx
+    from models.sections import unit_sections
+    from models.status import get_campaign
+
+    with obj.app() as app, app.sessions() as session:
+        campaign = get_campaign(session, campaign_id)
+        unknown = [key for key in sections if key not in campaign.outline]
+        if unknown:
+            raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline "
+                             f"({', '.join(campaign.outline)})")
+        keys = list(sections) or list(campaign.outline)
+        units = unit_sections(session, campaign_id, keys, as_of=parse_instant(as_of) if as_of else None)
+        # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
+        titles = {s.key: s.title for s in app.config.section_outline().sections if s.key not in DEFAULT_OUTLINE}
+        write_sections_docx(campaign, units, keys, out, titles=titles)
+    with_text = sum(1 for unit in units if unit.sections)
+    click.echo(f"wrote {out}: {len(units)} units, {with_text} with text in {', '.join(keys)}")
