@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select  # noqa: E402
 
 from models.campaigns import sync_units  # noqa: E402
-from models.schema import Campaign, RawMessage, Submission  # noqa: E402
+from models.schema import Campaign, Document, RawMessage, Section, Submission  # noqa: E402
 from models.status import campaign_status  # noqa: E402
 from parsers.registry import Registry, builtin  # noqa: E402
 from parsers.registry.units import Unit  # noqa: E402
@@ -68,6 +68,15 @@ def fill(app, campaign_id: str, registry: Registry) -> None:
                                  sender_check="known", created_at=received, updated_at=received))
         session.execute(insert(RawMessage), raws)
         session.execute(insert(Submission), subs)
+        # The latest version's document and its five sections, for the sections export.
+        latest = [row["id"] for row in raws[2::3]]
+        documents = session.execute(insert(Document).returning(Document.id), [
+            dict(raw_message_id=raw_id, position=0, attachment_position=0, path="bao-cao.docx", kind="docx",
+                 size=1, sha256="0" * 64, notes=[], signatures=[], parts=[], blocks=[]) for raw_id in latest]).scalars()
+        session.execute(insert(Section), [
+            dict(document_id=document_id, position=index, part=0, key=key, heading=f"{index + 1}. {key}",
+                 text="Kết quả thực hiện các chỉ tiêu đạt và vượt kế hoạch đề ra.\n" * 4, tables=[], confidence=1.0)
+            for document_id in documents for index, key in enumerate(OUTLINE)])
 
 
 def timed(function, repeats: int) -> float:
@@ -100,13 +109,20 @@ def measure(engine_name: str, url: str, units: int, repeats: int, workdir: Path)
 
 
 def exports(app, campaign_id: str, registries, count: int, workdir: Path, status) -> None:
-    try:
-        from jobs.exports.status_xlsx import write_status_xlsx
-    except ImportError:
-        return
+    from jobs.exports.sections_docx import write_sections_docx
+    from jobs.exports.status_xlsx import write_status_xlsx
+    from models.sections import unit_sections
+
     started = time.perf_counter()
     write_status_xlsx(status, workdir / f"{campaign_id}.xlsx")
     print(f"{'':10} status xlsx      {count:>6} units: {(time.perf_counter() - started) * 1000:8.1f} ms")
+    started = time.perf_counter()
+    with app.sessions() as session:
+        units = unit_sections(session, campaign_id, as_of=status.as_of, registries=registries)
+    queried = time.perf_counter()
+    write_sections_docx(status.campaign, units, OUTLINE, workdir / f"{campaign_id}.docx")
+    print(f"{'':10} sections docx    {count:>6} units: {(queried - started) * 1000:8.1f} ms query + "
+          f"{(time.perf_counter() - queried) * 1000:.1f} ms writing ({sum(len(u.sections) for u in units)} sections)")
 
 
 def main() -> None:

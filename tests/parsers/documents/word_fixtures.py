@@ -159,7 +159,7 @@ def legacy_docx(*, soft_hyphen_element: bool = False) -> bytes:
     run = heading.add_run(tcvn3h("KẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2019"))
     run.font.name, run.bold = ".VnTimeH", True
     document.add_paragraph(tcvn3("Cộng hoà xã hội chủ nghĩa Việt Nam"))
-    paragraph = document.add_paragraph(tcvn3("Tăng trưởng kinh tế đạt 12,1%, vượt kế hoạch"))
+    document.add_paragraph(tcvn3("Tăng trưởng kinh tế đạt 12,1%, vượt kế hoạch"))
     if soft_hyphen_element:  # some editors store TCVN3's ư (0xAD) as Word's optional hyphen
         _add_with_soft_hyphens(document, tcvn3("Trường học"))
     _table(document, [[tcvn3("Chỉ tiêu"), tcvn3("Kết quả")], ["GRDP", "12,1"]])
