@@ -280,6 +280,7 @@ class SubmissionState:
     SUPERSEDED = "superseded"
 
     ALL = (ACCEPTED, NEEDS_REVIEW, REJECTED, SUPERSEDED)
+    COUNTED = (ACCEPTED, SUPERSEDED)  # a report of its unit, the latest version or an earlier one
 
 
 class SenderCheck:

@@ -69,7 +69,7 @@ def _sections_of_versions(session: Session, campaign_id: str, firsts: set[int], 
     latest version then may since have been superseded, so superseded rows are read too."""
     if not firsts or not keys:
         return {}
-    states = (SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED) if historic else (SubmissionState.ACCEPTED,)
+    states = SubmissionState.COUNTED if historic else (SubmissionState.ACCEPTED,)
     rows = session.execute(
         select(Submission.id, Submission.joined_to, Section.key, Section.heading, Section.text, Section.tables,
                Document.path)

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from models.schema import KnownSender, SenderCheck, Submission, SubmissionState, utcnow
 from parsers.registry import KnownAddress
 
-_COUNTED = (SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)
 
 
 def learn(session: Session, submission: Submission) -> None:
@@ -19,7 +18,7 @@ def learn(session: Session, submission: Submission) -> None:
     Only an address nobody vouches for yet is learned: never one whose DMARC/SPF failed or that
     belongs to another unit (a reviewer may accept the report, not the stranger's address)."""
     session.execute(delete(KnownSender).where(KnownSender.raw_message_id == submission.raw_message_id))
-    if (submission.state in _COUNTED and submission.sender and submission.unit and submission.unit_registry
+    if (submission.state in SubmissionState.COUNTED and submission.sender and submission.unit and submission.unit_registry
             and submission.sender_check == SenderCheck.UNKNOWN):
         session.add(KnownSender(raw_message_id=submission.raw_message_id, address=submission.sender,
                                 unit_registry=submission.unit_registry, unit=submission.unit, learned_at=utcnow()))

@@ -34,7 +34,7 @@ from models.schema import (
     utcnow,
 )
 from models.versions import Member, split_versions
-from parsers.registry import Registry, builtin, predecessors, successor
+from parsers.registry import Registry, builtin, code_in
 from reportbox.errors import UsageError
 from reportbox.timefmt import local_iso
 
@@ -172,21 +172,6 @@ def _applied(row: CampaignAdjustment) -> Applied:
     return Applied(row.kind, row.at, row.note, row.decided_by)
 
 
-def in_registry(registry: str, unit_registry: str, code: str) -> str | None:
-    """The code in `registry` of a unit identified in `unit_registry`, when there is exactly one."""
-    if unit_registry == registry:
-        return code
-    try:
-        if (unit_registry, registry) == ("vn63", "vn34"):
-            return successor(code)
-        if (unit_registry, registry) == ("vn34", "vn63"):
-            older = predecessors(code)
-            return older[0] if len(older) == 1 else None
-    except KeyError:
-        return None
-    return None
-
-
 def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
              codes: set[str]) -> dict[str, list[Member]]:
     """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first."""
@@ -195,12 +180,12 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
                cast(Submission.sections, Text), Submission.continuation)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.campaign == campaign_id, Submission.unit.is_not(None), RawMessage.received_at <= as_of,
-               Submission.state.in_((SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)))
+               Submission.state.in_(SubmissionState.COUNTED))
         .order_by(RawMessage.received_at, Submission.id))
     members: dict[str, list[Member]] = {}
     decoded: dict[str, tuple[str, ...]] = {}  # a handful of distinct section lists: decode each once
     for submission_id, unit_registry, unit, received_at, sections, continuation in rows:
-        code = in_registry(registry, unit_registry, unit)
+        code = code_in(unit, unit_registry, registry)
         if code in codes:
             if (keys := decoded.get(sections)) is None:
                 keys = decoded[sections] = tuple(json.loads(sections))
@@ -227,7 +212,7 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
         .group_by(Submission.unit_registry, Submission.unit))
     counts: dict[str, int] = {}
     for unit_registry, unit, count in rows:
-        code = in_registry(registry, unit_registry or registry, unit)
+        code = code_in(unit, unit_registry or registry, registry)
         if code in codes:
             counts[code] = counts.get(code, 0) + count
     return counts

@@ -28,7 +28,6 @@ from models.campaigns import lock_campaign
 from models.schema import RawMessage, Submission, SubmissionState
 
 UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
-_COUNTED = (SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)
 
 
 class _Part(Protocol):
@@ -64,7 +63,7 @@ def resolve_versions(session: Session, keys: Iterable[UnitKey | None]) -> None:
         rows = session.scalars(
             select(Submission).join(RawMessage, RawMessage.id == Submission.raw_message_id)
             .where(Submission.campaign == campaign, Submission.unit_registry == registry,
-                   Submission.unit == unit, Submission.state.in_(_COUNTED))
+                   Submission.unit == unit, Submission.state.in_(SubmissionState.COUNTED))
             .order_by(RawMessage.received_at, Submission.id)
         ).all()
         _assign(split_versions(rows))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from parsers.registry.contacts import Contacts, KnownAddress
 from parsers.registry.custom import load_contacts_csv, load_registry_csv
 from parsers.registry.matcher import UnitMention, find_units, unit_for_domain
-from parsers.registry.units import Registry, Unit, builtin, predecessors, registry_for, successor
+from parsers.registry.units import Registry, Unit, builtin, code_in, predecessors, registry_for, successor
 
 __all__ = [
     "Contacts",
@@ -21,6 +21,7 @@ __all__ = [
     "Unit",
     "UnitMention",
     "builtin",
+    "code_in",
     "find_units",
     "load_contacts_csv",
     "load_registry_csv",

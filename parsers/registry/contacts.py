@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from parsers.registry.units import Registry, predecessors, successor
+from parsers.registry.units import Registry, code_in
 
 SOURCES = ("contacts", "learned")  # preferred first
 
@@ -77,17 +77,7 @@ def as_contacts(contacts: Contacts | Mapping[str, Iterable] | None) -> Contacts:
 
 def _code_in(entry: KnownAddress, registry_name: str) -> str | None:
     """The entry's code expressed in `registry_name`; None when it cannot be (or is unknown)."""
-    if entry.registry is None or entry.registry == registry_name:
-        return entry.code
-    try:
-        if (entry.registry, registry_name) == ("vn63", "vn34"):
-            return successor(entry.code)
-        if (entry.registry, registry_name) == ("vn34", "vn63"):
-            merged = predecessors(entry.code)
-            return merged[0] if len(merged) == 1 else None
-    except KeyError:  # a code its registry does not have: it names nothing elsewhere either
-        return None
-    return None
+    return code_in(entry.code, entry.registry, registry_name)
 
 
 def _preference(entry: KnownAddress) -> int:

@@ -199,3 +199,20 @@ def predecessors(code_in_vn34: str) -> tuple[str, ...]:
     if not found:
         raise KeyError(f"no unit {code_in_vn34!r} in vn34")
     return found
+
+
+def code_in(code: str, from_registry: str | None, to_registry: str) -> str | None:
+    """A unit's code in `to_registry`, when there is exactly one: the same code in the same registry
+    (or when `from_registry` is None), a vn63 province's vn34 successor, a vn34 unit's only vn63
+    predecessor; None otherwise, and for a code its registry does not have."""
+    if from_registry is None or from_registry == to_registry:
+        return code
+    try:
+        if (from_registry, to_registry) == ("vn63", "vn34"):
+            return successor(code)
+        if (from_registry, to_registry) == ("vn34", "vn63"):
+            merged = predecessors(code)
+            return merged[0] if len(merged) == 1 else None
+    except KeyError:
+        return None
+    return None
