@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from ingest.fetch import FetchCounts, FetchOptions, fetch_mailbox
 from ingest.sources import MailSource
 from reportbox.app import App
-from reportbox.errors import ConfigError
 
 if TYPE_CHECKING:
     from ingest.process import ProcessCounts
@@ -111,32 +110,17 @@ def campaign_infos(config) -> tuple:
 
 
 def known_addresses(app: App):
-    """The contacts file's addresses (codes of `registry.default`) and the addresses learned from
-    accepted submissions; a missing file is an error the operator must see."""
+    """The contacts file's addresses (codes of `registry.default`), every role, and the addresses
+    learned from accepted submissions; a missing file is an error the operator must see."""
+    from jobs.contacts import read_contacts
     from models.senders import learned_addresses
     from parsers.registry import Contacts, KnownAddress
 
     config = app.config
-    entries = []
-    if (path := config.registry.contacts) is not None:
-        entries += [KnownAddress(address, code, config.registry.default, "contacts")
-                    for code, rows in _contacts_file(config, path).items() for address, _name in rows]
+    entries = [KnownAddress(row.email, row.unit, config.registry.default, "contacts") for row in read_contacts(config)]
     with app.sessions() as session:
         entries += learned_addresses(session)
     return Contacts(entries)
-
-
-def _contacts_file(config, path) -> dict:
-    from parsers.registry import load_contacts_csv
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{config.path}: registry.contacts: cannot read {path}: {exc.strerror}") from exc
-    try:
-        return load_contacts_csv(text)
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def _process_module():

@@ -31,7 +31,7 @@ class DatabaseLock:
         self._sessions = sessions
         self.name = name
         self.stale_after = timedelta(seconds=stale_after)
-        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.holder = new_holder()
 
     def acquire(self) -> None:
         now = utcnow()
@@ -75,9 +75,19 @@ class DatabaseLock:
     def _takeable(self, current: DaemonLock, now: datetime) -> bool:
         if current.holder == self.holder or now - current.heartbeat_at > self.stale_after:
             return True
-        host, _, rest = current.holder.partition(":")
-        pid = rest.partition(":")[0]
-        return host == socket.gethostname() and pid.isdigit() and not _alive(int(pid))
+        return holder_is_dead(current.holder)
+
+
+def new_holder() -> str:
+    """Who holds something: host:pid:token, so a dead holder on this host can be recognised."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_dead(holder: str) -> bool:
+    """True only when certain: a process of this host that no longer exists."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname() and pid.isdigit() and not _alive(int(pid))
 
 
 def holder_of(sessions: sessionmaker[Session], name: str = DAEMON) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -417,6 +418,88 @@ class KnownSender(Base):
     unit_registry: Mapped[str] = mapped_column(String(32))
     unit: Mapped[str] = mapped_column(String(16))
     learned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxKind:
+    REMINDER = "reminder"
+    RECEIPT = "receipt"
+
+
+class OutboxState:
+    """Where an outgoing e-mail is. The exactly-once rule (jobs/outbox.py) rests on `confirming`:
+    it is committed just before the final dot of DATA, the one instant after which the server
+    may have taken the message."""
+
+    QUEUED = "queued"  # waiting for its next attempt (`next_attempt_at`)
+    SENDING = "sending"  # a sender holds it; the server has not been given the final dot
+    CONFIRMING = "confirming"  # the final dot is on its way; the server's reply is awaited
+    SENT = "sent"  # the server accepted it (`reply`)
+    UNCERTAIN = "uncertain"  # a sender died awaiting the reply: maybe delivered, never resent by itself
+    FAILED = "failed"  # refused for good, or out of attempts (`error`)
+    CANCELLED = "cancelled"  # no longer owed (the unit reported, was exempted) or cancelled by a person
+    OPEN = (QUEUED, SENDING, CONFIRMING)
+    ALL = (QUEUED, SENDING, CONFIRMING, SENT, UNCERTAIN, FAILED, CANCELLED)
+
+
+class Outbox(Base):
+    """One e-mail to a province, committed before any SMTP conversation about it.
+
+    The unique key (campaign, unit, kind, step) is what makes a reminder step or a receipt
+    happen once however often the policy is evaluated; `raw` is built once, so a retry sends
+    the same bytes under the same Message-ID."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("campaign", "unit", "kind", "step"),
+        Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[str] = mapped_column(ForeignKey("campaign.id"))
+    unit: Mapped[str] = mapped_column(String(16))  # a code in the campaign's registry
+    kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
+    step: Mapped[str] = mapped_column(String(64))  # reminders: "after-3@2019-12-15"; receipts: "message-<raw id>"
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)  # ours, with <>; bounces are matched on it
+    mail_from: Mapped[str] = mapped_column(String(320))
+    to: Mapped[list] = mapped_column(JSON, default=list)
+    cc: Mapped[list] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)  # the instant the policy was evaluated at
+    state: Mapped[str] = mapped_column(String(16), default=OutboxState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(255))  # host:pid:token of the sender holding it
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply: Mapped[str | None] = mapped_column(Text)  # the server's reply to the final dot
+    refused: Mapped[dict] = mapped_column(JSON, default=dict)  # recipients refused at RCPT: address -> reply
+    error: Mapped[str | None] = mapped_column(Text)  # the last failure, for a person
+    note: Mapped[str | None] = mapped_column(Text)  # why it was cancelled, who retried it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AddressFailure(Base):
+    """A bounce reporting that one of our messages could not be delivered to an address.
+
+    A permanent one that nobody cleared marks the address as failing: reminders skip it and
+    planners see it, until they fix the contacts file or clear it (`reportbox outbox clear`)."""
+
+    __tablename__ = "address_failure"
+    __table_args__ = (UniqueConstraint("bounce_message_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    bounce_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"))  # the bounce we received
+    permanent: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str | None] = mapped_column(String(16))  # e.g. 5.1.1
+    diagnostic: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the bounce was received
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cleared_by: Mapped[str | None] = mapped_column(String(255))
 
 
 class DaemonLock(Base):

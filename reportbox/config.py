@@ -11,6 +11,7 @@ import os
 import re
 import tomllib
 from datetime import date, datetime, time
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -187,6 +188,21 @@ class SmtpConfig(_SecretRef):
     ca_file: Path | None = None
     username: str | None = None
     from_: str = Field(alias="from")
+    timeout: Annotated[float, Field(gt=0)] = 60.0
+    max_per_minute: Annotated[float, Field(gt=0)] = 30  # the relay's patience with a burst of reminders
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 8  # then the message is `failed`, for a person to look at
+    retry_after: Annotated[int, Field(ge=1)] = 60  # seconds before the first retry; doubled each time, up to an hour
+
+    @field_validator("from_")
+    def _one_address(cls, value: str) -> str:
+        name, address = parseaddr(value)
+        if "@" not in address:
+            raise ValueError(f"{value!r} is not an address (Name <user@domain>)")
+        return value
+
+    @property
+    def from_address(self) -> str:
+        return parseaddr(self.from_)[1].lower()
 
     @model_validator(mode="after")
     def _clear_only_on_loopback(self) -> "SmtpConfig":
@@ -206,9 +222,35 @@ class IdentifyConfig(_Section):
 
 
 class RemindersConfig(_Section):
-    before_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (5, 1)
-    after_deadline_days: tuple[Annotated[int, Field(ge=0)], ...] = (1, 3, 7)
-    send_at: time = time(8, 0)
+    enabled: bool = True
+    before_deadline_days: tuple[Annotated[int, Field(ge=0, le=366)], ...] = (5, 1)
+    after_deadline_days: tuple[Annotated[int, Field(ge=0, le=366)], ...] = (1, 3, 7)
+    send_at: time = time(8, 0)  # Vietnam time
+    max_reminders: Annotated[int, Field(ge=0)] = 6  # per unit and campaign, whatever the steps
+    catch_up_days: Annotated[int, Field(ge=0)] = 2  # a step missed (daemon down) is sent this late at most
+    escalate_after_days: Annotated[int, Field(ge=0)] | None = None  # from this step after the deadline on, copy:
+    escalate_cc: tuple[str, ...] = ()  # these addresses, and each unit's contacts of role "escalation"
+
+    @field_validator("escalate_cc")
+    def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if "@" not in parseaddr(value)[1]:
+                raise ValueError(f"{value!r} is not an e-mail address")
+        return values
+
+
+class OutgoingConfig(_Section):
+    """What the e-mails to provinces say beyond the templates' fixed text."""
+
+    templates_dir: Path | None = None  # your own copies of jobs/mail/templates/*.j2 (same file names)
+    addressee: str = "Sở Lao động - Thương binh và Xã hội"  # "Kính gửi: <addressee> <unit's full name>"
+    contact: str = ""  # who to call at the ministry, quoted in every reminder and receipt
+    signature: str = ""  # the closing lines; the [smtp] from name when empty
+
+
+class ReceiptsConfig(_Section):
+    enabled: bool = True
+    max_age_days: Annotated[int, Field(ge=0)] = 7  # older submissions (a backfill, a late review) get none
 
 
 OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
@@ -230,7 +272,7 @@ class CampaignConfig(_Section):
     plan_year: Annotated[int, Field(ge=1990, le=2100)]
     issued: date
     deadline: date | datetime  # a day ends at midnight in Vietnam; a local date-time is Vietnam time
-    registry: str = "vn63"
+    registry: str | None = None  # the units that owe a report; default: those in force on the deadline's day
     outline: tuple[OutlineKey, ...] = DEFAULT_OUTLINE
     exempt: tuple[str, ...] = ()
     message_ids: tuple[str, ...] = ()  # the request e-mails' Message-IDs: replies to them are submissions
@@ -240,6 +282,20 @@ class CampaignConfig(_Section):
     def _dates_in_order(self) -> "CampaignConfig":
         if self.deadline_day < self.issued:
             raise ValueError("deadline: is before the issued date")
+        return self
+
+    @model_validator(mode="after")
+    def _registry_and_exempt_units(self) -> "CampaignConfig":
+        from parsers.registry.units import BUILTIN_NAMES, builtin, registry_for
+
+        if self.registry is None:  # frozen model: set once, while it is being validated
+            object.__setattr__(self, "registry", registry_for(self.deadline_day).name)
+        elif self.registry not in BUILTIN_NAMES:
+            raise ValueError(f"registry: unknown registry {self.registry!r}; expected one of {', '.join(BUILTIN_NAMES)}")
+        units = builtin(self.registry)
+        unknown = [code for code in self.exempt if code not in units]
+        if unknown:
+            raise ValueError(f"exempt: {', '.join(map(repr, unknown))} not a unit code of registry {self.registry}")
         return self
 
     @property
@@ -264,6 +320,8 @@ class Config(_Section):
     smtp: SmtpConfig | None = None
     registry: RegistryConfig = RegistryConfig()
     identify: IdentifyConfig = IdentifyConfig()
+    outgoing: OutgoingConfig = OutgoingConfig()
+    receipts: ReceiptsConfig = ReceiptsConfig()
     outline: dict[OutlineKey, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
 
@@ -372,6 +430,7 @@ def _resolve(config: Config) -> Config:
             "registry": config.registry.model_copy(update={"contacts": local(config.registry.contacts)}),
             "mailbox": mailboxes,
             "smtp": smtp,
+            "outgoing": config.outgoing.model_copy(update={"templates_dir": local(config.outgoing.templates_dir)}),
         }
     )
 

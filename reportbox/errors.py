@@ -11,7 +11,9 @@
     ├── MessageError                one message cannot be parsed; recorded on it, never fatal
     ├── DocumentError               one attachment cannot be read (encrypted, corrupt, too large,
     │                               unsupported, needs OCR, timed out); recorded on the document
-    └── DeliveryError               an outgoing mail could not be sent (reminders, receipts)
+    └── DeliveryError               an outgoing mail could not be sent (reminders, receipts);
+        │                           `temporary` says whether a later attempt may succeed
+        └── DeliveryUncertain       the link broke after the final dot: it may have been delivered
 
 Foreign exceptions (imaplib, socket, SQLAlchemy) are translated at the boundary that meets
 them, with `raise ... from exc`, so callers only ever catch this tree.
@@ -79,4 +81,17 @@ class DocumentError(ReportboxError):
 
 
 class DeliveryError(ReportboxError):
+    """`code` is the server's reply code when it gave one; `temporary` is false for a 5xx refusal,
+    a rejected login or a certificate that does not verify: retrying will not help."""
+
     reason = "delivery"
+
+    def __init__(self, message: str, *, reason: str | None = None, temporary: bool = True,
+                 code: int | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.temporary = temporary
+        self.code = code
+
+
+class DeliveryUncertain(DeliveryError):
+    reason = "uncertain"

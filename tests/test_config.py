@@ -126,6 +126,11 @@ IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\
         ("[processing]\nworker_memory_mb = 64\n", "processing.worker_memory_mb: must be 0 (no limit) or at least 512"),
         (CAMPAIGN.format(outline='["Kết quả"]'), "campaign.0.outline.0:"),
         ("[outline.'x y']\nkeywords = ['A']\n", "outline.x y"),
+        (CAMPAIGN.format(outline='["results"]') + 'registry = "vn36"\n', "campaign.0: registry: unknown registry 'vn36'"),
+        (CAMPAIGN.format(outline='["results"]') + 'exempt = ["96", "1"]\n', "campaign.0: exempt: '1' not a unit code"),
+        (CAMPAIGN.format(outline='["results"]') + '[campaign.reminders]\nescalate_cc = ["ubnd"]\n',
+         "'ubnd' is not an e-mail address"),
+        ('[smtp]\nhost = "h"\nfrom = "Phòng KH"\n', "smtp.from: 'Phòng KH' is not an address"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):
@@ -178,3 +183,10 @@ def test_cli_exits_2_with_one_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "storage.raw_dirr: unknown key" in lines[0] and str(path) in lines[0]
+
+
+@pytest.mark.parametrize(("deadline", "registry"), [("2019-12-15", "vn63"), ("2025-06-30", "vn63"),
+                                                    ("2025-07-01", "vn34"), ("2025-12-15", "vn34")])
+def test_campaign_registry_defaults_to_the_one_in_force_on_its_deadline(tmp_path, deadline, registry):
+    text = CAMPAIGN.format(outline='["results"]').replace("2019-12-15", deadline).replace("2019-11-25", "2019-01-01")
+    assert load_config(_write(tmp_path, text)).campaign[0].registry == registry

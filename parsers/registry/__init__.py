@@ -10,7 +10,7 @@ Operators' own sets and contact lists come from CSV (`load_registry_csv`, `load_
 from __future__ import annotations
 
 from parsers.registry.contacts import Contacts, KnownAddress
-from parsers.registry.custom import load_contacts_csv, load_registry_csv
+from parsers.registry.custom import ContactRow, contact_rows, load_contacts_csv, load_registry_csv
 from parsers.registry.matcher import UnitMention, find_units, unit_for_domain
 from parsers.registry.units import Registry, Unit, builtin, code_in, predecessors, registry_for, successor
 
@@ -23,6 +23,8 @@ __all__ = [
     "builtin",
     "code_in",
     "find_units",
+    "ContactRow",
+    "contact_rows",
     "load_contacts_csv",
     "load_registry_csv",
     "predecessors",

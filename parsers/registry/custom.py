@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from parsers.registry.matcher import alias_key
 from parsers.registry.units import Registry, Unit, read_csv_rows
 
 _REGISTRY_COLUMNS = ("code", "name", "full_name", "aliases", "domains")
-_CONTACT_COLUMNS = ("unit", "email", "name")
+_CONTACT_COLUMNS = ("unit", "email", "name", "role")
 _EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
 _DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z0-9-]+")
 
@@ -88,21 +89,39 @@ def load_registry_csv(
     return Registry(name, valid_from, valid_until, tuple(units))
 
 
-def load_contacts_csv(text: str, registry: Registry | None = None) -> dict[str, list[tuple[str, str]]]:
-    """Contact addresses per unit code: header `unit,email[,name]`, several rows per unit allowed.
+@dataclass(frozen=True)
+class ContactRow:
+    unit: str
+    email: str  # lower-cased
+    name: str
+    role: str  # "" (the unit's reporting contact) or "escalation" (copied on late reminders only)
 
-    Returns {code: [(email, name), ...]} in file order, e-mail addresses lower-cased, a repeated
+
+CONTACT_ROLES = ("", "escalation")
+
+
+def contact_rows(text: str, registry: Registry | None = None) -> list[ContactRow]:
+    """The contacts file's rows: header `unit,email[,name][,role]`, in file order, a repeated
     (unit, email) row kept once. With a registry, every unit must be one of its codes."""
     _header(text, ("unit", "email"), _CONTACT_COLUMNS)
-    contacts: dict[str, list[tuple[str, str]]] = {}
+    rows: dict[tuple[str, str], ContactRow] = {}
     for line, row in read_csv_rows(text):
-        unit, email = row.get("unit", ""), row.get("email", "").lower()
+        unit, email, role = row.get("unit", ""), row.get("email", "").lower(), row.get("role", "").lower()
         if not unit:
             raise ValueError(f"line {line}: no unit code")
         if registry is not None and unit not in registry:
             raise ValueError(f"line {line}: unit {unit!r} is not in registry {registry.name!r}")
         if not _EMAIL.fullmatch(email):
             raise ValueError(f"line {line}: {email!r} is not an e-mail address")
-        if all(known != email for known, _ in contacts.get(unit, [])):
-            contacts.setdefault(unit, []).append((email, row.get("name", "")))
+        if role not in CONTACT_ROLES:
+            raise ValueError(f"line {line}: role {role!r} is not one of: (empty), {', '.join(CONTACT_ROLES[1:])}")
+        rows.setdefault((unit, email), ContactRow(unit, email, row.get("name", ""), role))
+    return list(rows.values())
+
+
+def load_contacts_csv(text: str, registry: Registry | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Contact addresses per unit code, every role: {code: [(email, name), ...]} in file order."""
+    contacts: dict[str, list[tuple[str, str]]] = {}
+    for row in contact_rows(text, registry):
+        contacts.setdefault(row.unit, []).append((row.email, row.name))
     return contacts

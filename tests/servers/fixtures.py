@@ -3,20 +3,25 @@
 Import them into tests/conftest.py with
 ``from tests.servers.fixtures import *``.  Servers start once per session,
 lazily (only if a test asks for them); each test gets its own IMAP user and
-its own database, so tests never see each other's data.
+its own database, so tests never see each other's data.  The SMTP server is
+the exception: it starts in about 0.2 s, so each test gets a fresh one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from .common import shared_dir
 from .dovecot import Account, Dovecot
 from .postgres import PostgresServer
+from .smtp import SmtpServer
 
-__all__ = ["dovecot_server", "imap_account", "postgres_server", "postgres_url"]
+__all__ = [
+    "dovecot_server", "imap_account", "make_smtp_server", "postgres_server", "postgres_url", "smtp_server",
+]
 
 
 def _running(server_class, prefix: str):
@@ -52,3 +57,35 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """SQLAlchemy URL (``postgresql+psycopg://``) of a new empty database for this test."""
     return postgres_server.create_database()
+
+
+@pytest.fixture
+def make_smtp_server(tmp_path: Path) -> Iterator[Callable[..., SmtpServer]]:
+    """Start SMTP servers for this test: ``make_smtp_server(tls="starttls", auth={"u": "pw"})``.
+
+    Each call starts another server in its own folder below tmp_path (kept by
+    pytest, logs included); all are stopped after the test.
+    """
+    servers: list[SmtpServer] = []
+
+    def make(**options) -> SmtpServer:
+        server = SmtpServer(tmp_path / f"smtp-{len(servers) + 1}", **options)
+        servers.append(server)
+        server.start()
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture
+def smtp_server(make_smtp_server: Callable[..., SmtpServer]) -> SmtpServer:
+    """A fresh plain SMTP server (no TLS, no AUTH) on 127.0.0.1 for this test alone.
+
+    Function scope on purpose: a start costs about 0.2 s, which buys tests
+    that cannot see each other's mail or refusals.  See tests/servers/smtp.py.
+    """
+    return make_smtp_server()

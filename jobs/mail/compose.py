@@ -1,0 +1,102 @@
+"""E-mails to provinces, from Jinja2 templates that planners may edit.
+
+A template is one file per kind of e-mail with two blocks, `subject` and `body`, rendered with
+the variables the caller gives (see jobs/mail/templates/*.j2 for what each kind receives). A
+file of the same name in `[outgoing] templates_dir` replaces the shipped one. The message is
+plain text in UTF-8 (quoted-printable, so any relay carries it), with a subject encoded per
+RFC 2047 and the headers that keep auto-responders quiet (RFC 3834).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+
+import jinja2
+
+from reportbox.errors import ConfigError
+from reportbox.timefmt import VIETNAM
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    body: str
+
+
+class Templates:
+    """The shipped templates, each overridable by a file of the same name in `templates_dir`."""
+
+    def __init__(self, templates_dir: Path | None = None) -> None:
+        search = [str(templates_dir)] if templates_dir else []
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([*search, str(TEMPLATES)]),
+            undefined=jinja2.StrictUndefined,  # a misspelt variable fails the render, not the reader
+            autoescape=False,  # plain text
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._env.filters.update(vn_date=vn_date, vn_datetime=vn_datetime, lower_first=lower_first)
+
+    def render(self, name: str, variables: dict) -> Draft:
+        """Subject and body of template `name`. Raises ConfigError naming the file when it is broken."""
+        try:
+            template = self._env.get_template(name)
+            context = template.new_context(variables)
+            subject = "".join(template.blocks["subject"](context))
+            body = "".join(template.blocks["body"](context))
+        except KeyError as exc:
+            raise ConfigError(f"template {name}: has no {{% block {exc.args[0]} %}}") from exc
+        except jinja2.TemplateError as exc:
+            where = getattr(exc, "filename", None) or name
+            line = getattr(exc, "lineno", None)
+            raise ConfigError(f"template {where}{f' line {line}' if line else ''}: {exc}") from exc
+        return Draft(subject=" ".join(subject.split()), body=body.strip("\n") + "\n")
+
+
+def new_message_id(kind: str, mail_from: str) -> str:
+    """A fresh Message-ID in our own domain, saying what it is (reportbox.reminder…)."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "reportbox.invalid"
+    return make_msgid(idstring=f"reportbox.{kind}", domain=domain)
+
+
+def build_message(draft: Draft, *, mail_from: str, to: list[str], cc: list[str], message_id: str,
+                  date: datetime, replying_to: list[str] = (), auto_submitted: str = "auto-generated") -> bytes:
+    """The message's bytes. `replying_to`: the Message-IDs it follows up (In-Reply-To is the last)."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = mail_from
+    message["To"] = [Address(addr_spec=address) for address in to]
+    if cc:
+        message["Cc"] = [Address(addr_spec=address) for address in cc]
+    message["Subject"] = draft.subject
+    message["Date"] = format_datetime(date.astimezone(VIETNAM))
+    message["Message-ID"] = message_id
+    if replying_to:
+        message["In-Reply-To"] = replying_to[-1]
+        message["References"] = " ".join(replying_to)
+    message["Auto-Submitted"] = auto_submitted  # RFC 3834: robots must not answer it
+    message["X-Auto-Response-Suppress"] = "All"  # Exchange's out-of-office replies
+    message["Content-Language"] = "vi"
+    message.set_content(draft.body, charset="utf-8", cte="quoted-printable")
+    return message.as_bytes()
+
+
+def vn_date(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
+
+
+def vn_datetime(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def lower_first(text: str) -> str:
+    """'Tỉnh Quảng Ninh' → 'tỉnh Quảng Ninh', as it reads after 'Sở … '."""
+    return text[:1].lower() + text[1:]

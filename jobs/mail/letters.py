@@ -1,0 +1,50 @@
+"""What every e-mail to a province shares: the template variables that describe the campaign,
+the unit and the sender, and the outbox row that carries a rendered e-mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parseaddr
+
+from jobs.mail.compose import Templates, build_message, new_message_id
+from models.schema import Campaign, Outbox
+from parsers.registry import Registry
+
+
+def campaign_variables(campaign: Campaign) -> dict:
+    return {"id": campaign.id, "letter": campaign.letter, "title": campaign.title,
+            "report_year": campaign.report_year, "plan_year": campaign.plan_year,
+            "issued": datetime.combine(campaign.issued, datetime.min.time()), "deadline": campaign.deadline}
+
+
+def unit_variables(registry: Registry, code: str) -> dict:
+    unit = registry.unit(code) if code in registry else None
+    return {"code": code, "name": unit.name if unit else code, "full_name": unit.full_name if unit else code}
+
+
+def sender_variables(config) -> dict:
+    outgoing, smtp = config.outgoing, config.smtp
+    name, address = parseaddr(smtp.from_) if smtp else ("", "")
+    return {"mailbox": address, "addressee": outgoing.addressee, "contact": outgoing.contact,
+            "signature": outgoing.signature or name or address}
+
+
+def section_titles(config, keys) -> list[str]:
+    outline = config.section_outline(tuple(keys)) if keys else None
+    return [outline.section(key).title for key in keys] if outline else []
+
+
+def outbox_row(config, templates: Templates, template: str, variables: dict, *, kind: str, campaign: str,
+               unit: str, step: str, to: tuple[str, ...], cc: tuple[str, ...], replying_to: list[str],
+               auto_submitted: str, as_of: datetime, now: datetime, submission_id: int | None = None) -> Outbox:
+    """A queued outbox row with the message rendered and built once, so every attempt sends the
+    same bytes under the same Message-ID."""
+    draft = templates.render(template, variables)
+    mail_from = config.smtp.from_
+    message_id = new_message_id(kind, mail_from)
+    raw = build_message(draft, mail_from=mail_from, to=list(to), cc=list(cc), message_id=message_id, date=now,
+                        replying_to=replying_to, auto_submitted=auto_submitted)
+    return Outbox(campaign=campaign, unit=unit, kind=kind, step=step, submission_id=submission_id,
+                  message_id=message_id, mail_from=config.smtp.from_address, to=list(to), cc=list(cc),
+                  subject=draft.subject, raw=raw, as_of=as_of, state="queued", attempts=0, next_attempt_at=now,
+                  refused={}, created_at=now)

@@ -1,0 +1,190 @@
+"""One SMTP connection that sends messages in two phases, so the outbox knows when the server
+may have taken a message.
+
+RFC 5321 (4.1.1.4): a server takes responsibility for a message only when it replies to the
+final dot of DATA; a connection lost before the dot leaves nothing delivered. `send` therefore
+stops just before the dot and asks its caller (`before_final_dot`) whether to go on: the outbox
+commits that moment, and refuses if another sender has taken the message over meanwhile.
+Every failure becomes a DeliveryError saying whether a later attempt can help.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportbox.errors import DeliveryError, DeliveryUncertain
+
+_DOT_STUFFING = re.compile(rb"^\.", re.MULTILINE)
+_LONE_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    reply: str  # the server's reply to the final dot, e.g. "250 2.0.0 Ok: queued as 4F2A"
+    refused: dict[str, str] = field(default_factory=dict)  # recipients refused at RCPT: address -> reply
+
+
+class SmtpRelay:
+    """A connection to the configured relay, opened on first use and reused for a batch."""
+
+    def __init__(self, config) -> None:  # config: reportbox.config.SmtpConfig
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpRelay:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def send(self, mail_from: str, recipients: list[str], raw: bytes,
+             before_final_dot: Callable[[], bool]) -> Accepted:
+        """Send one message. Raises DeliveryError; DeliveryUncertain once the dot has gone out.
+
+        When `before_final_dot` returns false the connection is dropped without the dot, so the
+        server discards the message, and DeliveryError(reason="abandoned") is raised."""
+        smtp = self._connection()
+        try:
+            try:
+                code, reply = smtp.mail(mail_from)
+            except smtplib.SMTPServerDisconnected:  # a reused connection the server closed while idle
+                self._drop()
+                smtp = self._connection()
+                code, reply = smtp.mail(mail_from)
+            if code != 250:
+                raise _refusal("the sender address", code, reply)
+            refused = {}
+            for address in recipients:
+                code, reply = smtp.rcpt(address)
+                if code not in (250, 251):
+                    refused[address] = f"{code} {_text(reply)}"
+            if len(refused) == len(recipients):
+                codes = [int(r.split()[0]) for r in refused.values()]
+                smtp.rset()
+                raise DeliveryError(f"every recipient was refused: {_listing(refused)}", reason="refused",
+                                    temporary=any(400 <= c < 500 for c in codes), code=max(codes))
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                raise _refusal("DATA", code, reply)
+            smtp.send(_data_without_dot(raw))
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise DeliveryError(f"{self._where()}: {_describe(exc)}", reason="connection") from exc
+        except DeliveryError:
+            if _is_rset_safe(smtp):
+                self._reset()
+            else:
+                self._drop()
+            raise
+        if not before_final_dot():
+            self._drop()  # no dot: the server throws the message away
+            raise DeliveryError("another sender took this message over; it was not sent", reason="abandoned")
+        try:
+            smtp.send(b".\r\n")
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise DeliveryUncertain(f"{self._where()}: the connection broke after the final dot "
+                                    f"({_describe(exc)}): the message may have been delivered") from exc
+        if code != 250:
+            raise _refusal("the message", code, reply)
+        return Accepted(reply=f"{code} {_text(reply)}", refused=refused)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop()
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._open()
+        return self._smtp
+
+    def _open(self) -> smtplib.SMTP:
+        config = self.config
+        # Our own host name for EHLO, without smtplib's reverse-DNS lookup (slow on a closed network).
+        helo = socket.gethostname()
+        try:
+            if config.security == "ssl":
+                smtp = smtplib.SMTP_SSL(config.host, config.port, local_hostname=helo, timeout=config.timeout,
+                                        context=self._tls())
+            else:
+                smtp = smtplib.SMTP(config.host, config.port, local_hostname=helo, timeout=config.timeout)
+                if config.security == "starttls":
+                    smtp.ehlo()
+                    smtp.starttls(context=self._tls())
+            smtp.ehlo()
+            if config.username:
+                smtp.login(config.username, config.password.get_secret_value() if config.password else "")
+            return smtp
+        except ssl.SSLCertVerificationError as exc:
+            raise DeliveryError(f"{self._where()}: the server's certificate does not verify ({exc.verify_message}); "
+                                "give its CA in [smtp] ca_file", reason="tls", temporary=False) from exc
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"{self._where()}: the server refused the login of {config.username}: "
+                                f"{exc.smtp_code} {_text(exc.smtp_error)}", reason="auth", temporary=False,
+                                code=exc.smtp_code) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(f"{self._where()}: {exc} (check [smtp] security)", reason="tls",
+                                temporary=False) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"{self._where()}: {_describe(exc)}", reason="connection") from exc
+
+    def _tls(self) -> ssl.SSLContext:
+        ca_file = self.config.ca_file
+        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+    def _reset(self) -> None:
+        try:
+            self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.close()
+            except OSError:
+                pass
+        self._smtp = None
+
+    def _where(self) -> str:
+        return f"SMTP {self.config.host}:{self.config.port}"
+
+
+def _data_without_dot(raw: bytes) -> bytes:
+    """The message as DATA carries it: CRLF line ends, leading dots doubled, ending in CRLF."""
+    data = _DOT_STUFFING.sub(b"..", _LONE_LINE_ENDS.sub(b"\r\n", raw))
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+def _refusal(what: str, code: int, reply: bytes) -> DeliveryError:
+    return DeliveryError(f"the server refused {what}: {code} {_text(reply)}", reason="refused",
+                         temporary=not 500 <= code < 600, code=code)
+
+
+def _is_rset_safe(smtp: smtplib.SMTP) -> bool:
+    return smtp.sock is not None
+
+
+def _text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())[:500]
+
+
+def _listing(refused: dict[str, str]) -> str:
+    return "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return str(exc) or type(exc).__name__
