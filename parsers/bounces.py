@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email
+import email.errors
 import email.parser
 import email.utils
 import html
@@ -129,9 +130,9 @@ def _read(raw: bytes) -> Bounce | None:
         return None  # a read receipt
     texts = [_part_text(p) for p in parts if p.get_content_maintype() == "text"]
     notification = _notification_text(texts)
-    if dsn_parts or report_type == "delivery-status":
+    if dsn_parts:
         return _from_dsn(root, parts, dsn_parts, texts, notification)
-    return _from_heuristics(root, parts, texts, notification)
+    return _from_heuristics(root, parts, texts, notification, claims_report=report_type == "delivery-status")
 
 
 # --- RFC 3464 delivery-status reports -------------------------------------------------------------
@@ -159,22 +160,25 @@ def _dsn_text(part: Message) -> str:
     """The delivery-status body as text, however the stdlib split it into header blocks."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        blocks = []
-        for block in payload:
-            if not isinstance(block, Message):
-                continue
-            lines = [f"{k}: {v}" for k, v in block.raw_items()]
-            body = block.get_payload()
-            if isinstance(body, str) and body.strip():
-                lines.append(body)
-            blocks.append("\n".join(lines))
-        text = "\n\n".join(blocks)
+        text = "\n\n".join(_block_text(block) for block in payload if isinstance(block, Message))
     else:
         text = payload if isinstance(payload, str) else ""
     encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
     if encoding in ("base64", "quoted-printable"):
         text = _decode_transfer(text, encoding)
     return recover_8bit(text)[:MAX_TEXT]
+
+
+def _block_text(block: Message) -> str:
+    """One header block back as text; 8-bit bytes kept as surrogates for recover_8bit."""
+    fields = "\n".join(f"{k}: {v}" for k, v in block.raw_items())
+    body = block.get_payload(decode=True)  # bytes as they came: get_payload() would turn 8-bit into U+FFFD
+    if not isinstance(body, bytes) or not body.strip():
+        return fields
+    # The stdlib ends a block's fields at a blank line or, in a malformed one, at the first line
+    # that is not a field: only the blank line separates records.
+    missing_blank = any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in block.defects)
+    return fields + ("\n" if missing_blank else "\n\n") + body.decode("ascii", "surrogateescape")
 
 
 def _decode_transfer(text: str, encoding: str) -> str:
@@ -262,11 +266,11 @@ def _type_value(value: str) -> str:
 
 # --- everything else: flufl.bounce for the addresses ----------------------------------------------
 
-def _from_heuristics(root, parts, texts, notification) -> Bounce | None:
+def _from_heuristics(root, parts, texts, notification, claims_report: bool) -> Bounce | None:
     headers = HeaderReader(root)
     failed_header = bool(headers.first("x-failed-recipients"))
     by_sender = is_bounce_sender(headers.first("from"))
-    by_subject = bool(_BOUNCE_SUBJECT.search(headers.decoded("subject")))
+    by_subject = claims_report or bool(_BOUNCE_SUBJECT.search(headers.decoded("subject")))
     if not (failed_header or by_sender or by_subject):
         return None
     if not (failed_header or by_sender) and _is_auto_reply(headers):
@@ -287,8 +291,10 @@ def _is_auto_reply(headers: HeaderReader) -> bool:
 
 
 def _heuristic_recipients(root: Message, notification: str) -> list[FailedRecipient]:
-    temporary, permanent = _flufl_failures(root)
     ours = {a.lower() for _, a in email.utils.getaddresses(HeaderReader(root).all("to"))}
+    temporary, permanent = _flufl_failures(root)
+    if not (temporary or permanent):
+        permanent = _addresses_beside_codes(notification)
     addresses = sorted((permanent | temporary) - ours, key=lambda a: (_position(a, notification), a))
     result = []
     for address in addresses:
@@ -338,6 +344,19 @@ def _flufl_view(part: Message, depth: int) -> Message | None:
         return None
     view.set_payload(_cut_at_original(_part_text(part)))
     return view
+
+
+def _addresses_beside_codes(notification: str) -> set[str]:
+    """Addresses flufl.bounce missed: each one a paragraph with an SMTP code names alone
+    (Postfix's "<x@y>: host ... said: 550 5.1.1 ...", which its Postfix detector does not know)."""
+    found = set()
+    for paragraph in _paragraphs(notification):
+        if not (_status_in(paragraph) or _REPLY.search(paragraph)):
+            continue
+        named = _bare_addresses(re.findall(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+", paragraph))
+        if len(named) == 1:
+            found |= named
+    return found
 
 
 # --- text: the notification, diagnostics, quoted Message-IDs ---------------------------------------

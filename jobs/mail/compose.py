@@ -9,12 +9,13 @@ RFC 2047 and the headers that keep auto-responders quiet (RFC 3834).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 import jinja2
@@ -63,9 +64,10 @@ class Templates:
 
 
 def new_message_id(kind: str, mail_from: str) -> str:
-    """A fresh Message-ID in our own domain, saying what it is (reportbox.reminder…)."""
+    """A fresh Message-ID in our own domain, saying what it is. Short enough that the header is
+    never folded: some readers keep the fold's space in the value and then match nothing."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "reportbox.invalid"
-    return make_msgid(idstring=f"reportbox.{kind}", domain=domain)
+    return f"<{uuid.uuid4().hex[:20]}.rb-{kind}@{domain}>"  # 80 random bits
 
 
 def build_message(draft: Draft, *, mail_from: str, to: list[str], cc: list[str], message_id: str,

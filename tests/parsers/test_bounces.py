@@ -779,7 +779,7 @@ def test_report_whose_delivery_status_is_unreadable_still_is_a_bounce():
     broken = broken.replace(b"Original-Recipient: rfc822;sldtbxh@hanoi.gov.vn\r\n", b"")
     bounce = read_bounce(broken)
     assert bounce.original_message_ids == (REMINDER_ID,)
-    # flufl.bounce's Postfix detector reads the notification text instead.
+    # Read from the notification text instead (flufl.bounce's Postfix detector predates "The mail system").
     recipient = _only(bounce)
     assert recipient.address == "sldtbxh@hanoi.gov.vn" and recipient.permanent and recipient.status == "5.1.1"
 

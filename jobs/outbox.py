@@ -1,0 +1,169 @@
+"""Delivering the outbox: every due message, through one SMTP connection, paced, exactly once.
+
+The exactly-once rule:
+1. a message is committed (`queued`) before any SMTP conversation about it;
+2. a sender claims it (`sending`, one more attempt) with a conditional update;
+3. just before the final dot of DATA it commits `confirming`, again conditionally: a sender
+   that lost its claim drops the connection without the dot, and the server keeps nothing;
+4. after the server's reply it commits `sent` (with the reply), a retry, or `failed`.
+A sender that dies is settled by `models.outbox.recover`: from `sending` the message is queued
+again (the server never took it); from `confirming` it becomes `uncertain` and is not resent by
+itself, the one corner case, in the instant between the dot and the reply, where a message may
+go missing rather than twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from jobs.mail.smtp import SmtpRelay
+from models import outbox
+from models.lock import new_holder
+from models.schema import Outbox, OutboxKind, OutboxState, utcnow
+from reportbox.app import App
+from reportbox.errors import DeliveryError, DeliveryUncertain
+
+log = logging.getLogger("reportbox.outbox")
+
+# Failures of the link itself: the next message would fail the same way, so the batch stops.
+_LINK_FAILURES = ("connection", "tls", "auth")
+
+
+@dataclass
+class Delivery:
+    """What one pass over the outbox did, by outbox id."""
+
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    uncertain: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+    recovered: int = 0  # messages of dead senders queued again
+    errors: dict[int, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.sent)} sent"]
+        for label, ids in (("to retry", self.retrying), ("failed", self.failed), ("uncertain", self.uncertain),
+                           ("cancelled", self.cancelled)):
+            if ids:
+                parts.append(f"{len(ids)} {label}")
+        return ", ".join(parts)
+
+
+Recheck = Callable[[object, Outbox, datetime], str | None]
+
+
+def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = None,
+            clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep,
+            recheck: Recheck | None = None) -> Delivery:
+    """Send every due message (of one campaign, or all). A reminder is checked once more just
+    before it goes (`recheck`, as of `as_of` or now): one that is no longer owed is cancelled."""
+    config = app.config.smtp
+    report = Delivery()
+    if config is None:
+        return report
+    if recheck is None:
+        from jobs.reminders.plan import why_not_owed as recheck
+    holder = new_holder()
+    lease = timedelta(seconds=max(600.0, config.timeout * 10))
+    with app.sessions.begin() as session:
+        report.recovered, uncertain = outbox.recover(session, clock(), lease)
+    if report.recovered or uncertain:
+        log.warning("outbox: %d message(s) of a stopped sender queued again, %d uncertain", report.recovered, uncertain)
+    with app.sessions() as session:
+        due = outbox.due_ids(session, clock(), campaign)
+    pace = _Pace(60.0 / config.max_per_minute, sleep)
+    with SmtpRelay(config) as relay:
+        for outbox_id in due:
+            job = _claim(app, outbox_id, holder, as_of, clock, recheck, report)
+            if job is None:
+                continue
+            pace.wait()
+            if not _send(app, relay, job, holder, config, clock, report):
+                break
+    return report
+
+
+@dataclass(frozen=True)
+class _Job:
+    id: int
+    mail_from: str
+    recipients: list[str]
+    raw: bytes
+    attempts: int
+
+
+def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None:
+    with app.sessions.begin() as session:
+        row = session.get(Outbox, outbox_id)
+        if row is None or row.state != OutboxState.QUEUED:
+            return None
+        if row.kind == OutboxKind.REMINDER and (reason := recheck(session, row, as_of or clock())):
+            if outbox.cancel_queued(session, outbox_id, reason):
+                report.cancelled.append(outbox_id)
+            return None
+        if not outbox.claim(session, outbox_id, holder, clock()):
+            return None
+        return _Job(outbox_id, row.mail_from, [*row.to, *row.cc], row.raw, row.attempts + 1)
+
+
+def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: Delivery) -> bool:
+    """One message; False when the link failed and the batch should stop."""
+
+    def before_final_dot() -> bool:
+        with app.sessions.begin() as session:
+            return outbox.move(session, job.id, holder, OutboxState.SENDING, state=OutboxState.CONFIRMING)
+
+    try:
+        accepted = relay.send(job.mail_from, job.recipients, job.raw, before_final_dot)
+    except DeliveryUncertain as exc:
+        _settle(app, job, holder, state=OutboxState.UNCERTAIN, error=str(exc), claimed_by=None)
+        report.uncertain.append(job.id)
+        report.errors[job.id] = str(exc)
+        log.error("outbox %d: %s", job.id, exc)
+        return False
+    except DeliveryError as exc:
+        if exc.reason == "abandoned":
+            return True
+        final = not exc.temporary or job.attempts >= config.max_attempts
+        if final:
+            _settle(app, job, holder, state=OutboxState.FAILED, error=str(exc), claimed_by=None)
+            report.failed.append(job.id)
+        else:
+            _settle(app, job, holder, state=OutboxState.QUEUED, error=str(exc), claimed_by=None,
+                    next_attempt_at=outbox.retry_at(clock(), job.attempts, config.retry_after))
+            report.retrying.append(job.id)
+        report.errors[job.id] = str(exc)
+        log.warning("outbox %d (attempt %d): %s", job.id, job.attempts, exc)
+        return exc.reason not in _LINK_FAILURES
+    _settle(app, job, holder, state=OutboxState.SENT, reply=accepted.reply, refused=accepted.refused,
+            sent_at=clock(), error=None, claimed_by=None)
+    report.sent.append(job.id)
+    return True
+
+
+def _settle(app, job: _Job, holder: str, **values) -> None:
+    """Record the outcome, from whichever of our two in-flight states the message is in."""
+    with app.sessions.begin() as session:
+        for state in (OutboxState.CONFIRMING, OutboxState.SENDING):
+            if outbox.move(session, job.id, holder, state, **values):
+                return
+    log.error("outbox %d: no longer ours when recording %s", job.id, values.get("state"))
+
+
+class _Pace:
+    """At most one message per `interval` seconds (the relay's rate limit)."""
+
+    def __init__(self, interval: float, sleep: Callable[[float], None]) -> None:
+        self.interval, self.sleep, self.last = interval, sleep, None
+
+    def wait(self) -> None:
+        now = time.monotonic()
+        if self.last is not None and (delay := self.last + self.interval - now) > 0:
+            self.sleep(delay)
+            now += delay
+        self.last = now

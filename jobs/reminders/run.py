@@ -1,0 +1,96 @@
+"""One reminder run for a campaign as of an instant: plan, compose, queue, deliver.
+
+`reportbox remind` and the daemon's reminder job both call `remind`; a dry run composes the
+same e-mails and queues nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from jobs.contacts import Recipients
+from jobs.mail.compose import Draft, Templates
+from jobs.mail.letters import campaign_variables, outbox_row, section_titles, sender_variables, unit_variables
+from jobs.outbox import Delivery, deliver
+from jobs.reminders.plan import Owed, plan_reminders
+from models import outbox
+from models.schema import OutboxKind, utcnow
+from models.status import get_campaign, registry_of
+from reportbox.app import App
+from reportbox.errors import ConfigError, UsageError
+from reportbox.timefmt import VIETNAM
+
+
+@dataclass
+class ReminderRun:
+    campaign: str
+    as_of: datetime
+    plans: list[Owed]
+    drafts: dict[str, Draft] = field(default_factory=dict)  # unit → the e-mail it gets now
+    queued: dict[str, int] = field(default_factory=dict)  # unit → outbox id
+    delivery: Delivery | None = None
+    disabled: bool = False
+
+
+def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run: bool = False,
+           clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep) -> ReminderRun:
+    config = app.config
+    campaign_config = next((c for c in config.campaign if c.id == campaign_id), None)
+    if campaign_config is None:
+        raise UsageError(f"campaign {campaign_id!r} is not in {config.path}: its reminder policy is needed")
+    if config.smtp is None and not dry_run:
+        raise ConfigError(f"{config.path}: no [smtp] section, so no reminder can be sent (try --dry-run)")
+    as_of = as_of or clock()
+    with app.sessions() as session:
+        plans = plan_reminders(session, campaign_config, Recipients.load(config, session), as_of)
+        run = ReminderRun(campaign_id, as_of, plans, disabled=not campaign_config.reminders.enabled)
+        if run.disabled:
+            return run
+        campaign = get_campaign(session, campaign_id)
+        registry = registry_of(campaign)
+        templates = Templates(config.outgoing.templates_dir)
+        for owed in (p for p in plans if p.sendable):
+            template, variables = reminder_letter(config, campaign, registry, owed, as_of)
+            run.drafts[owed.unit.unit] = templates.render(template, variables)
+            if not dry_run:
+                row = outbox_row(config, templates, template, variables, kind=OutboxKind.REMINDER,
+                                 campaign=campaign.id, unit=owed.unit.unit, step=owed.step.key, to=owed.to,
+                                 cc=owed.cc, replying_to=list(campaign.message_ids),
+                                 auto_submitted="auto-generated", as_of=as_of, now=clock())
+                if (queued := _queue(session, row)) is not None:
+                    run.queued[owed.unit.unit] = queued
+    if not dry_run:
+        run.delivery = deliver(app, as_of=as_of, campaign=campaign_id, clock=clock, sleep=sleep)
+    return run
+
+
+def reminder_letter(config, campaign, registry, owed: Owed, as_of: datetime) -> tuple[str, dict]:
+    """The template and its variables for one unit's reminder."""
+    step, unit = owed.step, owed.unit
+    today = as_of.astimezone(VIETNAM).date()
+    deadline_day = unit.deadline.astimezone(VIETNAM).date()
+    variables = {
+        "unit": unit_variables(registry, unit.unit), "campaign": campaign_variables(campaign),
+        "deadline": unit.deadline, "extended": unit.deadline != campaign.deadline, "as_of": as_of,
+        "days_left": max((deadline_day - today).days, 0), "days_overdue": max((today - deadline_day).days, 0),
+        "sections": section_titles(config, campaign.outline), "step": step.label,
+        "escalated": step.escalated, "cc": list(owed.cc), **sender_variables(config),
+    }
+    return ("reminder_after.j2" if step.overdue else "reminder_before.j2"), variables
+
+
+def _queue(session, row) -> int | None:
+    """Commit one reminder on its own, so a concurrent run that queued the same step first only
+    costs this one (the unique key refuses it)."""
+    try:
+        added = outbox.add(session, row)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    return added.id if added is not None else None
