@@ -1,6 +1,11 @@
 """Planners' per-unit adjustments to a campaign: an extension, an exemption, a report received
-outside e-mail. Each is an audit row (who, when, why); the latest of a kind applies, and a
-cancelling row takes it back (models.status reads them)."""
+outside e-mail. Each is an audit row (who, when, why); the latest of a kind applies (models.status
+reads them, and so does the campaign_unit_status view).
+
+A cancelling row leaves the unit with no adjustment of that kind at all: it does not restore an
+earlier one (a first extension after a second is cancelled); give that one again to restore it.
+A report received offline cannot be recorded with a time still to come: status would ignore it
+until then but the SQL view would count it at once."""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from sqlalchemy.orm import Session
 from models.schema import AdjustmentKind, CampaignAdjustment, utcnow
 from models.status import get_campaign, registry_of
 from reportbox.errors import UsageError
+from reportbox.timefmt import local_iso
 
 
 def adjust(session: Session, campaign_id: str, unit: str, kind: str, *, at: datetime | None = None,
            note: str | None = None, decided_by: str, cancel: bool = False) -> CampaignAdjustment:
-    """Record an adjustment. Raises UsageError for an unknown campaign or unit, a missing time,
-    or an extension that ends before the campaign's own deadline."""
+    """Record an adjustment (with `cancel`: the unit no longer has one of this kind). Raises
+    UsageError for an unknown campaign or unit, a missing time, an extension that ends before the
+    campaign's own deadline, or a report received offline later than now."""
     if kind not in AdjustmentKind.ALL:
         raise UsageError(f"unknown adjustment {kind!r} (one of {', '.join(AdjustmentKind.ALL)})")
     campaign = get_campaign(session, campaign_id)
@@ -31,6 +38,8 @@ def adjust(session: Session, campaign_id: str, unit: str, kind: str, *, at: date
             raise UsageError(f"{kind}: the time must carry a time zone")
         if kind == AdjustmentKind.EXTENSION and at <= campaign.deadline:
             raise UsageError(f"extension until {at.isoformat()} is not after the deadline {campaign.deadline.isoformat()}")
+        if kind == AdjustmentKind.OFFLINE and at > utcnow():
+            raise UsageError(f"received offline at {local_iso(at)} is later than now: give the time it came")
     elif _current(session, campaign.id, unit, kind) is None:
         raise UsageError(f"unit {unit} has no {kind} in campaign {campaign.id} to cancel")
     row = CampaignAdjustment(campaign=campaign.id, unit=unit, kind=kind, at=None if cancel else at,

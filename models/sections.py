@@ -1,10 +1,12 @@
 """The outline sections of every unit's latest report in a campaign, for the national synthesis
 (`reportbox export sections`).
 
-A unit's latest version (models.versions) may be several submissions: the first one, whose id
-campaign status gives, and those joined to it. Its sections come in outline order, then in the
-order received, then as they stand in each document. Everything is read in two queries (campaign
-status, then the sections of the campaign's counted submissions), whatever the number of units.
+A unit's latest version (models.versions) may be several submissions, and campaign status gives
+their ids: they may have been identified in both registries (a vn34 unit's report sent under the
+codes of the provinces merged into it), so the stored `joined_to` links, made per registry, do
+not tell which they are. Its sections come in outline order, then in the order received, then as
+they stand in each document. Everything is read in two queries (campaign status, then the
+sections of the campaign's counted submissions), whatever the number of units.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class UnitSections:
     received_at: datetime | None  # the first acceptable report
     sections: list[SectionText]
     offline: bool = False  # the report came on paper (or fax): nothing to show but not missing
+    versions: int = 0  # e-mail versions received: none means the paper is all there is
 
 
 def unit_sections(session: Session, campaign_id: str, keys: Sequence[str] | None = None, *,
@@ -50,38 +53,37 @@ def unit_sections(session: Session, campaign_id: str, keys: Sequence[str] | None
     outline = list(status.campaign.outline)
     wanted = list(dict.fromkeys(keys if keys is not None else outline))
     rank = {key: index for index, key in enumerate(dict.fromkeys([*outline, *wanted]))}
-    latest = {u.submission for u in status.units if u.submission is not None}
-    found = _sections_of_versions(session, campaign_id, latest, wanted, status.as_of, historic=as_of is not None)
+    owner = {submission: unit.unit for unit in status.units for submission in unit.latest_submissions}
+    found = _sections_of(session, campaign_id, owner, wanted, status.as_of)
     units = []
     for unit in status.units:
-        sections = sorted(found.get(unit.submission, []), key=lambda s: rank[s.key])  # stable: keeps time order
-        units.append(UnitSections(unit.unit, unit.name, unit.status, unit.received_at, sections, unit.offline))
+        sections = sorted(found.get(unit.unit, []), key=lambda s: rank[s.key])  # stable: keeps time order
+        units.append(UnitSections(unit.unit, unit.name, unit.status, unit.received_at, sections, unit.offline,
+                                  unit.versions))
     return units
 
 
-def _sections_of_versions(session: Session, campaign_id: str, firsts: set[int], keys: Sequence[str],
-                          as_of: datetime, *, historic: bool) -> dict[int, list[SectionText]]:
-    """Sections `keys` of the versions whose first submissions are `firsts`, per first id, in the
+def _sections_of(session: Session, campaign_id: str, owner: Mapping[int, str], keys: Sequence[str],
+                 as_of: datetime) -> dict[str, list[SectionText]]:
+    """Sections `keys` of the submissions in `owner` (submission id → unit code), per unit, in the
     order received, then by document and section position.
 
     One query over the campaign rather than an IN list of thousands of ids; rows of other versions
-    are dropped here. Now, only the latest versions are `accepted`; as of an earlier instant the
-    latest version then may since have been superseded, so superseded rows are read too."""
-    if not firsts or not keys:
+    are dropped here. Superseded rows are read too: as of an earlier instant the latest version
+    then may since have been superseded, and a version spanning both registries may hold a
+    submission its own registry's versions superseded."""
+    if not owner or not keys:
         return {}
-    states = SubmissionState.COUNTED if historic else (SubmissionState.ACCEPTED,)
     rows = session.execute(
-        select(Submission.id, Submission.joined_to, Section.key, Section.heading, Section.text, Section.tables,
-               Document.path)
+        select(Submission.id, Section.key, Section.heading, Section.text, Section.tables, Document.path)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .join(Document, Document.raw_message_id == Submission.raw_message_id)
         .join(Section, Section.document_id == Document.id)
-        .where(Submission.campaign == campaign_id, Submission.state.in_(states),
+        .where(Submission.campaign == campaign_id, Submission.state.in_(SubmissionState.COUNTED),
                RawMessage.received_at <= as_of, Section.key.in_(list(keys)))
         .order_by(RawMessage.received_at, Submission.id, Document.position, Section.position))
-    found: dict[int, list[SectionText]] = {}
-    for submission_id, joined_to, key, heading, text, tables, path in rows:
-        first = joined_to if joined_to is not None else submission_id
-        if first in firsts:
-            found.setdefault(first, []).append(SectionText(key, heading or "", text or "", tables or [], path))
+    found: dict[str, list[SectionText]] = {}
+    for submission_id, key, heading, text, tables, path in rows:
+        if (unit := owner.get(submission_id)) is not None:
+            found.setdefault(unit, []).append(SectionText(key, heading or "", text or "", tables or [], path))
     return found

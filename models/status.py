@@ -6,10 +6,15 @@ For each unit the campaign's registry expects, as of T (only what was received b
   report received offline) came at or before / after its deadline — the campaign's, or a later
   one granted to the unit. A corrected report sent after the deadline does not make it late;
 - `missing` / `pending`: nothing yet, and T is past / not past its deadline.
-Sections are those of its latest version as of T (models.versions), `complete` when they cover the
-campaign's outline. A report received offline counts as complete: the planner has the paper.
+Sections are those of its latest e-mail version as of T (models.versions), `complete` when they
+cover the campaign's outline. A report received offline (on paper) is the latest when it came at
+or after the last part of the latest e-mail version (both as of T): then the unit is `complete`
+with no missing sections, since the planner has the paper, and `latest_at` is the paper's time.
+An e-mail version sent after the paper is the latest and is judged on its own sections.
 Submissions count for the campaign's registry even when identified in the other one (a vn63
-province's report counts for its vn34 successor; a vn34 code for its one vn63 predecessor).
+province's report counts for its vn34 successor; a vn34 code for its one vn63 predecessor);
+those that map to no single unit of it (a vn34 code with several vn63 predecessors) are counted
+in the summary as `unmapped`.
 Planners' adjustments apply whenever they were recorded: an extension granted late still moves
 the deadline for a view of earlier days.
 """
@@ -66,15 +71,18 @@ class UnitStatus:
     deadline: datetime  # the unit's own: the campaign's, or an extension
     received_at: datetime | None  # the first acceptable report
     late_by_hours: float | None
-    submission: int | None  # the first submission of the latest version
-    sections: tuple[str, ...]  # of the latest version, in outline order
+    submission: int | None  # the first submission of the latest e-mail version
+    sections: tuple[str, ...]  # of the latest e-mail version, in outline order
     missing_sections: tuple[str, ...]
     complete: bool
-    versions: int  # how many versions were sent (a resend of the whole report is a new one)
-    latest_at: datetime | None  # when the latest version (or a part of it) came
+    versions: int  # how many e-mail versions were sent (a resend of the whole report is a new one)
+    latest_at: datetime | None  # when the latest version (or a part of it) came: e-mail or paper
     needs_review: int  # submissions still in review that name this unit
     offline: bool  # received outside e-mail
     adjustments: tuple[Applied, ...] = ()  # those that changed something for this unit
+    # Every submission of the latest e-mail version, oldest first: they may span both registries,
+    # so the stored `joined_to` links (made per registry) cannot say which they are.
+    latest_submissions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | Non
     as_of = as_of or utcnow()
     registry = registry_of(campaign, registries)
     codes = {unit.code for unit in registry.units}
-    members = _counted(session, campaign.id, as_of, registry.name, codes)
+    members, unmapped = _counted(session, campaign.id, as_of, registry.name, codes)
     adjustments = _adjustments(session, campaign.id)
     review = _in_review(session, campaign.id, as_of, registry.name, codes)
     outline = tuple(campaign.outline)
@@ -128,6 +136,7 @@ def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | Non
     summary["complete"] = sum(u.complete and u.status in (ON_TIME, LATE) for u in units)
     summary["incomplete"] = sum(not u.complete and u.status in (ON_TIME, LATE) for u in units)
     summary["needs_review"] = needs_review
+    summary["unmapped"] = unmapped
     return CampaignStatus(campaign, as_of, units, needs_review, summary)
 
 
@@ -156,15 +165,18 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
         status = ON_TIME if received <= deadline else LATE
     else:
         status = MISSING if as_of > deadline else PENDING
-    complete = bool(latest) and set(outline) <= found or (offline_at is not None and not latest)
+    emailed_at = max((m.received_at for m in latest), default=None)
+    paper_is_latest = offline_at is not None and (emailed_at is None or offline_at >= emailed_at)
+    complete = paper_is_latest or (bool(latest) and set(outline) <= found)
     late_by = round((received - deadline).total_seconds() / 3600, 1) if status == LATE else None
     return UnitStatus(
         unit=code, name=name, status=status, deadline=deadline, received_at=received, late_by_hours=late_by,
         submission=latest[0].id if latest else None, sections=sections,
         missing_sections=() if complete else tuple(key for key in outline if key not in found),
         complete=complete, versions=len(versions),
-        latest_at=max((m.received_at for m in latest), default=offline_at), needs_review=review,
+        latest_at=offline_at if paper_is_latest else emailed_at, needs_review=review,
         offline=offline_at is not None, adjustments=tuple(notes),
+        latest_submissions=tuple(member.id for member in latest),
     )
 
 
@@ -173,8 +185,9 @@ def _applied(row: CampaignAdjustment) -> Applied:
 
 
 def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
-             codes: set[str]) -> dict[str, list[Member]]:
-    """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first."""
+             codes: set[str]) -> tuple[dict[str, list[Member]], int]:
+    """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first;
+    and how many could not be put on any one unit of it."""
     rows = session.execute(
         select(Submission.id, Submission.unit_registry, Submission.unit, RawMessage.received_at,
                cast(Submission.sections, Text), Submission.continuation)
@@ -183,14 +196,17 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
                Submission.state.in_(SubmissionState.COUNTED))
         .order_by(RawMessage.received_at, Submission.id))
     members: dict[str, list[Member]] = {}
+    unmapped = 0
     decoded: dict[str, tuple[str, ...]] = {}  # a handful of distinct section lists: decode each once
     for submission_id, unit_registry, unit, received_at, sections, continuation in rows:
         code = code_in(unit, unit_registry, registry)
-        if code in codes:
-            if (keys := decoded.get(sections)) is None:
-                keys = decoded[sections] = tuple(json.loads(sections))
-            members.setdefault(code, []).append(Member(submission_id, received_at, keys, continuation))
-    return members
+        if code not in codes:
+            unmapped += 1
+            continue
+        if (keys := decoded.get(sections)) is None:
+            keys = decoded[sections] = tuple(json.loads(sections))
+        members.setdefault(code, []).append(Member(submission_id, received_at, keys, continuation))
+    return members, unmapped
 
 
 def _adjustments(session: Session, campaign_id: str) -> dict[str, dict[str, CampaignAdjustment]]:
@@ -220,7 +236,7 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
 
 def status_json(status: CampaignStatus) -> dict:
     """The `status --format json` shape of DESIGN.md (plus each unit's deadline, versions, latest
-    time, review count, offline flag and adjustments)."""
+    time, review count, offline flag and adjustments, and the summary's `unmapped` count)."""
     campaign = status.campaign
     return {
         "campaign": campaign.id, "letter": campaign.letter, "title": campaign.title,

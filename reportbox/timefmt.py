@@ -28,10 +28,13 @@ def deadline_instant(deadline: date | datetime) -> datetime:
 def parse_instant(text: str) -> datetime:
     """An instant given on the command line: ISO 8601; without a zone, Vietnam time; a date alone
     means the end of that day, as deadlines do."""
+    text = text.strip()
     try:
-        if len(text.strip()) == 10:
-            return deadline_instant(date.fromisoformat(text.strip()))
-        moment = datetime.fromisoformat(text.strip())
+        return deadline_instant(date.fromisoformat(text))  # 2019-12-15 and 20191215 alike
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"{text!r} is not an ISO 8601 date or time (2019-12-15, 2019-12-15T17:00)") from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=VIETNAM)

@@ -104,7 +104,7 @@ def _nothing_sent(unit: UnitSections) -> str | None:
         return EXEMPTED
     if unit.received_at is None:
         return NO_REPORT
-    if unit.offline:  # an offline report, or one sent by e-mail too but read as no sections
+    if unit.offline and not unit.versions:  # only a paper copy: an e-mail one without them lacks them
         return OFFLINE
     return None
 

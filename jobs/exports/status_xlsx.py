@@ -96,8 +96,9 @@ def write_status_xlsx(status: CampaignStatus, out: Path | BinaryIO) -> None:
 
 
 def local_naive(moment: datetime | None) -> datetime | None:
-    """The Vietnam wall-clock time of an aware instant, without tzinfo (Excel has no time zones)."""
-    return None if moment is None else moment.astimezone(VIETNAM).replace(tzinfo=None)
+    """The Vietnam wall-clock time of an aware instant, without tzinfo (Excel has no time zones),
+    to the second: Excel rounds 23:59:59.999999, a date deadline's end, up to the next day's 00:00."""
+    return None if moment is None else moment.astimezone(VIETNAM).replace(tzinfo=None, microsecond=0)
 
 
 def _short(moment: datetime | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -15,10 +16,12 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 from reportbox import logs
 from reportbox.app import open_app
 from reportbox.config import find_config_path, load_config
+from reportbox.errors import StorageError
 
 PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
 
@@ -62,6 +65,35 @@ def console(file=None) -> Console:
 
 def echo_json(rows, file=None) -> None:
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2), file=file)
+
+
+def plain(value: object) -> Text:
+    """Outside text (names, subjects, planners' notes) for a rich table or line: shown as it is,
+    never read as markup (`[/b]` would crash, `[công văn]` vanish) or as `:emoji:` codes."""
+    return Text("" if value is None else str(value))
+
+
+@contextmanager
+def output_file(path: Path, *, binary: bool = False, encoding: str = "utf-8"):
+    """`path` opened for writing (text: newlines as written). An OSError becomes a one-line
+    StorageError, and on any error the partial file is removed."""
+    try:
+        stream = path.open("wb") if binary else path.open("w", encoding=encoding, newline="")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    try:
+        with stream:
+            yield stream
+    except BaseException as exc:
+        if path.is_file() and not path.is_symlink():  # never a device or /dev/stdout
+            path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from exc
+        raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> StorageError:
+    return StorageError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 @contextmanager

@@ -1,0 +1,177 @@
+"""Exactly once across crashes, and the SMTP link's security: a reminder run killed at each
+point of the outbox protocol, then run again, leaves each reminder delivered once (or, in the
+one documented corner, `uncertain` and not repeated); STARTTLS with a verified certificate and
+a login."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from jobs.reminders.run import remind
+from models.schema import Outbox, OutboxState
+from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
+from tests.jobs.reminder_setup import CONTACTS, make_app, smtp_section, vn
+
+REPO = Path(__file__).resolve().parents[2]
+CRASHES = {
+    # killed after the reminders were committed, before any SMTP conversation
+    "after_queue": "import jobs.reminders.run as m; m.deliver = lambda *a, **k: os._exit(3)",
+    # killed holding the first message (`sending`), before its DATA
+    "before_data": "from jobs.mail.smtp import SmtpRelay; SmtpRelay.send = lambda *a, **k: os._exit(3)",
+    # killed after the server accepted the first message, before `sent` was recorded
+    "after_reply": textwrap.dedent("""\
+        import jobs.outbox as m
+        settle = m._settle
+        def crash(app, job, holder, **values):
+            if values.get("state") == "sent":
+                os._exit(3)
+            settle(app, job, holder, **values)
+        m._settle = crash"""),
+}
+
+
+def write_config(tmp_path: Path, db_url: str, server) -> Path:  # noqa: F811
+    (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
+    path = tmp_path / "reportbox.toml"
+    path.write_text(textwrap.dedent(f"""\
+        [database]
+        url = "{db_url}"
+        [storage]
+        raw_dir = "raw"
+        [registry]
+        contacts = "contacts.csv"
+        [smtp]
+        host = "{server.host}"
+        port = {server.port}
+        security = "none"
+        from = "Phòng KH-TC <phongkh@molisa.gov.vn>"
+        max_per_minute = 100000
+        [[campaign]]
+        id = "tk2019"
+        letter = "5025/LĐTBXH-KHTC"
+        title = "Báo cáo năm 2019"
+        report_year = 2019
+        plan_year = 2020
+        issued = 2019-11-25
+        deadline = 2019-12-15
+        registry = "vn63"
+        exempt = ["96"]
+        """), encoding="utf-8")
+    return path
+
+
+def run_and_crash(config: Path, crash: str) -> subprocess.CompletedProcess:
+    script = "import os, sys\n" + CRASHES[crash] + textwrap.dedent(f"""
+        from reportbox.cli import main
+        sys.argv = ["reportbox", "--config", {str(config)!r}, "remind", "--campaign", "tk2019",
+                    "--as-of", "2019-12-10T08:30"]
+        main()
+        """)
+    return subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("crash", list(CRASHES))
+def test_a_crash_at_any_point_then_a_restart_sends_each_reminder_once(tmp_path, db_url, smtp_server, crash):  # noqa: F811
+    config = write_config(tmp_path, db_url, smtp_server)
+    crashed = run_and_crash(config, crash)
+    assert crashed.returncode == 3, crashed.stderr
+    delivered_before = len(smtp_server.messages())
+    assert delivered_before == (1 if crash == "after_reply" else 0)
+
+    from reportbox.app import open_app
+    from reportbox.config import load_config
+
+    app = open_app(load_config(config))
+    try:
+        run = remind(app, "tk2019", as_of=vn(10, 9))  # the restart: the same step is owed, and due
+        assert run.queued == {}  # the crashed run had queued them all already
+        with app.sessions() as session:
+            rows = {row.unit: row for row in session.scalars(select(Outbox))}
+    finally:
+        app.close()
+    assert sorted(rows) == ["01", "22", "24", "26"]
+    ids = Counter(m.message["Message-ID"] for m in smtp_server.messages())
+    assert all(count == 1 for count in ids.values())  # nothing twice
+    states = Counter(row.state for row in rows.values())
+    if crash == "after_reply":
+        # The corner case: the server took it, we never heard; it is not sent again.
+        assert states == {OutboxState.SENT: 3, OutboxState.UNCERTAIN: 1}
+        uncertain = next(row for row in rows.values() if row.state == OutboxState.UNCERTAIN)
+        assert ids[uncertain.message_id] == 1 and "may have been delivered" in uncertain.error
+    else:
+        assert states == {OutboxState.SENT: 4}
+        assert set(ids) == {row.message_id for row in rows.values()}
+
+
+def test_an_uncertain_message_is_resent_only_when_a_person_asks(tmp_path, db_url, smtp_server):  # noqa: F811
+    config = write_config(tmp_path, db_url, smtp_server)
+    assert run_and_crash(config, "after_reply").returncode == 3
+    cli = [sys.executable, "-m", "reportbox", "--config", str(config)]
+    remind_again = subprocess.run([*cli, "remind", "--campaign", "tk2019", "--as-of", "2019-12-10T09:00"],
+                                  cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert remind_again.returncode == 0, remind_again.stderr
+    listing = subprocess.run([*cli, "outbox", "--state", "uncertain", "--format", "json"], cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+    import json
+
+    [row] = json.loads(listing.stdout)
+    assert row["state"] == "uncertain" and row["unit"] == "01"
+    assert subprocess.run([*cli, "outbox", "retry", str(row["id"]), "--by", "it"], cwd=REPO,
+                          capture_output=True, text=True, timeout=60).returncode == 0
+    again = subprocess.run([*cli, "remind", "--campaign", "tk2019", "--as-of", "2019-12-10T09:30"],
+                           cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "1 sent" in again.stdout, again.stdout
+    ids = Counter(m.message["Message-ID"] for m in smtp_server.messages())
+    assert ids[row["message_id"]] == 2  # the one resend a person asked for, same Message-ID
+
+
+def test_starttls_with_a_verified_certificate_and_a_login(tmp_path, make_smtp_server, monkeypatch):
+    server = make_smtp_server(tls="starttls", auth={"phongkh": "s3cret-pw"})
+    monkeypatch.setenv("RB_SMTP_PW", "s3cret-pw")
+    smtp = smtp_section(server, security="starttls", username="phongkh", password_env="RB_SMTP_PW",
+                        ca_file=str(server.ca_file))
+    smtp["host"] = "localhost"  # the certificate's name
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", smtp=smtp)
+    try:
+        run = remind(app, "tk2019", as_of=vn(10))
+    finally:
+        app.close()
+    assert len(run.delivery.sent) == 4
+    assert all(m.tls and m.auth_user == "phongkh" for m in server.messages())
+
+
+def test_an_unverifiable_certificate_fails_for_good_with_the_reason(tmp_path, make_smtp_server):
+    server = make_smtp_server(tls="starttls")
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}",
+                   smtp={**smtp_section(server, security="starttls"), "host": "localhost"})
+    try:
+        run = remind(app, "tk2019", as_of=vn(10))
+        with app.sessions() as session:
+            rows = list(session.scalars(select(Outbox)))
+    finally:
+        app.close()
+    assert run.delivery.sent == [] and len(run.delivery.failed) == 1  # the batch stops at a broken link
+    failed = next(row for row in rows if row.state == OutboxState.FAILED)
+    assert "certificate does not verify" in failed.error and "ca_file" in failed.error
+    assert sum(row.state == OutboxState.QUEUED for row in rows) == 3
+    assert server.messages() == []
+
+
+def test_a_wrong_password_is_not_retried(tmp_path, make_smtp_server, monkeypatch):
+    server = make_smtp_server(auth={"phongkh": "right"})
+    monkeypatch.setenv("RB_SMTP_PW", "wrong")
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}",
+                   smtp=smtp_section(server, username="phongkh", password_env="RB_SMTP_PW"))
+    try:
+        run = remind(app, "tk2019", as_of=vn(10))
+    finally:
+        app.close()
+    assert len(run.delivery.failed) == 1 and "refused the login of phongkh: 535" in run.delivery.errors[
+        run.delivery.failed[0]]
