@@ -1,8 +1,9 @@
 """`reportbox run`: the scheduler that polls every mailbox at its interval, until told to stop.
 
 One poll job per mailbox (never two runs of the same job at once; missed runs coalesce into
-one), a heartbeat that keeps the single-instance lease, and SIGTERM/SIGINT turned into a stop
-flag that lets the message in hand finish.
+one); with [smtp], a mail pass (receipts, reminders, deliveries and retries: jobs.mailing) after
+every poll and once a minute; a heartbeat that keeps the single-instance lease; and
+SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from apscheduler.events import EVENT_JOB_ERROR
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from jobs.mailing import mail_pass
 from jobs.poll import poll
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
 
 log = logging.getLogger("reportbox.daemon")
+MAIL_EVERY = 60  # seconds: reminders fall due at send_at, retries at their time, without waiting for a poll
 
 
 class Daemon:
@@ -65,6 +68,9 @@ class Daemon:
                 self._poll_mailbox, "interval", seconds=mailbox.poll_interval, args=[mailbox.name],
                 id=f"poll:{mailbox.name}", next_run_time=now + timedelta(seconds=index),
             )
+        if self.app.config.smtp is not None:
+            self.scheduler.add_job(self._mail, "interval", seconds=MAIL_EVERY, id="mail",
+                                   next_run_time=now + timedelta(seconds=len(self.sources)))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
 
     def _poll_mailbox(self, name: str) -> None:
@@ -76,8 +82,14 @@ class Daemon:
         if fetched.new or processed.total or fetched.errors:
             log.info("poll %s: %d new, %d parsed, %d failed, %d error(s)",
                      name, fetched.new, processed.parsed, processed.failed, len(fetched.errors))
+        self._mail()  # a report just accepted gets its receipt now, not a minute later
         if self._max_polls is not None and self.polls >= self._max_polls:
             self.stop.set()
+
+    def _mail(self) -> None:
+        if self.app.config.smtp is None or self.stop.is_set():
+            return
+        mail_pass(self.app)
 
     def _heartbeat(self) -> None:
         if not self.lock.renew():

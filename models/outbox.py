@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.lock import holder_is_dead
@@ -36,6 +37,18 @@ def add(session: Session, row: Outbox) -> Outbox | None:
     session.add(row)
     session.flush()
     return row
+
+
+def queue(session: Session, row: Outbox) -> int | None:
+    """Commit one message on its own; its id, or None when its key was taken (by an earlier run, or
+    by a concurrent one whose insert won: the unique key refuses ours and only this row is lost)."""
+    try:
+        added = add(session, row)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    return added.id if added is not None else None
 
 
 def sent_count(session: Session, campaign: str, unit: str, kind: str) -> int:

@@ -6,18 +6,22 @@ import csv
 import io
 import json
 import os
-from datetime import datetime
+from datetime import date, datetime
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from reportbox import samples
+from reportbox.cli.base import output_file
+from reportbox.errors import StorageError
+from reportbox.timefmt import deadline_instant, parse_instant
 from tests.test_cli import reportbox
 
 STATUS_KEYS = {"campaign", "letter", "title", "as_of", "deadline", "registry", "outline", "summary", "units"}
 SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "complete", "incomplete",
-                "needs_review"}
+                "needs_review", "unmapped"}
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
              "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments"}
 CAMPAIGN = """
@@ -82,7 +86,8 @@ def test_status_table_and_csv(config):
     assert samples.PROVINCES[1][1] in table and "deadline 2019-12-15 23:59" in table
     out = config.parent / "status.csv"
     run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "csv", "--out", str(out))
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert out.read_bytes().startswith("\ufeffunit,name".encode())  # a BOM, so Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 63 and {row["status"] for row in rows} == {"on_time", "late", "missing", "exempt"}
     late = next(row for row in rows if row["unit"] == samples.PROVINCES[1][0])
     assert late["received_at"] == "2019-12-16T09:00:00+07:00" and float(late["late_by_hours"]) == 9.0
@@ -92,6 +97,8 @@ def test_status_table_and_csv(config):
     codes = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[-1] in
              ("on_time", "late", "missing", "pending", "exempt")]
     assert codes == [row["unit"] for row in rows]  # the same units, in the same order
+    piped = run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "csv").stdout
+    assert piped.startswith("unit,name,") and list(csv.DictReader(io.StringIO(piped))) == rows  # no BOM on stdout
 
 
 def test_adjustments_from_the_command_line(config):
@@ -131,3 +138,67 @@ def test_export_sections_writes_every_unit_in_registry_order(config):
     bad = reportbox("--config", str(config), "export", "sections", "--campaign", "tk2019", "--section", "nope",
                     "--out", str(out))
     assert bad.returncode == 2 and "not in campaign tk2019's outline" in bad.stderr
+
+
+def test_planners_notes_and_outside_text_are_shown_as_written(config):
+    """Text from outside (notes, subjects) is never read as rich markup: `[/b]` crashed, `[công văn]` vanished."""
+    closing, bracketed = "xem [/b]", "theo [công văn] số 12"
+    run(config, "campaign", "received-offline", "tk2019", "04", "--at", "2019-12-14T10:00", "--note", closing)
+    run(config, "campaign", "extend", "tk2019", "06", "--until", "2019-12-18", "--note", bracketed)
+    table = run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20").stdout
+    assert f"({closing})" in table and f"({bracketed})" in table
+    shown = run(config, "campaign", "show", "tk2019").stdout
+    assert f"({closing})" in shown and f"({bracketed})" in shown
+    folder = config.parent / "eml"
+    message = message_from_bytes(samples.report_message(samples.PROVINCES[2]), policy=policy.SMTP)
+    message.replace_header("Subject", f"{closing} {bracketed}")
+    (folder / "3.eml").write_bytes(message.as_bytes())
+    run(config, "poll")
+    assert f"{closing} {bracketed}" in run(config, "messages").stdout
+
+
+def test_cancel_help_says_the_unit_keeps_no_adjustment_of_that_kind(config):
+    for command in ("extend", "exempt", "received-offline"):
+        text = " ".join(run(config, "campaign", command, "--help").stdout.split())
+        assert "no longer has an adjustment of this kind" in text, command
+
+
+def test_a_date_alone_means_the_end_of_that_day_in_either_iso_form():
+    end = deadline_instant(date(2019, 12, 15))
+    assert parse_instant("2019-12-15") == parse_instant("20191215") == parse_instant(" 20191215 ") == end
+    assert parse_instant("20191215T0830") == datetime(2019, 12, 15, 8, 30, tzinfo=end.tzinfo)
+
+
+def test_an_unwritable_output_file_is_a_one_line_error(config):
+    missing = config.parent / "no-such-folder"
+    commands = {"csv": ["status", "--campaign", "tk2019", "--format", "csv"],
+                "json": ["status", "--campaign", "tk2019", "--format", "json"],
+                "xlsx": ["status", "--campaign", "tk2019", "--format", "xlsx"],
+                "docx": ["export", "sections", "--campaign", "tk2019"]}
+    for suffix, command in commands.items():
+        out = missing / f"out.{suffix}"
+        result = reportbox("--config", str(config), *command, "--out", str(out))
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr.strip().splitlines() == [f"reportbox: cannot write {out}: No such file or directory"]
+        assert "wrote" not in result.stdout and not missing.exists()
+    full = reportbox("--config", str(config), "status", "--campaign", "tk2019", "--format", "csv",
+                     "--out", "/dev/full")  # opens, then every write fails: disk full
+    assert full.returncode == 1 and "wrote" not in full.stdout, full.stderr
+    assert len(full.stderr.strip().splitlines()) == 1 and "cannot write /dev/full" in full.stderr
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path):
+    out = tmp_path / "status.csv"
+    with pytest.raises(RuntimeError):
+        with output_file(out) as stream:
+            stream.write("unit,name\n")
+            raise RuntimeError("the query failed half way")
+    assert not out.exists()
+    with pytest.raises(StorageError, match="cannot write"):
+        with output_file(out, binary=True) as stream:
+            stream.write(b"PK")
+            raise OSError(28, "No space left on device")
+    assert not out.exists()
+    with output_file(out, encoding="utf-8-sig") as stream:
+        stream.write("Hà Nội\n")
+    assert out.read_bytes() == "\ufeffHà Nội\n".encode()

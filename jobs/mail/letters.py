@@ -30,8 +30,10 @@ def sender_variables(config) -> dict:
 
 
 def section_titles(config, keys) -> list[str]:
-    outline = config.section_outline(tuple(keys)) if keys else None
-    return [outline.section(key).title for key in keys] if outline else []
+    """The outline's titles of these section keys (a key no outline knows stays as it is)."""
+    outline = config.section_outline()
+    known = set(outline.keys)
+    return [outline.section(key).title if key in known else key for key in keys]
 
 
 def outbox_row(config, templates: Templates, template: str, variables: dict, *, kind: str, campaign: str,

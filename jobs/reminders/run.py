@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from jobs.contacts import Recipients
 from jobs.mail.compose import Draft, Templates
 from jobs.mail.letters import campaign_variables, outbox_row, section_titles, sender_variables, unit_variables
@@ -62,7 +60,7 @@ def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run
                                  campaign=campaign.id, unit=owed.unit.unit, step=owed.step.key, to=owed.to,
                                  cc=owed.cc, replying_to=list(campaign.message_ids),
                                  auto_submitted="auto-generated", as_of=as_of, now=clock())
-                if (queued := _queue(session, row)) is not None:
+                if (queued := outbox.queue(session, row)) is not None:
                     run.queued[owed.unit.unit] = queued
     if not dry_run:
         run.delivery = deliver(app, as_of=as_of, campaign=campaign_id, clock=clock, sleep=sleep)
@@ -82,15 +80,3 @@ def reminder_letter(config, campaign, registry, owed: Owed, as_of: datetime) -> 
         "escalated": step.escalated, "cc": list(owed.cc), **sender_variables(config),
     }
     return ("reminder_after.j2" if step.overdue else "reminder_before.j2"), variables
-
-
-def _queue(session, row) -> int | None:
-    """Commit one reminder on its own, so a concurrent run that queued the same step first only
-    costs this one (the unique key refuses it)."""
-    try:
-        added = outbox.add(session, row)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return None
-    return added.id if added is not None else None

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import getpass
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from models import adjustments
 from models.campaigns import list_campaigns
 from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status, status_json
-from reportbox.cli.base import Obj, cli, console, echo_json
+from reportbox.cli.base import Obj, cli, console, echo_json, output_file, plain
 from reportbox.errors import UsageError
 from reportbox.timefmt import local_short, parse_instant
 
@@ -43,11 +45,13 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
         if fmt == "xlsx":
             from jobs.exports.status_xlsx import write_status_xlsx
 
-            write_status_xlsx(result, out)
+            with output_file(out, binary=True) as stream:
+                write_status_xlsx(result, stream)
             click.echo(f"wrote {out}")
             return
         data = status_json(result)
-    with _output(out) as stream:
+    # A CSV file gets a byte order mark, or Excel reads its Vietnamese as another code page.
+    with _output(out, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
         if fmt == "json":
             echo_json(data, file=stream)
         elif fmt == "csv":
@@ -56,20 +60,15 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
             _status_table(result, data, stream)
 
 
-class _output:
-    """Standard output, or the file given with --out."""
-
-    def __init__(self, out: Path | None) -> None:
-        self.out, self.stream = out, None
-
-    def __enter__(self):
-        self.stream = self.out.open("w", encoding="utf-8", newline="") if self.out else None
-        return self.stream
-
-    def __exit__(self, *exc) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            click.echo(f"wrote {self.out}")
+@contextmanager
+def _output(out: Path | None, *, encoding: str = "utf-8"):
+    """Standard output (None), or the file given with --out, announced once written."""
+    if out is None:
+        yield None
+        return
+    with output_file(out, encoding=encoding) as stream:
+        yield stream
+    click.echo(f"wrote {out}")
 
 
 def _status_csv(data: dict, stream) -> None:
@@ -85,20 +84,22 @@ def _status_csv(data: dict, stream) -> None:
 def _status_table(result: CampaignStatus, data: dict, stream) -> None:
     campaign, summary = result.campaign, data["summary"]
     out = console(file=stream)
-    out.print(f"[bold]{campaign.id}[/bold] {campaign.letter} — {campaign.title}")
+    out.print(Text.assemble((campaign.id, "bold"), " ", campaign.letter, " — ", campaign.title or ""))
     out.print(f"deadline {local_short(campaign.deadline)}, as of {local_short(result.as_of)} (Vietnam time)")
     out.print("  ".join(f"[{STATUS_STYLE[s]}]{s}: {summary[s]}[/]" for s in STATUSES)
               + f"  expected: {summary['expected']}  incomplete: {summary['incomplete']}"
-              + f"  needs review: {summary['needs_review']}")
+              + f"  needs review: {summary['needs_review']}"
+              + (f"  unmapped: {summary['unmapped']}" if summary.get("unmapped") else ""))
     table = Table(box=None, pad_edge=False)
     for column in ("unit", "name", "status", "received", "late (h)", "versions", "missing sections", "notes"):
         table.add_column(column, overflow="fold")
     for unit in result.units:
         notes = [a.describe() for a in unit.adjustments] + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
-        table.add_row(unit.unit, unit.name, f"[{STATUS_STYLE[unit.status]}]{unit.status}[/]",
+        table.add_row(plain(unit.unit), plain(unit.name), Text(unit.status, style=STATUS_STYLE[unit.status]),
                       local_short(unit.received_at), "" if unit.late_by_hours is None else f"{unit.late_by_hours:g}",
-                      str(unit.versions or ""), " ".join(unit.missing_sections) if unit.status in ("on_time", "late")
-                      else "", "; ".join(notes))
+                      str(unit.versions or ""), plain(" ".join(unit.missing_sections)
+                                                     if unit.status in ("on_time", "late") else ""),
+                      plain("; ".join(notes)))
     out.print(table)
 
 
@@ -124,8 +125,8 @@ def campaign_list(obj: Obj, fmt: str) -> None:
         table.add_column(column)
     for row in rows:
         s = row["summary"]
-        table.add_row(row["campaign"] + ("" if row["in_config"] else " (retired)"), row["letter"],
-                      row["deadline"][:16].replace("T", " "), row["registry"], *(str(s[k]) for k in STATUSES),
+        table.add_row(plain(row["campaign"] + ("" if row["in_config"] else " (retired)")), plain(row["letter"]),
+                      row["deadline"][:16].replace("T", " "), plain(row["registry"]), *(str(s[k]) for k in STATUSES),
                       str(s["incomplete"]), str(s["needs_review"]))
     console().print(table)
 
@@ -141,17 +142,17 @@ def campaign_show(obj: Obj, campaign_id: str, as_of: str | None) -> None:
         history = adjustments.history(session, campaign_id)
         c = result.campaign
         out = console()
-        out.print(f"[bold]{c.id}[/bold] {c.letter}: {c.title}")
-        out.print(f"report year {c.report_year}, plan year {c.plan_year}, issued {c.issued.isoformat()}, "
-                  f"deadline {local_short(c.deadline)}, registry {c.unit_registry}"
-                  + ("" if c.in_config else " — no longer in the config"))
-        out.print(f"outline: {', '.join(c.outline)}; exempt in config: {', '.join(c.exempt) or 'none'}")
+        out.print(Text.assemble((c.id, "bold"), " ", c.letter, ": ", c.title or ""))
+        out.print(plain(f"report year {c.report_year}, plan year {c.plan_year}, issued {c.issued.isoformat()}, "
+                        f"deadline {local_short(c.deadline)}, registry {c.unit_registry}"
+                        + ("" if c.in_config else " — no longer in the config")))
+        out.print(plain(f"outline: {', '.join(c.outline)}; exempt in config: {', '.join(c.exempt) or 'none'}"))
         out.print("  ".join(f"{key}: {value}" for key, value in result.summary.items()))
         for row in history:
             what = f"{row.kind} cancelled" if row.cancelled else row.kind
             when = f" {local_short(row.at)}" if row.at else ""
-            out.print(f"- {local_short(row.decided_at)} {row.decided_by}: unit {row.unit} {what}{when}"
-                      + (f" ({row.note})" if row.note else ""))
+            out.print(plain(f"- {local_short(row.decided_at)} {row.decided_by}: unit {row.unit} {what}{when}"
+                            + (f" ({row.note})" if row.note else "")))
 
 
 def _adjust(obj: Obj, campaign_id: str, unit: str, kind: str, **details) -> None:
@@ -163,7 +164,8 @@ def _adjust(obj: Obj, campaign_id: str, unit: str, kind: str, **details) -> None
 
 _note = click.option("--note", help="Why, for the audit trail.")
 _by = click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
-_cancel = click.option("--cancel", is_flag=True, help="Take back the last one of this kind.")
+_cancel = click.option("--cancel", is_flag=True,
+                       help="The unit no longer has an adjustment of this kind (earlier ones are not restored).")
 
 
 @campaign.command("extend")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from reportbox.cli.base import Obj, cli
+from reportbox.cli.base import Obj, cli, output_file
 from reportbox.config import DEFAULT_OUTLINE
 from reportbox.errors import UsageError
 from reportbox.timefmt import parse_instant
@@ -40,6 +40,7 @@ def export_sections(obj: Obj, campaign_id: str, sections: tuple[str, ...], as_of
         units = unit_sections(session, campaign_id, keys, as_of=parse_instant(as_of) if as_of else None)
         # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
         titles = {s.key: s.title for s in app.config.section_outline().sections if s.key not in DEFAULT_OUTLINE}
-        write_sections_docx(campaign, units, keys, out, titles=titles)
+        with output_file(out, binary=True) as stream:
+            write_sections_docx(campaign, units, keys, stream, titles=titles)
     with_text = sum(1 for unit in units if unit.sections)
     click.echo(f"wrote {out}: {len(units)} units, {with_text} with text in {', '.join(keys)}")

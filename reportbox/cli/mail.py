@@ -15,7 +15,7 @@ from models.db import current_revision, make_engine, upgrade
 from models.schema import MessageState, SubmissionState
 from models.submissions import submission_counts, submission_ids_of
 from reportbox.app import App, make_source
-from reportbox.cli.base import Obj, console, progress_bar, cli, echo_json
+from reportbox.cli.base import Obj, console, progress_bar, cli, echo_json, plain
 from reportbox.errors import UsageError
 from reportbox.timefmt import local_iso, local_short
 
@@ -92,8 +92,8 @@ def messages(obj: Obj, state: str | None, fmt: str) -> None:
     for column in ("id", "received", "from", "subject", "state", "reason"):
         table.add_column(column, overflow="fold")
     for raw, row in zip(stored, rows):
-        table.add_row(str(row["id"]), local_short(raw.received_at), row["from"] or "",
-                      (row["subject"] or "")[:60], row["state"], row["reason"] or "")
+        table.add_row(str(row["id"]), local_short(raw.received_at), plain(row["from"]),
+                      plain((row["subject"] or "")[:60]), plain(row["state"]), plain(row["reason"]))
     console().print(table)
     click.echo(f"{len(rows)} message(s)")
 

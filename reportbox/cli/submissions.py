@@ -12,7 +12,7 @@ from rich.table import Table
 from models.review import ASSIGN, REJECT, decide
 from models.schema import SubmissionState
 from models.submissions import list_submissions
-from reportbox.cli.base import Obj, console, cli, echo_json
+from reportbox.cli.base import Obj, console, cli, echo_json, plain
 from reportbox.timefmt import local_iso, local_short
 
 
@@ -73,8 +73,8 @@ def review_list(obj: Obj, fmt: str) -> None:
     for column in ("id", "received", "from", "guess", "year", "confidence", "evidence"):
         table.add_column(column, overflow="fold")
     for view, row in zip(views, rows):
-        table.add_row(str(row["id"]), local_short(view.raw.received_at), _sender(row), row["unit"] or "?",
-                      str(row["report_year"] or "?"), f"{row['confidence']:.2f}", "\n".join(row["evidence"][:6]))
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), plain(_sender(row)), plain(row["unit"] or "?"),
+                      str(row["report_year"] or "?"), f"{row['confidence']:.2f}", plain("\n".join(row["evidence"][:6])))
     console().print(table)
     click.echo(f"{len(rows)} submission(s) to review: `reportbox review assign ID UNIT` or `review reject ID`")
 
@@ -134,10 +134,10 @@ def _submissions_table(views, rows: list[dict]) -> None:
     for column in ("id", "received", "from", "unit", "campaign", "state", "sections", "documents"):
         table.add_column(column, overflow="fold")
     for view, row in zip(views, rows):
-        table.add_row(str(row["id"]), local_short(view.raw.received_at), _sender(row),
-                      row["unit"] or "?", row["campaign"] or "?", _state(row),
-                      " ".join(row["sections"]) or "-",
-                      "\n".join(_document_summary(d) for d in row["documents"]))
+        table.add_row(str(row["id"]), local_short(view.raw.received_at), plain(_sender(row)),
+                      plain(row["unit"] or "?"), plain(row["campaign"] or "?"), plain(_state(row)),
+                      plain(" ".join(row["sections"]) or "-"),
+                      plain("\n".join(_document_summary(d) for d in row["documents"])))
     console().print(table)
     click.echo(f"{len(rows)} submission(s)")
 

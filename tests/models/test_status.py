@@ -7,10 +7,18 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Integer, String, text
 
 from models import adjustments
-from models.schema import AdjustmentKind, RawMessage, Submission, SubmissionState
+from models.schema import (
+    AdjustmentKind,
+    CampaignAdjustment,
+    RawMessage,
+    Submission,
+    SubmissionState,
+    UTCDateTime,
+    utcnow,
+)
 from models.status import campaign_status, status_json
 from models.versions import resolve_versions
 from reportbox.app import open_app
@@ -74,7 +82,7 @@ def test_time_travel_across_the_deadline(app):
     with app.sessions() as session:
         summary = campaign_status(session, "tk2019", as_of=after).summary
     assert summary == {"expected": 62, "on_time": 2, "late": 1, "missing": 59, "pending": 0, "exempt": 1,
-                       "complete": 2, "incomplete": 1, "needs_review": 0}
+                       "complete": 2, "incomplete": 1, "needs_review": 0, "unmapped": 0}
 
 
 def test_a_late_correction_keeps_the_unit_on_time_and_gives_the_latest_version(app):
@@ -127,6 +135,64 @@ def test_adjustments_refuse_what_cannot_be(app):
             adjustments.adjust(session, "tk2030", "01", AdjustmentKind.EXEMPTION, decided_by="x")
         with pytest.raises(UsageError, match="no offline"):
             adjustments.adjust(session, "tk2019", "01", AdjustmentKind.OFFLINE, cancel=True, decided_by="x")
+        # Status would ignore a paper report until its time, the SQL view would count it at once.
+        with pytest.raises(UsageError, match="later than now"):
+            adjustments.adjust(session, "tk2019", "01", AdjustmentKind.OFFLINE, at=utcnow() + timedelta(minutes=5),
+                               decided_by="x")
+        assert adjustments.adjust(session, "tk2019", "01", AdjustmentKind.OFFLINE, at=utcnow(), decided_by="x")
+
+
+def test_cancelling_leaves_no_adjustment_of_that_kind(app):
+    """As models.adjustments documents: a first extension does not come back when a second is cancelled."""
+    with app.sessions.begin() as session:
+        for days in (3, 5):
+            adjustments.adjust(session, "tk2019", "06", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=days),
+                               decided_by="x")
+        adjustments.adjust(session, "tk2019", "06", AdjustmentKind.EXTENSION, cancel=True, decided_by="x")
+    unit = status_at(app, DEADLINE + timedelta(days=1))["06"]
+    assert (unit["deadline"], unit["status"], unit["adjustments"]) == ("2019-12-15T23:59:59+07:00", "missing", [])
+
+
+def test_a_paper_report_is_the_latest_when_it_came_after_the_last_e_mail(app):
+    # 22: an incomplete e-mail, then the paper copy. 24: the paper, then an incomplete e-mail.
+    # 26: the paper at the very instant of the e-mail: the paper is the latest.
+    emailed = datetime(2019, 12, 10, 9, 0, tzinfo=VN)
+    submit(app, "22", emailed, OUTLINE[:2])
+    submit(app, "24", emailed + timedelta(days=2), OUTLINE[:2])
+    submit(app, "26", emailed, OUTLINE[:1])
+    with app.sessions.begin() as session:
+        for unit, at in (("22", emailed + timedelta(days=2)), ("24", emailed), ("26", emailed)):
+            adjustments.adjust(session, "tk2019", unit, AdjustmentKind.OFFLINE, at=at, decided_by="x")
+    units = status_at(app, DEADLINE)
+    paper_last, email_last, same_time = units["22"], units["24"], units["26"]
+    assert (paper_last["complete"], paper_last["missing_sections"]) == (True, [])
+    assert paper_last["latest_at"] == "2019-12-12T09:00:00+07:00"
+    assert paper_last["received_at"] == "2019-12-10T09:00:00+07:00" and paper_last["offline"]
+    assert (email_last["complete"], email_last["missing_sections"]) == (False, OUTLINE[2:])
+    assert email_last["latest_at"] == "2019-12-12T09:00:00+07:00" and email_last["received_at"] == \
+        "2019-12-10T09:00:00+07:00"
+    assert (same_time["complete"], same_time["missing_sections"], same_time["versions"]) == (True, [], 1)
+    # Before the paper came, 22's e-mail was all there was.
+    before = status_at(app, emailed + timedelta(days=1))["22"]
+    assert (before["complete"], before["latest_at"], before["offline"]) == (False, emailed.isoformat(), False)
+    with app.sessions() as session:
+        summary = campaign_status(session, "tk2019", as_of=DEADLINE).summary
+    assert (summary["complete"], summary["incomplete"]) == (2, 1)
+
+
+def test_submissions_that_map_to_no_unit_are_counted_as_unmapped(app):
+    # vn34 08 (Tuyên Quang) was vn63 02 and 08: no one unit of a vn63 campaign. vn34 01 is vn63 01.
+    submit(app, "08", datetime(2019, 12, 10, tzinfo=VN), registry="vn34")
+    submit(app, "08", datetime(2019, 12, 11, tzinfo=VN), registry="vn34")
+    submit(app, "01", datetime(2019, 12, 10, tzinfo=VN), registry="vn34")
+    with app.sessions() as session:
+        result = campaign_status(session, "tk2019", as_of=DEADLINE)
+        earlier = campaign_status(session, "tk2019", as_of=datetime(2019, 12, 10, 12, tzinfo=VN))
+    units = {u.unit: u for u in result.units}
+    assert result.summary["unmapped"] == 2 and earlier.summary["unmapped"] == 1
+    assert units["01"].status == "on_time"
+    assert units["02"].status == units["08"].status == "pending"
+    assert status_json(result)["summary"]["unmapped"] == 2
 
 
 def test_units_follow_the_campaigns_registry(app):
@@ -141,15 +207,47 @@ def test_units_follow_the_campaigns_registry(app):
 
 
 def test_the_sql_view_agrees_with_the_status_of_now(app):
+    """Submissions identified in the other registry are left out: the view does not map them (0005)."""
     submit(app, "22", datetime(2019, 12, 10, tzinfo=VN))
     submit(app, "24", DEADLINE + timedelta(hours=5))
+    submit(app, "02", DEADLINE)  # the last on-time instant, and the first late one
+    submit(app, "04", DEADLINE + timedelta(microseconds=1))
+    submit(app, "06", DEADLINE + timedelta(days=2))  # late for the campaign, on time for its extension
+    submit(app, "10", DEADLINE + timedelta(days=2))  # its extension was cancelled: late
+    submit(app, "11", datetime(2019, 12, 10, tzinfo=VN), OUTLINE[:2])  # an e-mail, then the paper
+    submit(app, "12", datetime(2019, 12, 10, tzinfo=VN), OUTLINE[:2])
+    submit(app, "12", datetime(2019, 12, 11, tzinfo=VN), OUTLINE)  # the paper, then two e-mail versions
     with app.sessions.begin() as session:
         adjustments.adjust(session, "tk2019", "26", AdjustmentKind.OFFLINE, at=datetime(2019, 12, 1, tzinfo=VN),
                            decided_by="x")
         adjustments.adjust(session, "tk2019", "01", AdjustmentKind.EXEMPTION, decided_by="x")
+        adjustments.adjust(session, "tk2019", "06", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=3),
+                           decided_by="x")
+        for days in (3, 4):
+            adjustments.adjust(session, "tk2019", "10", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=days),
+                               decided_by="x")
+        adjustments.adjust(session, "tk2019", "10", AdjustmentKind.EXTENSION, cancel=True, decided_by="x")
+        adjustments.adjust(session, "tk2019", "14", AdjustmentKind.EXEMPTION, decided_by="x")
+        adjustments.adjust(session, "tk2019", "14", AdjustmentKind.EXEMPTION, cancel=True, decided_by="x")
+        adjustments.adjust(session, "tk2019", "11", AdjustmentKind.OFFLINE, at=datetime(2019, 12, 12, tzinfo=VN),
+                           decided_by="x")
+        adjustments.adjust(session, "tk2019", "12", AdjustmentKind.OFFLINE, at=datetime(2019, 12, 9, tzinfo=VN),
+                           decided_by="x")
+        # Written straight to the table (adjust refuses it): a paper report dated in the future.
+        session.add(CampaignAdjustment(campaign="tk2019", unit="15", kind=AdjustmentKind.OFFLINE,
+                                       at=utcnow() + timedelta(days=30), decided_by="x"))
     with app.sessions() as session:
-        expected = {(u.unit, u.status, u.versions) for u in campaign_status(session, "tk2019").units}
+        expected = {(u.unit, u.status, u.versions, u.deadline, u.received_at, u.latest_at)
+                    for u in campaign_status(session, "tk2019").units}
         viewed = {tuple(row) for row in session.execute(text(
-            "SELECT unit, status, versions FROM campaign_unit_status WHERE campaign = 'tk2019'"))}
+            "SELECT unit, status, versions, deadline, received_at, latest_received_at FROM campaign_unit_status"
+            " WHERE campaign = 'tk2019'").columns(
+                unit=String, status=String, versions=Integer, deadline=UTCDateTime, received_at=UTCDateTime,
+                latest_received_at=UTCDateTime))}
     assert viewed == expected
-    assert ("01", "exempt", 0) in viewed and ("96", "exempt", 0) in viewed and ("24", "late", 1) in viewed
+    by_unit = {row[0]: row for row in viewed}
+    assert {code: by_unit[code][1] for code in ("01", "96", "24", "02", "04", "06", "10", "14", "15")} == {
+        "01": "exempt", "96": "exempt", "24": "late", "02": "on_time", "04": "late", "06": "on_time",
+        "10": "late", "14": "missing", "15": "missing"}
+    assert by_unit["11"][5] == datetime(2019, 12, 12, tzinfo=VN) and by_unit["12"][5] == datetime(2019, 12, 11, tzinfo=VN)
+    assert by_unit["06"][3] == DEADLINE + timedelta(days=3) and by_unit["12"][2] == 2

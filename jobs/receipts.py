@@ -1,0 +1,134 @@
+"""Receipts: each accepted report's sender is told, once, what it was counted as.
+
+A receipt says which unit and campaign the report counts for, when it was received, whether on
+time, which of the outline's sections were found and which are missing, and how to send a
+correction. The outbox key (campaign, unit, "receipt", "message-<id>") makes it one per message
+(a report reassigned by a reviewer to another unit gets a receipt for that unit). None is sent
+for a message a robot sent, one that answers our own mail, one from our own address
+(parsers.loops), a sender whose DMARC/SPF failed, or a report received more than
+`receipts.max_age_days` ago (a backfill, a late review); the decision not to send is kept in
+the outbox as a cancelled row, so it is visible and taken once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jobs.mail.compose import Templates, new_message_id
+from jobs.mail.letters import campaign_variables, outbox_row, section_titles, sender_variables, unit_variables
+from models import outbox
+from models.schema import (
+    Attachment,
+    Campaign,
+    Outbox,
+    OutboxKind,
+    OutboxState,
+    ParsedMessage,
+    RawMessage,
+    SenderCheck,
+    Submission,
+    SubmissionState,
+    utcnow,
+)
+from models.status import campaign_status, registry_of
+from parsers.loops import why_not_answer
+from parsers.registry import code_in
+from reportbox.app import App
+
+log = logging.getLogger("reportbox.receipts")
+
+
+def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[int]:
+    """Queue the receipts owed now; returns the outbox ids of those queued (not of those declined)."""
+    config = app.config
+    if config.smtp is None or not config.receipts.enabled:
+        return []
+    now = clock()
+    queued = []
+    templates = Templates(config.outgoing.templates_dir)
+    with app.sessions() as session:
+        for submission, raw in _candidates(session, now - timedelta(days=config.receipts.max_age_days)):
+            campaign = session.get(Campaign, submission.campaign)
+            if campaign is None or not campaign.in_config:
+                continue
+            unit = code_in(submission.unit, submission.unit_registry, campaign.unit_registry)
+            if unit is None:
+                continue
+            step = f"message-{raw.id}"
+            if outbox.exists(session, campaign.id, unit, OutboxKind.RECEIPT, step):
+                continue
+            parsed = session.get(ParsedMessage, raw.id)
+            reason = _why_not(app, session, submission, raw, parsed)
+            if reason is not None:
+                outbox.queue(session, _declined(config, campaign.id, unit, step, submission, raw, reason, now))
+                log.info("no receipt for message %d: %s", raw.id, reason)
+                continue
+            template, variables = receipt_letter(config, session, campaign, unit, submission, raw, parsed)
+            row = outbox_row(config, templates, template, variables, kind=OutboxKind.RECEIPT, campaign=campaign.id,
+                             unit=unit, step=step, to=(submission.sender,), cc=(),
+                             replying_to=_thread(raw, parsed), auto_submitted="auto-replied",
+                             as_of=raw.received_at, now=now, submission_id=submission.id)
+            if (outbox_id := outbox.queue(session, row)) is not None:
+                queued.append(outbox_id)
+    return queued
+
+
+def _candidates(session: Session, since: datetime):
+    return session.execute(
+        select(Submission, RawMessage).join(RawMessage, RawMessage.id == Submission.raw_message_id)
+        .where(Submission.state.in_((SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)),
+               Submission.campaign.is_not(None), Submission.unit.is_not(None), RawMessage.received_at >= since)
+        .order_by(RawMessage.received_at)).all()
+
+
+def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage, parsed) -> str | None:
+    if not submission.sender:
+        return "no sender address"
+    if submission.sender_check == SenderCheck.AUTH_FAILED:
+        return "the sender's domain failed DMARC/SPF: the address may be forged"
+    cited = [parsed.in_reply_to, *parsed.references] if parsed is not None else []
+    try:
+        head = app.store.read(raw.sha256)
+    except OSError as exc:
+        return f"the stored message cannot be read ({exc.strerror})"
+    own = {app.config.smtp.from_address, *(m.username for m in app.config.mailbox if m.username)}
+    return why_not_answer(head, own_addresses=own, replies_to_us=bool(outbox.by_message_ids(session, cited)))
+
+
+def receipt_letter(config, session: Session, campaign: Campaign, unit: str, submission: Submission,
+                   raw: RawMessage, parsed) -> tuple[str, dict]:
+    """The template and its variables: the unit's standing as of the moment this message came."""
+    status = campaign_status(session, campaign.id, as_of=raw.received_at)
+    standing = next(u for u in status.units if u.unit == unit)
+    files = session.scalars(select(Attachment.filename).where(Attachment.raw_message_id == raw.id)
+                            .order_by(Attachment.position)).all()
+    variables = {
+        "unit": unit_variables(registry_of(campaign), unit), "campaign": campaign_variables(campaign),
+        "deadline": standing.deadline, "received_at": raw.received_at,
+        "on_time": raw.received_at <= standing.deadline,
+        "subject": (parsed.subject if parsed is not None else None) or "(không có tiêu đề)",
+        "files": list(files), "sections_found": section_titles(config, standing.sections),
+        "missing_sections": section_titles(config, standing.missing_sections), "versions": standing.versions,
+        **sender_variables(config),
+    }
+    return "receipt.j2", variables
+
+
+def _thread(raw: RawMessage, parsed) -> list[str]:
+    references = list(parsed.references) if parsed is not None else []
+    return [*references, raw.message_id] if raw.message_id else references
+
+
+def _declined(config, campaign: str, unit: str, step: str, submission: Submission, raw: RawMessage, reason: str,
+              now: datetime) -> Outbox:
+    """The decision not to send, kept where planners look (`reportbox outbox`)."""
+    return Outbox(campaign=campaign, unit=unit, kind=OutboxKind.RECEIPT, step=step, submission_id=submission.id,
+                  message_id=new_message_id(OutboxKind.RECEIPT, config.smtp.from_), mail_from=config.smtp.from_address,
+                  to=[submission.sender] if submission.sender else [], cc=[], subject="", raw=b"",
+                  as_of=raw.received_at, state=OutboxState.CANCELLED, attempts=0, next_attempt_at=now, refused={},
+                  note=f"no receipt: {reason}", created_at=now)
