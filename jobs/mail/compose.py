@@ -12,10 +12,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, parseaddr
+from email.charset import BASE64, QP, Charset
+from email.header import Header
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 import jinja2
@@ -72,13 +73,20 @@ def new_message_id(kind: str, mail_from: str) -> str:
 
 def build_message(draft: Draft, *, mail_from: str, to: list[str], cc: list[str], message_id: str,
                   date: datetime, replying_to: list[str] = (), auto_submitted: str = "auto-generated") -> bytes:
-    """The message's bytes. `replying_to`: the Message-IDs it follows up (In-Reply-To is the last)."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = mail_from
-    message["To"] = [Address(addr_spec=address) for address in to]
+    """The message's bytes. `replying_to`: the Message-IDs it follows up (In-Reply-To is the last).
+
+    Built with the stdlib's legacy (compat32) API on purpose: the modern policy folds a long
+    UTF-8 subject between two encoded words and loses the space there, which RFC 2047 readers
+    then drop ("hạn cuối" arrives as "hạncuối"); `Header` keeps spaces inside the encoded words."""
+    charset = Charset("utf-8")
+    charset.header_encoding, charset.body_encoding = BASE64, QP
+    message = MIMEText(draft.body, "plain", charset)
+    name, address = parseaddr(mail_from)
+    message["From"] = formataddr((name, address), charset="utf-8")
+    message["To"] = ", ".join(to)
     if cc:
-        message["Cc"] = [Address(addr_spec=address) for address in cc]
-    message["Subject"] = draft.subject
+        message["Cc"] = ", ".join(cc)
+    message["Subject"] = Header(draft.subject, charset, header_name="Subject")
     message["Date"] = format_datetime(date.astimezone(VIETNAM))
     message["Message-ID"] = message_id
     if replying_to:
@@ -87,8 +95,7 @@ def build_message(draft: Draft, *, mail_from: str, to: list[str], cc: list[str],
     message["Auto-Submitted"] = auto_submitted  # RFC 3834: robots must not answer it
     message["X-Auto-Response-Suppress"] = "All"  # Exchange's out-of-office replies
     message["Content-Language"] = "vi"
-    message.set_content(draft.body, charset="utf-8", cte="quoted-printable")
-    return message.as_bytes()
+    return message.as_bytes(policy=compat32.clone(linesep="\r\n"))
 
 
 def vn_date(moment: datetime | None) -> str:

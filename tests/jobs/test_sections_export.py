@@ -3,6 +3,7 @@ of them, end to end from delivered e-mail, read back with python-docx and render
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
@@ -19,7 +20,7 @@ import pdfplumber
 import pytest
 from docx.table import Table
 from lxml import etree
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from jobs.exports.sections_docx import (
     EXEMPTED,
@@ -30,9 +31,10 @@ from jobs.exports.sections_docx import (
     write_sections_docx,
 )
 from jobs.poll import poll
-from models.schema import Campaign
+from models.schema import Campaign, Document, RawMessage, Section, Submission, SubmissionState
 from models.sections import SectionText, UnitSections, unit_sections
-from models.status import get_campaign
+from models.status import campaign_status, get_campaign
+from models.versions import resolve_versions
 from parsers.registry import builtin
 from reportbox import samples
 from reportbox.sample_documents import report_docx
@@ -318,3 +320,79 @@ def test_hostile_text_still_makes_a_valid_document():
     assert _texts(blocks["02 — Hà Giang"]) == [EXEMPTED]
     assert _texts(blocks["04 — Cao Bằng"]) == [OFFLINE]
     assert document.paragraphs[0].text == "Tổng hợp báo cáo — 1/LĐTBXH"
+
+
+TK2025 = {"id": "tk2025", "letter": "100/BNV-KHTC", "title": "Báo cáo năm 2025", "report_year": 2025,
+          "plan_year": 2026, "issued": "2025-11-20", "deadline": "2025-12-15", "registry": "vn34"}
+DEC_2025 = datetime(2025, 12, 1, 2, 0, tzinfo=timezone.utc)
+
+
+def _stored(app, registry: str, unit: str, day: int, keys: tuple[str, ...]) -> int:
+    """A tk2025 submission as processing stores it: message, document, its sections, then versions."""
+    received = DEC_2025 + timedelta(days=day)
+    with app.sessions.begin() as session:
+        raw = RawMessage(sha256=hashlib.sha256(f"{registry}{unit}{day}".encode()).hexdigest(), size=1,
+                         received_at=received, received_source="internaldate")
+        session.add(raw)
+        session.flush()
+        document = Document(raw_message_id=raw.id, position=0, attachment_position=0, path=f"{unit}-{day}.docx",
+                            kind="docx", size=1, sha256="0" * 64)
+        session.add(document)
+        session.flush()
+        for position, key in enumerate(keys):
+            session.add(Section(document_id=document.id, position=position, key=key, heading=key,
+                                text=f"{registry} {unit} day {day}: {key}", confidence=1.0))
+        submission = Submission(raw_message_id=raw.id, campaign="tk2025", unit_registry=registry, unit=unit,
+                                state=SubmissionState.ACCEPTED, sections=list(keys))
+        session.add(submission)
+        resolve_versions(session, [("tk2025", registry, unit)])
+        return submission.id
+
+
+def _sections_of_unit(app, code: str) -> tuple[tuple, list[tuple[str, str]]]:
+    with app.sessions() as session:
+        status = next(u for u in campaign_status(session, "tk2025").units if u.unit == code)
+        exported = next(u for u in unit_sections(session, "tk2025") if u.unit == code)
+    return status.sections, [(s.key, s.text) for s in exported.sections]
+
+
+def test_a_version_sent_under_both_old_codes_is_exported_whole(make_app):  # noqa: F811
+    """vn34 08 (Tuyên Quang) was vn63 02 (Hà Giang) and 08: one version of three parts, across codes."""
+    app = make_app([], campaign=[TK2025])
+    _stored(app, "vn63", "02", 0, ("results",))
+    _stored(app, "vn63", "08", 1, ("policies",))
+    _stored(app, "vn63", "02", 2, ("plan",))
+    listed, exported = _sections_of_unit(app, "08")
+    assert listed == ("results", "policies", "plan")
+    assert exported == [("results", "vn63 02 day 0: results"), ("policies", "vn63 08 day 1: policies"),
+                        ("plan", "vn63 02 day 2: plan")]
+
+
+def test_a_part_superseded_under_its_old_code_still_counts_in_the_merged_version(make_app):  # noqa: F811
+    """Under vn63 02 alone, day 4's results start a new version and supersede day 3's policies; with
+    vn63 08's parts in between, the vn34 unit's latest version is 08's plan, 02's policies, 02's results."""
+    app = make_app([], campaign=[TK2025])
+    _stored(app, "vn63", "08", 0, ("plan",))
+    _stored(app, "vn63", "02", 1, ("results",))
+    _stored(app, "vn63", "08", 2, ("plan",))
+    _stored(app, "vn63", "02", 3, ("policies",))
+    _stored(app, "vn63", "02", 4, ("results",))
+    with app.sessions() as session:
+        superseded = session.scalars(select(Submission.sections).where(
+            Submission.state == SubmissionState.SUPERSEDED, Submission.unit == "02").order_by(Submission.id)).all()
+    assert [tuple(keys) for keys in superseded] == [("results",), ("policies",)]
+    listed, exported = _sections_of_unit(app, "08")
+    assert listed == ("results", "policies", "plan")
+    assert exported == [("results", "vn63 02 day 4: results"), ("policies", "vn63 02 day 3: policies"),
+                        ("plan", "vn63 08 day 2: plan")]
+
+
+def test_the_paper_only_note_is_for_units_with_no_e_mail_version(tmp_path):
+    campaign = Campaign(id="x", letter="1/LĐTBXH", title="")
+    units = [UnitSections("04", "Cao Bằng", "on_time", FIRST_DAY, [], offline=True),
+             UnitSections("06", "Bắc Kạn", "on_time", FIRST_DAY, [], offline=True, versions=1)]
+    out = io.BytesIO()
+    write_sections_docx(campaign, units, ["results"], out)
+    blocks = _blocks_by_unit(docx.Document(io.BytesIO(out.getvalue())))
+    assert _texts(blocks["04 — Cao Bằng"]) == [OFFLINE]
+    assert _texts(blocks["06 — Bắc Kạn"]) == [SECTION_TITLES["results"], NO_SECTION]  # e-mailed, without it

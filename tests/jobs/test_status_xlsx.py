@@ -7,7 +7,7 @@ import csv
 import io
 import os
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import openpyxl
 import pytest
@@ -15,6 +15,7 @@ import pytest
 from jobs.exports.status_xlsx import write_status_xlsx
 from models.schema import AdjustmentKind, Campaign
 from models.status import EXEMPT, LATE, MISSING, ON_TIME, PENDING, STATUSES, Applied, CampaignStatus, UnitStatus
+from reportbox.timefmt import deadline_instant
 from tests.servers.availability import require_tool
 
 UTC = timezone.utc
@@ -141,6 +142,17 @@ def test_instants_are_vietnam_local_excel_datetimes(sheet, status):
     assert rows["79"]["Hạn của đơn vị"].value == datetime(2019, 12, 20, 16, 0)
     assert rows["22"]["Thời điểm nhận"].value is None
     assert rows["22"]["Muộn (giờ)"].value is None
+
+
+def test_a_date_deadline_stays_on_its_day(tmp_path):
+    """A date deadline ends at 23:59:59.999999, which Excel and LibreOffice round up to the next day's 00:00."""
+    deadline = deadline_instant(date(2019, 12, 15))
+    unit = _unit("01", "Hà Nội", LATE, received=deadline + timedelta(microseconds=1), deadline=deadline)
+    path = tmp_path / "deadline.xlsx"
+    write_status_xlsx(_status((unit,)), path)
+    row = _rows_by_code(openpyxl.load_workbook(path)["Tình hình nộp"])["01"]
+    assert row["Hạn của đơn vị"].value == datetime(2019, 12, 15, 23, 59, 59)
+    assert row["Thời điểm nhận"].value == datetime(2019, 12, 16, 0, 0)
 
 
 def test_status_cells_are_filled_with_their_status_colour(sheet):

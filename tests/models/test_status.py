@@ -4,6 +4,7 @@ extensions, exemptions, offline receipts, registry changes, and the SQL view agr
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -22,6 +23,7 @@ from models.schema import (
 from models.status import campaign_status, status_json
 from models.versions import resolve_versions
 from reportbox.app import open_app
+from reportbox.cli.campaigns import _status_table
 from reportbox.config import config_from_dict
 from reportbox.errors import UsageError
 from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
@@ -193,6 +195,17 @@ def test_submissions_that_map_to_no_unit_are_counted_as_unmapped(app):
     assert units["01"].status == "on_time"
     assert units["02"].status == units["08"].status == "pending"
     assert status_json(result)["summary"]["unmapped"] == 2
+    tables = []
+    for shown in (result, earlier, campaign_status_without_unmapped(app)):
+        stream = io.StringIO()
+        _status_table(shown, status_json(shown), stream)
+        tables.append(stream.getvalue())
+    assert "unmapped: 2" in tables[0] and "unmapped: 1" in tables[1] and "unmapped" not in tables[2]
+
+
+def campaign_status_without_unmapped(app):
+    with app.sessions() as session:
+        return campaign_status(session, "tk2025", as_of=datetime(2025, 12, 20, tzinfo=VN))
 
 
 def test_units_follow_the_campaigns_registry(app):
@@ -249,5 +262,6 @@ def test_the_sql_view_agrees_with_the_status_of_now(app):
     assert {code: by_unit[code][1] for code in ("01", "96", "24", "02", "04", "06", "10", "14", "15")} == {
         "01": "exempt", "96": "exempt", "24": "late", "02": "on_time", "04": "late", "06": "on_time",
         "10": "late", "14": "missing", "15": "missing"}
-    assert by_unit["11"][5] == datetime(2019, 12, 12, tzinfo=VN) and by_unit["12"][5] == datetime(2019, 12, 11, tzinfo=VN)
+    assert by_unit["11"][5] == datetime(2019, 12, 12, tzinfo=VN)  # the paper, after the e-mail
+    assert by_unit["12"][5] == datetime(2019, 12, 11, tzinfo=VN)  # the e-mail, after the paper
     assert by_unit["06"][3] == DEADLINE + timedelta(days=3) and by_unit["12"][2] == 2

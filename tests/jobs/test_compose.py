@@ -1,0 +1,77 @@
+"""E-mails from templates: the shipped ones render, a planner's copy replaces one, a broken one
+is named, and the message is well formed (RFC 2047 subject, quoted-printable UTF-8 body,
+threading and RFC 3834 headers)."""
+
+from __future__ import annotations
+
+import email
+from datetime import datetime, timezone
+from email import policy
+
+import pytest
+
+from jobs.mail.compose import Draft, Templates, build_message, new_message_id
+from reportbox.errors import ConfigError
+
+VARIABLES = {
+    "unit": {"code": "22", "name": "Quảng Ninh", "full_name": "Tỉnh Quảng Ninh"},
+    "campaign": {"id": "tk2019", "letter": "5025/LĐTBXH-KHTC", "title": "Đánh giá năm 2019", "report_year": 2019,
+                 "plan_year": 2020, "issued": datetime(2019, 11, 25), "deadline": None},
+    "deadline": datetime(2019, 12, 15, 16, 59, 59, tzinfo=timezone.utc), "extended": False,
+    "as_of": datetime(2019, 12, 10, 1, 30, tzinfo=timezone.utc), "days_left": 5, "days_overdue": 0,
+    "sections": ["Kết quả", "Kiến nghị"], "step": "before-5", "escalated": False, "cc": [],
+    "mailbox": "phongkh@molisa.gov.vn", "addressee": "Sở Lao động - Thương binh và Xã hội", "contact": "",
+    "signature": "Phòng KH-TC",
+}
+
+
+def test_the_shipped_reminder_renders_in_vietnamese():
+    draft = Templates().render("reminder_before.j2", VARIABLES)
+    assert draft.subject == "Nhắc gửi báo cáo theo Công văn số 5025/LĐTBXH-KHTC (hạn 15/12/2019)"
+    assert draft.body.startswith("Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh\n")
+    assert "đến 08:30 ngày 10/12/2019" in draft.body and "  - Kiến nghị\n" in draft.body
+    assert "liên hệ" not in draft.body  # no contact configured: the line is left out
+
+
+def test_a_planners_copy_replaces_the_shipped_template(tmp_path):
+    (tmp_path / "reminder_before.j2").write_text(
+        "{% block subject %}Hạn {{ deadline | vn_date }}{% endblock %}{% block body %}Gửi {{ unit.name }}{% endblock %}",
+        encoding="utf-8")
+    templates = Templates(tmp_path)
+    assert templates.render("reminder_before.j2", VARIABLES) == Draft("Hạn 15/12/2019", "Gửi Quảng Ninh\n")
+    assert templates.render("reminder_after.j2", {**VARIABLES, "days_overdue": 2}).subject.endswith("2 ngày)")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("{% block subject %}{{ unit.nmae }}{% endblock %}{% block body %}x{% endblock %}", "nmae"),
+    ("{% block subject %}{% if %}{% endblock %}", "line 1"),
+    ("{% block body %}x{% endblock %}", "has no {% block subject %}"),
+])
+def test_a_broken_template_names_its_file_and_fault(tmp_path, text, expected):
+    (tmp_path / "receipt.j2").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Templates(tmp_path).render("receipt.j2", VARIABLES)
+    assert "receipt.j2" in str(caught.value) and expected in str(caught.value)
+
+
+def test_the_message_is_well_formed():
+    message_id = new_message_id("reminder", "Phòng KH <phongkh@molisa.gov.vn>")
+    recipients = [f"sldtbxh{n}@tinh{n}.gov.vn" for n in range(12)]
+    raw = build_message(Draft("Nhắc gửi báo cáo năm 2019 — hạn cuối 15/12/2019, đề nghị khẩn trương", "Dòng một.\n"
+                              ".dòng bắt đầu bằng dấu chấm\n" + "rất dài " * 40 + "\n"),
+                        mail_from="Phòng KH <phongkh@molisa.gov.vn>", to=recipients, cc=["ubnd@qn.gov.vn"],
+                        message_id=message_id, date=datetime(2019, 12, 10, 1, 0, tzinfo=timezone.utc),
+                        replying_to=["<a@x>", "<b@y>"])
+    head = raw.split(b"\r\n\r\n")[0].decode("ascii")  # every header is ASCII on the wire
+    assert all(len(line) <= 78 for line in head.split("\r\n"))
+    assert f"\r\nMessage-ID: {message_id}\r\n" in head  # never folded
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == "Nhắc gửi báo cáo năm 2019 — hạn cuối 15/12/2019, đề nghị khẩn trương"
+    assert parsed["Date"] == "Tue, 10 Dec 2019 08:00:00 +0700"
+    assert parsed["In-Reply-To"] == "<b@y>" and parsed["References"] == "<a@x> <b@y>"
+    assert parsed["Auto-Submitted"] == "auto-generated" and parsed["Content-Language"] == "vi"
+    assert [a.addr_spec for a in parsed["To"].addresses] == recipients
+    assert parsed["Content-Transfer-Encoding"] == "quoted-printable"
+    assert parsed.get_content().replace("\r\n", "\n").startswith("Dòng một.\n.dòng bắt đầu")
+    assert message_id.startswith("<") and message_id.endswith("@molisa.gov.vn>")
+    assert new_message_id("reminder", "x@molisa.gov.vn") != new_message_id("reminder", "x@molisa.gov.vn")
