@@ -42,9 +42,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.rawstore import RawStore
 from models import documents, submissions
+from models.bounces import record_bounce
 from models import messages as q
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
+from parsers.bounces import Bounce, read_bounce
 from parsers.identify import Identification, identify
 from parsers.signals import facts_from
 from parsers.documents.external import TEMP_PREFIX
@@ -75,6 +77,7 @@ class Item:
     parsed: ParsedMessage | None = None
     files: tuple[ReadFile, ...] = ()
     identity: Identification | None = None
+    bounce: Bounce | None = None  # a delivery-status notification: what it says about our mail
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,12 @@ class Context:
 
 def parse_stage(item: Item) -> Item:
     item.parsed = parse_message(item.data)
+    return item
+
+
+def bounce_stage(item: Item) -> Item:
+    """Before the raw bytes are let go: is this a bounce (of our reminders, most likely)?"""
+    item.bounce = read_bounce(item.data)
     return item
 
 
@@ -115,11 +124,15 @@ def record_stage(item: Item, ctx: Context) -> Item:
 
 def record_submission_stage(item: Item, ctx: Context) -> Item:
     """A message with files, or a report written in the body, is a submission; a message that is
-    none (a reply without files, an auto-reply, a bounce) is ignored with the reason."""
+    none (a reply without files, an auto-reply) is ignored with the reason, and a bounce is
+    recorded against the mail of ours it reports on (models.bounces)."""
     identity = item.identity
     if item.files:
         documents.store_documents(ctx.session, ctx.raw.id, item.files)
-    if item.files or (identity is not None and identity.kind == "submission"):
+    if item.bounce is not None:
+        submissions.drop_submission(ctx.session, ctx.raw.id)
+        q.set_outcome(ctx.raw, MessageState.IGNORED, "bounce", record_bounce(ctx.session, ctx.raw, item.bounce))
+    elif item.files or (identity is not None and identity.kind == "submission"):
         sender = item.parsed.sender.address.strip().lower() if item.parsed.sender else None
         submissions.record_submission(ctx.session, ctx.raw.id, sender or None,
                                       sections_found(item.files, item.reading.outline), identity)
@@ -131,7 +144,7 @@ def record_submission_stage(item: Item, ctx: Context) -> Item:
     return item
 
 
-PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, read_stage, identify_stage)
+PURE_STAGES: tuple[Callable[[Item], Item], ...] = (parse_stage, bounce_stage, read_stage, identify_stage)
 RECORD_STAGES: tuple[Callable[[Item, Context], Item], ...] = (record_stage, record_submission_stage)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from models.schema import (
+    AddressFailure,
     Attachment,
     Document,
     FolderState,
@@ -345,6 +346,7 @@ def _delete_results(session: Session, chosen) -> None:
     session.execute(delete(Section).where(Section.document_id.in_(documents)))
     for model in (Document, Attachment, ParsedMessage):
         session.execute(delete(model).where(model.raw_message_id.in_(chosen)))
+    session.execute(delete(AddressFailure).where(AddressFailure.bounce_message_id.in_(chosen)))
 
 
 def list_messages(session: Session, state: str | None = None) -> list[RawMessage]:

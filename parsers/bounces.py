@@ -403,8 +403,8 @@ def _decode_text(data: bytes, charset: str) -> str:
 
 def _html_text(markup: str) -> str:
     """Tags out, entities decoded: enough to find codes, addresses and ids (kept as &lt;id&gt;)."""
-    markup = re.sub(r"<\s*(br|/p|/div|/tr|/li|/h\d|/pre|/table)\b[^>]*>", "\n", markup, flags=re.I)
-    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+    markup = re.sub(r"<\s*(br|/p|/div|/tr|/li|/h\d|/pre|/table)\b[^<>]*>", "\n", markup, flags=re.I)
+    return html.unescape(re.sub(r"<[^<>]*>", "", markup))
 
 
 def _cut_at_original(text: str) -> str:
