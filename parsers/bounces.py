@@ -8,6 +8,11 @@ addresses in the notification text. The original Message-ID comes from the attac
 (message/rfc822, message/global, text/rfc822-headers, message/global-headers), from a
 "Message-ID:" line quoted in the text, or from the bounce's own In-Reply-To / References.
 
+A message is a bounce when it carries a delivery-status report, or when an X-Failed-Recipients
+header, a MAILER-DAEMON-like sender or a bounce-like subject says so and failed addresses are found
+(sender and subject together suffice). flufl.bounce alone is no test: its catch-all detectors
+find "failed" addresses in auto-replies and ordinary mail ("contact Mr Binh, binhtv@..., or ...").
+
 Pure: bytes in, dataclasses out. Never raises: whatever cannot be read is left out.
 """
 
@@ -28,7 +33,7 @@ from email.message import Message
 
 import flufl.bounce
 
-from parsers.headers import MAX_ID, HeaderReader, angle_id, decode_words, recover_8bit
+from parsers.headers import MAX_ID, HeaderReader, decode_words, recover_8bit
 
 log = logging.getLogger("reportbox.bounces")
 
@@ -44,6 +49,8 @@ _ORIGINAL_HEADER_TYPES = ("text/rfc822-headers",)
 _STATUS = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?![\w.]*\d)")
 _REPLY = re.compile(r"(?<![\w.:/-])([245])\d\d(?=[ -]\S|$)", re.M)
 _ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"'.]+(\.[^\s@<>()\[\],;:\"'.]+)+")
+_XTEXT = re.compile(r"\+([0-9A-F]{2})|\\x\{([0-9A-Fa-f]{1,6})\}")
+_LOOSE_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"'@]{1,64}@[^\s<>()\[\],;:\"'@]{1,255}")
 _TEXT_MESSAGE_ID = re.compile(
     r"^[ \t>|]*(?:original[- ]?)?message[- ]?id[ \t]*:[ \t]*(?:\r?\n[ \t]+)?"
     r"(<[^<>\s]{1,900}>|[^<>\s@]{1,400}@[^<>\s]{1,400})",
@@ -51,7 +58,7 @@ _TEXT_MESSAGE_ID = re.compile(
 )
 # Where a bounce's own words end and the quoted original begins.
 _ORIGINAL_MARKER = re.compile(
-    r"^[ \t>]*-{2,}[^\n]*(original message|copy of (the|your) message|returned (mail|message)|"
+    r"^[ \t>]*-{2,}+[^\n]{0,120}?(original message|copy of (the|your) message|returned (mail|message)|"
     r"undelivered message|message follows|message headers)"
     r"|^[ \t]*(original message headers|original message follows)",
     re.I | re.M,
@@ -67,11 +74,6 @@ _BOUNCE_SUBJECT = re.compile(
     r"failure notice|returned mail|mail system error|delayed mail|warning: (could not send|message)|"
     r"message (not delivered|delivery delayed)|mail could not be delivered|e-?mail delivery failure|"
     r"non remis|unzustellbar|không (thể )?gửi được)",
-    re.I,
-)
-_AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[- ]?(reply|response)|autoreply|auto:|out of (the )?office|"
-    r"trả lời tự động|vắng mặt|réponse automatique|abwesenheit)",
     re.I,
 )
 _DAEMON_LOCAL = re.compile(r"mailer[-_]?daemon|mail[-_]?daemon|postmaster|mdaemon|double-bounce", re.I)
@@ -105,7 +107,14 @@ def is_bounce_sender(from_addr: str | None) -> bool:
     local = (address or "").rsplit("@", 1)[0]
     if _DAEMON_LOCAL.fullmatch(local.strip()):
         return True
-    return bool(_DAEMON_NAME.search(decode_words(name or "")))
+    return bool(_DAEMON_NAME.search(_decoded(name or "")))
+
+
+def _decoded(value: str) -> str:
+    try:
+        return decode_words(value)
+    except email.errors.MessageError:  # CharsetError, which decode_words lets through, for "=?\x80tf-8?q?..?="
+        return value
 
 
 def read_bounce(raw: bytes) -> Bounce | None:
@@ -147,7 +156,8 @@ def _from_dsn(root, parts, dsn_parts, texts, notification) -> Bounce | None:
     recipients = [_recipient_from_record(r, notification, only_one) for r in failed]
     if not recipients:  # a report whose delivery-status part we could not read
         recipients = _heuristic_recipients(root, notification)
-    reported_ids = [angle_id(r.get(k)) for r in records for k in ("x-original-message-id", "original-message-id")]
+    reported_ids = [_id_in_text(r.get(k, "")) for r in records
+                    for k in ("x-original-message-id", "original-message-id")]
     mta = next((_type_value(r["reporting-mta"]) for r in records if r.get("reporting-mta")), None)
     return Bounce(
         original_message_ids=_original_ids(root, parts, texts, extra=reported_ids),
@@ -193,8 +203,8 @@ def _decode_transfer(text: str, encoding: str) -> str:
 
 def _dsn_records(text: str) -> list[dict[str, str]]:
     """Field blocks; a repeated field starts a new block, for reports missing their blank lines."""
-    records: list[dict[str, str]] = []
-    current: dict[str, str] = {}
+    records: list[dict[str, list[str]]] = []
+    current: dict[str, list[str]] = {}
     last = None
     for line in text.splitlines():
         if not line.strip():
@@ -204,21 +214,21 @@ def _dsn_records(text: str) -> list[dict[str, str]]:
             continue
         if line[0] in " \t":
             if last:
-                current[last] += " " + line.strip()
+                current[last].append(line.strip())
             continue
         match = re.match(r"([A-Za-z][A-Za-z0-9-]{0,60})[ \t]*:[ \t]*(.*)", line)
         if not match:
             last = None
             continue
-        name, value = match.group(1).lower(), match.group(2)
+        name = match.group(1).lower()
         if name in current:
             records.append(current)
             current = {}
-        current[name] = value
+        current[name] = [match.group(2)]
         last = name
     if current:
         records.append(current)
-    return records
+    return [{name: " ".join(pieces) for name, pieces in record.items()} for record in records]
 
 
 def _record_address(record: dict[str, str]) -> str | None:
@@ -228,11 +238,19 @@ def _record_address(record: dict[str, str]) -> str | None:
         if not value:
             continue
         kind, _, rest = value.partition(";") if ";" in value else ("rfc822", "", value)
-        if kind.strip().lower() in ("rfc822", "utf-8", "x-unix", ""):
-            address = _bare_address(rest)
-            if address:
-                return address
+        if kind.strip().lower() not in ("rfc822", "utf-8", ""):
+            continue  # x400, unknown...: not an address we can flag
+        token = next((t for t in rest.split() if "@" in t), "")  # drops a trailing "(comment)"
+        address = _bare_address(_XTEXT.sub(_unescaped, token) if field == "original-recipient" else token)
+        if address:
+            return address
     return None
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    """RFC 3461 xtext "+2B" and RFC 6533 unitext "\\x{E0}" escapes, as Original-Recipient carries them."""
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
 def _record_outcome(record: dict[str, str]) -> str | None:
@@ -270,10 +288,8 @@ def _from_heuristics(root, parts, texts, notification, claims_report: bool) -> B
     headers = HeaderReader(root)
     failed_header = bool(headers.first("x-failed-recipients"))
     by_sender = is_bounce_sender(headers.first("from"))
-    by_subject = claims_report or bool(_BOUNCE_SUBJECT.search(headers.decoded("subject")))
+    by_subject = claims_report or bool(_BOUNCE_SUBJECT.search(_decoded(headers.first("subject") or "")))
     if not (failed_header or by_sender or by_subject):
-        return None
-    if not (failed_header or by_sender) and _is_auto_reply(headers):
         return None
     recipients = _heuristic_recipients(root, notification)
     if not recipients and not (failed_header or (by_sender and by_subject)):
@@ -285,17 +301,14 @@ def _from_heuristics(root, parts, texts, notification, claims_report: bool) -> B
     )
 
 
-def _is_auto_reply(headers: HeaderReader) -> bool:
-    return bool(_AUTO_REPLY_SUBJECT.search(headers.decoded("subject"))
-                or headers.first("x-autoreply") or headers.first("x-autorespond"))
-
-
 def _heuristic_recipients(root: Message, notification: str) -> list[FailedRecipient]:
-    ours = {a.lower() for _, a in email.utils.getaddresses(HeaderReader(root).all("to"))}
+    headers = HeaderReader(root)
+    # The bounce's own parties (us, the daemon) are never the failed recipients.
+    parties = {a.lower() for _, a in email.utils.getaddresses(headers.all("to") + headers.all("from"))}
     temporary, permanent = _flufl_failures(root)
     if not (temporary or permanent):
         permanent = _addresses_beside_codes(notification)
-    addresses = sorted((permanent | temporary) - ours, key=lambda a: (_position(a, notification), a))
+    addresses = sorted((permanent | temporary) - parties, key=lambda a: (_position(a, notification), a))
     result = []
     for address in addresses:
         diagnostic = _text_diagnostic(address, notification, len(addresses) == 1)
@@ -316,6 +329,11 @@ def _flufl_failures(root: Message) -> tuple[set[str], set[str]]:
     view = _flufl_view(root, 0)
     if view is None:
         return set(), set()
+    if not email.utils.getaddresses([str(view.get("from", ""))]):
+        # flufl.bounce's Yale detector indexes the parsed From and raises IndexError without one,
+        # which aborts every later detector.
+        del view["from"]
+        view["From"] = "<>"
     try:
         temporary, permanent = flufl.bounce.all_failures(view)
     except Exception:  # flufl.bounce re-raises whatever a detector raised; a detector bug is not ours to stop on
@@ -353,7 +371,7 @@ def _addresses_beside_codes(notification: str) -> set[str]:
     for paragraph in _paragraphs(notification):
         if not (_status_in(paragraph) or _REPLY.search(paragraph)):
             continue
-        named = _bare_addresses(re.findall(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+", paragraph))
+        named = _bare_addresses(_LOOSE_ADDRESS.findall(paragraph))
         if len(named) == 1:
             found |= named
     return found

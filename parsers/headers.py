@@ -86,7 +86,7 @@ def decode_words(value: str) -> str:
         return " ".join(value.split())
     try:
         decoded = str(email.header.make_header(email.header.decode_header(value)))
-    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+    except (email.errors.MessageError, LookupError, UnicodeError, ValueError):  # CharsetError included
         decoded = value
     return " ".join(decoded.split())
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import getpass
 
 import click
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from models import outbox
 from models.schema import Outbox, OutboxKind, OutboxState
-from reportbox.cli.base import Obj, cli, console, echo_json
+from reportbox.cli.base import Obj, cli, console, echo_json, plain
 from reportbox.timefmt import local_iso, local_short, parse_instant
 
 SKIP_TEXT = {
@@ -66,7 +66,7 @@ def _run_json(run, dry_run: bool) -> dict:
 def _run_table(run, dry_run: bool) -> None:
     out = console()
     if run.disabled:
-        out.print(f"reminders are disabled for {run.campaign} ([campaign.reminders] enabled = false)")
+        out.print(plain(f"reminders are disabled for {run.campaign} ([campaign.reminders] enabled = false)"))
     table = Table(title=f"Reminders for {run.campaign} as of {local_short(run.as_of)}"
                         + (" (dry run: nothing sent)" if dry_run else ""))
     for column in ("unit", "name", "status", "step", "to", "cc", "subject / why not"):
@@ -74,9 +74,9 @@ def _run_table(run, dry_run: bool) -> None:
     owed_now = [p for p in run.plans if p.step is not None or p.skip]
     for owed in owed_now:
         draft = run.drafts.get(owed.unit.unit)
-        why = escape(draft.subject) if draft else f"[dim]{SKIP_TEXT.get(owed.skip, owed.skip or '')}[/]"
-        table.add_row(owed.unit.unit, escape(owed.unit.name), owed.unit.status,
-                      owed.step.label if owed.step else "", "\n".join(owed.to), "\n".join(owed.cc), why)
+        why = plain(draft.subject) if draft else Text(SKIP_TEXT.get(owed.skip, owed.skip or ""), style="dim")
+        table.add_row(owed.unit.unit, plain(owed.unit.name), owed.unit.status, owed.step.label if owed.step else "",
+                      plain("\n".join(owed.to)), plain("\n".join(owed.cc)), why)
     out.print(table)
     waiting = len(run.plans) - len(owed_now)
     out.print(f"{len(run.drafts)} reminder(s) {'would be' if dry_run else ''} due now"
@@ -84,7 +84,7 @@ def _run_table(run, dry_run: bool) -> None:
     if run.delivery is not None:
         out.print(f"delivery: {run.delivery.summary()}")
         for outbox_id, error in run.delivery.errors.items():
-            out.print(f"  outbox {outbox_id}: {escape(error)}")
+            out.print(plain(f"  outbox {outbox_id}: {error}"))
 
 
 @cli.group(name="outbox", invoke_without_command=True)
@@ -109,21 +109,19 @@ def outbox_group(ctx: click.Context, campaign_id: str | None, state: str | None,
         for row in rows:
             when = local_short(row.sent_at) if row.sent_at else (
                 local_short(row.next_attempt_at) if row.state == OutboxState.QUEUED else "")
-            detail = row.reply if row.state == OutboxState.SENT else (row.error or row.note or "")
+            detail = plain(row.reply if row.state == OutboxState.SENT else (row.error or row.note or ""))
             if row.bounced_at:
-                detail = f"[red]bounced {local_short(row.bounced_at)}[/] " + escape(detail or "")
-            else:
-                detail = escape(detail or "")
-            table.add_row(str(row.id), row.campaign, row.unit, row.kind, row.step,
-                          f"[{STATE_STYLE.get(row.state, '')}]{row.state}[/]", str(row.attempts),
-                          "\n".join(row.to + row.cc), when, detail)
+                detail = Text.assemble((f"bounced {local_short(row.bounced_at)} ", "red"), detail)
+            table.add_row(str(row.id), row.campaign, row.unit, row.kind, plain(row.step),
+                          Text(row.state, style=STATE_STYLE.get(row.state, "")), str(row.attempts),
+                          plain("\n".join(row.to + row.cc)), when, detail)
         out = console()
         out.print(table)
         if failing:
             out.print("addresses that bounce (reminders skip them; fix the contacts file or "
                       "`reportbox outbox clear-address ADDRESS`):")
             for address, failure in sorted(failing.items()):
-                out.print(f"  {escape(address)}: {escape(failure.status or '')} {escape(failure.diagnostic or '')}")
+                out.print(plain(f"  {address}: {failure.status or ''} {failure.diagnostic or ''}"))
 
 
 def outbox_json(row: Outbox) -> dict:

@@ -175,3 +175,24 @@ def test_a_wrong_password_is_not_retried(tmp_path, make_smtp_server, monkeypatch
         app.close()
     assert len(run.delivery.failed) == 1 and "refused the login of phongkh: 535" in run.delivery.errors[
         run.delivery.failed[0]]
+
+
+def test_remind_dry_run_on_the_command_line_shows_who_gets_what(tmp_path, smtp_server):
+    import json
+
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server)
+    cli = [sys.executable, "-m", "reportbox", "--config", str(config), "remind", "--campaign", "tk2019",
+           "--as-of", "2019-12-16T09:00", "--dry-run"]
+    as_json = subprocess.run([*cli, "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    units = {u["unit"]: u for u in data["units"]}
+    assert data["dry_run"] is True and data["delivery"] is None
+    assert units["22"]["to"] == ["sldtbxh@quangninh.gov.vn"] and units["22"]["step"] == "after-1"
+    assert units["22"]["subject"].startswith("Đề nghị khẩn trương gửi báo cáo") and "quá hạn 1 ngày" in units["22"]["body"]
+    assert units["02"]["skip"] == "no_contact" and units["02"]["subject"] is None
+    table = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0 and "dry run: nothing sent" in table.stdout and "no contact address" in table.stdout
+    assert smtp_server.messages() == []
+    bad = subprocess.run([*cli[:-1], "--as-of", "yesterday"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "not an ISO 8601" in bad.stderr

@@ -176,3 +176,10 @@ def test_peek_reads_only_headers():
     peek = peek_headers(raw)
     assert peek.message_id == "<id-1@quangninh.gov.vn>"
     assert peek.top_received_at == datetime(2019, 12, 10, 2, 31, tzinfo=timezone.utc)
+
+
+def test_an_encoded_word_with_an_impossible_charset_is_kept_not_fatal():
+    raw = (b"From: a@b.vn\r\nTo: c@d.vn\r\nSubject: =?\x80tf-8?q?abc?= Bao cao\r\n"
+           b"Message-ID: <x@y>\r\n\r\nbody\r\n")
+    parsed = parse_message(raw)
+    assert "abc" in parsed.subject and parsed.subject.endswith("Bao cao")
