@@ -154,6 +154,21 @@ def counts(session: Session, campaign: str) -> dict[str, int]:
     return found
 
 
+def unit_mail(session: Session, campaign: str) -> dict[str, dict]:
+    """Per unit of a campaign: reminders sent and when the last went, receipts sent."""
+    rows = session.execute(select(Outbox.unit, Outbox.kind, func.count(), func.max(Outbox.sent_at))
+                           .where(Outbox.campaign == campaign, Outbox.state == OutboxState.SENT)
+                           .group_by(Outbox.unit, Outbox.kind)).all()
+    mail: dict[str, dict] = {}
+    for unit, kind, count, last in rows:
+        entry = mail.setdefault(unit, {"reminders": 0, "last_reminder_at": None, "receipts": 0})
+        if kind == "reminder":
+            entry["reminders"], entry["last_reminder_at"] = count, last
+        else:
+            entry["receipts"] = count
+    return mail
+
+
 def failing_addresses(session: Session, addresses: Iterable[str] | None = None) -> dict[str, AddressFailure]:
     """Addresses with a permanent failure nobody cleared: the latest failure of each."""
     query = select(AddressFailure).where(AddressFailure.permanent.is_(True), AddressFailure.cleared_at.is_(None))

@@ -19,11 +19,13 @@ from reportbox.errors import StorageError
 from reportbox.timefmt import deadline_instant, parse_instant
 from tests.test_cli import reportbox
 
-STATUS_KEYS = {"campaign", "letter", "title", "as_of", "deadline", "registry", "outline", "summary", "units"}
+STATUS_KEYS = {"campaign", "letter", "title", "as_of", "deadline", "registry", "outline", "summary", "units",
+               "outbox"}
 SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "complete", "incomplete",
                 "needs_review", "unmapped"}
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
-             "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments"}
+             "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments",
+             "reminders", "last_reminder_at", "receipts"}
 CAMPAIGN = """
 [[campaign]]
 id = "tk2019"

@@ -121,6 +121,9 @@ class SmtpRelay:
                 if config.security == "starttls":
                     smtp.ehlo()
                     smtp.starttls(context=self._tls())
+            # Commands and the final dot go out as small separate writes; without this, Nagle's
+            # algorithm holds each one until the server's delayed ACK (tens of ms a message).
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
             if config.username:
                 smtp.login(config.username, config.password.get_secret_value() if config.password else "")

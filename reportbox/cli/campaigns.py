@@ -12,17 +12,18 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from models import adjustments
+from models import adjustments, outbox
 from models.campaigns import list_campaigns
 from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status, status_json
 from reportbox.cli.base import Obj, cli, console, echo_json, output_file, plain
 from reportbox.errors import UsageError
-from reportbox.timefmt import local_short, parse_instant
+from reportbox.timefmt import local_iso, local_short, parse_instant
 
 STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "blue", "exempt": "dim"}
 CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
-               "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments")
+               "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments", "reminders",
+               "last_reminder_at")
 
 
 def _as_of(text: str | None):
@@ -50,6 +51,7 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
             click.echo(f"wrote {out}")
             return
         data = status_json(result)
+        _add_mail(session, data)
     # A CSV file gets a byte order mark, or Excel reads its Vietnamese as another code page.
     with _output(out, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
         if fmt == "json":
@@ -81,6 +83,16 @@ def _status_csv(data: dict, stream) -> None:
         writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
 
 
+def _add_mail(session, data: dict) -> None:
+    """What reportbox wrote to the units: the outbox's counts, and each unit's reminders and receipts."""
+    data["outbox"] = outbox.counts(session, data["campaign"])
+    mail = outbox.unit_mail(session, data["campaign"])
+    empty = {"reminders": 0, "last_reminder_at": None, "receipts": 0}
+    for unit in data["units"]:
+        entry = mail.get(unit["unit"], empty)
+        unit.update(entry, last_reminder_at=local_iso(entry["last_reminder_at"]))
+
+
 def _status_table(result: CampaignStatus, data: dict, stream) -> None:
     campaign, summary = result.campaign, data["summary"]
     out = console(file=stream)
@@ -101,6 +113,13 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
                                                      if unit.status in ("on_time", "late") else ""),
                       plain("; ".join(notes)))
     out.print(table)
+    sent = data.get("outbox") or {}
+    trouble = {state: sent[state] for state in ("queued", "failed", "uncertain", "bounced") if sent.get(state)}
+    if sent.get("sent") or trouble:
+        out.print(f"e-mails to units: {sent['sent']} sent"
+                  + "".join(f", {count} {state}" for state, count in trouble.items())
+                  + (f" (see `reportbox outbox --campaign {data['campaign']}`)" if trouble else ""),
+                  style="yellow" if trouble.keys() & {"failed", "uncertain", "bounced"} else None)
 
 
 @cli.group()

@@ -196,3 +196,51 @@ def test_remind_dry_run_on_the_command_line_shows_who_gets_what(tmp_path, smtp_s
     assert smtp_server.messages() == []
     bad = subprocess.run([*cli[:-1], "--as-of", "yesterday"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "not an ISO 8601" in bad.stderr
+
+
+def test_status_shows_what_was_sent_and_what_is_in_trouble(tmp_path, smtp_server):
+    import json
+
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server)
+    assert run_and_crash(config, "after_reply").returncode == 3  # unit 01's reminder: delivered, unconfirmed
+    cli = [sys.executable, "-m", "reportbox", "--config", str(config)]
+    smtp_server.refuse(451)
+    subprocess.run([*cli, "remind", "--campaign", "tk2019", "--as-of", "2019-12-10T09:00"], cwd=REPO,
+                   capture_output=True, text=True, timeout=120)
+    as_json = subprocess.run([*cli, "status", "--campaign", "tk2019", "--as-of", "2019-12-10T10:00", "--format",
+                              "json"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    data = json.loads(as_json.stdout)
+    assert {k: v for k, v in data["outbox"].items() if v} == {"queued": 3, "uncertain": 1}
+    units = {u["unit"]: u for u in data["units"]}
+    assert units["01"]["reminders"] == 0 and units["01"]["last_reminder_at"] is None  # not confirmed sent
+    smtp_server.recover()
+    from reportbox.app import open_app
+    from reportbox.config import load_config
+    from models.schema import utcnow
+
+    app = open_app(load_config(config))
+    try:
+        from jobs.outbox import deliver
+        from datetime import timedelta
+
+        assert len(deliver(app, clock=lambda: utcnow() + timedelta(minutes=2), as_of=vn(10, 9)).sent) == 3
+    finally:
+        app.close()
+    table = subprocess.run([*cli, "status", "--campaign", "tk2019", "--as-of", "2019-12-10T10:00"], cwd=REPO,
+                           capture_output=True, text=True, timeout=120)
+    assert "e-mails to units: 3 sent, 1 uncertain (see `reportbox outbox --campaign tk2019`)" in table.stdout
+    units = {u["unit"]: u for u in json.loads(subprocess.run(
+        [*cli, "status", "--campaign", "tk2019", "--format", "json"], cwd=REPO, capture_output=True, text=True,
+        timeout=120).stdout)["units"]}
+    assert units["22"]["reminders"] == 1 and units["22"]["last_reminder_at"].endswith("+07:00")
+
+
+def test_implicit_tls_on_port_465_style(tmp_path, make_smtp_server):
+    server = make_smtp_server(tls="ssl")
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}",
+                   smtp={**smtp_section(server, security="ssl", ca_file=str(server.ca_file)), "host": "localhost"})
+    try:
+        assert len(remind(app, "tk2019", as_of=vn(10)).delivery.sent) == 4
+    finally:
+        app.close()
+    assert all(m.tls for m in server.messages())

@@ -130,3 +130,19 @@ def test_mail_pass_without_smtp_does_nothing(tmp_path):
     finally:
         app.close()
 
+
+
+def test_the_daemons_mail_pass_sends_the_reminders_owed_now(tmp_path, smtp_server):
+    from tests.jobs.reminder_setup import CONTACTS  # noqa: F401  (the contacts file make_app writes)
+
+    campaign = {**CAMPAIGN, "registry": "vn63", "deadline": (TODAY - timedelta(days=1)).isoformat(),
+                "reminders": {"before_deadline_days": [], "after_deadline_days": [1], "send_at": "00:00"}}
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, campaign=campaign)
+    try:
+        first = mail_pass(app)
+        assert sorted(first.reminders["tk2026"]) == ["01", "22", "24", "26", "96"]
+        assert len(first.delivery.sent) == 5 and len(smtp_server.messages()) == 5
+        again = mail_pass(app)
+        assert again.reminders["tk2026"] == [] and len(smtp_server.messages()) == 5
+    finally:
+        app.close()
