@@ -81,8 +81,13 @@ class SmtpRelay:
             else:
                 self._drop()
             raise
-        if not before_final_dot():
+        try:
+            go_on = before_final_dot()
+        except BaseException:
             self._drop()  # no dot: the server throws the message away
+            raise
+        if not go_on:
+            self._drop()
             raise DeliveryError("another sender took this message over; it was not sent", reason="abandoned")
         try:
             smtp.send(b".\r\n")
