@@ -129,13 +129,13 @@ def record_submission_stage(item: Item, ctx: Context) -> Item:
     identity = item.identity
     if item.files:
         documents.store_documents(ctx.session, ctx.raw.id, item.files)
-    if item.bounce is not None:
+    found = sections_found(item.files, item.reading.outline)
+    if item.bounce is not None and not found:  # a report that only looks like a bounce stays a report
         submissions.drop_submission(ctx.session, ctx.raw.id)
         q.set_outcome(ctx.raw, MessageState.IGNORED, "bounce", record_bounce(ctx.session, ctx.raw, item.bounce))
     elif item.files or (identity is not None and identity.kind == "submission"):
         sender = item.parsed.sender.address.strip().lower() if item.parsed.sender else None
-        submissions.record_submission(ctx.session, ctx.raw.id, sender or None,
-                                      sections_found(item.files, item.reading.outline), identity)
+        submissions.record_submission(ctx.session, ctx.raw.id, sender or None, found, identity)
         q.set_outcome(ctx.raw, MessageState.SUBMISSION)
     else:
         submissions.drop_submission(ctx.session, ctx.raw.id)

@@ -89,7 +89,7 @@ class Daemon:
     def _mail(self) -> None:
         if self.app.config.smtp is None or self.stop.is_set():
             return
-        mail_pass(self.app)
+        mail_pass(self.app, stop=self.stop)
 
     def _heartbeat(self) -> None:
         if not self.lock.renew():

@@ -5,6 +5,7 @@ keys make every step and receipt happen once."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,11 +28,13 @@ class MailPass:
     errors: dict[str, str] = field(default_factory=dict)  # campaign (or "receipts") → why it was skipped
 
 
-def mail_pass(app: App, *, clock: Callable[[], datetime] = utcnow, sleep=None) -> MailPass:
+def mail_pass(app: App, *, clock: Callable[[], datetime] = utcnow, sleep=None,
+              stop: threading.Event | None = None) -> MailPass:
+    """One pass; `stop` (the daemon's) ends it between two messages."""
     result = MailPass()
     if app.config.smtp is None:
         return result
-    extra = {"sleep": sleep} if sleep is not None else {}
+    extra = {"sleep": sleep, "stop": stop}
     try:
         result.receipts = queue_receipts(app, clock=clock)
     except ReportboxError as exc:
@@ -39,7 +42,7 @@ def mail_pass(app: App, *, clock: Callable[[], datetime] = utcnow, sleep=None) -
         log.error("receipts: %s", exc)
     now = clock()
     for campaign in app.config.campaign:
-        if not campaign.reminders.enabled:
+        if not campaign.reminders.enabled or (stop is not None and stop.is_set()):
             continue
         try:
             run = remind(app, campaign.id, as_of=now, clock=clock, **extra)

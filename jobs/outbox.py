@@ -15,6 +15,7 @@ go missing rather than twice.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +30,8 @@ from reportbox.errors import DeliveryError, DeliveryUncertain
 
 log = logging.getLogger("reportbox.outbox")
 
-# Failures of the link itself: the next message would fail the same way, so the batch stops.
-_LINK_FAILURES = ("connection", "tls", "auth")
+# Failures of the link, not of a message: the batch stops and the message goes back untouched.
+_LINK_FAILURES = ("connection", "tls", "auth", "sender_refused")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Delivery:
     cancelled: list[int] = field(default_factory=list)
     recovered: int = 0  # messages of dead senders queued again
     errors: dict[int, str] = field(default_factory=dict)
+    link_error: str | None = None  # the relay could not be used: nothing was charged to any message
 
     def summary(self) -> str:
         parts = [f"{len(self.sent)} sent"]
@@ -51,6 +53,8 @@ class Delivery:
                            ("cancelled", self.cancelled)):
             if ids:
                 parts.append(f"{len(ids)} {label}")
+        if self.link_error:
+            parts.append(f"stopped: {self.link_error}")
         return ", ".join(parts)
 
 
@@ -58,16 +62,20 @@ Recheck = Callable[[object, Outbox, datetime], str | None]
 
 
 def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = None,
-            clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep,
-            recheck: Recheck | None = None) -> Delivery:
-    """Send every due message (of one campaign, or all). A reminder is checked once more just
-    before it goes (`recheck`, as of `as_of` or now): one that is no longer owed is cancelled."""
+            clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] | None = None,
+            recheck: Recheck | None = None, stop: threading.Event | None = None) -> Delivery:
+    """Send every due message (of one campaign, or all), until done or `stop` is set. A reminder
+    is checked once more just before it goes (`recheck`, as of `as_of` or now): one that is no
+    longer owed is cancelled. A relay that cannot be used (refused connection, certificate,
+    login, sender address) stops the pass and charges no message an attempt."""
     config = app.config.smtp
     report = Delivery()
     if config is None:
         return report
     if recheck is None:
         from jobs.reminders.plan import why_not_owed as recheck
+    if sleep is None:
+        sleep = stop.wait if stop is not None else time.sleep
     holder = new_holder()
     lease = timedelta(seconds=max(600.0, config.timeout * 10))
     with app.sessions.begin() as session:
@@ -76,13 +84,23 @@ def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = N
         log.warning("outbox: %d message(s) of a stopped sender queued again, %d uncertain", report.recovered, uncertain)
     with app.sessions() as session:
         due = outbox.due_ids(session, clock(), campaign)
-    pace = _Pace(60.0 / config.max_per_minute, sleep)
+    if not due:
+        return report
+    pace = _pace_for(config)
     with SmtpRelay(config) as relay:
+        try:
+            relay.open()
+        except DeliveryError as exc:
+            _link_down(app, report, due, exc, config, clock)
+            return report
         for outbox_id in due:
+            if stop is not None and stop.is_set():
+                break
+            pace.wait(sleep)  # before the claim: a long pause never holds a message
             job = _claim(app, outbox_id, holder, as_of, clock, recheck, report)
             if job is None:
                 continue
-            pace.wait()
+            pace.sent()
             if not _send(app, relay, job, holder, config, clock, report):
                 break
     return report
@@ -94,7 +112,7 @@ class _Job:
     mail_from: str
     recipients: list[str]
     raw: bytes
-    attempts: int
+    attempts: int  # this one included
 
 
 def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None:
@@ -106,9 +124,10 @@ def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None
             if outbox.cancel_queued(session, outbox_id, reason):
                 report.cancelled.append(outbox_id)
             return None
+        attempts = row.attempts + 1  # read before the claim, which also updates `row` in this session
         if not outbox.claim(session, outbox_id, holder, clock()):
             return None
-        return _Job(outbox_id, row.mail_from, [*row.to, *row.cc], row.raw, row.attempts + 1)
+        return _Job(outbox_id, row.mail_from, [*row.to, *row.cc], row.raw, attempts)
 
 
 def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: Delivery) -> bool:
@@ -129,21 +148,50 @@ def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: 
     except DeliveryError as exc:
         if exc.reason == "abandoned":
             return True
-        final = not exc.temporary or job.attempts >= config.max_attempts
-        if final:
-            _settle(app, job, holder, state=OutboxState.FAILED, error=str(exc), claimed_by=None)
-            report.failed.append(job.id)
-        else:
+        if exc.reason in _LINK_FAILURES:  # not this message's fault: back as it was
             _settle(app, job, holder, state=OutboxState.QUEUED, error=str(exc), claimed_by=None,
-                    next_attempt_at=outbox.retry_at(clock(), job.attempts, config.retry_after))
-            report.retrying.append(job.id)
-        report.errors[job.id] = str(exc)
-        log.warning("outbox %d (attempt %d): %s", job.id, job.attempts, exc)
-        return exc.reason not in _LINK_FAILURES
+                    attempts=job.attempts - 1, next_attempt_at=clock() + timedelta(seconds=config.retry_after))
+            report.link_error = str(exc)
+            log.warning("outbox %d: %s", job.id, exc)
+            return False
+        _failure(app, job, holder, exc, not exc.temporary or job.attempts >= config.max_attempts, config, clock,
+                 report)
+        return True
+    except Exception as exc:  # noqa: BLE001 - a message smtplib cannot even express (an address it cannot encode)
+        _failure(app, job, holder, exc, True, config, clock, report)
+        return True
     _settle(app, job, holder, state=OutboxState.SENT, reply=accepted.reply, refused=accepted.refused,
             sent_at=clock(), error=None, claimed_by=None)
+    if accepted.refused:
+        with app.sessions.begin() as session:
+            outbox.record_refusals(session, job.id, accepted.refused, clock())
     report.sent.append(job.id)
     return True
+
+
+def _failure(app, job: _Job, holder: str, exc: Exception, final: bool, config, clock, report: Delivery) -> None:
+    error = str(exc) or type(exc).__name__
+    if final:
+        _settle(app, job, holder, state=OutboxState.FAILED, error=error, claimed_by=None)
+        report.failed.append(job.id)
+        refused = getattr(exc, "refused", None)
+        if refused:
+            with app.sessions.begin() as session:
+                outbox.record_refusals(session, job.id, refused, clock())
+    else:
+        _settle(app, job, holder, state=OutboxState.QUEUED, error=error, claimed_by=None,
+                next_attempt_at=outbox.retry_at(clock(), job.attempts, config.retry_after))
+        report.retrying.append(job.id)
+    report.errors[job.id] = error
+    log.warning("outbox %d (attempt %d): %s", job.id, job.attempts, error)
+
+
+def _link_down(app, report: Delivery, due: list[int], exc: DeliveryError, config, clock) -> None:
+    """The relay cannot be used: every due message shows why and waits `retry_after`, uncharged."""
+    report.link_error = str(exc)
+    log.error("outbox: %s; %d message(s) wait", exc, len(due))
+    with app.sessions.begin() as session:
+        outbox.note_link_error(session, due, str(exc), clock() + timedelta(seconds=config.retry_after))
 
 
 def _settle(app, job: _Job, holder: str, **values) -> None:
@@ -156,14 +204,24 @@ def _settle(app, job: _Job, holder: str, **values) -> None:
 
 
 class _Pace:
-    """At most one message per `interval` seconds (the relay's rate limit)."""
+    """At most one message per `interval` seconds to one relay, across every pass of this process
+    (the daemon's campaigns and a `reportbox remind` share the relay's limit)."""
 
-    def __init__(self, interval: float, sleep: Callable[[float], None]) -> None:
-        self.interval, self.sleep, self.last = interval, sleep, None
+    def __init__(self, interval: float) -> None:
+        self.interval, self.last = interval, None
 
-    def wait(self) -> None:
-        now = time.monotonic()
-        if self.last is not None and (delay := self.last + self.interval - now) > 0:
-            self.sleep(delay)
-            now += delay
-        self.last = now
+    def wait(self, sleep: Callable[[float], None]) -> None:
+        if self.last is not None and (delay := self.last + self.interval - time.monotonic()) > 0:
+            sleep(delay)
+
+    def sent(self) -> None:
+        self.last = time.monotonic()
+
+
+_PACES: dict[tuple[str, int], _Pace] = {}
+
+
+def _pace_for(config) -> _Pace:
+    pace = _PACES.setdefault((config.host, config.port), _Pace(60.0 / config.max_per_minute))
+    pace.interval = 60.0 / config.max_per_minute
+    return pace

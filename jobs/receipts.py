@@ -4,7 +4,7 @@ A receipt says which unit and campaign the report counts for, when it was receiv
 time, which of the outline's sections were found and which are missing, and how to send a
 correction. The outbox key (campaign, unit, "receipt", "message-<id>") makes it one per message
 (a report reassigned by a reviewer to another unit gets a receipt for that unit). None is sent
-for a message a robot sent, one that answers our own mail, one from our own address
+for a message a robot sent, one that answers one of our receipts, one from our own address
 (parsers.loops), a sender whose DMARC/SPF failed, or a report received more than
 `receipts.max_age_days` ago (a backfill, a late review); the decision not to send is kept in
 the outbox as a cancelled row, so it is visible and taken once.
@@ -35,7 +35,7 @@ from models.schema import (
     SubmissionState,
     utcnow,
 )
-from models.status import campaign_status, registry_of
+from models.status import ON_TIME, campaign_status, registry_of
 from parsers.loops import why_not_answer
 from parsers.registry import code_in
 from reportbox.app import App
@@ -97,7 +97,10 @@ def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage
     except OSError as exc:
         return f"the stored message cannot be read ({exc.strerror})"
     own = {app.config.smtp.from_address, *(m.username for m in app.config.mailbox if m.username)}
-    return why_not_answer(head, own_addresses=own, replies_to_us=bool(outbox.by_message_ids(session, cited)))
+    # A reply to one of our receipts is where a loop would start; a province answering a reminder
+    # with its report (as the reminder asks) is confirmed like any report.
+    answered = [row for row in outbox.by_message_ids(session, cited) if row.kind == OutboxKind.RECEIPT]
+    return why_not_answer(head, own_addresses=own, replies_to_us=bool(answered))
 
 
 def receipt_letter(config, session: Session, campaign: Campaign, unit: str, submission: Submission,
@@ -110,7 +113,7 @@ def receipt_letter(config, session: Session, campaign: Campaign, unit: str, subm
     variables = {
         "unit": unit_variables(registry_of(campaign), unit), "campaign": campaign_variables(campaign),
         "deadline": standing.deadline, "received_at": raw.received_at,
-        "on_time": raw.received_at <= standing.deadline,
+        "on_time": standing.status == ON_TIME,  # the first version decides, as in `reportbox status`
         "subject": (parsed.subject if parsed is not None else None) or "(không có tiêu đề)",
         "files": list(files), "sections_found": section_titles(config, standing.sections),
         "missing_sections": section_titles(config, standing.missing_sections), "versions": standing.versions,

@@ -15,12 +15,14 @@ def record_bounce(session: Session, raw: RawMessage, bounce: Bounce) -> str:
     """Record what the bounce `raw` reports; returns the detail to show on the message."""
     session.execute(delete(AddressFailure).where(AddressFailure.bounce_message_id == raw.id))  # reprocess
     sent = outbox.by_message_ids(session, bounce.original_message_ids)
+    if not sent:  # someone else's bounce (forged, or another system's): it flags none of our contacts
+        return _describe(bounce, sent)
     for failed in bounce.recipients:
-        caused_by = next((row for row in sent if failed.address in (*row.to, *row.cc)), sent[0] if sent else None)
-        session.add(AddressFailure(address=failed.address, outbox_id=caused_by.id if caused_by else None,
+        caused_by = next((row for row in sent if failed.address in (*row.to, *row.cc)), sent[0])
+        session.add(AddressFailure(address=failed.address, outbox_id=caused_by.id,
                                    bounce_message_id=raw.id, permanent=failed.permanent, status=failed.status,
                                    diagnostic=failed.diagnostic, at=raw.received_at))
-        if caused_by is not None and failed.permanent:
+        if failed.permanent:
             caused_by.bounced_at = raw.received_at
     return _describe(bounce, sent)
 

@@ -8,6 +8,7 @@ The rule that settles a sender's death is in `recover`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -120,6 +121,8 @@ def cancel_queued(session: Session, outbox_id: int, note: str) -> bool:
 def retry(session: Session, outbox_id: int, by: str) -> Outbox:
     """A person asks for a failed, uncertain or cancelled message to be sent again."""
     row = _get(session, outbox_id)
+    if not row.raw:
+        raise UsageError(f"outbox {outbox_id} was never composed ({row.note}); there is nothing to send")
     if row.state not in (OutboxState.FAILED, OutboxState.UNCERTAIN, OutboxState.CANCELLED):
         raise UsageError(f"outbox {outbox_id} is {row.state}; only failed, uncertain or cancelled messages are retried")
     row.state, row.next_attempt_at, row.attempts, row.claimed_by = OutboxState.QUEUED, utcnow(), 0, None
@@ -178,6 +181,26 @@ def failing_addresses(session: Session, addresses: Iterable[str] | None = None) 
     for failure in session.scalars(query.order_by(AddressFailure.at)):
         latest[failure.address] = failure
     return latest
+
+
+def record_refusals(session: Session, outbox_id: int, refused: dict[str, str], at: datetime) -> None:
+    """Recipients the relay refused at RCPT: a 5xx refusal marks the address as failing, like a bounce."""
+    for address, reply in refused.items():
+        code = reply.split(" ", 1)[0]
+        session.add(AddressFailure(address=address.lower(), outbox_id=outbox_id, bounce_message_id=None,
+                                   permanent=code.startswith("5"), status=_enhanced_status(reply) or code,
+                                   diagnostic=f"refused by our relay: {reply}"[:1000], at=at))
+
+
+def note_link_error(session: Session, ids: list[int], error: str, next_attempt_at: datetime) -> None:
+    """Show on waiting messages why they wait, without charging them an attempt."""
+    session.execute(update(Outbox).where(Outbox.id.in_(ids), Outbox.state == OutboxState.QUEUED)
+                    .values(error=error, next_attempt_at=next_attempt_at))
+
+
+def _enhanced_status(reply: str) -> str | None:
+    match = re.search(r"\b([245]\.\d{1,3}\.\d{1,3})\b", reply)
+    return match.group(1) if match else None
 
 
 def clear_address(session: Session, address: str, by: str) -> int:

@@ -482,7 +482,7 @@ class Outbox(Base):
 
 
 class AddressFailure(Base):
-    """A bounce reporting that one of our messages could not be delivered to an address.
+    """An address our mail could not reach: a bounce said so, or the relay refused it at RCPT.
 
     A permanent one that nobody cleared marks the address as failing: reminders skip it and
     planners see it, until they fix the contacts file or clear it (`reportbox outbox clear`)."""
@@ -493,7 +493,7 @@ class AddressFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     address: Mapped[str] = mapped_column(String(320), index=True)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
-    bounce_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"))  # the bounce we received
+    bounce_message_id: Mapped[int | None] = mapped_column(ForeignKey("raw_message.id"))  # the bounce; None: refused at RCPT
     permanent: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str | None] = mapped_column(String(16))  # e.g. 5.1.1
     diagnostic: Mapped[str | None] = mapped_column(Text)

@@ -228,7 +228,7 @@ class RemindersConfig(_Section):
     send_at: time = time(8, 0)  # Vietnam time
     max_reminders: Annotated[int, Field(ge=0)] = 6  # per unit and campaign, whatever the steps
     catch_up_days: Annotated[int, Field(ge=0)] = 2  # a step missed (daemon down) is sent this late at most
-    escalate_after_days: Annotated[int, Field(ge=0)] | None = None  # from this step after the deadline on, copy:
+    escalate_after_days: Annotated[int, Field(ge=1)] | None = None  # from this step after the deadline on, copy:
     escalate_cc: tuple[str, ...] = ()  # these addresses, and each unit's contacts of role "escalation"
 
     @field_validator("escalate_cc")

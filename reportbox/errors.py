@@ -91,6 +91,7 @@ class DeliveryError(ReportboxError):
         super().__init__(message, reason=reason)
         self.temporary = temporary
         self.code = code
+        self.refused: dict[str, str] = {}  # recipients the server refused: address -> its reply
 
 
 class DeliveryUncertain(DeliveryError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.charset import BASE64, QP, Charset
 from email.header import Header
 from email.mime.text import MIMEText
@@ -98,8 +98,10 @@ def build_message(draft: Draft, *, mail_from: str, to: list[str], cc: list[str],
     return message.as_bytes(policy=compat32.clone(linesep="\r\n"))
 
 
-def vn_date(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
+def vn_date(moment: date | datetime | None) -> str:
+    if moment is None:
+        return ""
+    return (moment.astimezone(VIETNAM) if isinstance(moment, datetime) else moment).strftime("%d/%m/%Y")
 
 
 def vn_datetime(moment: datetime | None) -> str:

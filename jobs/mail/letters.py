@@ -14,7 +14,7 @@ from parsers.registry import Registry
 def campaign_variables(campaign: Campaign) -> dict:
     return {"id": campaign.id, "letter": campaign.letter, "title": campaign.title,
             "report_year": campaign.report_year, "plan_year": campaign.plan_year,
-            "issued": datetime.combine(campaign.issued, datetime.min.time()), "deadline": campaign.deadline}
+            "issued": campaign.issued, "deadline": campaign.deadline}
 
 
 def unit_variables(registry: Registry, code: str) -> dict:

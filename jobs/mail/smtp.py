@@ -48,6 +48,8 @@ class SmtpRelay:
 
         When `before_final_dot` returns false the connection is dropped without the dot, so the
         server discards the message, and DeliveryError(reason="abandoned") is raised."""
+        if not recipients:
+            raise DeliveryError("the message has no recipient", reason="no_recipient", temporary=False)
         smtp = self._connection()
         try:
             try:
@@ -56,8 +58,9 @@ class SmtpRelay:
                 self._drop()
                 smtp = self._connection()
                 code, reply = smtp.mail(mail_from)
-            if code != 250:
-                raise _refusal("the sender address", code, reply)
+            if code != 250:  # the relay refuses us, not this message: a link failure
+                raise DeliveryError(f"{self._where()}: the server refused the sender address {mail_from}: "
+                                    f"{code} {_text(reply)}", reason="sender_refused", temporary=code < 500, code=code)
             refused = {}
             for address in recipients:
                 code, reply = smtp.rcpt(address)
@@ -66,8 +69,10 @@ class SmtpRelay:
             if len(refused) == len(recipients):
                 codes = [int(r.split()[0]) for r in refused.values()]
                 smtp.rset()
-                raise DeliveryError(f"every recipient was refused: {_listing(refused)}", reason="refused",
-                                    temporary=any(400 <= c < 500 for c in codes), code=max(codes))
+                error = DeliveryError(f"every recipient was refused: {_listing(refused)}", reason="refused",
+                                      temporary=any(400 <= c < 500 for c in codes), code=max(codes))
+                error.refused = refused
+                raise error
             code, reply = smtp.docmd("DATA")
             if code != 354:
                 raise _refusal("DATA", code, reply)
@@ -80,6 +85,13 @@ class SmtpRelay:
                 self._reset()
             else:
                 self._drop()
+            raise
+        except (UnicodeError, ValueError) as exc:  # e.g. a non-ASCII address without SMTPUTF8
+            self._drop()  # mid-transaction: a fresh connection for the next message
+            raise DeliveryError(f"the message cannot be sent as it is: {exc}", reason="unsendable",
+                                temporary=False) from exc
+        except BaseException:
+            self._drop()
             raise
         try:
             go_on = before_final_dot()
@@ -107,6 +119,10 @@ class SmtpRelay:
             except (smtplib.SMTPException, OSError):
                 pass
             self._drop()
+
+    def open(self) -> None:
+        """Connect, secure and log in now (raises DeliveryError), so a bad link shows before any message."""
+        self._connection()
 
     def _connection(self) -> smtplib.SMTP:
         if self._smtp is None:

@@ -86,6 +86,8 @@ def why_not_owed(session: Session, row: Outbox, as_of: datetime) -> str | None:
         return "the unit is no longer in the campaign's registry"
     if unit.status not in (PENDING, MISSING):
         return f"not sent: the unit is {unit.status} as of {as_of.isoformat(timespec='minutes')}"
+    if unit.needs_review:
+        return "not sent: a report naming the unit waits in review"
     if _extended(unit) and unit.deadline > as_of:
         return "not sent: the unit was given more time"
     return None

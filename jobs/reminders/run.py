@@ -6,7 +6,7 @@ same e-mails and queues nothing.
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,10 @@ class ReminderRun:
 
 
 def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run: bool = False,
-           clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] = time.sleep) -> ReminderRun:
+           clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] | None = None,
+           stop: threading.Event | None = None) -> ReminderRun:
+    """Queue and send what the policy owes as of `as_of` (default now). `as_of` is for rehearsals
+    and tests: the policy, the e-mails' wording and the last check before sending all see T."""
     config = app.config
     campaign_config = next((c for c in config.campaign if c.id == campaign_id), None)
     if campaign_config is None:
@@ -63,7 +66,7 @@ def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run
                 if (queued := outbox.queue(session, row)) is not None:
                     run.queued[owed.unit.unit] = queued
     if not dry_run:
-        run.delivery = deliver(app, as_of=as_of, campaign=campaign_id, clock=clock, sleep=sleep)
+        run.delivery = deliver(app, as_of=as_of, campaign=campaign_id, clock=clock, sleep=sleep, stop=stop)
     return run
 
 

@@ -5,7 +5,7 @@ threading and RFC 3834 headers)."""
 from __future__ import annotations
 
 import email
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email import policy
 
 import pytest
@@ -16,7 +16,7 @@ from reportbox.errors import ConfigError
 VARIABLES = {
     "unit": {"code": "22", "name": "Quảng Ninh", "full_name": "Tỉnh Quảng Ninh"},
     "campaign": {"id": "tk2019", "letter": "5025/LĐTBXH-KHTC", "title": "Đánh giá năm 2019", "report_year": 2019,
-                 "plan_year": 2020, "issued": datetime(2019, 11, 25), "deadline": None},
+                 "plan_year": 2020, "issued": date(2019, 11, 25), "deadline": None},
     "deadline": datetime(2019, 12, 15, 16, 59, 59, tzinfo=timezone.utc), "extended": False,
     "as_of": datetime(2019, 12, 10, 1, 30, tzinfo=timezone.utc), "days_left": 5, "days_overdue": 0,
     "sections": ["Kết quả", "Kiến nghị"], "step": "before-5", "escalated": False, "cc": [],

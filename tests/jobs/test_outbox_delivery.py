@@ -147,24 +147,24 @@ def test_starttls_with_a_verified_certificate_and_a_login(tmp_path, make_smtp_se
     assert all(m.tls and m.auth_user == "phongkh" for m in server.messages())
 
 
-def test_an_unverifiable_certificate_fails_for_good_with_the_reason(tmp_path, make_smtp_server):
+def test_an_unverifiable_certificate_stops_delivery_and_charges_no_message(tmp_path, make_smtp_server):
     server = make_smtp_server(tls="starttls")
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}",
                    smtp={**smtp_section(server, security="starttls"), "host": "localhost"})
     try:
-        run = remind(app, "tk2019", as_of=vn(10))
+        runs = [remind(app, "tk2019", as_of=vn(10))] + [remind(app, "tk2019", as_of=vn(10, 9)) for _ in range(3)]
         with app.sessions() as session:
             rows = list(session.scalars(select(Outbox)))
     finally:
         app.close()
-    assert run.delivery.sent == [] and len(run.delivery.failed) == 1  # the batch stops at a broken link
-    failed = next(row for row in rows if row.state == OutboxState.FAILED)
-    assert "certificate does not verify" in failed.error and "ca_file" in failed.error
-    assert sum(row.state == OutboxState.QUEUED for row in rows) == 3
+    assert all(run.delivery.sent == run.delivery.failed == [] for run in runs)
+    assert "certificate does not verify" in runs[0].delivery.link_error and "ca_file" in runs[0].delivery.link_error
+    assert [(row.state, row.attempts) for row in rows] == [(OutboxState.QUEUED, 0)] * 4  # waiting, uncharged
+    assert all("certificate does not verify" in row.error for row in rows)
     assert server.messages() == []
 
 
-def test_a_wrong_password_is_not_retried(tmp_path, make_smtp_server, monkeypatch):
+def test_a_wrong_password_or_a_refused_sender_charges_no_message(tmp_path, make_smtp_server, monkeypatch):
     server = make_smtp_server(auth={"phongkh": "right"})
     monkeypatch.setenv("RB_SMTP_PW", "wrong")
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}",
@@ -173,8 +173,18 @@ def test_a_wrong_password_is_not_retried(tmp_path, make_smtp_server, monkeypatch
         run = remind(app, "tk2019", as_of=vn(10))
     finally:
         app.close()
-    assert len(run.delivery.failed) == 1 and "refused the login of phongkh: 535" in run.delivery.errors[
-        run.delivery.failed[0]]
+    assert run.delivery.failed == [] and "refused the login of phongkh: 535" in run.delivery.link_error
+    plain = make_smtp_server()
+    plain.refuse(553, "5.7.1 sender not allowed", at="MAIL")
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'b.db'}", plain)
+    try:
+        run = remind(app, "tk2019", as_of=vn(10))
+        with app.sessions() as session:
+            rows = list(session.scalars(select(Outbox)))
+    finally:
+        app.close()
+    assert run.delivery.failed == [] and "refused the sender address phongkh@molisa.gov.vn: 553" in run.delivery.link_error
+    assert sorted((row.state, row.attempts) for row in rows) == [(OutboxState.QUEUED, 0)] * 4
 
 
 def test_remind_dry_run_on_the_command_line_shows_who_gets_what(tmp_path, smtp_server):

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from jobs.daemon import Daemon
 from jobs.mailing import mail_pass
+from models import outbox
 from models.schema import Outbox, OutboxKind, OutboxState, Submission, SubmissionState
+from reportbox.errors import UsageError
 from reportbox.sample_documents import report_docx
 from tests.ingest.conftest import IMAP_PASSWORD_ENV, imap_settings  # noqa: F401
 from tests.jobs.reminder_setup import FROM, make_app
@@ -101,6 +103,8 @@ def test_no_receipt_for_a_reply_to_our_mail_a_bulk_sender_or_a_forged_one(setup)
     assert [r.state for r in rows] == [OutboxState.SENT, OutboxState.CANCELLED, OutboxState.CANCELLED]
     assert "a reply to our own mail" in rows[1].note and "Precedence: bulk" in rows[2].note
     assert len(smtp.messages()) == 1
+    with app.sessions.begin() as session, pytest.raises(UsageError, match="never composed"):
+        outbox.retry(session, rows[2].id, "it")  # a receipt declined was never written: nothing to resend
 
 
 def test_old_reports_and_disabled_receipts_get_none(tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
@@ -144,5 +148,27 @@ def test_the_daemons_mail_pass_sends_the_reminders_owed_now(tmp_path, smtp_serve
         assert len(first.delivery.sent) == 5 and len(smtp_server.messages()) == 5
         again = mail_pass(app)
         assert again.reminders["tk2026"] == [] and len(smtp_server.messages()) == 5
+    finally:
+        app.close()
+
+
+def test_a_province_answering_a_reminder_with_its_report_gets_a_receipt(tmp_path, imap_account, imap_settings,  # noqa: F811
+                                                                         smtp_server):
+    from jobs.reminders.run import remind
+    from reportbox.timefmt import VIETNAM
+
+    campaign = {**CAMPAIGN, "reminders": {"before_deadline_days": [5], "after_deadline_days": [], "send_at": "08:00"}}
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, campaign=campaign,
+                   mailbox=[imap_settings()])
+    try:
+        step_day = TODAY + timedelta(days=5)  # the deadline is TODAY + 10
+        run = remind(app, "tk2026", as_of=datetime(step_day.year, step_day.month, step_day.day, 9, tzinfo=VIETNAM))
+        assert "22" in run.queued
+        reminder = next(m for m in smtp_server.messages() if m.rcpt_tos == ["sldtbxh@quangninh.gov.vn"]).message
+        answer = report(sender="Sở LĐTBXH Quảng Ninh <sldtbxh@quangninh.gov.vn>",
+                        headers={"In-Reply-To": reminder["Message-ID"], "References": reminder["Message-ID"]})
+        imap_account.append(answer, internaldate=datetime.now(timezone.utc))
+        run_daemon_once(app)
+        assert [(row.state, row.to) for row in receipts(app)] == [(OutboxState.SENT, ["sldtbxh@quangninh.gov.vn"])]
     finally:
         app.close()

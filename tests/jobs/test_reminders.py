@@ -3,6 +3,7 @@ time travel across the schedule, refusals and recovery."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from jobs.outbox import deliver
 from jobs.reminders.run import remind
-from models import adjustments
+from models import adjustments, outbox
 from models.schema import AdjustmentKind, Outbox, OutboxState, utcnow
 from reportbox.errors import ConfigError, UsageError
 from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
@@ -133,6 +134,18 @@ def test_attempts_run_out_and_a_5xx_fails_at_once(app, smtp_server, tmp_path, db
     hanoi = next(row for row in outbox_rows(app) if row.unit == "01")
     assert hanoi.state == OutboxState.SENT and hanoi.refused == {}
     assert len(run.delivery.sent) == 3
+    with app.sessions() as session:  # refused by our relay for good: the address is flagged like a bounce
+        assert list(outbox.failing_addresses(session)) == ["sldtbxh@quangninh.gov.vn"]
+    smtp_server.recover()
+    smtp_server.refuse(451)
+    app.config.smtp.__dict__["max_attempts"] = 2  # the frozen config, adjusted for this test only
+    remind(app, "tk2019", as_of=vn(14))
+    assert {(row.state, row.attempts) for row in outbox_rows(app) if row.step.startswith("before-1")} == {
+        (OutboxState.QUEUED, 1)}
+    later = deliver(app, clock=lambda: utcnow() + timedelta(minutes=5), as_of=vn(14, 9))
+    assert later.sent == [] and len(later.failed) == 3  # 01, 24, 26 (22 bounces); the second attempt was the last
+    assert {(row.state, row.attempts) for row in outbox_rows(app) if row.step.startswith("before-1")} == {
+        (OutboxState.FAILED, 2)}
 
 
 def test_a_partly_refused_message_goes_to_the_others(app, smtp_server):
@@ -140,6 +153,8 @@ def test_a_partly_refused_message_goes_to_the_others(app, smtp_server):
     remind(app, "tk2019", as_of=vn(10))
     hanoi = next(row for row in outbox_rows(app) if row.unit == "01")
     assert hanoi.state == OutboxState.SENT and list(hanoi.refused) == ["vanphong@hanoi.gov.vn"]
+    with app.sessions() as session:
+        assert list(outbox.failing_addresses(session)) == ["vanphong@hanoi.gov.vn"]
     assert [m.rcpt_tos for m in smtp_server.messages() if "sldtbxh@hanoi.gov.vn" in m.rcpt_tos] == [
         ["sldtbxh@hanoi.gov.vn"]]
 
@@ -186,3 +201,27 @@ def test_without_smtp_only_a_dry_run_is_possible(tmp_path, db_url):  # noqa: F81
             remind(app, "nope", as_of=vn(10), dry_run=True)
     finally:
         app.close()
+
+
+def test_a_report_in_review_or_a_stop_holds_a_queued_reminder_back(app, smtp_server):
+    from models.schema import SubmissionState
+
+    smtp_server.refuse(451)
+    remind(app, "tk2019", as_of=vn(16))
+    submit(app, "24", vn(16, 9), state=SubmissionState.NEEDS_REVIEW)
+    smtp_server.recover()
+    stop = threading.Event()
+    stop.set()
+    assert deliver(app, clock=lambda: utcnow() + timedelta(minutes=5), stop=stop).sent == []
+    report = deliver(app, clock=lambda: utcnow() + timedelta(minutes=5), as_of=vn(16, 10))
+    cancelled = {row.unit: row.note for row in outbox_rows(app) if row.state == OutboxState.CANCELLED}
+    assert cancelled == {"24": "not sent: a report naming the unit waits in review"} and len(report.sent) == 3
+
+
+def test_an_address_smtp_cannot_carry_fails_that_message_only(app, smtp_server, tmp_path):
+    contacts = app.config.registry.contacts
+    contacts.write_text(contacts.read_text(encoding="utf-8") + "22,vănthư@quangninh.gov.vn,,\n", encoding="utf-8")
+    run = remind(app, "tk2019", as_of=vn(10))
+    assert len(run.delivery.sent) == 3 and len(run.delivery.failed) == 1
+    failed = next(row for row in outbox_rows(app) if row.state == OutboxState.FAILED)
+    assert failed.unit == "22" and failed.error

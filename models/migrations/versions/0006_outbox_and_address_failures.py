@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address', sa.String(length=320), nullable=False),
     sa.Column('outbox_id', sa.Integer(), nullable=True),
-    sa.Column('bounce_message_id', sa.Integer(), nullable=False),
+    sa.Column('bounce_message_id', sa.Integer(), nullable=True),
     sa.Column('permanent', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=True),
     sa.Column('diagnostic', sa.Text(), nullable=True),
