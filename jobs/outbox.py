@@ -94,9 +94,9 @@ def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = N
             _link_down(app, report, due, exc, config, clock)
             return report
         for outbox_id in due:
+            pace.wait(sleep)  # before the claim: a long pause never holds a message
             if stop is not None and stop.is_set():
                 break
-            pace.wait(sleep)  # before the claim: a long pause never holds a message
             job = _claim(app, outbox_id, holder, as_of, clock, recheck, report)
             if job is None:
                 continue
