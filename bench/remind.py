@@ -84,9 +84,10 @@ def queue_many(app, count: int) -> None:
                  "deadline": AS_OF, "extended": False, "as_of": AS_OF, "days_left": 0, "days_overdue": 1,
                  "sections": ["Kết quả"], "escalated": False, "cc": [], "mailbox": "phongkh@molisa.gov.vn",
                  "addressee": "Sở", "contact": "", "signature": "Phòng KH-TC"}
+    draft = templates.render("reminder_after.j2", variables)
     with app.sessions() as session:
         for index in range(count):
-            row = outbox_row(app.config, templates, "reminder_after.j2", variables, kind="reminder", campaign="tk2019",
+            row = outbox_row(app.config, draft, kind="reminder", campaign="tk2019",
                              unit="01", step=f"bench-{index}", to=("sldtbxh@hanoi.gov.vn",), cc=(), replying_to=[],
                              auto_submitted="auto-generated", as_of=AS_OF, now=utcnow())
             outbox.add(session, row)

@@ -68,8 +68,8 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
                 outbox.queue(session, _declined(config, campaign.id, unit, step, submission, raw, reason, now))
                 log.info("no receipt for message %d: %s", raw.id, reason)
                 continue
-            template, variables = receipt_letter(config, session, campaign, unit, submission, raw, parsed)
-            row = outbox_row(config, templates, template, variables, kind=OutboxKind.RECEIPT, campaign=campaign.id,
+            draft = templates.render(*receipt_letter(config, session, campaign, unit, submission, raw, parsed))
+            row = outbox_row(config, draft, kind=OutboxKind.RECEIPT, campaign=campaign.id,
                              unit=unit, step=step, to=(submission.sender,), cc=(),
                              replying_to=_thread(raw, parsed), auto_submitted="auto-replied",
                              as_of=raw.received_at, now=now, submission_id=submission.id)
@@ -81,7 +81,7 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
 def _candidates(session: Session, since: datetime):
     return session.execute(
         select(Submission, RawMessage).join(RawMessage, RawMessage.id == Submission.raw_message_id)
-        .where(Submission.state.in_((SubmissionState.ACCEPTED, SubmissionState.SUPERSEDED)),
+        .where(Submission.state.in_(SubmissionState.COUNTED),
                Submission.campaign.is_not(None), Submission.unit.is_not(None), RawMessage.received_at >= since)
         .order_by(RawMessage.received_at)).all()
 

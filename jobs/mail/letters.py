@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import parseaddr
 
-from jobs.mail.compose import Templates, build_message, new_message_id
+from jobs.mail.compose import Draft, build_message, new_message_id
 from models.schema import Campaign, Outbox
 from parsers.registry import Registry
 
@@ -36,12 +36,11 @@ def section_titles(config, keys) -> list[str]:
     return [outline.section(key).title if key in known else key for key in keys]
 
 
-def outbox_row(config, templates: Templates, template: str, variables: dict, *, kind: str, campaign: str,
-               unit: str, step: str, to: tuple[str, ...], cc: tuple[str, ...], replying_to: list[str],
-               auto_submitted: str, as_of: datetime, now: datetime, submission_id: int | None = None) -> Outbox:
-    """A queued outbox row with the message rendered and built once, so every attempt sends the
-    same bytes under the same Message-ID."""
-    draft = templates.render(template, variables)
+def outbox_row(config, draft: Draft, *, kind: str, campaign: str, unit: str, step: str, to: tuple[str, ...],
+               cc: tuple[str, ...], replying_to: list[str], auto_submitted: str, as_of: datetime, now: datetime,
+               submission_id: int | None = None) -> Outbox:
+    """A queued outbox row with the rendered e-mail built into bytes once, so every attempt sends
+    the same bytes under the same Message-ID."""
     mail_from = config.smtp.from_
     message_id = new_message_id(kind, mail_from)
     raw = build_message(draft, mail_from=mail_from, to=list(to), cc=list(cc), message_id=message_id, date=now,

@@ -56,10 +56,10 @@ def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run
         registry = registry_of(campaign)
         templates = Templates(config.outgoing.templates_dir)
         for owed in (p for p in plans if p.sendable):
-            template, variables = reminder_letter(config, campaign, registry, owed, as_of)
-            run.drafts[owed.unit.unit] = templates.render(template, variables)
+            draft = templates.render(*reminder_letter(config, campaign, registry, owed, as_of))
+            run.drafts[owed.unit.unit] = draft
             if not dry_run:
-                row = outbox_row(config, templates, template, variables, kind=OutboxKind.REMINDER,
+                row = outbox_row(config, draft, kind=OutboxKind.REMINDER,
                                  campaign=campaign.id, unit=owed.unit.unit, step=owed.step.key, to=owed.to,
                                  cc=owed.cc, replying_to=list(campaign.message_ids),
                                  auto_submitted="auto-generated", as_of=as_of, now=clock())
