@@ -28,12 +28,16 @@ class RawStore:
     def read(self, sha256: str) -> bytes:
         return self.read_path(self.path(sha256))
 
+    def read_head(self, sha256: str, size: int) -> bytes:
+        """The first `size` bytes of a stored message: enough for its header block."""
+        return self.read_path(self.path(sha256), size)
+
     @staticmethod
-    def read_path(path) -> bytes:
-        """Read a stored message by path (what a worker process is given)."""
+    def read_path(path, size: int = -1) -> bytes:
+        """Read a stored message by path (what a worker process is given); `size` bytes at most."""
         try:
             with open(path, "rb") as handle:
-                return handle.read()
+                return handle.read(size)
         except FileNotFoundError as exc:
             raise StorageError(
                 f"raw message {Path(path).name} is missing: restore the raw store from backup",

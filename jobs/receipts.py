@@ -36,7 +36,7 @@ from models.schema import (
     utcnow,
 )
 from models.status import ON_TIME, campaign_status, registry_of
-from parsers.loops import why_not_answer
+from parsers.loops import MAX_HEADER_BYTES, why_not_answer
 from parsers.registry import code_in
 from reportbox.app import App
 
@@ -93,7 +93,7 @@ def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage
         return "the sender's domain failed DMARC/SPF: the address may be forged"
     cited = [parsed.in_reply_to, *parsed.references] if parsed is not None else []
     try:
-        head = app.store.read(raw.sha256)
+        head = app.store.read_head(raw.sha256, MAX_HEADER_BYTES)  # not the 30 MB of attachments behind it
     except OSError as exc:
         return f"the stored message cannot be read ({exc.strerror})"
     own = {app.config.smtp.from_address, *(m.username for m in app.config.mailbox if m.username)}
