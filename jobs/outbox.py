@@ -161,10 +161,7 @@ def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: 
         _failure(app, job, holder, exc, True, config, clock, report)
         return True
     _settle(app, job, holder, state=OutboxState.SENT, reply=accepted.reply, refused=accepted.refused,
-            sent_at=clock(), error=None, claimed_by=None)
-    if accepted.refused:
-        with app.sessions.begin() as session:
-            outbox.record_refusals(session, job.id, accepted.refused, clock())
+            sent_at=clock(), error=None, claimed_by=None, at=clock())
     report.sent.append(job.id)
     return True
 
@@ -172,12 +169,9 @@ def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: 
 def _failure(app, job: _Job, holder: str, exc: Exception, final: bool, config, clock, report: Delivery) -> None:
     error = str(exc) or type(exc).__name__
     if final:
-        _settle(app, job, holder, state=OutboxState.FAILED, error=error, claimed_by=None)
+        _settle(app, job, holder, state=OutboxState.FAILED, error=error, claimed_by=None,
+                refused=getattr(exc, "refused", {}), at=clock())
         report.failed.append(job.id)
-        refused = getattr(exc, "refused", None)
-        if refused:
-            with app.sessions.begin() as session:
-                outbox.record_refusals(session, job.id, refused, clock())
     else:
         _settle(app, job, holder, state=OutboxState.QUEUED, error=error, claimed_by=None,
                 next_attempt_at=outbox.retry_at(clock(), job.attempts, config.retry_after))
@@ -194,11 +188,14 @@ def _link_down(app, report: Delivery, due: list[int], exc: DeliveryError, config
         outbox.note_link_error(session, due, str(exc), clock() + timedelta(seconds=config.retry_after))
 
 
-def _settle(app, job: _Job, holder: str, **values) -> None:
-    """Record the outcome, from whichever of our two in-flight states the message is in."""
+def _settle(app, job: _Job, holder: str, *, at: datetime | None = None, **values) -> None:
+    """Record the outcome, from whichever of our two in-flight states the message is in; in the
+    same transaction, flag the recipients the relay refused (`refused`, when `at` is given)."""
     with app.sessions.begin() as session:
         for state in (OutboxState.CONFIRMING, OutboxState.SENDING):
             if outbox.move(session, job.id, holder, state, **values):
+                if values.get("refused") and at is not None:
+                    outbox.record_refusals(session, job.id, values["refused"], at)
                 return
     log.error("outbox %d: no longer ours when recording %s", job.id, values.get("state"))
 

@@ -8,7 +8,6 @@ The rule that settles a sender's death is in `recover`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -17,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.lock import holder_is_dead
-from models.schema import AddressFailure, Outbox, OutboxState, utcnow
+from models.schema import AddressFailure, Outbox, OutboxKind, OutboxState, utcnow
+from parsers.bounces import status_in
 from reportbox.errors import UsageError
 
 RETRY_CAP = timedelta(hours=1)
@@ -165,7 +165,7 @@ def unit_mail(session: Session, campaign: str) -> dict[str, dict]:
     mail: dict[str, dict] = {}
     for unit, kind, count, last in rows:
         entry = mail.setdefault(unit, {"reminders": 0, "last_reminder_at": None, "receipts": 0})
-        if kind == "reminder":
+        if kind == OutboxKind.REMINDER:
             entry["reminders"], entry["last_reminder_at"] = count, last
         else:
             entry["receipts"] = count
@@ -188,7 +188,7 @@ def record_refusals(session: Session, outbox_id: int, refused: dict[str, str], a
     for address, reply in refused.items():
         code = reply.split(" ", 1)[0]
         session.add(AddressFailure(address=address.lower(), outbox_id=outbox_id, bounce_message_id=None,
-                                   permanent=code.startswith("5"), status=_enhanced_status(reply) or code,
+                                   permanent=code.startswith("5"), status=status_in(reply) or code,
                                    diagnostic=f"refused by our relay: {reply}"[:1000], at=at))
 
 
@@ -196,11 +196,6 @@ def note_link_error(session: Session, ids: list[int], error: str, next_attempt_a
     """Show on waiting messages why they wait, without charging them an attempt."""
     session.execute(update(Outbox).where(Outbox.id.in_(ids), Outbox.state == OutboxState.QUEUED)
                     .values(error=error, next_attempt_at=next_attempt_at))
-
-
-def _enhanced_status(reply: str) -> str | None:
-    match = re.search(r"\b([245]\.\d{1,3}\.\d{1,3})\b", reply)
-    return match.group(1) if match else None
 
 
 def clear_address(session: Session, address: str, by: str) -> int:

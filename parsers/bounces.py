@@ -261,14 +261,14 @@ def _record_outcome(record: dict[str, str]) -> str | None:
     if action.startswith("delay"):
         return "delayed"
     if not action:
-        status = _status_in(record.get("status", ""))
+        status = status_in(record.get("status", ""))
         return {"5": "failed", "4": "delayed"}.get(status[0]) if status else None
     return None
 
 
 def _recipient_from_record(record: dict[str, str], notification: str, only_one: bool) -> FailedRecipient:
     address = _record_address(record) or ""
-    status = _status_in(record.get("status", "")) or _status_in(record.get("diagnostic-code", ""))
+    status = status_in(record.get("status", "")) or status_in(record.get("diagnostic-code", ""))
     diagnostic = record.get("diagnostic-code") or record.get("x-supplementary-info")
     if not diagnostic:
         diagnostic = _text_diagnostic(address, notification, only_one)
@@ -312,7 +312,7 @@ def _heuristic_recipients(root: Message, notification: str) -> list[FailedRecipi
     result = []
     for address in addresses:
         diagnostic = _text_diagnostic(address, notification, len(addresses) == 1)
-        status = _status_in(diagnostic or "")
+        status = status_in(diagnostic or "")
         reply = _REPLY.search(diagnostic or "")
         if status:
             is_permanent = status.startswith("5")
@@ -369,7 +369,7 @@ def _addresses_beside_codes(notification: str) -> set[str]:
     (Postfix's "<x@y>: host ... said: 550 5.1.1 ...", which its Postfix detector does not know)."""
     found = set()
     for paragraph in _paragraphs(notification):
-        if not (_status_in(paragraph) or _REPLY.search(paragraph)):
+        if not (status_in(paragraph) or _REPLY.search(paragraph)):
             continue
         named = _bare_addresses(_LOOSE_ADDRESS.findall(paragraph))
         if len(named) == 1:
@@ -447,7 +447,7 @@ def _text_diagnostic(address: str, notification: str, only_one: bool) -> str | N
     naming = [p for p in paragraphs if address in p.lower()]
     candidates = naming + (paragraphs if only_one else [])
     for paragraph in candidates:
-        if _status_in(paragraph) or _REPLY.search(paragraph):
+        if status_in(paragraph) or _REPLY.search(paragraph):
             return paragraph
     for paragraph in naming:
         if len(paragraph.strip()) > len(address) + 4:
@@ -513,7 +513,8 @@ def _id_in_text(value: str) -> str | None:
 
 # --- small values ---------------------------------------------------------------------------------
 
-def _status_in(text: str) -> str | None:
+def status_in(text: str) -> str | None:
+    """The enhanced status code (RFC 3463, e.g. "5.1.1") a reply or diagnostic carries, if any."""
     match = _STATUS.search(text or "")
     return match.group(1) if match else None
 
