@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import threading
 from contextlib import contextmanager
@@ -54,6 +55,11 @@ def cli(ctx: click.Context, config_path: str | None, log_level: str, log_format:
     """reportbox: the ministry's reporting mailbox."""
     logs.configure(log_level, log_format)
     ctx.obj = Obj(config_path)
+
+
+# Who made a decision or asked for an action, for the audit trail (every command that changes something).
+by_option = click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user",
+                         help="Who decides.")
 
 
 def console(file=None) -> Console:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ from models import adjustments, outbox
 from models.campaigns import list_campaigns
 from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status, status_json
-from reportbox.cli.base import Obj, cli, console, echo_json, output_file, plain
+from reportbox.cli.base import Obj, by_option, cli, console, echo_json, output_file, plain
 from reportbox.errors import UsageError
 from reportbox.timefmt import local_iso, local_short, parse_instant
 
@@ -182,7 +181,6 @@ def _adjust(obj: Obj, campaign_id: str, unit: str, kind: str, **details) -> None
 
 
 _note = click.option("--note", help="Why, for the audit trail.")
-_by = click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
 _cancel = click.option("--cancel", is_flag=True,
                        help="The unit no longer has an adjustment of this kind (earlier ones are not restored).")
 
@@ -192,7 +190,7 @@ _cancel = click.option("--cancel", is_flag=True,
 @click.argument("unit")
 @click.option("--until", "until", help="The unit's new deadline (a date means its end, Vietnam time).")
 @_note
-@_by
+@by_option
 @_cancel
 @click.pass_obj
 def campaign_extend(obj: Obj, campaign_id: str, unit: str, until: str | None, note, decided_by, cancel) -> None:
@@ -207,7 +205,7 @@ def campaign_extend(obj: Obj, campaign_id: str, unit: str, until: str | None, no
 @click.argument("campaign_id", metavar="ID")
 @click.argument("unit")
 @_note
-@_by
+@by_option
 @_cancel
 @click.pass_obj
 def campaign_exempt(obj: Obj, campaign_id: str, unit: str, note, decided_by, cancel) -> None:
@@ -220,7 +218,7 @@ def campaign_exempt(obj: Obj, campaign_id: str, unit: str, note, decided_by, can
 @click.argument("unit")
 @click.option("--at", "at", help="When it was received (ISO 8601, Vietnam time unless a zone is given).")
 @_note
-@_by
+@by_option
 @_cancel
 @click.pass_obj
 def campaign_received_offline(obj: Obj, campaign_id: str, unit: str, at: str | None, note, decided_by,

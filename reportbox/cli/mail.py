@@ -15,7 +15,7 @@ from models.db import current_revision, make_engine, upgrade
 from models.schema import MessageState, SubmissionState
 from models.submissions import submission_counts, submission_ids_of
 from reportbox.app import App, make_source
-from reportbox.cli.base import Obj, console, progress_bar, cli, echo_json, plain
+from reportbox.cli.base import Obj, cli, console, echo_json, plain, progress_bar
 from reportbox.errors import UsageError
 from reportbox.timefmt import local_iso, local_short
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
-
 import click
 from rich.table import Table
 from rich.text import Text
 
 from models import outbox
 from models.schema import Outbox, OutboxKind, OutboxState
-from reportbox.cli.base import Obj, cli, console, echo_json, plain
+from reportbox.cli.base import Obj, by_option, cli, console, echo_json, plain
 from reportbox.timefmt import local_iso, local_short, parse_instant
 
 SKIP_TEXT = {
@@ -133,38 +131,34 @@ def outbox_json(row: Outbox) -> dict:
             "refused": row.refused, "error": row.error, "note": row.note, "bounced_at": local_iso(row.bounced_at)}
 
 
-def _by(by: str | None) -> str:
-    return by or getpass.getuser()
-
-
 @outbox_group.command(name="retry")
 @click.argument("outbox_id", type=int)
-@click.option("--by", help="Who asks (default: your login name).")
+@by_option
 @click.pass_obj
-def outbox_retry(obj: Obj, outbox_id: int, by: str | None) -> None:
+def outbox_retry(obj: Obj, outbox_id: int, decided_by: str) -> None:
     """Send a failed, uncertain or cancelled message again (same Message-ID), at the next delivery."""
     with obj.app() as app, app.sessions.begin() as session:
-        row = outbox.retry(session, outbox_id, _by(by))
+        row = outbox.retry(session, outbox_id, decided_by)
         click.echo(f"outbox {row.id} queued again")
 
 
 @outbox_group.command(name="cancel")
 @click.argument("outbox_id", type=int)
-@click.option("--by", help="Who cancels (default: your login name).")
+@by_option
 @click.pass_obj
-def outbox_cancel(obj: Obj, outbox_id: int, by: str | None) -> None:
+def outbox_cancel(obj: Obj, outbox_id: int, decided_by: str) -> None:
     """Cancel a queued message."""
     with obj.app() as app, app.sessions.begin() as session:
-        row = outbox.cancel(session, outbox_id, _by(by))
+        row = outbox.cancel(session, outbox_id, decided_by)
         click.echo(f"outbox {row.id} cancelled")
 
 
 @outbox_group.command(name="clear-address")
 @click.argument("address")
-@click.option("--by", help="Who clears it (default: your login name).")
+@by_option
 @click.pass_obj
-def outbox_clear_address(obj: Obj, address: str, by: str | None) -> None:
+def outbox_clear_address(obj: Obj, address: str, decided_by: str) -> None:
     """Count an address that bounced as working again (after fixing it at the province's end)."""
     with obj.app() as app, app.sessions.begin() as session:
-        count = outbox.clear_address(session, address, _by(by))
+        count = outbox.clear_address(session, address, decided_by)
         click.echo(f"{address}: {count} failure(s) cleared")

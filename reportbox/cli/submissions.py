@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import sys
 
 import click
@@ -12,7 +11,7 @@ from rich.table import Table
 from models.review import ASSIGN, REJECT, decide
 from models.schema import SubmissionState
 from models.submissions import list_submissions
-from reportbox.cli.base import Obj, console, cli, echo_json, plain
+from reportbox.cli.base import Obj, by_option, cli, console, echo_json, plain
 from reportbox.timefmt import local_iso, local_short
 
 
@@ -84,7 +83,7 @@ def review_list(obj: Obj, fmt: str) -> None:
 @click.argument("unit")
 @click.option("--campaign", help="Count it for this campaign too (when the program found none or the wrong one).")
 @click.option("--reason", help="Why, for the audit trail.")
-@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@by_option
 @click.pass_obj
 def review_assign(obj: Obj, submission_id: int, unit: str, campaign: str | None, reason: str | None,
                   decided_by: str) -> None:
@@ -95,7 +94,7 @@ def review_assign(obj: Obj, submission_id: int, unit: str, campaign: str | None,
 @review.command("reject")
 @click.argument("submission_id", metavar="SUBMISSION", type=int)
 @click.option("--reason", help="Why, for the audit trail.")
-@click.option("--by", "decided_by", default=getpass.getuser, show_default="the current user", help="Who decides.")
+@by_option
 @click.pass_obj
 def review_reject(obj: Obj, submission_id: int, reason: str | None, decided_by: str) -> None:
     """Reject a submission: it counts for no unit."""
