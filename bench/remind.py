@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.engines import engines, work_dir  # noqa: E402
 from jobs.mail.compose import Templates  # noqa: E402
 from jobs.mail.letters import outbox_row  # noqa: E402
 from jobs.outbox import deliver  # noqa: E402
@@ -102,30 +102,14 @@ def main() -> None:
     args = parser.parse_args()
     from tests.servers.smtp import SmtpServer
 
-    with tempfile.TemporaryDirectory(prefix="reportbox-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # the postgres user walks into it
+    with work_dir("reportbox-bench-remind-") as work:
         smtp = SmtpServer(work / "smtp")
         smtp.start()
         try:
-            (work / "sqlite").mkdir()
-            measure("sqlite", f"sqlite:///{work / 'sqlite' / 'rb.db'}", work / "sqlite", smtp, args.messages,
-                    args.repeats)
-            if not args.no_postgres:
-                from tests.servers.postgres import PostgresServer
-
-                (work / "pg").mkdir()
-                server = PostgresServer(work / "pg")
-                server.start()
-                try:
-                    (work / "postgres").mkdir()
-                    measure("postgresql", server.create_database(), work / "postgres", smtp, args.messages,
-                            args.repeats)
-                finally:
-                    server.stop()
+            for engine, url, folder in engines(work, postgres=not args.no_postgres):
+                measure(engine, url, folder, smtp, args.messages, args.repeats)
         finally:
             smtp.stop()
-
 
 if __name__ == "__main__":
     main()

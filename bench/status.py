@@ -15,7 +15,6 @@ import argparse
 import hashlib
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.engines import engines, work_dir  # noqa: E402
 from models.campaigns import sync_units  # noqa: E402
 from models.schema import Campaign, Document, RawMessage, Section, Submission  # noqa: E402
 from models.status import campaign_status  # noqa: E402
@@ -131,23 +131,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="reportbox-bench-status-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # the postgres user walks into it
-        (work / "sqlite").mkdir()
-        measure("sqlite", f"sqlite:///{work / 'sqlite' / 'bench.db'}", args.units, args.repeats, work / "sqlite")
-        if not args.no_postgres:
-            from tests.servers.postgres import PostgresServer
-
-            (work / "pg").mkdir()
-            server = PostgresServer(work / "pg")
-            server.start()
-            try:
-                (work / "postgres").mkdir()
-                measure("postgresql", server.create_database(), args.units, args.repeats, work / "postgres")
-            finally:
-                server.stop()
-
+    with work_dir("reportbox-bench-status-") as work:
+        for engine, url, folder in engines(work, postgres=not args.no_postgres):
+            measure(engine, url, args.units, args.repeats, folder)
 
 if __name__ == "__main__":
     main()
