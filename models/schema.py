@@ -511,3 +511,27 @@ class DaemonLock(Base):
     holder: Mapped[str] = mapped_column(String(255))  # host:pid:token
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserRole:
+    """What a dashboard account may do: readers look, reviewers also decide (review queue,
+    planners' adjustments)."""
+
+    READER = "reader"
+    REVIEWER = "reviewer"
+    ALL = (READER, REVIEWER)
+
+
+class WebUser(Base):
+    """A dashboard account (`reportbox user add`). Only an Argon2 hash of the password is kept."""
+
+    __tablename__ = "web_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: signs in only through the proxy header
+    role: Mapped[str] = mapped_column(String(16))  # UserRole
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import secrets
 import tomllib
 from datetime import date, datetime, time
 from email.utils import parseaddr
@@ -253,6 +254,53 @@ class ReceiptsConfig(_Section):
     max_age_days: Annotated[int, Field(ge=0)] = 7  # older submissions (a backfill, a late review) get none
 
 
+class WebConfig(_Section):
+    """The planners' dashboard (`reportbox serve`)."""
+
+    host: str = "127.0.0.1"  # loopback unless a reverse proxy or the LAN needs more
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    in_daemon: bool = False  # `reportbox run` serves it too
+    # Signs session cookies and CSRF tokens. Without it a random secret is made and kept in
+    # <storage.raw_dir>/../web-secret, so sessions survive a restart.
+    secret_env: str | None = None
+    secret_file: Path | None = None
+    session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
+    secure_cookies: bool = False  # true when users reach it over HTTPS (through a proxy)
+    # A reverse proxy that signs users in (SSO) names them in this header; off by default, and
+    # believed only from these addresses. The name must be an account (`reportbox user add`).
+    trusted_user_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> "WebConfig":
+        if self.secret_env and self.secret_file:
+            raise ValueError("give secret_env or secret_file, not both")
+        return self
+
+    def secret(self, default_file: Path) -> str:
+        """The signing secret: from the environment, the file given, or a file made on first use."""
+        if self.secret_env:
+            value = os.environ.get(self.secret_env)
+            if not value:
+                raise ConfigError(f"web.secret_env: environment variable {self.secret_env} is not set")
+            return value
+        path = self.secret_file or default_file
+        try:
+            if self.secret_file is None and not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as stream:
+                    stream.write(secrets.token_urlsafe(48))
+            value = path.read_text(encoding="utf-8").strip()
+        except FileExistsError:  # another process made it first
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"web.secret_file: cannot read or create {path}: {exc.strerror}") from exc
+        if len(value) < 32:
+            raise ConfigError(f"web secret in {path}: at least 32 characters")
+        return value
+
+
 OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
 
 
@@ -322,6 +370,7 @@ class Config(_Section):
     identify: IdentifyConfig = IdentifyConfig()
     outgoing: OutgoingConfig = OutgoingConfig()
     receipts: ReceiptsConfig = ReceiptsConfig()
+    web: WebConfig = WebConfig()
     outline: dict[OutlineKey, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
 
@@ -431,6 +480,7 @@ def _resolve(config: Config) -> Config:
             "mailbox": mailboxes,
             "smtp": smtp,
             "outgoing": config.outgoing.model_copy(update={"templates_dir": local(config.outgoing.templates_dir)}),
+            "web": config.web.model_copy(update={"secret_file": local(config.web.secret_file)}),
         }
     )
 

@@ -11,13 +11,13 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from models import adjustments, outbox
-from models.campaigns import list_campaigns
+from models import adjustments
 from models.schema import AdjustmentKind
-from models.status import STATUSES, CampaignStatus, campaign_status, status_json
+from models.status import STATUSES, CampaignStatus, campaign_status
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, output_file, plain
 from reportbox.errors import UsageError
-from reportbox.timefmt import local_iso, local_short, parse_instant
+from reportbox.shapes import campaigns_json, status_report
+from reportbox.timefmt import local_short, parse_instant
 
 STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "blue", "exempt": "dim"}
 CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
@@ -41,16 +41,15 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
     if fmt == "xlsx" and out is None:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
     with obj.app() as app, app.sessions() as session:
-        result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
         if fmt == "xlsx":
             from jobs.exports.status_xlsx import write_status_xlsx
 
+            result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
             with output_file(out, binary=True) as stream:
                 write_status_xlsx(result, stream)
             click.echo(f"wrote {out}")
             return
-        data = status_json(result)
-        _add_mail(session, data)
+        result, data = status_report(session, campaign_id, _as_of(as_of))
     # A CSV file gets a byte order mark, or Excel reads its Vietnamese as another code page.
     with _output(out, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
         if fmt == "json":
@@ -80,16 +79,6 @@ def _status_csv(data: dict, stream) -> None:
                "adjustments": " | ".join(unit["adjustments"]), "complete": int(unit["complete"]),
                "offline": int(unit["offline"])}
         writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
-
-
-def _add_mail(session, data: dict) -> None:
-    """What reportbox wrote to the units: the outbox's counts, and each unit's reminders and receipts."""
-    data["outbox"] = outbox.counts(session, data["campaign"])
-    mail = outbox.unit_mail(session, data["campaign"])
-    empty = {"reminders": 0, "last_reminder_at": None, "receipts": 0}
-    for unit in data["units"]:
-        entry = mail.get(unit["unit"], empty)
-        unit.update(entry, last_reminder_at=local_iso(entry["last_reminder_at"]))
 
 
 def _status_table(result: CampaignStatus, data: dict, stream) -> None:
@@ -132,11 +121,9 @@ def campaign() -> None:
 def campaign_list(obj: Obj, fmt: str) -> None:
     """Every campaign with its deadline and counts by status now."""
     with obj.app() as app, app.sessions() as session:
-        rows = [status_json(campaign_status(session, c.id)) | {"in_config": c.in_config}
-                for c in list_campaigns(session)]
+        rows = campaigns_json(session)
     if fmt == "json":
-        echo_json([{k: row[k] for k in ("campaign", "letter", "title", "deadline", "registry", "in_config",
-                                        "summary")} for row in rows])
+        echo_json(rows)
         return
     table = Table(box=None, pad_edge=False)
     for column in ("campaign", "letter", "deadline", "registry", *STATUSES, "incomplete", "review"):

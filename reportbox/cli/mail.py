@@ -13,11 +13,12 @@ from models import lock
 from models import messages as q
 from models.db import current_revision, make_engine, upgrade
 from models.schema import MessageState, SubmissionState
-from models.submissions import submission_counts, submission_ids_of
+from models.submissions import submission_counts
 from reportbox.app import App, make_source
 from reportbox.cli.base import Obj, cli, console, echo_json, plain, progress_bar
 from reportbox.errors import UsageError
-from reportbox.timefmt import local_iso, local_short
+from reportbox.shapes import messages_json
+from reportbox.timefmt import local_short
 
 
 @cli.command()
@@ -81,10 +82,8 @@ def process(obj: Obj) -> None:
 def messages(obj: Obj, state: str | None, fmt: str) -> None:
     """Every message ever fetched, with its state and reason."""
     with obj.app() as app, app.sessions() as session:
-        names = q.mailbox_names(session)
         stored = q.list_messages(session, state)
-        submissions = submission_ids_of(session, [raw.id for raw in stored])
-        rows = [_message_json(raw, names, submissions.get(raw.id)) for raw in stored]
+        rows = messages_json(session, stored)
     if fmt == "json":
         echo_json(rows)
         return
@@ -96,26 +95,6 @@ def messages(obj: Obj, state: str | None, fmt: str) -> None:
                       plain((row["subject"] or "")[:60]), plain(row["state"]), plain(row["reason"]))
     console().print(table)
     click.echo(f"{len(rows)} message(s)")
-
-
-def _message_json(raw, mailboxes: dict[int, str], submission: int | None) -> dict:
-    location = raw.locations[0] if raw.locations else None
-    parsed = raw.parsed
-    return {
-        "id": raw.id,
-        "mailbox": mailboxes.get(location.mailbox_id) if location else None,
-        "folder": location.folder if location else None,
-        "uid": location.uid if location else None,
-        "message_id": raw.message_id,
-        "sha256": raw.sha256,
-        "from": parsed.from_address if parsed else None,
-        "subject": parsed.subject if parsed else None,
-        "received_at": local_iso(raw.received_at),
-        "state": raw.state,
-        "reason": raw.reason,
-        "attempts": raw.attempts,
-        "submission": submission,
-    }
 
 
 @cli.command()

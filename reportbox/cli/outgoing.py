@@ -7,8 +7,9 @@ from rich.table import Table
 from rich.text import Text
 
 from models import outbox
-from models.schema import Outbox, OutboxKind, OutboxState
+from models.schema import OutboxKind, OutboxState
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, plain
+from reportbox.shapes import outbox_json
 from reportbox.timefmt import local_iso, local_short, parse_instant
 
 SKIP_TEXT = {
@@ -120,15 +121,6 @@ def outbox_group(ctx: click.Context, campaign_id: str | None, state: str | None,
                       "`reportbox outbox clear-address ADDRESS`):")
             for address, failure in sorted(failing.items()):
                 out.print(plain(f"  {address}: {failure.status or ''} {failure.diagnostic or ''}"))
-
-
-def outbox_json(row: Outbox) -> dict:
-    return {"id": row.id, "campaign": row.campaign, "unit": row.unit, "kind": row.kind, "step": row.step,
-            "submission": row.submission_id, "message_id": row.message_id, "to": row.to, "cc": row.cc,
-            "subject": row.subject, "state": row.state, "attempts": row.attempts,
-            "next_attempt_at": local_iso(row.next_attempt_at) if row.state == OutboxState.QUEUED else None,
-            "created_at": local_iso(row.created_at), "sent_at": local_iso(row.sent_at), "reply": row.reply,
-            "refused": row.refused, "error": row.error, "note": row.note, "bounced_at": local_iso(row.bounced_at)}
 
 
 @outbox_group.command(name="retry")

@@ -12,7 +12,8 @@ from models.review import ASSIGN, REJECT, decide
 from models.schema import SubmissionState
 from models.submissions import list_submissions
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, plain
-from reportbox.timefmt import local_iso, local_short
+from reportbox.shapes import submission_json
+from reportbox.timefmt import local_short
 
 
 @cli.command()
@@ -24,32 +25,13 @@ def submissions(obj: Obj, campaign: str | None, state: str | None, fmt: str) -> 
     """Submissions: messages carrying documents, with the sections found and what could not be read."""
     with obj.app() as app, app.sessions() as session:
         views = list_submissions(session, campaign, state)
-        rows = [_submission_json(view) for view in views]
+        rows = [submission_json(view) for view in views]
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
         _submissions_csv(rows)
     else:
         _submissions_table(views, rows)
-
-
-def _submission_json(view) -> dict:
-    sub, parsed = view.submission, view.parsed
-    return {
-        "id": sub.id, "message": view.raw.id, "message_id": view.raw.message_id,
-        "from": parsed.from_address if parsed else None, "subject": parsed.subject if parsed else None,
-        "received_at": local_iso(view.raw.received_at), "unit": sub.unit, "report_year": sub.report_year,
-        "campaign": sub.campaign, "state": sub.state, "confidence": sub.confidence,
-        "evidence": list(sub.evidence), "sections": list(sub.sections),
-        "unverified_sender": sub.unverified_sender, "sender_check": sub.sender_check,
-        "continuation": sub.continuation, "joined_to": sub.joined_to, "superseded_by": sub.superseded_by,
-        "documents": [
-            {"filename": d.path, "kind": d.kind, "pages": d.pages,
-             "sections": view.sections_by_document.get(d.id, []), "error": d.error, "reason": d.reason,
-             "detail": d.detail, "ocr": d.ocr, "role": d.role}
-            for d in view.documents
-        ],
-    }
 
 
 @cli.group()
@@ -64,7 +46,7 @@ def review_list(obj: Obj, fmt: str) -> None:
     """Every submission waiting for review, with the program's best guess and its evidence."""
     with obj.app() as app, app.sessions() as session:
         views = list_submissions(session, state=SubmissionState.NEEDS_REVIEW)
-        rows = [_submission_json(view) for view in views]
+        rows = [submission_json(view) for view in views]
     if fmt == "json":
         echo_json(rows)
         return

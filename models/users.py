@@ -1,0 +1,94 @@
+"""Dashboard accounts: created with `reportbox user add`, checked at sign-in.
+
+Passwords are kept only as Argon2id hashes (argon2-cffi's defaults, RFC 9106's recommendation),
+and a hash made with older parameters is replaced at the next successful sign-in."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.schema import UserRole, WebUser, utcnow
+from reportbox.errors import UsageError
+
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+def add_user(session: Session, username: str, role: str, password: str | None, full_name: str | None = None) -> WebUser:
+    """A new account. Raises UsageError for a bad or taken name, an unknown role or a short password."""
+    if not USERNAME.match(username):
+        raise UsageError(f"user name {username!r}: letters, digits and . _ @ - only, at most 64")
+    if role not in UserRole.ALL:
+        raise UsageError(f"role {role!r}: one of {', '.join(UserRole.ALL)}")
+    if find_user(session, username) is not None:
+        raise UsageError(f"user {username!r} exists already (`reportbox user passwd` sets a new password)")
+    user = WebUser(username=username, role=role, full_name=full_name, disabled=False, created_at=utcnow(),
+                   password_hash=_hash(password) if password is not None else None)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, username: str, password: str) -> WebUser:
+    user = _existing(session, username)
+    user.password_hash = _hash(password)
+    return user
+
+
+def set_role(session: Session, username: str, role: str) -> WebUser:
+    if role not in UserRole.ALL:
+        raise UsageError(f"role {role!r}: one of {', '.join(UserRole.ALL)}")
+    user = _existing(session, username)
+    user.role = role
+    return user
+
+
+def set_disabled(session: Session, username: str, disabled: bool) -> WebUser:
+    user = _existing(session, username)
+    user.disabled = disabled
+    return user
+
+
+def find_user(session: Session, username: str) -> WebUser | None:
+    return session.scalars(select(WebUser).where(WebUser.username == username)).first()
+
+
+def list_users(session: Session) -> list[WebUser]:
+    return list(session.scalars(select(WebUser).order_by(WebUser.username)))
+
+
+def authenticate(session: Session, username: str, password: str) -> WebUser | None:
+    """The enabled account with this name and password, its sign-in recorded; else None."""
+    user = find_user(session, username)
+    stored = user.password_hash if user is not None and not user.disabled else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if stored is None:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hash(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"password too short: at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def _existing(session: Session, username: str) -> WebUser:
+    user = find_user(session, username)
+    if user is None:
+        raise UsageError(f"no user {username!r} (see `reportbox user list`)")
+    return user
