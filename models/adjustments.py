@@ -61,3 +61,8 @@ def history(session: Session, campaign_id: str, unit: str | None = None) -> list
     if unit is not None:
         query = query.where(CampaignAdjustment.unit == unit)
     return list(session.scalars(query.order_by(CampaignAdjustment.id)))
+
+
+def recent(session: Session, limit: int = 200) -> list[CampaignAdjustment]:
+    """Every campaign's latest adjustments, newest first: the audit log."""
+    return list(session.scalars(select(CampaignAdjustment).order_by(CampaignAdjustment.id.desc()).limit(limit)))

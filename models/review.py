@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import senders, versions
 from models.schema import Campaign, ReviewDecision, SenderCheck, Submission, SubmissionState, utcnow
 from parsers.registry import builtin
-from reportbox.errors import UsageError
+from reportbox.errors import NotFoundError, UsageError
 
 ASSIGN, REJECT = "assign", "reject"
 
@@ -26,7 +26,7 @@ def decide(session: Session, submission_id: int, action: str, *, unit: str | Non
     A unit is a code in the campaign's registry: the one given, else the submission's."""
     submission = session.get(Submission, submission_id, with_for_update=True)
     if submission is None:
-        raise UsageError(f"no submission with id {submission_id} (see `reportbox review list`)")
+        raise NotFoundError(f"no submission with id {submission_id} (see `reportbox review list`)")
     registry = submission.unit_registry or default_registry
     if campaign is not None:
         row = session.get(Campaign, campaign)
@@ -85,3 +85,11 @@ def _apply(submission: Submission, decision: ReviewDecision) -> None:
 def history(session: Session, raw_id: int) -> list[ReviewDecision]:
     query = select(ReviewDecision).where(ReviewDecision.raw_message_id == raw_id).order_by(ReviewDecision.id)
     return list(session.scalars(query))
+
+
+def decisions(session: Session, limit: int = 200) -> list[tuple[ReviewDecision, int | None]]:
+    """The latest decisions, newest first, each with its message's submission id: the audit log."""
+    query = (select(ReviewDecision, Submission.id)
+             .outerjoin(Submission, Submission.raw_message_id == ReviewDecision.raw_message_id)
+             .order_by(ReviewDecision.id.desc()).limit(limit))
+    return [(decision, submission_id) for decision, submission_id in session.execute(query)]

@@ -310,6 +310,8 @@ class Submission(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     sections: Mapped[list] = mapped_column(JSON, default=list)  # outline keys found, all documents together
+    # The units identification weighed, best first: [{"unit", "registry", "score"}], for reviewers.
+    candidates: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     sender: Mapped[str | None] = mapped_column(String(320), index=True)  # the From address, lower case
     # known (a contact, learned, or the unit's domain) | unknown | other_unit | auth_failed | none (no unit)
     sender_check: Mapped[str] = mapped_column(String(16), default="none")

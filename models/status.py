@@ -40,7 +40,7 @@ from models.schema import (
 )
 from models.versions import Member, split_versions
 from parsers.registry import Registry, builtin, code_in
-from reportbox.errors import UsageError
+from reportbox.errors import NotFoundError, UsageError
 from reportbox.timefmt import local_iso
 
 ON_TIME, LATE, MISSING, PENDING, EXEMPT = "on_time", "late", "missing", "pending", "exempt"
@@ -98,7 +98,7 @@ def get_campaign(session: Session, campaign_id: str) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         known = ", ".join(session.scalars(select(Campaign.id).order_by(Campaign.id))) or "none configured"
-        raise UsageError(f"no campaign {campaign_id!r} (campaigns: {known})")
+        raise NotFoundError(f"no campaign {campaign_id!r} (campaigns: {known})")
     return campaign
 
 

@@ -28,14 +28,16 @@ def record_submission(session: Session, raw_id: int, sender: str | None, section
         submission = Submission(raw_message_id=raw_id, created_at=utcnow())
         session.add(submission)
     values = dict(unit=None, unit_registry=None, report_year=None, campaign=None, confidence=0.0, evidence=[],
-                  state=SubmissionState.NEEDS_REVIEW, sender_check=SenderCheck.NONE, continuation=None)
+                  state=SubmissionState.NEEDS_REVIEW, sender_check=SenderCheck.NONE, continuation=None, candidates=[])
     if identity is not None:
         evidence = list(identity.evidence)
         if identity.kind != "submission":
             evidence.insert(0, f"not a year-end report: {identity.reason}")
         values.update(unit=identity.unit, unit_registry=identity.registry, report_year=identity.report_year,
                       campaign=identity.campaign, confidence=round(identity.confidence, 3), evidence=evidence,
-                      sender_check=identity.sender_check, continuation=identity.continuation)
+                      sender_check=identity.sender_check, continuation=identity.continuation,
+                      candidates=[{"unit": code, "registry": identity.registry, "score": round(score, 3)}
+                                  for code, score in identity.candidates])
         if identity.kind == "submission" and identity.state:
             values["state"] = identity.state
     for name, value in values.items():

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.schema import UserRole, WebUser, utcnow
-from reportbox.errors import UsageError
+from reportbox.errors import NotFoundError, UsageError
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
@@ -90,5 +90,5 @@ def _hash(password: str) -> str:
 def _existing(session: Session, username: str) -> WebUser:
     user = find_user(session, username)
     if user is None:
-        raise UsageError(f"no user {username!r} (see `reportbox user list`)")
+        raise NotFoundError(f"no user {username!r} (see `reportbox user list`)")
     return user

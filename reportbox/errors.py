@@ -3,6 +3,7 @@
     ReportboxError                  every error we raise on purpose; has a stable `reason` code
     ├── ConfigError                 the configuration file is wrong (exit 2)
     ├── UsageError                  a command was asked for something it cannot do (exit 2)
+    │   └── NotFoundError           the campaign, submission or user named does not exist
     ├── StorageError                the database or the raw store cannot be used
     │   └── LockHeldError           another daemon holds the single-instance lock (exit 2)
     ├── SourceError                 a mailbox cannot be read (IMAP, Maildir, .eml folder)
@@ -46,6 +47,12 @@ class ConfigError(ReportboxError):
 class UsageError(ReportboxError):
     reason = "usage"
     exit_code = 2
+
+
+class NotFoundError(UsageError):
+    """What was asked for (a campaign, a submission, a user) does not exist."""
+
+    reason = "not_found"
 
 
 class StorageError(ReportboxError):

@@ -3,6 +3,7 @@ dashboard's API, so the two never drift apart."""
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,9 @@ from models.status import CampaignStatus, campaign_status, status_json
 from models.submissions import SubmissionView, list_submissions, submission_ids_of
 from reportbox.timefmt import local_iso
 
+CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
+               "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments", "reminders",
+               "last_reminder_at")
 CAMPAIGN_KEYS = ("campaign", "letter", "title", "deadline", "registry", "in_config", "summary")
 
 
@@ -29,6 +33,17 @@ def status_report(session: Session, campaign_id: str, as_of: datetime | None = N
         entry = mail.get(unit["unit"], empty)
         unit.update(entry, last_reminder_at=local_iso(entry["last_reminder_at"]))
     return result, data
+
+
+def status_csv(data: dict, stream) -> None:
+    """`status --format csv`: one row per unit, from the JSON shape."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    for unit in data["units"]:
+        row = {**unit, "missing_sections": " ".join(unit["missing_sections"]),
+               "adjustments": " | ".join(unit["adjustments"]), "complete": int(unit["complete"]),
+               "offline": int(unit["offline"])}
+        writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
 
 
 def campaigns_json(session: Session) -> list[dict]:
@@ -50,6 +65,7 @@ def submission_json(view: SubmissionView) -> dict:
         "evidence": list(sub.evidence), "sections": list(sub.sections),
         "unverified_sender": sub.unverified_sender, "sender_check": sub.sender_check,
         "continuation": sub.continuation, "joined_to": sub.joined_to, "superseded_by": sub.superseded_by,
+        "candidates": list(sub.candidates or []),
         "documents": [
             {"filename": d.path, "kind": d.kind, "pages": d.pages,
              "sections": view.sections_by_document.get(d.id, []), "error": d.error, "reason": d.reason,

@@ -65,6 +65,29 @@ def xml_text(value: object) -> str:
     return unicodedata.normalize("NFC", _NOT_XML.sub("", text))
 
 
+def sections_export(session, config, campaign_id: str, keys: Sequence[str], out: Path | BinaryIO, *,
+                    as_of=None) -> tuple[list[UnitSections], list[str]]:
+    """The sections `keys` (default: the whole outline) of every unit's latest report, written to
+    `out`, and the keys written: what `reportbox export sections` and the dashboard give. Raises UsageError
+    for a key the campaign's outline lacks."""
+    from models.sections import unit_sections
+    from models.status import get_campaign
+    from reportbox.config import DEFAULT_OUTLINE
+    from reportbox.errors import UsageError
+
+    campaign = get_campaign(session, campaign_id)
+    unknown = [key for key in keys if key not in campaign.outline]
+    if unknown:
+        raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline "
+                         f"({', '.join(campaign.outline)})")
+    keys = list(keys) or list(campaign.outline)
+    units = unit_sections(session, campaign_id, keys, as_of=as_of)
+    # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
+    titles = {s.key: s.title for s in config.section_outline().sections if s.key not in DEFAULT_OUTLINE}
+    write_sections_docx(campaign, units, keys, out, titles=titles)
+    return units, keys
+
+
 def write_sections_docx(campaign: Campaign, units: Sequence[UnitSections], keys: Sequence[str],
                         out: Path | BinaryIO, *, titles: Mapping[str, str] | None = None) -> None:
     """Write the sections `keys` of every unit in `units` (as models.sections.unit_sections gives them)."""

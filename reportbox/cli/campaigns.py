@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +15,10 @@ from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, output_file, plain
 from reportbox.errors import UsageError
-from reportbox.shapes import campaigns_json, status_report
+from reportbox.shapes import campaigns_json, status_csv, status_report
 from reportbox.timefmt import local_short, parse_instant
 
 STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "blue", "exempt": "dim"}
-CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
-               "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments", "reminders",
-               "last_reminder_at")
-
 
 def _as_of(text: str | None):
     return parse_instant(text) if text else None
@@ -55,7 +50,7 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
         if fmt == "json":
             echo_json(data, file=stream)
         elif fmt == "csv":
-            _status_csv(data, stream)
+            status_csv(data, stream or sys.stdout)
         else:
             _status_table(result, data, stream)
 
@@ -69,16 +64,6 @@ def _output(out: Path | None, *, encoding: str = "utf-8"):
     with output_file(out, encoding=encoding) as stream:
         yield stream
     click.echo(f"wrote {out}")
-
-
-def _status_csv(data: dict, stream) -> None:
-    writer = csv.writer(stream or sys.stdout)
-    writer.writerow(CSV_COLUMNS)
-    for unit in data["units"]:
-        row = {**unit, "missing_sections": " ".join(unit["missing_sections"]),
-               "adjustments": " | ".join(unit["adjustments"]), "complete": int(unit["complete"]),
-               "offline": int(unit["offline"])}
-        writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
 
 
 def _status_table(result: CampaignStatus, data: dict, stream) -> None:

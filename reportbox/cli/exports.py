@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from reportbox.cli.base import Obj, cli, output_file
-from reportbox.config import DEFAULT_OUTLINE
-from reportbox.errors import UsageError
 from reportbox.timefmt import parse_instant
 
 
@@ -26,21 +24,10 @@ def export() -> None:
 @click.pass_obj
 def export_sections(obj: Obj, campaign_id: str, sections: tuple[str, ...], as_of: str | None, out: Path) -> None:
     """For each unit in registry order: a heading and the text and tables of the chosen sections."""
-    from jobs.exports.sections_docx import write_sections_docx
-    from models.sections import unit_sections
-    from models.status import get_campaign
+    from jobs.exports.sections_docx import sections_export
 
-    with obj.app() as app, app.sessions() as session:
-        campaign = get_campaign(session, campaign_id)
-        unknown = [key for key in sections if key not in campaign.outline]
-        if unknown:
-            raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline "
-                             f"({', '.join(campaign.outline)})")
-        keys = list(sections) or list(campaign.outline)
-        units = unit_sections(session, campaign_id, keys, as_of=parse_instant(as_of) if as_of else None)
-        # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
-        titles = {s.key: s.title for s in app.config.section_outline().sections if s.key not in DEFAULT_OUTLINE}
-        with output_file(out, binary=True) as stream:
-            write_sections_docx(campaign, units, keys, stream, titles=titles)
+    with obj.app() as app, app.sessions() as session, output_file(out, binary=True) as stream:
+        units, keys = sections_export(session, app.config, campaign_id, sections, stream,
+                                      as_of=parse_instant(as_of) if as_of else None)
     with_text = sum(1 for unit in units if unit.sections)
     click.echo(f"wrote {out}: {len(units)} units, {with_text} with text in {', '.join(keys)}")

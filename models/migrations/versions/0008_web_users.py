@@ -1,4 +1,4 @@
-"""dashboard accounts
+"""dashboard accounts; the candidate units of each submission
 
 Revision ID: 0008
 Revises: 0007
@@ -29,7 +29,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('candidates', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.drop_column('candidates')
     op.drop_table('web_user')

@@ -1,0 +1,107 @@
+"""The dashboard's fixtures: the demo's mailbox ingested once (plus a hostile message), and for
+each test a private copy of it, accounts, and a signed-in client."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from jobs.poll import poll
+from models import users
+from reportbox.app import make_source, open_app
+from reportbox.config import Config, load_config
+from reportbox.demo import _email, run_demo
+from reportbox.sample_documents import report_docx
+from reportbox.timefmt import VIETNAM
+from web.app import create_app
+
+PASSWORDS = {"an": "an-reads-only-1", "lan": "lan-reviews-22"}
+HOSTILE_SUBJECT = "<script>alert('subject')</script> Báo cáo \u202egnp.exe\u202c năm 2019 \u200b"
+HOSTILE_FILENAME = "\"><img src=x onerror=alert(1)>\u202excod.exe\u202c;\r\nX-Evil: 1.docx"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo's 2019 campaign ingested into SQLite, and one report with hostile names that
+    names no province (so it waits in review)."""
+    directory = tmp_path_factory.mktemp("web") / "demo"
+    run_demo(directory, echo=lambda line: None)
+    hostile = _email(("<b>Sở</b> \"LĐTBXH\"", "vanthu@gmail.com"), HOSTILE_SUBJECT, "Kính gửi Bộ.",
+                     datetime(2019, 12, 14, 10, 0, tzinfo=VIETNAM),
+                     [(HOSTILE_FILENAME, report_docx("Quảng Ninh", 2019, 1, letterhead=False))])
+    (directory / "maildir" / "cur" / "1576292400.hostile.reportbox:2,S").write_bytes(hostile)
+    app = open_app(load_config(directory / "reportbox.toml"))
+    try:
+        poll(app, [make_source(m) for m in app.config.mailbox])
+    finally:
+        app.close()
+    return directory
+
+
+@pytest.fixture
+def site(demo_site: Path, tmp_path: Path) -> Config:
+    """A private copy of the demo, with a reader (an) and a reviewer (lan)."""
+    copy = tmp_path / "site"
+    shutil.copytree(demo_site, copy)
+    config = load_config(copy / "reportbox.toml")
+    app = open_app(config)
+    try:
+        with app.sessions.begin() as session:
+            users.add_user(session, "an", "reader", PASSWORDS["an"], "Trần Văn An")
+            users.add_user(session, "lan", "reviewer", PASSWORDS["lan"], "Nguyễn Thị Lan")
+    finally:
+        app.close()
+    return config
+
+
+@pytest.fixture
+def make_client(site: Config):
+    made = []
+
+    def make(user: str | None = "lan", **headers) -> TestClient:
+        asgi = create_app(site)
+        client = TestClient(asgi, base_url="http://127.0.0.1:8000", headers=headers, follow_redirects=False)
+        made.append((client, asgi))
+        if user is not None:
+            login(client, user)
+        return client
+
+    yield make
+    for _client, asgi in made:
+        asgi.dashboard.close()
+
+
+@pytest.fixture
+def reviewer(make_client) -> TestClient:
+    return make_client("lan")
+
+
+@pytest.fixture
+def reader(make_client) -> TestClient:
+    return make_client("an")
+
+
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrftoken" value="([^"]+)"', page)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def login(client: TestClient, user: str, password: str | None = None):
+    form = client.get("/login")
+    response = client.post("/login", data={"username": user, "password": password or PASSWORDS[user],
+                                           "csrftoken": csrf_token(form.text), "next": "/campaigns"})
+    assert response.status_code == 303, response.text
+    return response
+
+
+def post_form(client: TestClient, page_url: str, action: str, data: dict):
+    """Submit a form as a browser would: the CSRF token from the page it is on."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.text
+    return client.post(action, data={**data, "csrftoken": csrf_token(page.text)})

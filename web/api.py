@@ -1,0 +1,98 @@
+"""The JSON API: the same shapes as the command line's `--format json` (DESIGN.md, built by
+reportbox.shapes), read-only, behind the same sign-in. Described at /api/openapi.json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+
+from models import outbox
+from models.health import health
+from models.messages import list_messages
+from models.schema import MessageState, OutboxKind, OutboxState, SubmissionState
+from models.sections import unit_sections
+from models.status import get_campaign
+from reportbox.errors import UsageError
+from reportbox.shapes import campaigns_json, messages_json, outbox_json, status_report, submissions_json
+from reportbox.timefmt import local_iso
+from web.auth import SignedIn
+from web.pages import as_of_param
+
+router = APIRouter(prefix="/api", tags=["api"])
+AsOf = Query(None, description="As of this instant (ISO 8601, Vietnam time unless a zone is given; a date means "
+                               "its end). Default: now.", examples=["2019-12-20T08:00"])
+
+
+@router.get("/campaigns", summary="Every campaign with its counts by status now (`campaign list --format json`)")
+def api_campaigns(request: Request, user: SignedIn) -> list[dict]:
+    with request.app.state.dashboard.reader() as session:
+        return campaigns_json(session)
+
+
+@router.get("/campaigns/{campaign_id}/status",
+            summary="Every unit's status as of an instant (`status --format json`)")
+def api_status(request: Request, user: SignedIn, campaign_id: str, as_of: str | None = AsOf) -> dict:
+    with request.app.state.dashboard.reader() as session:
+        return status_report(session, campaign_id, as_of_param(as_of))[1]
+
+
+@router.get("/campaigns/{campaign_id}/sections",
+            summary="The chosen outline sections of every unit's latest report (what `export sections` writes)")
+def api_sections(request: Request, user: SignedIn, campaign_id: str,
+                 section: list[str] | None = Query(None, description="Outline keys; default the whole outline"),
+                 as_of: str | None = AsOf) -> dict:
+    with request.app.state.dashboard.reader() as session:
+        campaign = get_campaign(session, campaign_id)
+        keys = section or list(campaign.outline)
+        if unknown := [key for key in keys if key not in campaign.outline]:
+            raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline")
+        units = unit_sections(session, campaign_id, keys, as_of=as_of_param(as_of))
+    return {"campaign": campaign_id, "sections": keys,
+            "units": [{"unit": u.unit, "name": u.name, "status": u.status, "received_at": local_iso(u.received_at),
+                       "offline": u.offline, "versions": u.versions,
+                       "sections": [asdict(s) for s in u.sections]} for u in units]}
+
+
+@router.get("/submissions", summary="Submissions with their state (`submissions --format json`)")
+def api_submissions(request: Request, user: SignedIn, campaign: str | None = None,
+                    state: Literal[SubmissionState.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
+    with request.app.state.dashboard.reader() as session:
+        return submissions_json(session, campaign, state)
+
+
+@router.get("/review", summary="Submissions waiting for review (`review list --format json`)")
+def api_review(request: Request, user: SignedIn) -> list[dict]:
+    with request.app.state.dashboard.reader() as session:
+        return submissions_json(session, state=SubmissionState.NEEDS_REVIEW)
+
+
+@router.get("/messages", summary="Every message ever fetched, with its state and reason (`messages --format json`)")
+def api_messages(request: Request, user: SignedIn,
+                 state: Literal[MessageState.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
+    with request.app.state.dashboard.reader() as session:
+        return messages_json(session, list_messages(session, state))
+
+
+@router.get("/outbox", summary="Reminders and receipts, sent or to send (`outbox --format json`)")
+def api_outbox(request: Request, user: SignedIn, campaign: str | None = None,
+               state: Literal[OutboxState.ALL] | None = None,  # type: ignore[valid-type]
+               kind: Literal[OutboxKind.REMINDER, OutboxKind.RECEIPT] | None = None) -> list[dict]:
+    with request.app.state.dashboard.reader() as session:
+        return [outbox_json(row) for row in outbox.listing(session, campaign, state, kind)]
+
+
+@router.get("/health", summary="Daemon, mailboxes, queues and recent failures: what IT looks at first")
+def api_health(request: Request, user: SignedIn) -> dict:
+    with request.app.state.dashboard.reader() as session:
+        report = health(session)
+    return {
+        "now": local_iso(report.now), "daemon": {"holder": report.daemon_holder,
+                                                 "heartbeat_at": local_iso(report.daemon_heartbeat_at)},
+        "folders": [{**asdict(f), "last_poll_at": local_iso(f.last_poll_at),
+                     "last_success_at": local_iso(f.last_success_at), "last_error_at": local_iso(f.last_error_at)}
+                    for f in report.folders],
+        "messages": report.messages, "submissions": report.submissions, "outbox": report.outbox,
+        "failures": [{**asdict(f), "received_at": local_iso(f.received_at)} for f in report.failures],
+    }

@@ -1,0 +1,122 @@
+"""The dashboard application: FastAPI over the same named queries as the command line.
+
+Everything shown is read through a read-only database connection; the few writes (review
+decisions, planners' adjustments, sign-ins) go through the read-write one, and through the same
+functions the command line calls (models.review.decide, models.adjustments.adjust)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from models.db import make_engine, session_factory
+from reportbox.app import App, open_app
+from reportbox.config import Config
+from reportbox.errors import NotFoundError, ReportboxError, UsageError
+from web import filters
+from web.auth import Forbidden, NotSignedIn
+from web.security import EVERY_PATH, SecurityHeaders, same_origin_posts
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "reportbox_session"
+
+
+@dataclass
+class Dashboard:
+    config: Config
+    app: App  # read-write: review decisions, adjustments, sign-ins
+    reader: sessionmaker[Session]  # read-only: everything shown
+    templates: Jinja2Templates
+
+    def close(self) -> None:
+        self.reader.kw["bind"].dispose()
+        self.app.close()
+
+
+def create_app(config: Config, *, app: App | None = None):
+    """The dashboard as an ASGI application (CSRF-checked), with `.dashboard` for its state."""
+    app = app or open_app(config)
+    reader = session_factory(make_engine(config.database.url, readonly=True))
+    templates = Jinja2Templates(directory=HERE / "templates")
+    filters.install(templates.env)
+    dashboard = Dashboard(config, app, reader, templates)
+    secret = config.web.secret(Path(config.storage.raw_dir).parent / "web-secret")
+
+    api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
+                  version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    api.state.dashboard = dashboard
+    from web import api as api_routes, auth, downloads, pages, review
+
+    for module in (auth, pages, review, downloads, api_routes):
+        api.include_router(module.router)
+    api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _error_pages(api, templates)
+    api.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+                       max_age=config.web.session_hours * 3600, same_site="lax",
+                       https_only=config.web.secure_cookies)
+    api.add_middleware(SecurityHeaders)
+    # Double-submit CSRF tokens on every non-GET request, cookies or not: with a proxy's
+    # sign-in header a forged form would carry no cookie at all.
+    protected = asgi_csrf(same_origin_posts(api), signing_secret=secret, always_protect=EVERY_PATH,
+                          cookie_secure=config.web.secure_cookies, cookie_samesite="Strict",
+                          send_csrf_failed=_csrf_failed)
+    protected.dashboard = dashboard
+    protected.fastapi = api
+    return protected
+
+
+async def _csrf_failed(scope, send, message_id) -> None:
+    body = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang rồi thử lại.".encode()
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"x-content-type-options", b"nosniff")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_pages(api: FastAPI, templates: Jinja2Templates) -> None:
+    @api.exception_handler(NotSignedIn)
+    async def _sign_in(request: Request, exc: NotSignedIn):
+        if _wants_json(request):
+            return JSONResponse({"error": "not signed in"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(request.url_for("login_form").include_query_params(next=target), status_code=303)
+
+    @api.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):
+        return _error(request, templates, 403, str(exc))
+
+    @api.exception_handler(UsageError)
+    async def _usage(request: Request, exc: UsageError):
+        return _error(request, templates, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
+
+    @api.exception_handler(ReportboxError)
+    async def _runtime(request: Request, exc: ReportboxError):
+        return _error(request, templates, 500, str(exc))
+
+
+def _error(request: Request, templates: Jinja2Templates, status: int, message: str):
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                              "user": getattr(request.state, "user", None)},
+                                      status_code=status)
+
+
+def html(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page: its template with the signed-in user, the CSRF token and any flash message."""
+    dashboard: Dashboard = request.app.state.dashboard
+    context.setdefault("user", getattr(request.state, "user", None))
+    context["flash"] = request.session.pop("flash", None)
+    return dashboard.templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -1,0 +1,73 @@
+"""What the templates show: Vietnamese labels for status values, Vietnam-time dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jinja2 import Environment
+
+from reportbox.timefmt import VIETNAM
+
+STATUS_LABELS = {
+    "on_time": "Đúng hạn",
+    "late": "Nộp muộn",
+    "missing": "Chưa nộp (quá hạn)",
+    "pending": "Chưa nộp (còn hạn)",
+    "exempt": "Miễn nộp",
+}
+SUBMISSION_STATES = {
+    "accepted": "Đã nhận",
+    "needs_review": "Chờ xem xét",
+    "rejected": "Đã loại",
+    "superseded": "Đã thay bằng bản sau",
+}
+MESSAGE_STATES = {
+    "fetched": "Chưa xử lý",
+    "parsed": "Đã đọc",
+    "submission": "Báo cáo",
+    "ignored": "Bỏ qua",
+    "failed": "Lỗi",
+    "quarantined": "Cách ly",
+}
+OUTBOX_STATES = {
+    "queued": "Chờ gửi",
+    "sending": "Đang gửi",
+    "confirming": "Đang gửi",
+    "sent": "Đã gửi",
+    "uncertain": "Không rõ đã gửi chưa",
+    "failed": "Gửi lỗi",
+    "cancelled": "Đã huỷ",
+    "bounced": "Bị trả lại",
+}
+OUTBOX_KINDS = {"reminder": "Nhắc nộp", "receipt": "Xác nhận đã nhận"}
+ADJUSTMENTS = {"extension": "Gia hạn", "exemption": "Miễn nộp", "offline": "Nhận bản giấy"}
+
+
+def vn_time(moment: datetime | None, with_seconds: bool = False) -> str:
+    """15/12/2019 23:59, in Vietnam time; empty for none."""
+    if moment is None:
+        return ""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M" + (":%S" if with_seconds else ""))
+
+
+def vn_date(moment: datetime | None) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y") if moment is not None else ""
+
+
+def number(value: float | int | None) -> str:
+    """1.234,5 — Vietnamese digit grouping."""
+    if value is None:
+        return ""
+    text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def install(env: Environment) -> None:
+    env.filters.update(vn_time=vn_time, vn_date=vn_date, number=number,
+                       status_label=lambda s: STATUS_LABELS.get(s, s),
+                       submission_state=lambda s: SUBMISSION_STATES.get(s, s),
+                       message_state=lambda s: MESSAGE_STATES.get(s, s),
+                       outbox_state=lambda s: OUTBOX_STATES.get(s, s),
+                       outbox_kind=lambda s: OUTBOX_KINDS.get(s, s),
+                       adjustment=lambda s: ADJUSTMENTS.get(s, s))
+    env.globals.update(STATUS_LABELS=STATUS_LABELS)

@@ -1,0 +1,145 @@
+"""The pages planners read: campaigns, a campaign's status, one unit, one section across units,
+and the system's health."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from models import adjustments, outbox
+from models.campaigns import list_campaigns
+from models.health import health
+from models.schema import AdjustmentKind, Attachment, Campaign, utcnow
+from models.sections import unit_sections
+from models.status import STATUSES, campaign_status, get_campaign, registry_of
+from models.submissions import list_submissions
+from parsers.registry import code_in
+from reportbox.errors import NotFoundError, UsageError
+from reportbox.timefmt import parse_instant
+from web.app import html
+from web.auth import Reviewer, SignedIn
+from web.filters import STATUS_LABELS
+from web.provinces_map import province_map_svg
+from web.views import FLAGS, SORT_KEYS, UnitQuery, days_left, is_incomplete, progress, select_units
+
+router = APIRouter()
+
+
+def as_of_param(text: str | None):
+    """The page's `as_of` (ISO 8601; a date means its end), or None for now."""
+    if not text:
+        return None
+    try:
+        return parse_instant(text)
+    except UsageError as exc:
+        raise UsageError(f"Thời điểm không hợp lệ: {text!r} (dùng dạng 2019-12-20 hoặc 2019-12-20T08:00)") from exc
+
+
+def outline_titles(request: Request, campaign: Campaign) -> dict[str, str]:
+    outline = request.app.state.dashboard.config.section_outline(tuple(campaign.outline))
+    return {key: outline.section(key).title for key in outline.keys}
+
+
+@router.get("/")
+def home(user: SignedIn):
+    return RedirectResponse("/campaigns", status_code=303)
+
+
+@router.get("/campaigns", name="campaigns")
+def campaigns(request: Request, user: SignedIn):
+    now = utcnow()
+    with request.app.state.dashboard.reader() as session:
+        cards = []
+        for campaign in list_campaigns(session):
+            result = campaign_status(session, campaign.id, as_of=now)
+            cards.append({"campaign": campaign, "summary": result.summary, "days_left": days_left(campaign.deadline, now),
+                          "progress": progress(result.summary)})
+    return html(request, "campaigns.html", cards=cards, now=now)
+
+
+@router.get("/campaigns/{campaign_id}", name="campaign")
+def campaign_page(request: Request, user: SignedIn, campaign_id: str, as_of: str | None = None,
+                  status: str | None = None, flag: str | None = None, q: str | None = None,
+                  sort: str | None = None, order: str | None = None):
+    query = UnitQuery.parse(status, flag, q, sort, order)
+    with request.app.state.dashboard.reader() as session:
+        result = campaign_status(session, campaign_id, as_of=as_of_param(as_of))
+        mail = outbox.unit_mail(session, campaign_id)
+        sent = outbox.counts(session, campaign_id)
+    units = select_units(result.units, query)
+    fills = {u.unit: f"st-{u.status}" + (" incomplete" if is_incomplete(u) else "") for u in result.units}
+    titles = {u.unit: f"{u.unit} {u.name}: {STATUS_LABELS[u.status]}" for u in result.units}
+    links = {u.unit: str(request.url_for("unit", campaign_id=campaign_id, code=u.unit)) for u in result.units}
+    province_map = province_map_svg(result.campaign.unit_registry, fills, titles, links)
+    return html(request, "campaign.html", result=result, campaign=result.campaign, units=units, query=query,
+                summary=result.summary, progress=progress(result.summary), mail=mail, sent=sent,
+                days_left=days_left(result.campaign.deadline, result.as_of), as_of=as_of or "",
+                statuses=STATUSES, flags=FLAGS, sort_keys=SORT_KEYS, province_map=province_map,
+                titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete)
+
+
+@router.get("/campaigns/{campaign_id}/units/{code}", name="unit")
+def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_of: str | None = None):
+    with request.app.state.dashboard.reader() as session:
+        result = campaign_status(session, campaign_id, as_of=as_of_param(as_of))
+        unit = next((u for u in result.units if u.unit == code), None)
+        if unit is None:
+            raise NotFoundError(f"Đơn vị {code!r} không có trong danh sách của đợt {campaign_id}.")
+        registry = registry_of(result.campaign).name
+        views = [view for view in list_submissions(session, campaign_id)
+                 if view.submission.unit is not None
+                 and code_in(view.submission.unit, view.submission.unit_registry or registry, registry) == code
+                 and view.raw.received_at <= result.as_of]
+        raw_ids = [view.raw.id for view in views]
+        attachments: dict[int, list[Attachment]] = {}
+        for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(raw_ids))
+                                   .order_by(Attachment.raw_message_id, Attachment.position)):
+            attachments.setdefault(row.raw_message_id, []).append(row)
+        latest = next(u for u in unit_sections(session, campaign_id, as_of=result.as_of) if u.unit == code)
+        mails = [row for row in outbox.listing(session, campaign_id) if row.unit == code]
+        history = adjustments.history(session, campaign_id, code)
+    titles = outline_titles(request, result.campaign)
+    by_key: dict[str, list] = {}
+    for section in latest.sections:
+        by_key.setdefault(section.key, []).append(section)
+    return html(request, "unit.html", result=result, campaign=result.campaign, unit=unit, views=views[::-1],
+                attachments=attachments, titles=titles, by_key=by_key, mails=mails, history=history,
+                as_of=as_of or "", latest_ids=set(unit.latest_submissions), kinds=AdjustmentKind.ALL)
+
+
+@router.post("/campaigns/{campaign_id}/units/{code}/adjust", name="adjust")
+def adjust_unit(request: Request, user: Reviewer, campaign_id: str, code: str, kind: Annotated[str, Form()],
+                at: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+                cancel: Annotated[str, Form()] = ""):
+    when = parse_instant(at) if at.strip() else None
+    with request.app.state.dashboard.app.sessions.begin() as session:
+        adjustments.adjust(session, campaign_id, code, kind, at=when, note=note.strip() or None,
+                           decided_by=user.username, cancel=bool(cancel))
+    request.session["flash"] = f"Đã ghi: {code} — {'huỷ ' if cancel else ''}{kind}."
+    return RedirectResponse(request.url_for("unit", campaign_id=campaign_id, code=code), status_code=303)
+
+
+@router.get("/campaigns/{campaign_id}/sections/{key}", name="section")
+def section_page(request: Request, user: SignedIn, campaign_id: str, key: str, as_of: str | None = None,
+                 only_with: bool = False):
+    with request.app.state.dashboard.reader() as session:
+        campaign = get_campaign(session, campaign_id)
+        titles = outline_titles(request, campaign)
+        if key not in titles:
+            raise NotFoundError(f"Mục {key!r} không có trong đề cương của đợt {campaign_id}.")
+        units = unit_sections(session, campaign_id, [key], as_of=as_of_param(as_of))
+    if only_with:
+        units = [u for u in units if u.sections]
+    return html(request, "section.html", campaign=campaign, key=key, titles=titles, units=units,
+                as_of=as_of or "", only_with=only_with, with_text=sum(bool(u.sections) for u in units))
+
+
+@router.get("/health", name="health")
+def health_page(request: Request, user: SignedIn):
+    with request.app.state.dashboard.reader() as session:
+        report = health(session)
+    return html(request, "health.html", health=report, mailboxes=request.app.state.dashboard.config.mailbox,
+                smtp=request.app.state.dashboard.config.smtp)
