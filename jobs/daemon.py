@@ -3,7 +3,8 @@
 One poll job per mailbox (never two runs of the same job at once; missed runs coalesce into
 one); with [smtp], a mail pass (receipts, reminders, deliveries and retries: jobs.mailing) after
 every poll and once a minute; a heartbeat that keeps the single-instance lease; and
-SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish.
+SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish. With
+[web] in_daemon, the planners' dashboard is served from a thread of the same process.
 """
 
 from __future__ import annotations
@@ -48,14 +49,23 @@ class Daemon:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, self._on_signal)
         self._max_polls = max_polls
+        dashboard = None
         try:
+            if self.app.config.web.in_daemon:
+                from web.server import DashboardThread
+
+                dashboard = DashboardThread(self.app.config, self.app)
+                dashboard.start()
             self._schedule()
             self.scheduler.start()
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
             while not self.stop.wait(HEARTBEAT_SECONDS):
                 self._heartbeat()
         finally:
-            self.scheduler.shutdown(wait=True)  # lets the poll in hand finish its message
+            if dashboard is not None:
+                dashboard.stop()
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=True)  # lets the poll in hand finish its message
             for source in self.sources.values():
                 source.close()
             self.lock.release()

@@ -376,4 +376,5 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:
     echo(f"  {where} export sections --campaign {CAMPAIGN} --out tonghop.docx   # every province's sections")
     echo(f"  {where} review list   # what a person must decide")
     echo(f"  {where} submissions --campaign {CAMPAIGN}   # every submission, with its evidence")
+    echo(f"  {where} user add lan --role reviewer && {where} serve   # the dashboard, http://127.0.0.1:8000/")
     echo(f"Done in {time.monotonic() - started:.1f} s.")

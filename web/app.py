@@ -35,19 +35,22 @@ class Dashboard:
     app: App  # read-write: review decisions, adjustments, sign-ins
     reader: sessionmaker[Session]  # read-only: everything shown
     templates: Jinja2Templates
+    owns_app: bool = True  # not when it runs inside the daemon, on the daemon's App
 
     def close(self) -> None:
         self.reader.kw["bind"].dispose()
-        self.app.close()
+        if self.owns_app:
+            self.app.close()
 
 
 def create_app(config: Config, *, app: App | None = None):
     """The dashboard as an ASGI application (CSRF-checked), with `.dashboard` for its state."""
+    owns_app = app is None
     app = app or open_app(config)
     reader = session_factory(make_engine(config.database.url, readonly=True))
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
-    dashboard = Dashboard(config, app, reader, templates)
+    dashboard = Dashboard(config, app, reader, templates, owns_app)
     secret = config.web.secret(Path(config.storage.raw_dir).parent / "web-secret")
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",

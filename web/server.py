@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import uvicorn
 
@@ -42,10 +43,21 @@ class DashboardThread:
         # uvicorn leaves signals alone off the main thread: the daemon keeps them.
         self.thread = threading.Thread(target=self.server.run, name="dashboard", daemon=True)
 
-    def start(self) -> None:
+    def start(self, wait: float = 10.0) -> bool:
+        """Start serving; False (logged) when it could not, e.g. the port is taken: the daemon's
+        polling matters more than its dashboard, so it goes on."""
         self.thread.start()
-        log.info("dashboard on http://%s:%d/", self.server.config.host, self.server.config.port)
+        deadline = time.monotonic() + wait
+        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        where = f"http://{self.server.config.host}:{self.server.config.port}/"
+        if not self.server.started:
+            log.error("dashboard could not start on %s (is the port taken? see [web] port)", where)
+            return False
+        log.info("dashboard on %s", where)
+        return True
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.server.config.app.dashboard.close()

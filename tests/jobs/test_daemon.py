@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +24,7 @@ PASSWORD_ENV = "RB_DAEMON_TEST_PW"
 
 @pytest.fixture
 def daemon_config(tmp_path, imap_account):
-    def write(batch_size: int = 100) -> Path:
+    def write(batch_size: int = 100, extra: str = "") -> Path:
         path = tmp_path / "reportbox.toml"
         path.write_text(f"""
 [database]
@@ -40,6 +42,7 @@ password_env = "{PASSWORD_ENV}"
 poll_interval = 5
 batch_size = {batch_size}
 timeout = 10
+{extra}
 """, encoding="utf-8")
         return path
     return write
@@ -100,6 +103,41 @@ def test_daemon_polls_refuses_a_twin_and_stops_on_sigterm(daemon_config, imap_ac
     engine = make_engine(f"sqlite:///{config.parent / 'reportbox.db'}")
     assert holder_of(session_factory(engine)) is None  # the lock was released
     engine.dispose()
+
+
+def test_daemon_serves_the_dashboard_when_asked_and_stops_it_with_itself(daemon_config, imap_account):
+    port = _free_port()
+    config = daemon_config(extra=f"[web]\nin_daemon = true\nport = {port}\n")
+    _fill(imap_account, 1)
+    daemon = _start(config, imap_account.password, "run")
+    try:
+        _wait_for(lambda: _counts(config).get(MessageState.SUBMISSION) == 1, 30, "the first poll")
+        _wait_for(lambda: _http_status(port, "/login") == 200, 15, "the dashboard")
+        assert _http_status(port, "/campaigns") == 303  # signing in is required
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=30)
+        assert daemon.returncode == 0, err
+        assert _http_status(port, "/login") is None  # stopped with the daemon
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _http_status(port: int, path: str) -> int | None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
 
 
 @pytest.mark.slow
