@@ -6,15 +6,18 @@ functions the command line calls (models.review.decide, models.adjustments.adjus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from models.db import make_engine, session_factory
@@ -22,7 +25,7 @@ from reportbox.app import App, open_app
 from reportbox.config import Config
 from reportbox.errors import NotFoundError, ReportboxError, UsageError
 from web import filters
-from web.auth import Forbidden, NotSignedIn
+from web.auth import Forbidden, NotSignedIn, SignInThrottle
 from web.security import EVERY_PATH, SecurityHeaders, same_origin_posts
 
 HERE = Path(__file__).parent
@@ -36,6 +39,7 @@ class Dashboard:
     reader: sessionmaker[Session]  # read-only: everything shown
     templates: Jinja2Templates
     owns_app: bool = True  # not when it runs inside the daemon, on the daemon's App
+    sign_ins: SignInThrottle = field(default_factory=SignInThrottle)
 
     def close(self) -> None:
         self.reader.kw["bind"].dispose()
@@ -103,6 +107,18 @@ def _error_pages(api: FastAPI, templates: Jinja2Templates) -> None:
     @api.exception_handler(UsageError)
     async def _usage(request: Request, exc: UsageError):
         return _error(request, templates, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return _error(request, templates, exc.status_code,
+                      "Không có trang này." if exc.status_code == 404 else str(exc.detail))
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        if _wants_json(request):
+            return JSONResponse({"error": "invalid request", "detail": jsonable_encoder(exc.errors())},
+                                status_code=422)
+        return _error(request, templates, 422, "Địa chỉ hoặc biểu mẫu không hợp lệ.")
 
     @api.exception_handler(ReportboxError)
     async def _runtime(request: Request, exc: ReportboxError):

@@ -10,11 +10,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from models.schema import UserRole
 from models.users import authenticate, find_user
 
 router = APIRouter()
+# Failed sign-ins allowed before the form refuses to check more: per account, and (higher, since an
+# office may share one address) per client address. In-process, as the dashboard is one process.
+PER_ACCOUNT = parse("10 per 15 minutes")
+PER_ADDRESS = parse("50 per 15 minutes")
 
 
 class NotSignedIn(Exception):
@@ -40,10 +47,27 @@ class User:
         return self.full_name or self.username
 
 
+class SignInThrottle:
+    """Slows password guessing: Argon2 makes each guess cost, this caps how many are checked."""
+
+    def __init__(self) -> None:
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def _limits(self, username: str, address: str):
+        return ((PER_ACCOUNT, "account", username.lower()), (PER_ADDRESS, "address", address))
+
+    def blocked(self, username: str, address: str) -> bool:
+        return not all(self.limiter.test(item, *keys) for item, *keys in self._limits(username, address))
+
+    def failed(self, username: str, address: str) -> None:
+        for item, *keys in self._limits(username, address):
+            self.limiter.hit(item, *keys)
+
+
 def current_user(request: Request) -> User:
     """The signed-in user; raises NotSignedIn (a redirect to the sign-in page, or 401 in the API)."""
     dashboard = request.app.state.dashboard
-    username = _proxy_user(request) or request.session.get("user")
+    username = _proxy_user(request) or _session_user(request)
     if not username:
         raise NotSignedIn()
     with dashboard.reader() as session:
@@ -64,6 +88,16 @@ def reviewer(user: Annotated[User, Depends(current_user)]) -> User:
 
 SignedIn = Annotated[User, Depends(current_user)]
 Reviewer = Annotated[User, Depends(reviewer)]
+
+
+def _session_user(request: Request) -> str | None:
+    """The account the session cookie names, while the session is younger than `session_hours`
+    (the cookie's own age is renewed at each response: this bounds the whole session)."""
+    hours = request.app.state.dashboard.config.web.session_hours
+    if time.time() - request.session.get("since", 0) > hours * 3600:
+        request.session.clear()
+        return None
+    return request.session.get("user")
 
 
 def _proxy_user(request: Request) -> str | None:
@@ -93,10 +127,15 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
     from web.app import html
 
     dashboard = request.app.state.dashboard
+    username, address = username.strip(), request.client.host if request.client else "?"
+    if dashboard.sign_ins.blocked(username, address):
+        return html(request, "login.html", status_code=429, user=None, next=safe_next(next),
+                    error="Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.")
     with dashboard.app.sessions.begin() as session:
-        account = authenticate(session, username.strip(), password)
+        account = authenticate(session, username, password)
         name = account.username if account is not None else None
     if name is None:
+        dashboard.sign_ins.failed(username, address)
         return html(request, "login.html", status_code=401, user=None, next=safe_next(next),
                     error="Tên đăng nhập hoặc mật khẩu không đúng.")
     request.session.clear()  # a fresh session at each sign-in

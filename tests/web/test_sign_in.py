@@ -1,0 +1,42 @@
+"""Sign-in limits: guessing is throttled, a session ends after `session_hours`, pages not found
+get a page in Vietnamese."""
+
+from __future__ import annotations
+
+from tests.web.conftest import PASSWORDS, csrf_token
+from web.auth import PER_ACCOUNT
+
+
+def _try(client, user: str, password: str):
+    form = client.get("/login")
+    return client.post("/login", data={"username": user, "password": password, "csrftoken": csrf_token(form.text)})
+
+
+def test_guessing_a_password_is_cut_off_after_the_limit_even_for_the_right_one(make_client):
+    client = make_client(None)
+    allowed = PER_ACCOUNT.amount
+    assert [_try(client, "lan", f"wrong-{i}").status_code for i in range(allowed)] == [401] * allowed
+    refused = _try(client, "lan", PASSWORDS["lan"])
+    assert refused.status_code == 429 and "quá nhiều lần" in refused.text
+    assert client.get("/campaigns").status_code == 303  # not signed in
+    # Another account from elsewhere is not held up by it.
+    assert _try(make_client(None), "an", PASSWORDS["an"]).status_code == 303
+
+
+def test_a_session_ends_after_session_hours_however_active(make_client, monkeypatch):
+    client = make_client("an")
+    assert client.get("/campaigns").status_code == 200
+    import web.auth
+
+    later = web.auth.time.time() + 12 * 3600 + 1  # the default session_hours is 12
+    monkeypatch.setattr(web.auth.time, "time", lambda: later)
+    response = client.get("/campaigns")
+    assert response.status_code == 303 and response.headers["location"].startswith("http://127.0.0.1:8000/login")
+
+
+def test_a_page_that_does_not_exist_gets_a_vietnamese_page_and_the_api_json(reader):
+    page = reader.get("/no/such/page")
+    assert page.status_code == 404 and "Không tìm thấy" in page.text and "text/html" in page.headers["content-type"]
+    assert reader.get("/api/no-such").json() == {"error": "Không có trang này."}
+    bad = reader.get("/messages/abc/attachments/1")
+    assert bad.status_code == 422 and "không hợp lệ" in bad.text
