@@ -17,6 +17,7 @@ from models.status import get_campaign
 from reportbox.errors import UsageError
 from reportbox.shapes import campaigns_json, messages_json, outbox_json, status_report, submissions_json
 from reportbox.timefmt import local_iso
+from web import schemas
 from web.auth import SignedIn
 from web.pages import as_of_param
 
@@ -25,20 +26,20 @@ AsOf = Query(None, description="As of this instant (ISO 8601, Vietnam time unles
                                "its end). Default: now.", examples=["2019-12-20T08:00"])
 
 
-@router.get("/campaigns", summary="Every campaign with its counts by status now (`campaign list --format json`)")
+@router.get("/campaigns", response_model=list[schemas.CampaignEntry], summary="Every campaign with its counts by status now (`campaign list --format json`)")
 def api_campaigns(request: Request, user: SignedIn) -> list[dict]:
     with request.app.state.dashboard.reader() as session:
         return campaigns_json(session)
 
 
-@router.get("/campaigns/{campaign_id}/status",
+@router.get("/campaigns/{campaign_id}/status", response_model=schemas.StatusReport,
             summary="Every unit's status as of an instant (`status --format json`)")
 def api_status(request: Request, user: SignedIn, campaign_id: str, as_of: str | None = AsOf) -> dict:
     with request.app.state.dashboard.reader() as session:
         return status_report(session, campaign_id, as_of_param(as_of))[1]
 
 
-@router.get("/campaigns/{campaign_id}/sections",
+@router.get("/campaigns/{campaign_id}/sections", response_model=schemas.SectionsReport,
             summary="The chosen outline sections of every unit's latest report (what `export sections` writes)")
 def api_sections(request: Request, user: SignedIn, campaign_id: str,
                  section: list[str] | None = Query(None, description="Outline keys; default the whole outline"),
@@ -55,27 +56,27 @@ def api_sections(request: Request, user: SignedIn, campaign_id: str,
                        "sections": [asdict(s) for s in u.sections]} for u in units]}
 
 
-@router.get("/submissions", summary="Submissions with their state (`submissions --format json`)")
+@router.get("/submissions", response_model=list[schemas.Submission], summary="Submissions with their state (`submissions --format json`)")
 def api_submissions(request: Request, user: SignedIn, campaign: str | None = None,
                     state: Literal[SubmissionState.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
     with request.app.state.dashboard.reader() as session:
         return submissions_json(session, campaign, state)
 
 
-@router.get("/review", summary="Submissions waiting for review (`review list --format json`)")
+@router.get("/review", response_model=list[schemas.Submission], summary="Submissions waiting for review (`review list --format json`)")
 def api_review(request: Request, user: SignedIn) -> list[dict]:
     with request.app.state.dashboard.reader() as session:
         return submissions_json(session, state=SubmissionState.NEEDS_REVIEW)
 
 
-@router.get("/messages", summary="Every message ever fetched, with its state and reason (`messages --format json`)")
+@router.get("/messages", response_model=list[schemas.Message], summary="Every message ever fetched, with its state and reason (`messages --format json`)")
 def api_messages(request: Request, user: SignedIn,
                  state: Literal[MessageState.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
     with request.app.state.dashboard.reader() as session:
         return messages_json(session, list_messages(session, state))
 
 
-@router.get("/outbox", summary="Reminders and receipts, sent or to send (`outbox --format json`)")
+@router.get("/outbox", response_model=list[schemas.OutboxEntry], summary="Reminders and receipts, sent or to send (`outbox --format json`)")
 def api_outbox(request: Request, user: SignedIn, campaign: str | None = None,
                state: Literal[OutboxState.ALL] | None = None,  # type: ignore[valid-type]
                kind: Literal[OutboxKind.REMINDER, OutboxKind.RECEIPT] | None = None) -> list[dict]:
@@ -83,7 +84,7 @@ def api_outbox(request: Request, user: SignedIn, campaign: str | None = None,
         return [outbox_json(row) for row in outbox.listing(session, campaign, state, kind)]
 
 
-@router.get("/health", summary="Daemon, mailboxes, queues and recent failures: what IT looks at first")
+@router.get("/health", response_model=schemas.Health, summary="Daemon, mailboxes, queues and recent failures: what IT looks at first")
 def api_health(request: Request, user: SignedIn) -> dict:
     with request.app.state.dashboard.reader() as session:
         report = health(session)

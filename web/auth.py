@@ -17,7 +17,7 @@ from limits.strategies import MovingWindowRateLimiter
 from models.schema import UserRole
 from models.users import authenticate, find_user
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
 # Failed sign-ins allowed before the form refuses to check more: per account, and (higher, since an
 # office may share one address) per client address. In-process, as the dashboard is one process.
 PER_ACCOUNT = parse("10 per 15 minutes")

@@ -25,7 +25,7 @@ from reportbox.timefmt import VIETNAM
 from web.auth import SignedIn
 from web.pages import as_of_param
 
-router = APIRouter()
+router = APIRouter(tags=["downloads"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

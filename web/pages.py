@@ -25,7 +25,7 @@ from web.filters import STATUS_LABELS
 from web.provinces_map import province_map_svg
 from web.views import FLAGS, SORT_KEYS, UnitQuery, days_left, is_incomplete, progress, select_units
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
 
 
 def as_of_param(text: str | None):

@@ -18,7 +18,7 @@ from parsers.registry import builtin
 from web.app import html
 from web.auth import Reviewer, SignedIn
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
 
 
 @router.get("/review", name="review")

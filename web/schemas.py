@@ -1,0 +1,171 @@
+"""The JSON API's shapes for OpenAPI (/api/openapi.json): the documented form of what
+reportbox.shapes builds for the command line's `--format json` (DESIGN.md). Extra keys are
+allowed through, so a field added to a shape is never silently dropped from the API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["on_time", "late", "missing", "pending", "exempt"]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Summary(_Shape):
+    expected: int = Field(description="Units that owe a report (exempt ones aside)")
+    on_time: int
+    late: int
+    missing: int
+    pending: int
+    exempt: int
+    complete: int
+    incomplete: int = Field(description="Reported, but sections of the outline are missing")
+    needs_review: int = Field(description="Submissions waiting for a person, this campaign's or unattributed")
+    unmapped: int = Field(description="Reports whose unit maps to no single unit of the campaign's registry")
+
+
+class UnitStatus(_Shape):
+    unit: str = Field(description="The unit's code in the campaign's registry", examples=["22"])
+    name: str = Field(examples=["Quảng Ninh"])
+    status: Status
+    received_at: str | None = Field(description="First acceptable report, Vietnam time (ISO 8601)")
+    late_by_hours: float | None
+    submission: int | None = Field(description="First submission of the latest version")
+    sections: list[str]
+    missing_sections: list[str]
+    complete: bool
+    deadline: str
+    versions: int
+    latest_at: str | None
+    needs_review: int
+    offline: bool
+    adjustments: list[str]
+    reminders: int
+    last_reminder_at: str | None
+    receipts: int
+
+
+class StatusReport(_Shape):
+    campaign: str = Field(examples=["tk2019"])
+    letter: str = Field(examples=["5025/LĐTBXH-KHTC"])
+    title: str | None
+    as_of: str
+    deadline: str
+    registry: str
+    outline: list[str]
+    summary: Summary
+    units: list[UnitStatus]
+    outbox: dict[str, int] = Field(description="E-mails to the units by state, plus `bounced`")
+
+
+class CampaignEntry(_Shape):
+    campaign: str
+    letter: str
+    title: str | None
+    deadline: str
+    registry: str
+    in_config: bool
+    summary: Summary
+
+
+class Document(_Shape):
+    filename: str
+    kind: str
+    pages: int | None
+    sections: list[str]
+    error: str | None
+    reason: str | None
+    detail: str | None
+    ocr: bool
+    role: str | None
+
+
+class Submission(_Shape):
+    id: int
+    message: int
+    message_id: str | None
+    from_: str | None = Field(alias="from")
+    subject: str | None
+    received_at: str
+    unit: str | None
+    report_year: int | None
+    campaign: str | None
+    state: Literal["accepted", "needs_review", "rejected", "superseded"]
+    confidence: float
+    evidence: list[str]
+    sections: list[str]
+    unverified_sender: bool
+    sender_check: str
+    continuation: str | None
+    joined_to: int | None
+    superseded_by: int | None
+    candidates: list[dict] = Field(description="Units weighed by identification: unit, registry, score")
+    documents: list[Document]
+
+
+class Message(_Shape):
+    id: int
+    mailbox: str | None
+    folder: str | None
+    uid: int | None
+    message_id: str | None
+    sha256: str
+    from_: str | None = Field(alias="from")
+    subject: str | None
+    received_at: str
+    state: str
+    reason: str | None
+    attempts: int
+    submission: int | None
+
+
+class OutboxEntry(_Shape):
+    id: int
+    campaign: str
+    unit: str
+    kind: Literal["reminder", "receipt"]
+    step: str
+    state: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    sent_at: str | None
+    error: str | None
+
+
+class SectionText(_Shape):
+    key: str
+    heading: str
+    text: str
+    tables: list[list[list[str | None]]]
+    source: str
+
+
+class UnitSections(_Shape):
+    unit: str
+    name: str
+    status: Status
+    received_at: str | None
+    offline: bool
+    versions: int
+    sections: list[SectionText]
+
+
+class SectionsReport(_Shape):
+    campaign: str
+    sections: list[str]
+    units: list[UnitSections]
+
+
+class Health(_Shape):
+    now: str
+    daemon: dict
+    folders: list[dict]
+    messages: dict[str, int]
+    submissions: dict[str, int]
+    outbox: dict[str, int]
+    failures: list[dict]
