@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from jinja2 import Environment
+import re
 
+from jinja2 import Environment
+from markupsafe import Markup
+
+from jobs.exports.sections_docx import SECTION_TITLES
 from reportbox.timefmt import VIETNAM
+
+# Characters that reorder text on screen (U+202E makes "gnp.exe" look like "exe.png"): e-mail
+# subjects and names are the sender's to choose, so none of them reaches a page.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+# The letter's own numbering of the default outline: 1a … 2b.
+SECTION_NUMBERS = {key: title.split(".", 1)[0] for key, title in SECTION_TITLES.items()}
 
 STATUS_LABELS = {
     "on_time": "Đúng hạn",
@@ -62,8 +72,21 @@ def number(value: float | int | None) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def without_bidi(value: object) -> object:
+    """Every value a template prints, bidirectional controls removed (Markup built by us is kept)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return BIDI_CONTROLS.sub("", value)
+    return value
+
+
+def section_number(key: str) -> str:
+    """"2b" for `proposals`; an outline key of the ministry's own stays as it is."""
+    return SECTION_NUMBERS.get(key, key)
+
+
 def install(env: Environment) -> None:
-    env.filters.update(vn_time=vn_time, vn_date=vn_date, number=number,
+    env.finalize = without_bidi
+    env.filters.update(section_number=section_number, vn_time=vn_time, vn_date=vn_date, number=number,
                        status_label=lambda s: STATUS_LABELS.get(s, s),
                        submission_state=lambda s: SUBMISSION_STATES.get(s, s),
                        message_state=lambda s: MESSAGE_STATES.get(s, s),

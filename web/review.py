@@ -65,7 +65,7 @@ def _decide(request: Request, decided_by: str, submission_id: int, action: str, 
         submission = review.decide(session, submission_id, action, decided_by=decided_by,
                                    default_registry=dashboard.config.registry.default, **details)
         done = (f"Đã gán báo cáo #{submission.id} cho đơn vị {submission.unit}"
-                + (f", đợt {submission.campaign}" if submission.campaign else "")
+                + (f", đợt {details['campaign']}" if details.get("campaign") else "")
                 if action == review.ASSIGN else f"Đã loại báo cáo #{submission.id}")
     request.session["flash"] = done + "."
     return RedirectResponse(request.url_for("review"), status_code=303)

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from jobs.poll import poll
 from models import users
+from models.schema import SubmissionState
 from reportbox.app import make_source, open_app
 from reportbox.config import Config, load_config
 from reportbox.demo import _email, run_demo
 from reportbox.sample_documents import report_docx
+from reportbox.shapes import submissions_json
 from reportbox.timefmt import VIETNAM
 from web.app import create_app
 
@@ -105,3 +110,27 @@ def post_form(client: TestClient, page_url: str, action: str, data: dict):
     page = client.get(page_url)
     assert page.status_code == 200, page.text
     return client.post(action, data={**data, "csrftoken": csrf_token(page.text)})
+
+
+@contextmanager
+def database(config: Config) -> Iterator[Session]:
+    """A read-write session on a test's copy of the demo (committed when the block ends): to look
+    behind the pages, or to set up what a test needs."""
+    app = open_app(config, migrate=False)
+    try:
+        with app.sessions.begin() as session:
+            yield session
+    finally:
+        app.close()
+
+
+def hostile_submission_id(config: Config) -> int:
+    """The submission of the hostile message (a <script> in its subject), waiting in review."""
+    with database(config) as session:
+        rows = submissions_json(session, state=SubmissionState.NEEDS_REVIEW)
+    return next(row["id"] for row in rows if row["subject"] and "<script>" in row["subject"])
+
+
+def unit_statuses(page: str) -> dict[str, str]:
+    """The campaign page's table, in its order: unit code -> status (the map's shapes are not rows)."""
+    return dict(re.findall(r'<tr class="st-[^"]*" data-unit="([^"]+)" data-status="([^"]+)"', page))
