@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from models.lock import holder_is_dead
 from models.schema import AddressFailure, Outbox, OutboxKind, OutboxState, utcnow
@@ -139,9 +139,11 @@ def cancel(session: Session, outbox_id: int, by: str) -> Outbox:
 
 
 def listing(session: Session, campaign: str | None = None, state: str | None = None,
-            kind: str | None = None) -> list[Outbox]:
-    query = select(Outbox)
-    for column, value in ((Outbox.campaign, campaign), (Outbox.state, state), (Outbox.kind, kind)):
+            kind: str | None = None, unit: str | None = None) -> list[Outbox]:
+    """Outbox rows, oldest first, without their message bytes."""
+    query = select(Outbox).options(defer(Outbox.raw))
+    for column, value in ((Outbox.campaign, campaign), (Outbox.state, state), (Outbox.kind, kind),
+                          (Outbox.unit, unit)):
         if value is not None:
             query = query.where(column == value)
     return list(session.scalars(query.order_by(Outbox.id)))

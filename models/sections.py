@@ -44,19 +44,20 @@ class UnitSections:
 
 
 def unit_sections(session: Session, campaign_id: str, keys: Sequence[str] | None = None, *,
-                  as_of: datetime | None = None,
-                  registries: Mapping[str, Registry] | None = None) -> list[UnitSections]:
-    """Each unit of the campaign, in registry order, with the sections `keys` (default: the whole
-    outline) of its latest version as of `as_of` (default now). `registries`: operators' own
-    registries by name, as for campaign_status."""
+                  as_of: datetime | None = None, registries: Mapping[str, Registry] | None = None,
+                  only: str | None = None) -> list[UnitSections]:
+    """Each unit of the campaign (or the one coded `only`), in registry order, with the sections
+    `keys` (default: the whole outline) of its latest version as of `as_of` (default now).
+    `registries`: operators' own registries by name, as for campaign_status."""
     status = campaign_status(session, campaign_id, as_of=as_of, registries=registries)
     outline = list(status.campaign.outline)
     wanted = list(dict.fromkeys(keys if keys is not None else outline))
     rank = {key: index for index, key in enumerate(dict.fromkeys([*outline, *wanted]))}
-    owner = {submission: unit.unit for unit in status.units for submission in unit.latest_submissions}
+    chosen = [unit for unit in status.units if only is None or unit.unit == only]
+    owner = {submission: unit.unit for unit in chosen for submission in unit.latest_submissions}
     found = _sections_of(session, campaign_id, owner, wanted, status.as_of)
     units = []
-    for unit in status.units:
+    for unit in chosen:
         sections = sorted(found.get(unit.unit, []), key=lambda s: rank[s.key])  # stable: keeps time order
         units.append(UnitSections(unit.unit, unit.name, unit.status, unit.received_at, sections, unit.offline,
                                   unit.versions))

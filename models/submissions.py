@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from models import review, senders, versions
 from models.schema import Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission, SubmissionState, utcnow
@@ -68,8 +70,10 @@ class SubmissionView:
     sections_by_document: dict[int, list[str]]  # document id → outline keys found in it
 
 
-def list_submissions(session: Session, campaign: str | None = None, state: str | None = None) -> list[SubmissionView]:
-    """Submissions oldest first; with a campaign, also every one not yet attributed to any campaign."""
+def list_submissions(session: Session, campaign: str | None = None, state: str | None = None, *,
+                     units: Mapping[str | None, Sequence[str]] | None = None) -> list[SubmissionView]:
+    """Submissions oldest first; with a campaign, also every one not yet attributed to any campaign;
+    with `units` (registry → codes, as parsers.registry.codes_naming gives), only those naming one."""
     query = (select(Submission, RawMessage, ParsedMessage)
              .join(RawMessage, RawMessage.id == Submission.raw_message_id)
              .outerjoin(ParsedMessage, ParsedMessage.raw_message_id == RawMessage.id)
@@ -78,10 +82,18 @@ def list_submissions(session: Session, campaign: str | None = None, state: str |
         query = query.where(or_(Submission.campaign == campaign, Submission.campaign.is_(None)))
     if state is not None:
         query = query.where(Submission.state == state)
+    if units is not None:
+        query = query.where(or_(*(
+            and_(Submission.unit_registry.is_(None) if registry is None else Submission.unit_registry == registry,
+                 Submission.unit.in_(codes))
+            for registry, codes in units.items() if codes)))
     rows = session.execute(query).all()
     raw_ids = [raw.id for _, raw, _ in rows]
     documents: dict[int, list[Document]] = {}
+    # A document's blocks, parts and signatures (its whole text, often megabytes) are not listed.
     for document in session.scalars(select(Document).where(Document.raw_message_id.in_(raw_ids))
+                                    .options(defer(Document.blocks), defer(Document.parts),
+                                             defer(Document.signatures), defer(Document.letterhead))
                                     .order_by(Document.raw_message_id, Document.position)):
         documents.setdefault(document.raw_message_id, []).append(document)
     keys: dict[int, list[str]] = {}

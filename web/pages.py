@@ -16,7 +16,7 @@ from models.schema import AdjustmentKind, Attachment, Campaign, utcnow
 from models.sections import unit_sections
 from models.status import STATUSES, campaign_status, get_campaign, registry_of
 from models.submissions import list_submissions
-from parsers.registry import code_in
+from parsers.registry import codes_naming
 from reportbox.errors import NotFoundError, UsageError
 from reportbox.timefmt import parse_instant
 from web.app import html
@@ -89,17 +89,15 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
         if unit is None:
             raise NotFoundError(f"Đơn vị {code!r} không có trong danh sách của đợt {campaign_id}.")
         registry = registry_of(result.campaign).name
-        views = [view for view in list_submissions(session, campaign_id)
-                 if view.submission.unit is not None
-                 and code_in(view.submission.unit, view.submission.unit_registry or registry, registry) == code
-                 and view.raw.received_at <= result.as_of]
+        views = [view for view in list_submissions(session, campaign_id, units=codes_naming(code, registry))
+                 if view.raw.received_at <= result.as_of]
         raw_ids = [view.raw.id for view in views]
         attachments: dict[int, list[Attachment]] = {}
         for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(raw_ids))
                                    .order_by(Attachment.raw_message_id, Attachment.position)):
             attachments.setdefault(row.raw_message_id, []).append(row)
-        latest = next(u for u in unit_sections(session, campaign_id, as_of=result.as_of) if u.unit == code)
-        mails = [row for row in outbox.listing(session, campaign_id) if row.unit == code]
+        latest = unit_sections(session, campaign_id, as_of=result.as_of, only=code)[0]
+        mails = outbox.listing(session, campaign_id, unit=code)
         history = adjustments.history(session, campaign_id, code)
     titles = outline_titles(request, result.campaign)
     by_key: dict[str, list] = {}

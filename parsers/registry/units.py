@@ -201,6 +201,17 @@ def predecessors(code_in_vn34: str) -> tuple[str, ...]:
     return found
 
 
+def codes_naming(code: str, registry: str) -> dict[str | None, tuple[str, ...]]:
+    """Per registry, the codes that code_in() maps to `code` of `registry`: the unit's own, those
+    of the other built-in registry that stand for it alone, and (under None) the code itself for
+    a code recorded without its registry."""
+    found: dict[str | None, tuple[str, ...]] = {registry: (code,), None: (code,)}
+    for other in BUILTIN_NAMES:
+        if other != registry:
+            found[other] = tuple(u.code for u in builtin(other).units if code_in(u.code, other, registry) == code)
+    return found
+
+
 def code_in(code: str, from_registry: str | None, to_registry: str) -> str | None:
     """A unit's code in `to_registry`, when there is exactly one: the same code in the same registry
     (or when `from_registry` is None), a vn63 province's vn34 successor, a vn34 unit's only vn63

@@ -374,3 +374,19 @@ def test_matching_a_twenty_page_report_is_fast() -> None:
     assert len(mentions) == 20 * 6 * 6
     print(f"find_units: {elapsed * 1000:.1f} ms on {len(text)} characters")
     assert elapsed < 0.5, f"find_units took {elapsed:.3f} s on {len(text)} characters"
+
+
+def test_codes_naming_a_unit_are_exactly_those_code_in_maps_to_it():
+    from parsers.registry import builtin, code_in, codes_naming, predecessors
+
+    for registry in ("vn63", "vn34"):
+        for unit in builtin(registry).units:
+            naming = codes_naming(unit.code, registry)
+            other = "vn34" if registry == "vn63" else "vn63"
+            assert naming[registry] == naming[None] == (unit.code,)
+            assert set(naming[other]) == {u.code for u in builtin(other).units
+                                          if code_in(u.code, other, registry) == unit.code}
+    assert set(codes_naming("22", "vn34")["vn63"]) == {"22"}  # Quảng Ninh kept its borders
+    merged = next(u.code for u in builtin("vn34").units if len(predecessors(u.code)) > 1)
+    assert set(codes_naming(merged, "vn34")["vn63"]) == set(predecessors(merged))  # each province merged in
+    assert codes_naming(predecessors(merged)[0], "vn63")["vn34"] == ()  # the merged unit stands for several
