@@ -4,6 +4,7 @@ and the system's health."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
@@ -72,13 +73,15 @@ def campaign_page(request: Request, user: SignedIn, campaign_id: str, as_of: str
     units = select_units(result.units, query)
     fills = {u.unit: f"st-{u.status}" + (" incomplete" if is_incomplete(u) else "") for u in result.units}
     titles = {u.unit: f"{u.unit} {u.name}: {STATUS_LABELS[u.status]}" for u in result.units}
-    links = {u.unit: str(request.url_for("unit", campaign_id=campaign_id, code=u.unit)) for u in result.units}
+    # Each row links to its unit: the path built once, not 126 url_for calls (a third of the page's time).
+    unit_base = request.app.url_path_for("campaign", campaign_id=campaign_id) + "/units/"
+    links = {u.unit: unit_base + quote(u.unit, safe="") for u in result.units}
     province_map = province_map_svg(result.campaign.unit_registry, fills, titles, links)
     return html(request, "campaign.html", result=result, campaign=result.campaign, units=units, query=query,
                 summary=result.summary, progress=progress(result.summary), mail=mail, sent=sent,
                 days_left=days_left(result.campaign.deadline, result.as_of), as_of=as_of or "",
                 statuses=STATUSES, flags=FLAGS, sort_keys=SORT_KEYS, province_map=province_map,
-                titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete)
+                titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete, links=links)
 
 
 @router.get("/campaigns/{campaign_id}/units/{code}", name="unit")
