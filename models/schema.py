@@ -537,3 +537,5 @@ class WebUser(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sessions begun before this instant are over: set at sign-out, a new password, disabling.
+    sessions_after: Mapped[datetime | None] = mapped_column(UTCDateTime)

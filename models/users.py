@@ -38,8 +38,10 @@ def add_user(session: Session, username: str, role: str, password: str | None, f
 
 
 def set_password(session: Session, username: str, password: str) -> WebUser:
+    """A new password; the account's open sessions end."""
     user = _existing(session, username)
     user.password_hash = _hash(password)
+    user.sessions_after = utcnow()
     return user
 
 
@@ -54,7 +56,15 @@ def set_role(session: Session, username: str, role: str) -> WebUser:
 def set_disabled(session: Session, username: str, disabled: bool) -> WebUser:
     user = _existing(session, username)
     user.disabled = disabled
+    if disabled:
+        user.sessions_after = utcnow()
     return user
+
+
+def end_sessions(session: Session, username: str) -> None:
+    """Sign-out: every session of the account begun until now is over, copies of its cookie too."""
+    if (user := find_user(session, username)) is not None:
+        user.sessions_after = utcnow()
 
 
 def find_user(session: Session, username: str) -> WebUser | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
@@ -69,12 +70,12 @@ def create_app(config: Config, *, app: App | None = None):
     api.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                        max_age=config.web.session_hours * 3600, same_site="lax",
                        https_only=config.web.secure_cookies)
-    api.add_middleware(SecurityHeaders)
     # Double-submit CSRF tokens on every non-GET request, cookies or not: with a proxy's
     # sign-in header a forged form would carry no cookie at all.
-    protected = asgi_csrf(same_origin_posts(api), signing_secret=secret, always_protect=EVERY_PATH,
-                          cookie_secure=config.web.secure_cookies, cookie_samesite="Strict",
-                          send_csrf_failed=_csrf_failed)
+    csrf_checked = asgi_csrf(same_origin_posts(api), signing_secret=secret, always_protect=EVERY_PATH,
+                             cookie_secure=config.web.secure_cookies, cookie_samesite="Strict",
+                             send_csrf_failed=_csrf_failed)
+    protected = SecurityHeaders(csrf_checked)  # outermost: refusals carry the headers too
     protected.dashboard = dashboard
     protected.fastapi = api
     return protected
@@ -98,6 +99,10 @@ def _error_pages(api: FastAPI, templates: Jinja2Templates) -> None:
         if _wants_json(request):
             return JSONResponse({"error": "not signed in"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":  # a form's action cannot be opened again: back to its page
+            referer = urlsplit(request.headers.get("referer", ""))
+            same_site = referer.netloc == request.url.netloc
+            target = (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/campaigns"
         return RedirectResponse(request.url_for("login_form").include_query_params(next=target), status_code=303)
 
     @api.exception_handler(Forbidden)

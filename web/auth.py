@@ -15,7 +15,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from models.schema import UserRole
-from models.users import authenticate, find_user
+from models.users import authenticate, end_sessions, find_user
 
 router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
 # Failed sign-ins allowed before the form refuses to check more: per account, and (higher, since an
@@ -72,7 +72,9 @@ def current_user(request: Request) -> User:
         raise NotSignedIn()
     with dashboard.reader() as session:
         account = find_user(session, username)
-        if account is None or account.disabled:
+        ended = (account is not None and account.sessions_after is not None and "user" in request.session
+                 and request.session.get("since", 0) <= account.sessions_after.timestamp())
+        if account is None or account.disabled or ended:
             request.session.clear()
             raise NotSignedIn()
         user = User(account.username, account.role, account.full_name)
@@ -139,11 +141,14 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
         return html(request, "login.html", status_code=401, user=None, next=safe_next(next),
                     error="Tên đăng nhập hoặc mật khẩu không đúng.")
     request.session.clear()  # a fresh session at each sign-in
-    request.session.update(user=name, since=int(time.time()))
+    request.session.update(user=name, since=time.time())
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request):
+    if username := request.session.get("user"):
+        with request.app.state.dashboard.app.sessions.begin() as session:
+            end_sessions(session, username)
     request.session.clear()
     return RedirectResponse(request.url_for("login_form"), status_code=303)

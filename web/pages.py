@@ -22,7 +22,7 @@ from reportbox.errors import NotFoundError, UsageError
 from reportbox.timefmt import parse_instant
 from web.app import html
 from web.auth import Reviewer, SignedIn
-from web.filters import STATUS_LABELS
+from web.filters import ADJUSTMENTS, STATUS_LABELS
 from web.provinces_map import province_map_svg
 from web.views import FLAGS, SORT_KEYS, UnitQuery, days_left, is_incomplete, progress, select_units
 
@@ -119,7 +119,7 @@ def adjust_unit(request: Request, user: Reviewer, campaign_id: str, code: str, k
     with request.app.state.dashboard.app.sessions.begin() as session:
         adjustments.adjust(session, campaign_id, code, kind, at=when, note=note.strip() or None,
                            decided_by=user.username, cancel=bool(cancel))
-    request.session["flash"] = f"Đã ghi: {code} — {'huỷ ' if cancel else ''}{kind}."
+    request.session["flash"] = f"Đã ghi: {code} — {'huỷ ' if cancel else ''}{ADJUSTMENTS.get(kind, kind)}."
     return RedirectResponse(request.url_for("unit", campaign_id=campaign_id, code=code), status_code=303)
 
 

@@ -58,6 +58,13 @@ def user_add(obj: Obj, username: str, role: str, full_name: str | None, password
         click.echo(f"user {account.username} added ({account.role})")
 
 
+def _change(obj: Obj, change, done: str) -> None:
+    """Apply one change to an account, in its own transaction, and say what was done."""
+    with obj.app() as app, app.sessions.begin() as session:
+        change(session)
+    click.echo(done)
+
+
 @user.command("passwd")
 @click.argument("username")
 @_stdin
@@ -65,9 +72,7 @@ def user_add(obj: Obj, username: str, role: str, full_name: str | None, password
 def user_passwd(obj: Obj, username: str, password_stdin: bool) -> None:
     """Set a new password."""
     password = _password(password_stdin)
-    with obj.app() as app, app.sessions.begin() as session:
-        users.set_password(session, username, password)
-    click.echo(f"user {username}: password changed")
+    _change(obj, lambda session: users.set_password(session, username, password), f"user {username}: password changed")
 
 
 @user.command("role")
@@ -76,9 +81,7 @@ def user_passwd(obj: Obj, username: str, password_stdin: bool) -> None:
 @click.pass_obj
 def user_role(obj: Obj, username: str, role: str) -> None:
     """Change what an account may do (takes effect at its next page)."""
-    with obj.app() as app, app.sessions.begin() as session:
-        users.set_role(session, username, role)
-    click.echo(f"user {username}: {role}")
+    _change(obj, lambda session: users.set_role(session, username, role), f"user {username}: {role}")
 
 
 @user.command("disable")
@@ -86,18 +89,15 @@ def user_role(obj: Obj, username: str, role: str) -> None:
 @click.pass_obj
 def user_disable(obj: Obj, username: str) -> None:
     """Stop an account from signing in; its open sessions end at their next page."""
-    with obj.app() as app, app.sessions.begin() as session:
-        users.set_disabled(session, username, True)
-    click.echo(f"user {username} disabled")
+    _change(obj, lambda session: users.set_disabled(session, username, True), f"user {username} disabled")
 
 
 @user.command("enable")
 @click.argument("username")
 @click.pass_obj
 def user_enable(obj: Obj, username: str) -> None:
-    with obj.app() as app, app.sessions.begin() as session:
-        users.set_disabled(session, username, False)
-    click.echo(f"user {username} enabled")
+    """Let a disabled account sign in again."""
+    _change(obj, lambda session: users.set_disabled(session, username, False), f"user {username} enabled")
 
 
 @user.command("list")

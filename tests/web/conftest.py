@@ -17,12 +17,13 @@ from starlette.testclient import TestClient
 from jobs.poll import poll
 from models import users
 from models.schema import SubmissionState
+from models.status import UnitStatus, campaign_status
 from reportbox.app import make_source, open_app
 from reportbox.config import Config, load_config
 from reportbox.demo import _email, run_demo
 from reportbox.sample_documents import report_docx
 from reportbox.shapes import submissions_json
-from reportbox.timefmt import VIETNAM
+from reportbox.timefmt import VIETNAM, parse_instant
 from web.app import create_app
 
 PASSWORDS = {"an": "an-reads-only-1", "lan": "lan-reviews-22"}
@@ -48,20 +49,63 @@ def demo_site(tmp_path_factory) -> Path:
     return directory
 
 
-@pytest.fixture
-def site(demo_site: Path, tmp_path: Path) -> Config:
-    """A private copy of the demo, with a reader (an) and a reviewer (lan)."""
-    copy = tmp_path / "site"
-    shutil.copytree(demo_site, copy)
-    config = load_config(copy / "reportbox.toml")
-    app = open_app(config)
+@pytest.fixture(scope="session")
+def site_template(demo_site: Path, tmp_path_factory) -> Path:
+    """The demo with a reader (an) and a reviewer (lan), made once (hashing passwords is slow on
+    purpose): each `site` is a copy of it."""
+    directory = tmp_path_factory.mktemp("template") / "site"
+    shutil.copytree(demo_site, directory)
+    app = open_app(load_config(directory / "reportbox.toml"))
     try:
         with app.sessions.begin() as session:
             users.add_user(session, "an", "reader", PASSWORDS["an"], "Trần Văn An")
             users.add_user(session, "lan", "reviewer", PASSWORDS["lan"], "Nguyễn Thị Lan")
     finally:
         app.close()
-    return config
+    return directory
+
+
+@pytest.fixture
+def site(site_template: Path, tmp_path: Path) -> Config:
+    """A private copy of the demo, with a reader (an) and a reviewer (lan)."""
+    return copy_site(site_template, tmp_path / "site")
+
+
+@pytest.fixture(scope="module")
+def shared_site(site_template: Path, tmp_path_factory) -> Config:
+    """One copy of the demo for a whole module's read-only tests: no test using it may change it."""
+    return copy_site(site_template, tmp_path_factory.mktemp("shared") / "site")
+
+
+@pytest.fixture(scope="module")
+def shared_clients(shared_site: Config):
+    """Clients on `shared_site`, one per user name (None: not signed in), made once a module and
+    signed in once: for tests that only read, or whose refused requests change nothing."""
+    made: dict[str | None, tuple[TestClient, object]] = {}
+
+    def get(user: str | None) -> TestClient:
+        if user not in made:
+            asgi = create_app(shared_site)
+            client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
+            made[user] = (client, asgi)
+            if user is not None:
+                login(client, user)
+        return made[user][0]
+
+    yield get
+    for _client, asgi in made.values():
+        asgi.dashboard.close()
+
+
+@pytest.fixture(scope="module")
+def shared_reader(shared_clients) -> TestClient:
+    """The reader (an), signed in on `shared_site`."""
+    return shared_clients("an")
+
+
+def copy_site(template: Path, copy: Path) -> Config:
+    shutil.copytree(template, copy)
+    return load_config(copy / "reportbox.toml")
 
 
 @pytest.fixture
@@ -134,3 +178,12 @@ def hostile_submission_id(config: Config) -> int:
 def unit_statuses(page: str) -> dict[str, str]:
     """The campaign page's table, in its order: unit code -> status (the map's shapes are not rows)."""
     return dict(re.findall(r'<tr class="st-[^"]*" data-unit="([^"]+)" data-status="([^"]+)"', page))
+
+
+def campaign_units(config: Config, as_of: str | None = None,
+                   campaign: str = "tk2019") -> tuple[dict[str, UnitStatus], dict[str, int]]:
+    """Each unit's status as models.status computes it (as of a page's `as_of` text, default now),
+    and the summary: what the pages must agree with."""
+    with database(config) as session:
+        result = campaign_status(session, campaign, as_of=parse_instant(as_of) if as_of else None)
+        return {u.unit: u for u in result.units}, dict(result.summary)

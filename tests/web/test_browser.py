@@ -9,7 +9,6 @@ import re
 
 import docx
 import openpyxl
-import pytest
 
 from parsers.vietnamese import fold
 from tests.web.browser import *  # noqa: F403 (the fixtures: browser, context, live_server, page, troubles)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from models.campaigns import list_campaigns
@@ -15,18 +17,11 @@ from models.schema import Attachment
 from models.sections import unit_sections
 from models.status import LATE, MISSING, ON_TIME, PENDING, campaign_status
 from models.submissions import list_submissions
-from reportbox.timefmt import parse_instant
-from tests.web.conftest import database, unit_statuses
+from reportbox.timefmt import VIETNAM
+from tests.web.conftest import campaign_units, database, unit_statuses
 from web.filters import STATUS_LABELS, vn_time
 
 CAMPAIGN = "tk2019"
-
-
-def status_of(site, as_of: str | None = None):
-    """The campaign's units as the model computes them (as of `as_of`, a page's query value)."""
-    with database(site) as session:
-        result = campaign_status(session, CAMPAIGN, as_of=parse_instant(as_of) if as_of else None)
-        return {u.unit: u for u in result.units}, dict(result.summary)
 
 
 def error_message(page: str) -> str:
@@ -35,15 +30,15 @@ def error_message(page: str) -> str:
     return html.unescape(found.group(1))
 
 
-def test_home_goes_to_the_campaigns(reader):
-    response = reader.get("/")
+def test_home_goes_to_the_campaigns(shared_reader):
+    response = shared_reader.get("/")
     assert response.status_code == 303 and response.headers["location"].endswith("/campaigns")
 
 
-def test_campaigns_page_counts_are_the_status_summary(reader, site):
-    page = reader.get("/campaigns")
+def test_campaigns_page_counts_are_the_status_summary(shared_reader, shared_site):
+    page = shared_reader.get("/campaigns")
     assert page.status_code == 200
-    with database(site) as session:
+    with database(shared_site) as session:
         expected = {c.id: (c.letter, dict(campaign_status(session, c.id).summary)) for c in list_campaigns(session)}
     assert expected, "the demo configures a campaign"
     cards = page.text.split('<article class="card">')[1:]
@@ -56,10 +51,10 @@ def test_campaigns_page_counts_are_the_status_summary(reader, site):
         assert f"Chờ xem xét: {summary['needs_review']}</span>" in card
 
 
-def test_campaign_page_shows_every_unit_with_its_status(reader, site):
-    page = reader.get(f"/campaigns/{CAMPAIGN}")
+def test_campaign_page_shows_every_unit_with_its_status(shared_reader, shared_site):
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}")
     assert page.status_code == 200
-    units, summary = status_of(site)
+    units, summary = campaign_units(shared_site)
     shown = unit_statuses(page.text)
     assert len(shown) == 63
     assert shown == {code: u.status for code, u in units.items()}
@@ -70,39 +65,39 @@ def test_campaign_page_shows_every_unit_with_its_status(reader, site):
     assert f"{len(units)} / {len(units)} đơn vị" in page.text
 
 
-def test_status_filter_shows_exactly_the_late_units(reader, site):
-    units, _ = status_of(site)
+def test_status_filter_shows_exactly_the_late_units(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
     late = {code for code, u in units.items() if u.status == LATE}
     assert late, "the demo has late reports"
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"status": "late"})
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"status": "late"})
     assert page.status_code == 200
     assert set(unit_statuses(page.text)) == late
     assert f"{len(late)} / {len(units)} đơn vị" in page.text
 
 
-def test_search_without_accents_finds_the_province(reader, site):
-    units, _ = status_of(site)
+def test_search_without_accents_finds_the_province(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
     quang_ninh = {code for code, u in units.items() if u.name == "Quảng Ninh"}
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"q": "quang ninh"})
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"q": "quang ninh"})
     assert page.status_code == 200
     assert set(unit_statuses(page.text)) == quang_ninh and len(quang_ninh) == 1
-    by_code = reader.get(f"/campaigns/{CAMPAIGN}", params={"q": next(iter(quang_ninh))})
+    by_code = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"q": next(iter(quang_ninh))})
     assert next(iter(quang_ninh)) in unit_statuses(by_code.text)
-    nothing = reader.get(f"/campaigns/{CAMPAIGN}", params={"q": "không có tỉnh này"})
+    nothing = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"q": "không có tỉnh này"})
     assert unit_statuses(nothing.text) == {} and "Không có đơn vị nào khớp bộ lọc." in nothing.text
 
 
-def test_incomplete_flag_shows_the_reports_lacking_sections(reader, site):
-    units, summary = status_of(site)
+def test_incomplete_flag_shows_the_reports_lacking_sections(shared_reader, shared_site):
+    units, summary = campaign_units(shared_site)
     incomplete = {code for code, u in units.items() if u.status in (ON_TIME, LATE) and not u.complete}
     assert incomplete and len(incomplete) == summary["incomplete"]
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"flag": "incomplete"})
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"flag": "incomplete"})
     assert set(unit_statuses(page.text)) == incomplete
 
 
-def test_sort_by_received_descending_puts_units_without_a_time_last(reader, site):
-    units, _ = status_of(site)
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"sort": "received", "order": "desc"})
+def test_sort_by_received_descending_puts_units_without_a_time_last(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"sort": "received", "order": "desc"})
     order = list(unit_statuses(page.text))
     assert sorted(order) == sorted(units)
     with_time = [code for code in order if units[code].received_at is not None]
@@ -110,31 +105,31 @@ def test_sort_by_received_descending_puts_units_without_a_time_last(reader, site
     assert without and order == with_time + without  # no time: always last
     times = [units[code].received_at for code in with_time]
     assert times == sorted(times, reverse=True) and times[0] > times[-1]
-    ascending = list(unit_statuses(reader.get(f"/campaigns/{CAMPAIGN}",
+    ascending = list(unit_statuses(shared_reader.get(f"/campaigns/{CAMPAIGN}",
                                               params={"sort": "received", "order": "asc"}).text))
     assert ascending == with_time[::-1] + without
 
 
-def test_as_of_before_the_deadline_shows_pending_units(reader, site):
-    before, _ = status_of(site, "2019-12-10")
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"as_of": "2019-12-10"})
+def test_as_of_before_the_deadline_shows_pending_units(shared_reader, shared_site):
+    before, _ = campaign_units(shared_site, "2019-12-10")
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"as_of": "2019-12-10"})
     assert page.status_code == 200
     shown = unit_statuses(page.text)
     assert shown == {code: u.status for code, u in before.items()}
     assert set(shown.values()) == {PENDING, ON_TIME}
-    now, _ = status_of(site)
+    now, _ = campaign_units(shared_site)
     assert any(now[code].status == MISSING for code, status in shown.items() if status == PENDING)
 
 
-def test_invalid_as_of_is_a_400_in_vietnamese(reader):
-    page = reader.get(f"/campaigns/{CAMPAIGN}", params={"as_of": "hôm qua"})
+def test_invalid_as_of_is_a_400_in_vietnamese(shared_reader):
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}", params={"as_of": "hôm qua"})
     assert page.status_code == 400
     assert error_message(page.text).startswith("Thời điểm không hợp lệ")
 
 
-def test_map_colours_every_unit_by_its_status(reader, site):
-    units, _ = status_of(site)
-    page = reader.get(f"/campaigns/{CAMPAIGN}")
+def test_map_colours_every_unit_by_its_status(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}")
     shapes = dict(re.findall(r'<path data-unit="([^"]+)" class="([^"]*)"', page.text))
     assert len(shapes) == 63 and set(shapes) == set(units)
     for code, classes in shapes.items():
@@ -143,17 +138,17 @@ def test_map_colours_every_unit_by_its_status(reader, site):
         assert ("incomplete" in classes.split()) == (unit.status in (ON_TIME, LATE) and not unit.complete)
 
 
-def test_unit_page_of_a_unit_that_reported(reader, site):
-    units, _ = status_of(site)
+def test_unit_page_of_a_unit_that_reported(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
     code = max(units, key=lambda c: units[c].versions)  # a corrected report: several submissions
     unit = units[code]
     assert unit.versions >= 2
-    with database(site) as session:
+    with database(shared_site) as session:
         outline = list(next(c for c in list_campaigns(session) if c.id == CAMPAIGN).outline)
         views = [v for v in list_submissions(session, CAMPAIGN) if v.submission.unit == code]
         files = list(session.scalars(select(Attachment).where(
             Attachment.raw_message_id.in_([v.raw.id for v in views]))))
-    page = reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
     assert page.status_code == 200
     assert f"<h1>{unit.name} <small>mã {code}</small></h1>" in page.text
     assert f'<span class="badge st-{unit.status}">{STATUS_LABELS[unit.status]}</span>' in page.text
@@ -168,39 +163,50 @@ def test_unit_page_of_a_unit_that_reported(reader, site):
         assert html.escape(row.filename) in page.text
 
 
-def test_unit_page_shows_the_sections_a_report_lacks(reader, site):
-    units, _ = status_of(site)
+def test_unit_page_as_of_before_its_first_report(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
+    code = max(units, key=lambda c: units[c].versions)
+    before = units[code].received_at.astimezone(VIETNAM).date() - timedelta(days=1)
+    then, _ = campaign_units(shared_site, before.isoformat())
+    assert then[code].status == PENDING
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}/units/{code}", params={"as_of": before.isoformat()})
+    assert page.status_code == 200
+    assert "Các lần gửi (0)" in page.text and f'<span class="badge st-{PENDING}">' in page.text
+
+
+def test_unit_page_shows_the_sections_a_report_lacks(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
     code = next(c for c, u in units.items() if u.status in (ON_TIME, LATE) and u.missing_sections)
-    page = reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
     absent = {key for key in re.findall(r'<tr class="absent" data-section="(\w+)">', page.text)}
     assert absent == set(units[code].missing_sections)
 
 
-def test_unit_page_of_a_missing_unit(reader, site):
-    units, _ = status_of(site)
+def test_unit_page_of_a_missing_unit(shared_reader, shared_site):
+    units, _ = campaign_units(shared_site)
     code = next(c for c, u in units.items() if u.status == MISSING)
-    page = reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
     assert page.status_code == 200
     assert "Chưa nhận" in page.text and "Các lần gửi (0)" in page.text
     assert f'<span class="badge st-missing">{STATUS_LABELS[MISSING]}</span>' in page.text
     assert "/attachments/" not in page.text
 
 
-def test_unknown_unit_campaign_and_section_are_404(reader):
-    unit = reader.get(f"/campaigns/{CAMPAIGN}/units/99")
+def test_unknown_unit_campaign_and_section_are_404(shared_reader):
+    unit = shared_reader.get(f"/campaigns/{CAMPAIGN}/units/99")
     assert unit.status_code == 404 and "99" in error_message(unit.text)
     assert "Không tìm thấy" in unit.text
-    campaign = reader.get("/campaigns/tk1999")
+    campaign = shared_reader.get("/campaigns/tk1999")
     assert campaign.status_code == 404 and "tk1999" in error_message(campaign.text)
-    section = reader.get(f"/campaigns/{CAMPAIGN}/sections/nonsense")
+    section = shared_reader.get(f"/campaigns/{CAMPAIGN}/sections/nonsense")
     assert section.status_code == 404 and "nonsense" in error_message(section.text)
-    assert reader.get("/campaigns/tk1999/units/22").status_code == 404
+    assert shared_reader.get("/campaigns/tk1999/units/22").status_code == 404
 
 
-def test_section_page_shows_every_unit_and_the_text_of_those_that_have_it(reader, site):
-    with database(site) as session:
+def test_section_page_shows_every_unit_and_the_text_of_those_that_have_it(shared_reader, shared_site):
+    with database(shared_site) as session:
         units = unit_sections(session, CAMPAIGN, ["proposals"])
-    page = reader.get(f"/campaigns/{CAMPAIGN}/sections/proposals")
+    page = shared_reader.get(f"/campaigns/{CAMPAIGN}/sections/proposals")
     assert page.status_code == 200
     articles = re.findall(r'<article class="unit-section st-(\w+)" data-unit="([^"]+)">', page.text)
     assert [code for _, code in articles] == [u.unit for u in units] and len(articles) == 63
@@ -210,18 +216,21 @@ def test_section_page_shows_every_unit_and_the_text_of_those_that_have_it(reader
     assert f"{len(with_text)} đơn vị có nội dung" in page.text
     chunks = dict(zip([code for _, code in articles], page.text.split('<article class="unit-section')[1:]))
     for u in units:
-        lines = [line for s in u.sections for line in s.text.split("\n") if line.strip()]
-        for line in lines[:3]:
-            assert f"<p>{html.escape(line)}</p>" in chunks[u.unit], (u.unit, line)
+        for section in u.sections:  # its text, each line a paragraph (bar the heading, shown as one)
+            lines = [line for line in section.text.split("\n") if line.strip() and line.strip() != section.heading]
+            assert lines
+            for line in lines:
+                assert f"<p>{escape(line)}</p>" in chunks[u.unit], (u.unit, line)
         if not u.sections:
             assert '<p class="absent">' in chunks[u.unit]
-    only = reader.get(f"/campaigns/{CAMPAIGN}/sections/proposals", params={"only_with": "true"})
+    only = shared_reader.get(f"/campaigns/{CAMPAIGN}/sections/proposals", params={"only_with": "true"})
     shown = re.findall(r'<article class="unit-section st-\w+" data-unit="([^"]+)">', only.text)
     assert shown == [u.unit for u in with_text]
 
 
-def test_review_queue_lists_the_waiting_submissions(reader, reviewer, site):
-    with database(site) as session:
+def test_review_queue_lists_the_waiting_submissions(shared_clients, shared_site):
+    reader, reviewer = shared_clients("an"), shared_clients("lan")
+    with database(shared_site) as session:
         waiting = [v.submission.id for v in list_submissions(session, state="needs_review")]
     assert len(waiting) >= 2
     page = reader.get("/review")
@@ -235,26 +244,26 @@ def test_review_queue_lists_the_waiting_submissions(reader, reviewer, site):
         assert f'action="http://127.0.0.1:8000/review/{submission_id}/reject"' in forms
 
 
-def test_audit_log_page_before_any_decision(reader):
-    page = reader.get("/review/log")
+def test_audit_log_page_before_any_decision(shared_reader):
+    page = shared_reader.get("/review/log")
     assert page.status_code == 200
     assert "Chưa có quyết định nào." in page.text and "Chưa có điều chỉnh nào." in page.text
 
 
-def test_health_page_lists_the_mailbox_and_its_last_success(reader, site):
-    with database(site) as session:
+def test_health_page_lists_the_mailbox_and_its_last_success(shared_reader, shared_site):
+    with database(shared_site) as session:
         folders = health(session).folders
     demo = next(f for f in folders if f.mailbox == "demo")
     assert demo.last_success_at is not None
-    page = reader.get("/health")
+    page = shared_reader.get("/health")
     assert page.status_code == 200
     row = re.search(r"<tr class=\"\"><td>demo <small>\(maildir\)</small></td>(.*?)</tr>", page.text, re.S)
     assert row, "the demo mailbox is not listed"
     assert f"<td>{vn_time(demo.last_success_at)}</td>" in row.group(1)
 
 
-def test_signed_out_pages_redirect_to_sign_in_and_the_api_answers_401(make_client):
-    client = make_client(None)
+def test_signed_out_pages_redirect_to_sign_in_and_the_api_answers_401(shared_clients):
+    client = shared_clients(None)
     for target in ("/", "/campaigns", f"/campaigns/{CAMPAIGN}?status=late&q=h%C3%A0", f"/campaigns/{CAMPAIGN}/units/22",
                    f"/campaigns/{CAMPAIGN}/sections/proposals", "/review", "/review/log", "/health",
                    f"/campaigns/{CAMPAIGN}/export.csv", "/messages/1/attachments/1", "/campaigns/tk1999"):
@@ -262,7 +271,7 @@ def test_signed_out_pages_redirect_to_sign_in_and_the_api_answers_401(make_clien
         assert response.status_code == 303, target
         location = urlsplit(response.headers["location"])
         assert location.path == "/login", target
-        assert parse_qs(location.query)["next"] == [target.replace("%C3%A0", "à")], target
+        assert parse_qs(location.query)["next"] == [target], target  # the page asked for, query and all
     for target in ("/api/campaigns", f"/api/campaigns/{CAMPAIGN}/status", f"/api/campaigns/{CAMPAIGN}/sections",
                    "/api/submissions", "/api/review", "/api/messages", "/api/outbox", "/api/health"):
         response = client.get(target)

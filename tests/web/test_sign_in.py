@@ -40,3 +40,25 @@ def test_a_page_that_does_not_exist_gets_a_vietnamese_page_and_the_api_json(read
     assert reader.get("/api/no-such").json() == {"error": "Không có trang này."}
     bad = reader.get("/messages/abc/attachments/1")
     assert bad.status_code == 422 and "không hợp lệ" in bad.text
+
+
+def test_signing_out_ends_the_account_s_sessions_but_not_the_next_sign_in(make_client, site):
+    from reportbox.app import open_app
+    from models import users
+    from tests.web.conftest import login
+
+    here, elsewhere = make_client("lan"), make_client("lan")
+    page = here.get("/campaigns")
+    assert here.post("/logout", data={"csrftoken": csrf_token(page.text)}).status_code == 303
+    assert elsewhere.get("/campaigns").status_code == 303  # the same account's other session is over too
+    login(here, "lan")
+    assert here.get("/campaigns").status_code == 200  # a sign-in after it counts
+    app = open_app(site)
+    try:
+        with app.sessions.begin() as session:
+            users.set_password(session, "lan", "a-new-password-22")
+    finally:
+        app.close()
+    assert here.get("/campaigns").status_code == 303  # a new password ends the sessions it had
+    login(here, "lan", "a-new-password-22")
+    assert here.get("/campaigns").status_code == 200

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('disabled', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.schema.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', models.schema.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sessions_after', models.schema.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
