@@ -61,7 +61,7 @@ def create_app(config: Config, *, app: App | None = None):
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
                   version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.state.dashboard = dashboard
-    from web import api as api_routes, auth, downloads, pages, review
+    from web import api as api_routes, auth, downloads, pages, review  # they import html() from here
 
     for module in (auth, pages, review, downloads, api_routes):
         api.include_router(module.router)
