@@ -4,6 +4,7 @@ thread of the daemon (`[web] in_daemon`)."""
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 
@@ -26,8 +27,10 @@ def _server(config: Config, host: str, port: int, app: App | None = None) -> uvi
 
 
 def serve_dashboard(config: Config, *, host: str, port: int) -> None:
-    """Serve until SIGTERM or SIGINT (uvicorn handles both)."""
+    """Serve until SIGTERM or SIGINT. uvicorn shuts down on either, then raises the signal again
+    for the handler that was there before it: ours takes SIGTERM as a normal stop (exit 0)."""
     server = _server(config, host, port)
+    signal.signal(signal.SIGTERM, lambda signum, frame: log.info("dashboard stopped (SIGTERM)"))
     log.info("dashboard on http://%s:%d/", host, port)
     try:
         server.run()
