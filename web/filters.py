@@ -79,6 +79,20 @@ def without_bidi(value: object) -> object:
     return value
 
 
+def outbox_step(step: str) -> str:
+    """"after-3@2019-12-15" → "quá hạn 3 ngày (hạn 15/12/2019)"; "message-12" → "thư #12"."""
+    if step.startswith("message-"):
+        return f"thư #{step.removeprefix('message-')}"
+    label, _, day = step.partition("@")
+    kind, _, days = label.partition("-")
+    text = {"before": f"trước hạn {days} ngày", "after": f"quá hạn {days} ngày",
+            "deadline": "ngày hết hạn"}.get(kind, label)
+    if day.count("-") == 2:
+        year, month, date = day.split("-")
+        text += f" (hạn {date}/{month}/{year})"
+    return text
+
+
 def section_number(key: str) -> str:
     """"2b" for `proposals`; an outline key of the ministry's own stays as it is."""
     return SECTION_NUMBERS.get(key, key)
@@ -86,7 +100,7 @@ def section_number(key: str) -> str:
 
 def install(env: Environment) -> None:
     env.finalize = without_bidi
-    env.filters.update(section_number=section_number, vn_time=vn_time, vn_date=vn_date, number=number,
+    env.filters.update(section_number=section_number, outbox_step=outbox_step, vn_time=vn_time, vn_date=vn_date, number=number,
                        status_label=lambda s: STATUS_LABELS.get(s, s),
                        submission_state=lambda s: SUBMISSION_STATES.get(s, s),
                        message_state=lambda s: MESSAGE_STATES.get(s, s),

@@ -108,6 +108,9 @@ def test_outbox_is_the_command_lines(reader, site):
     assert reader.get("/api/outbox").json() == every
     assert reader.get("/api/outbox", params={"kind": "receipt"}).json() == receipts
     assert reader.get("/api/outbox", params={"campaign": CAMPAIGN, "state": "queued"}).json() == queued
+    unit_page = reader.get(f"/campaigns/{CAMPAIGN}/units/02").text  # each unit page lists its own e-mails
+    assert "quá hạn 1 ngày (hạn 15/12/2019)" in unit_page and "Chờ gửi" in unit_page and "thư #1" not in unit_page
+    assert "thư #1" in reader.get(f"/campaigns/{CAMPAIGN}/units/01").text
 
 
 def test_health_lists_the_mailbox_and_its_last_success(shared_reader, shared_site):

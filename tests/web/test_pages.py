@@ -278,3 +278,13 @@ def test_signed_out_pages_redirect_to_sign_in_and_the_api_answers_401(shared_cli
         assert response.status_code == 401 and response.json() == {"error": "not signed in"}, target
     assert client.get("/login").status_code == 200
 
+
+
+def test_reminder_steps_are_named_for_planners():
+    from web.filters import outbox_step
+
+    assert outbox_step("after-3@2019-12-15") == "quá hạn 3 ngày (hạn 15/12/2019)"
+    assert outbox_step("before-5@2020-01-10") == "trước hạn 5 ngày (hạn 10/01/2020)"
+    assert outbox_step("deadline-day@2019-12-15") == "ngày hết hạn (hạn 15/12/2019)"
+    assert outbox_step("message-42") == "thư #42"
+    assert outbox_step("custom") == "custom"
