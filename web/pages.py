@@ -24,7 +24,16 @@ from web.app import html
 from web.auth import Reviewer, SignedIn
 from web.filters import ADJUSTMENTS, STATUS_LABELS
 from web.provinces_map import province_map_svg
-from web.views import FLAGS, SORT_KEYS, UnitQuery, days_left, is_incomplete, progress, select_units
+from web.views import (
+    FLAGS,
+    SORT_KEYS,
+    UnitQuery,
+    days_left,
+    is_incomplete,
+    progress,
+    reminder_policy,
+    select_units,
+)
 
 router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
 
@@ -81,7 +90,8 @@ def campaign_page(request: Request, user: SignedIn, campaign_id: str, as_of: str
                 summary=result.summary, progress=progress(result.summary), mail=mail, sent=sent,
                 days_left=days_left(result.campaign.deadline, result.as_of), as_of=as_of or "",
                 statuses=STATUSES, flags=FLAGS, sort_keys=SORT_KEYS, province_map=province_map,
-                titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete, links=links)
+                titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete, links=links,
+                reminders=reminder_policy(request.app.state.dashboard.config, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/units/{code}", name="unit")

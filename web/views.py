@@ -80,6 +80,28 @@ def days_left(deadline: datetime, now: datetime) -> int:
     return math.ceil(seconds / 86400) if seconds >= 0 else -math.ceil(-seconds / 86400)
 
 
+def reminder_policy(config, campaign_id: str) -> str:
+    """The campaign's reminder policy in a sentence, for planners; why none go, when none do."""
+    if config.smtp is None:
+        return "Không gửi thư nhắc: chưa cấu hình máy chủ thư đi ([smtp])."
+    campaign = next((c for c in config.campaign if c.id == campaign_id), None)
+    if campaign is None:
+        return "Không gửi thư nhắc: đợt này không còn trong cấu hình."
+    policy = campaign.reminders
+    if not policy.enabled or not (policy.before_deadline_days or policy.after_deadline_days):
+        return "Không gửi thư nhắc cho đợt này."
+    steps = []
+    if policy.before_deadline_days:
+        steps.append(", ".join(map(str, sorted(policy.before_deadline_days, reverse=True))) + " ngày trước hạn")
+    if policy.after_deadline_days:
+        steps.append(", ".join(map(str, sorted(policy.after_deadline_days))) + " ngày sau hạn")
+    text = (f"Thư nhắc tự động: {' và '.join(steps)}, lúc {policy.send_at.strftime('%H:%M')}; "
+            f"tối đa {policy.max_reminders} thư cho mỗi đơn vị")
+    if policy.escalate_after_days:
+        text += f"; từ {policy.escalate_after_days} ngày sau hạn gửi kèm (Cc) lãnh đạo"
+    return text + "."
+
+
 def progress(summary: dict[str, int]) -> dict[str, float]:
     """Each status's share of the units expected (exempt ones aside), in percent, for the bar."""
     expected = max(summary.get("expected", 0), 1)

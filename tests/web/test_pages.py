@@ -288,3 +288,20 @@ def test_reminder_steps_are_named_for_planners():
     assert outbox_step("deadline-day@2019-12-15") == "ngày hết hạn (hạn 15/12/2019)"
     assert outbox_step("message-42") == "thư #42"
     assert outbox_step("custom") == "custom"
+
+
+def test_the_campaign_page_states_the_reminder_policy(site):
+    from datetime import time
+
+    from reportbox.config import SmtpConfig
+    from web.views import reminder_policy
+
+    assert "chưa cấu hình máy chủ thư đi" in reminder_policy(site, "tk2019")  # the demo has no [smtp]
+    smtp = SmtpConfig(host="127.0.0.1", port=25, security="none", **{"from": "khtc@molisa.gov.vn"})
+    campaign = site.campaign[0]
+    policy = campaign.reminders.model_copy(update={"before_deadline_days": (1, 5), "after_deadline_days": (3, 1),
+                                                   "send_at": time(7, 30), "max_reminders": 4})
+    config = site.model_copy(update={"smtp": smtp, "campaign": (campaign.model_copy(update={"reminders": policy}),)})
+    assert reminder_policy(config, "tk2019") == ("Thư nhắc tự động: 5, 1 ngày trước hạn và 1, 3 ngày sau hạn, "
+                                                 "lúc 07:30; tối đa 4 thư cho mỗi đơn vị.")
+    assert "không còn trong cấu hình" in reminder_policy(config, "tk2018")
