@@ -22,6 +22,7 @@ from jobs.mailing import mail_pass
 from jobs.poll import poll
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
+from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.daemon")
 MAIL_EVERY = 60  # seconds: reminders fall due at send_at, retries at their time, without waiting for a poll
@@ -52,10 +53,7 @@ class Daemon:
         dashboard = None
         try:
             if self.app.config.web.in_daemon:
-                from web.server import DashboardThread
-
-                dashboard = DashboardThread(self.app.config, self.app)
-                dashboard.start()
+                dashboard = self._start_dashboard()
             self._schedule()
             self.scheduler.start()
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
@@ -70,6 +68,21 @@ class Daemon:
                 source.close()
             self.lock.release()
             log.info("daemon stopped after %d poll(s)", self.polls)
+
+    def _start_dashboard(self):
+        """The dashboard beside the jobs; a dashboard that cannot start (its secret unreadable, its
+        port taken) is logged and left out: polling matters more."""
+        from web.server import DashboardThread
+
+        try:
+            dashboard = DashboardThread(self.app.config, self.app)
+        except ReportboxError as exc:
+            log.error("dashboard not started: %s", exc)
+            return None
+        if not dashboard.start():
+            dashboard.stop()
+            return None
+        return dashboard
 
     def _schedule(self) -> None:
         now = datetime.now(timezone.utc)

@@ -75,19 +75,31 @@ def list_users(session: Session) -> list[WebUser]:
     return list(session.scalars(select(WebUser).order_by(WebUser.username)))
 
 
-def authenticate(session: Session, username: str, password: str) -> WebUser | None:
-    """The enabled account with this name and password, its sign-in recorded; else None."""
+def check_password(session: Session, username: str, password: str) -> WebUser | None:
+    """The enabled account with this name and password, else None. Writes nothing, so it can run
+    on a read-only connection: the Argon2 check takes a tenth of a second, no lock should wait on it."""
     user = find_user(session, username)
     stored = user.password_hash if user is not None and not user.disabled else None
     try:
         _hasher.verify(stored or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    if stored is None:
-        return None
-    if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hash(password)
+    return user if stored is not None else None
+
+
+def record_sign_in(session: Session, username: str, password: str) -> None:
+    """After a successful check: when, and a fresh hash if the stored one has older parameters."""
+    user = _existing(session, username)
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)  # not _hash: its length rule is for new passwords
     user.last_login_at = utcnow()
+
+
+def authenticate(session: Session, username: str, password: str) -> WebUser | None:
+    """check_password, and the sign-in recorded, in one session."""
+    user = check_password(session, username, password)
+    if user is not None:
+        record_sign_in(session, username, password)
     return user
 
 

@@ -14,6 +14,12 @@ def local_iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
+def days_until(deadline: datetime, now: datetime) -> int:
+    """Calendar days from `now` to `deadline`, in Vietnam: 0 on the deadline's own day, negative
+    once it is past (what reminders say and the dashboard shows)."""
+    return (deadline.astimezone(VIETNAM).date() - now.astimezone(VIETNAM).date()).days
+
+
 def local_short(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M")
 

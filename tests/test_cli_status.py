@@ -140,6 +140,7 @@ def test_export_sections_writes_every_unit_in_registry_order(config):
     bad = reportbox("--config", str(config), "export", "sections", "--campaign", "tk2019", "--section", "nope",
                     "--out", str(out))
     assert bad.returncode == 2 and "not in campaign tk2019's outline" in bad.stderr
+    assert len(docx.Document(str(out)).paragraphs) > 63  # a mistyped section leaves the file written before
 
 
 def test_planners_notes_and_outside_text_are_shown_as_written(config):

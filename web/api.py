@@ -26,6 +26,12 @@ AsOf = Query(None, description="As of this instant (ISO 8601, Vietnam time unles
                                "its end). Default: now.", examples=["2019-12-20T08:00"])
 
 
+@router.get("/openapi.json", include_in_schema=False)
+def api_description(request: Request, user: SignedIn) -> dict:
+    """This API's OpenAPI description, for signed-in users like every other route."""
+    return request.app.openapi()
+
+
 @router.get("/campaigns", response_model=list[schemas.CampaignEntry], summary="Every campaign with its counts by status now (`campaign list --format json`)")
 def api_campaigns(request: Request, user: SignedIn) -> list[dict]:
     with request.app.state.dashboard.reader() as session:

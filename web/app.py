@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
@@ -27,7 +27,7 @@ from reportbox.config import Config
 from reportbox.errors import NotFoundError, ReportboxError, UsageError
 from web import filters
 from web.auth import Forbidden, NotSignedIn, SignInThrottle
-from web.security import EVERY_PATH, SecurityHeaders, same_origin_posts
+from web.security import EVERY_PATH, SecurityHeaders, forms_only, same_origin_posts
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "reportbox_session"
@@ -59,7 +59,7 @@ def create_app(config: Config, *, app: App | None = None):
     secret = config.web.secret(Path(config.storage.raw_dir).parent / "web-secret")
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
-                  version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+                  version="1", docs_url=None, redoc_url=None, openapi_url=None)  # served signed in (web.api)
     api.state.dashboard = dashboard
     from web import api as api_routes, auth, downloads, pages, review  # they import html() from here
 
@@ -73,9 +73,9 @@ def create_app(config: Config, *, app: App | None = None):
     # Double-submit CSRF tokens on every non-GET request, cookies or not: with a proxy's
     # sign-in header a forged form would carry no cookie at all.
     csrf_checked = asgi_csrf(same_origin_posts(api), signing_secret=secret, always_protect=EVERY_PATH,
-                             cookie_secure=config.web.secure_cookies, cookie_samesite="Strict",
+                             cookie_secure=config.web.secure_cookies, cookie_samesite="Lax",
                              send_csrf_failed=_csrf_failed)
-    protected = SecurityHeaders(csrf_checked)  # outermost: refusals carry the headers too
+    protected = SecurityHeaders(forms_only(csrf_checked))  # outermost: refusals carry the headers too
     protected.dashboard = dashboard
     protected.fastapi = api
     return protected
@@ -103,7 +103,7 @@ def _error_pages(api: FastAPI, templates: Jinja2Templates) -> None:
             referer = urlsplit(request.headers.get("referer", ""))
             same_site = referer.netloc == request.url.netloc
             target = (referer.path + (f"?{referer.query}" if referer.query else "")) if same_site else "/campaigns"
-        return RedirectResponse(request.url_for("login_form").include_query_params(next=target), status_code=303)
+        return RedirectResponse(path_for(request, "login_form") + "?" + urlencode({"next": target}), status_code=303)
 
     @api.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden):
@@ -136,6 +136,12 @@ def _error(request: Request, templates: Jinja2Templates, status: int, message: s
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
                                                               "user": getattr(request.state, "user", None)},
                                       status_code=status)
+
+
+def path_for(request: Request, name: str, **params) -> str:
+    """A route's path, never a whole URL: behind an HTTPS proxy the scheme and host we would put in
+    one are the proxy's view of us, not the browser's."""
+    return str(request.app.url_path_for(name, **params))
 
 
 def html(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:

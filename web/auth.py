@@ -15,11 +15,13 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from models.schema import UserRole
-from models.users import authenticate, end_sessions, find_user
+from models.users import check_password, end_sessions, find_user, record_sign_in
 
 router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
-# Failed sign-ins allowed before the form refuses to check more: per account, and (higher, since an
-# office may share one address) per client address. In-process, as the dashboard is one process.
+# Sign-in attempts checked before the form refuses to check more: per account from one address
+# (so a stranger guessing cannot lock its owner out elsewhere), and per address, higher, since an
+# office may share one. Counted before the check, so parallel guesses cannot slip past the limit;
+# a success clears the account's count. In-process, as the dashboard is one process.
 PER_ACCOUNT = parse("10 per 15 minutes")
 PER_ADDRESS = parse("50 per 15 minutes")
 
@@ -53,15 +55,22 @@ class SignInThrottle:
     def __init__(self) -> None:
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def _limits(self, username: str, address: str):
-        return ((PER_ACCOUNT, "account", username.lower()), (PER_ADDRESS, "address", address))
+    def attempt(self, username: str, address: str) -> bool:
+        """Count an attempt; False when it is over a limit (and must not be checked)."""
+        account = self.limiter.hit(PER_ACCOUNT, "account", username.lower(), address)
+        return self.limiter.hit(PER_ADDRESS, "address", address) and account
 
-    def blocked(self, username: str, address: str) -> bool:
-        return not all(self.limiter.test(item, *keys) for item, *keys in self._limits(username, address))
+    def succeeded(self, username: str, address: str) -> None:
+        self.limiter.clear(PER_ACCOUNT, "account", username.lower(), address)
 
-    def failed(self, username: str, address: str) -> None:
-        for item, *keys in self._limits(username, address):
-            self.limiter.hit(item, *keys)
+
+def client_address(request: Request) -> str:
+    """Who is signing in: the peer, or behind a trusted proxy the address it forwards."""
+    peer = request.client.host if request.client else "?"
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and peer in request.app.state.dashboard.config.web.trusted_proxies:
+        return forwarded.split(",")[-1].strip() or peer
+    return peer
 
 
 def current_user(request: Request) -> User:
@@ -129,17 +138,19 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
     from web.app import html
 
     dashboard = request.app.state.dashboard
-    username, address = username.strip(), request.client.host if request.client else "?"
-    if dashboard.sign_ins.blocked(username, address):
+    username, address = username.strip(), client_address(request)
+    if not dashboard.sign_ins.attempt(username, address):
         return html(request, "login.html", status_code=429, user=None, next=safe_next(next),
                     error="Đăng nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.")
-    with dashboard.app.sessions.begin() as session:
-        account = authenticate(session, username, password)
+    with dashboard.reader() as session:
+        account = check_password(session, username, password)
         name = account.username if account is not None else None
     if name is None:
-        dashboard.sign_ins.failed(username, address)
         return html(request, "login.html", status_code=401, user=None, next=safe_next(next),
                     error="Tên đăng nhập hoặc mật khẩu không đúng.")
+    dashboard.sign_ins.succeeded(username, address)
+    with dashboard.app.sessions.begin() as session:
+        record_sign_in(session, name, password)
     request.session.clear()  # a fresh session at each sign-in
     request.session.update(user=name, since=time.time())
     return RedirectResponse(safe_next(next), status_code=303)
@@ -147,8 +158,14 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
 
 @router.post("/logout")
 def logout(request: Request):
-    if username := request.session.get("user"):
+    try:
+        username = None if _proxy_user(request) else current_user(request).username
+    except NotSignedIn:  # a stale tab's session ends no other (live) one
+        username = None
+    if username:
         with request.app.state.dashboard.app.sessions.begin() as session:
             end_sessions(session, username)
     request.session.clear()
-    return RedirectResponse(request.url_for("login_form"), status_code=303)
+    from web.app import path_for
+
+    return RedirectResponse(path_for(request, "login_form"), status_code=303)

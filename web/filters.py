@@ -6,7 +6,7 @@ from datetime import datetime
 
 import re
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from jobs.exports.sections_docx import SECTION_TITLES
@@ -98,8 +98,15 @@ def section_number(key: str) -> str:
     return SECTION_NUMBERS.get(key, key)
 
 
+@pass_context
+def url_path(context, name: str, /, **params) -> str:
+    """The templates' `url_for`: a path, never a whole URL (see web.app.path_for)."""
+    return str(context["request"].app.url_path_for(name, **params))
+
+
 def install(env: Environment) -> None:
     env.finalize = without_bidi
+    env.globals["url_for"] = url_path
     env.filters.update(section_number=section_number, outbox_step=outbox_step, vn_time=vn_time, vn_date=vn_date, number=number,
                        status_label=lambda s: STATUS_LABELS.get(s, s),
                        submission_state=lambda s: SUBMISSION_STATES.get(s, s),

@@ -3,6 +3,7 @@ and the system's health."""
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,8 +20,8 @@ from models.status import STATUSES, campaign_status, get_campaign, registry_of
 from models.submissions import list_submissions
 from parsers.registry import codes_naming
 from reportbox.errors import NotFoundError, UsageError
-from reportbox.timefmt import parse_instant
-from web.app import html
+from reportbox.timefmt import days_until, parse_instant
+from web.app import html, path_for
 from web.auth import Reviewer, SignedIn
 from web.filters import ADJUSTMENTS, STATUS_LABELS
 from web.provinces_map import province_map_svg
@@ -28,7 +29,6 @@ from web.views import (
     FLAGS,
     SORT_KEYS,
     UnitQuery,
-    days_left,
     is_incomplete,
     progress,
     reminder_policy,
@@ -43,8 +43,8 @@ def as_of_param(text: str | None):
     if not text:
         return None
     try:
-        return parse_instant(text)
-    except UsageError as exc:
+        return parse_instant(text).astimezone(timezone.utc)  # out of range (year 1, 9999): refused here
+    except (UsageError, OverflowError, ValueError) as exc:
         raise UsageError(f"Thời điểm không hợp lệ: {text!r} (dùng dạng 2019-12-20 hoặc 2019-12-20T08:00)") from exc
 
 
@@ -65,7 +65,7 @@ def campaigns(request: Request, user: SignedIn):
         cards = []
         for campaign in list_campaigns(session):
             result = campaign_status(session, campaign.id, as_of=now)
-            cards.append({"campaign": campaign, "summary": result.summary, "days_left": days_left(campaign.deadline, now),
+            cards.append({"campaign": campaign, "summary": result.summary, "days_left": days_until(campaign.deadline, now),
                           "progress": progress(result.summary)})
     return html(request, "campaigns.html", cards=cards, now=now)
 
@@ -88,7 +88,7 @@ def campaign_page(request: Request, user: SignedIn, campaign_id: str, as_of: str
     province_map = province_map_svg(result.campaign.unit_registry, fills, titles, links)
     return html(request, "campaign.html", result=result, campaign=result.campaign, units=units, query=query,
                 summary=result.summary, progress=progress(result.summary), mail=mail, sent=sent,
-                days_left=days_left(result.campaign.deadline, result.as_of), as_of=as_of or "",
+                days_left=days_until(result.campaign.deadline, result.as_of), as_of=as_of or "",
                 statuses=STATUSES, flags=FLAGS, sort_keys=SORT_KEYS, province_map=province_map,
                 titles=outline_titles(request, result.campaign), is_incomplete=is_incomplete, links=links,
                 reminders=reminder_policy(request.app.state.dashboard.config, campaign_id))
@@ -125,12 +125,12 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
 def adjust_unit(request: Request, user: Reviewer, campaign_id: str, code: str, kind: Annotated[str, Form()],
                 at: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
                 cancel: Annotated[str, Form()] = ""):
-    when = parse_instant(at) if at.strip() else None
+    when = as_of_param(at.strip())
     with request.app.state.dashboard.app.sessions.begin() as session:
         adjustments.adjust(session, campaign_id, code, kind, at=when, note=note.strip() or None,
                            decided_by=user.username, cancel=bool(cancel))
     request.session["flash"] = f"Đã ghi: {code} — {'huỷ ' if cancel else ''}{ADJUSTMENTS.get(kind, kind)}."
-    return RedirectResponse(request.url_for("unit", campaign_id=campaign_id, code=code), status_code=303)
+    return RedirectResponse(path_for(request, "unit", campaign_id=campaign_id, code=code), status_code=303)
 
 
 @router.get("/campaigns/{campaign_id}/sections/{key}", name="section")

@@ -15,7 +15,7 @@ from models.campaigns import list_campaigns
 from models.schema import Attachment, SubmissionState
 from models.submissions import list_submissions
 from parsers.registry import builtin
-from web.app import html
+from web.app import html, path_for
 from web.auth import Reviewer, SignedIn
 
 router = APIRouter(include_in_schema=False)  # pages, not API: kept out of /api/openapi.json
@@ -68,7 +68,7 @@ def _decide(request: Request, decided_by: str, submission_id: int, action: str, 
                 + (f", đợt {details['campaign']}" if details.get("campaign") else "")
                 if action == review.ASSIGN else f"Đã loại báo cáo #{submission.id}")
     request.session["flash"] = done + "."
-    return RedirectResponse(request.url_for("review"), status_code=303)
+    return RedirectResponse(path_for(request, "review"), status_code=303)
 
 
 @router.get("/review/log", name="audit_log")

@@ -47,6 +47,12 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+async def _refuse(send: Send, status: int, text: str) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
 def same_origin_posts(app: ASGIApp) -> ASGIApp:
     """Refuse a state-changing request that a browser says came from another site (Origin or
     Sec-Fetch-Site), before the CSRF token is even looked at: defence in depth."""
@@ -58,9 +64,26 @@ def same_origin_posts(app: ASGIApp) -> ASGIApp:
             cross_site = headers.get("sec-fetch-site") == "cross-site" or (
                 origin is not None and origin.split("://", 1)[-1] != host)  # "null" too
             if cross_site:
-                await send({"type": "http.response.start", "status": 403,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": "Yêu cầu từ trang khác bị từ chối.".encode()})
+                await _refuse(send, 403, "Yêu cầu từ trang khác bị từ chối.")
+                return
+        await app(scope, receive, send)
+
+    return checked
+
+
+def forms_only(app: ASGIApp) -> ASGIApp:
+    """What asgi-csrf must never see: an `Authorization: Bearer` header, with which it skips the
+    token check (the dashboard signs in by session or proxy header, never by bearer token; a
+    single sign-on proxy may pass one on), and a multipart body (no form here uploads files;
+    a malformed one crashes its parser)."""
+
+    async def checked(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if any(name == b"authorization" for name, _ in scope["headers"]):
+                scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n != b"authorization"]}
+            if (scope["method"] not in SAFE_METHODS
+                    and Headers(scope=scope).get("content-type", "").lower().startswith("multipart/")):
+                await _refuse(send, 415, "Biểu mẫu không hợp lệ.")
                 return
         await app(scope, receive, send)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime
 
 from models.status import EXEMPT, LATE, ON_TIME, STATUSES, UnitStatus
 from parsers.vietnamese import fold
@@ -72,12 +70,6 @@ def _sort_value(unit: UnitStatus, key: str):
         case "latest":
             return unit.latest_at
     raise ValueError(key)
-
-
-def days_left(deadline: datetime, now: datetime) -> int:
-    """Whole days to the deadline (negative: overdue), counted as planners do: part of a day counts."""
-    seconds = (deadline - now).total_seconds()
-    return math.ceil(seconds / 86400) if seconds >= 0 else -math.ceil(-seconds / 86400)
 
 
 def reminder_policy(config, campaign_id: str) -> str:

@@ -21,7 +21,7 @@ from models.schema import OutboxKind, utcnow
 from models.status import get_campaign, registry_of
 from reportbox.app import App
 from reportbox.errors import ConfigError, UsageError
-from reportbox.timefmt import VIETNAM
+from reportbox.timefmt import days_until
 
 
 @dataclass
@@ -73,12 +73,11 @@ def remind(app: App, campaign_id: str, *, as_of: datetime | None = None, dry_run
 def reminder_letter(config, campaign, registry, owed: Owed, as_of: datetime) -> tuple[str, dict]:
     """The template and its variables for one unit's reminder."""
     step, unit = owed.step, owed.unit
-    today = as_of.astimezone(VIETNAM).date()
-    deadline_day = unit.deadline.astimezone(VIETNAM).date()
+    days = days_until(unit.deadline, as_of)
     variables = {
         "unit": unit_variables(registry, unit.unit), "campaign": campaign_variables(campaign),
         "deadline": unit.deadline, "extended": unit.deadline != campaign.deadline, "as_of": as_of,
-        "days_left": max((deadline_day - today).days, 0), "days_overdue": max((today - deadline_day).days, 0),
+        "days_left": max(days, 0), "days_overdue": max(-days, 0),
         "sections": section_titles(config, campaign.outline), "step": step.label,
         "escalated": step.escalated, "cc": list(owed.cc), **sender_variables(config),
     }

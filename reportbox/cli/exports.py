@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import click
@@ -26,8 +27,11 @@ def export_sections(obj: Obj, campaign_id: str, sections: tuple[str, ...], as_of
     """For each unit in registry order: a heading and the text and tables of the chosen sections."""
     from jobs.exports.sections_docx import sections_export
 
-    with obj.app() as app, app.sessions() as session, output_file(out, binary=True) as stream:
-        units, keys = sections_export(session, app.config, campaign_id, sections, stream,
+    document = io.BytesIO()  # written whole first: a mistyped section must not empty an existing --out
+    with obj.app() as app, app.sessions() as session:
+        units, keys = sections_export(session, app.config, campaign_id, sections, document,
                                       as_of=parse_instant(as_of) if as_of else None)
+    with output_file(out, binary=True) as stream:
+        stream.write(document.getvalue())
     with_text = sum(1 for unit in units if unit.sections)
     click.echo(f"wrote {out}: {len(units)} units, {with_text} with text in {', '.join(keys)}")

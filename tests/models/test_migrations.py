@@ -82,3 +82,21 @@ def test_0004_fills_sender_and_sender_check_of_earlier_submissions(engine):
             "SELECT raw_message_id, sender, sender_check, updated_at IS NOT NULL FROM submission ORDER BY 1")).all()
     assert [tuple(row) for row in rows] == [(1, "a@quangninh.gov.vn", "known", True),
                                             (2, "someone@gmail.com", "unknown", True), (3, None, "none", True)]
+
+
+def test_0008_downgrades_and_upgrades_again_on_sqlite(tmp_path):
+    """Its downgrade drops submission.candidates without SQLite's table copy, which the status view would break."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    assert "candidates" not in {c["name"] for c in inspect(engine).get_columns("submission")}
+    assert "web_user" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
+    engine.dispose()

@@ -139,7 +139,7 @@ def test_the_proxy_header_naming_no_account_leads_to_the_sign_in_page(client_for
     config = with_web(shared_site, trusted_user_header="X-Remote-User", trusted_proxies=("127.0.0.1",))
     client = client_for(config, "127.0.0.1", **{"X-Remote-User": "mallory"})
     response = client.get("/campaigns")
-    assert response.status_code == 303 and response.headers["location"].startswith(f"{BASE}/login")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
     assert client.get("/api/campaigns").status_code == 401
 
 
@@ -367,3 +367,27 @@ def test_passwords_are_stored_only_as_argon2id_hashes(shared_site):
         assert stored[username].startswith("$argon2id$")
         assert password not in stored[username]
     assert stored["an"] != stored["lan"]
+
+
+def test_behind_an_https_proxy_every_link_form_and_redirect_stays_on_the_browser_s_scheme(reviewer, site):
+    """The dashboard cannot know the scheme and host a proxy serves it under: it writes paths only."""
+    page = reviewer.get("/review", headers={"host": "dashboard.molisa.gov.vn"})
+    assert "http://" not in page.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    submission_id = hostile_submission_id(site)
+    done = reviewer.post(f"/review/{submission_id}/reject", data={"csrftoken": csrf_token(page.text)},
+                         headers={"host": "dashboard.molisa.gov.vn", "origin": "https://dashboard.molisa.gov.vn"})
+    assert done.status_code == 303 and done.headers["location"] == "/review"
+
+
+def test_a_bearer_header_does_not_excuse_a_form_from_its_token(reviewer, site):
+    submission_id = hostile_submission_id(site)
+    refused = reviewer.post(f"/review/{submission_id}/reject", data={}, headers={"authorization": "Bearer x"})
+    assert refused.status_code == 403
+    assert state_of(site, submission_id) == SubmissionState.NEEDS_REVIEW and decisions(site) == 0
+
+
+def test_a_multipart_post_is_refused_before_any_parser_sees_it(make_client):
+    client = make_client(None)
+    for content_type in ("multipart/form-data", "multipart/form-data;boundary=x", "Multipart/Form-Data; boundary=y"):
+        response = client.post("/login", content=b"--x\r\n", headers={"content-type": content_type})
+        assert response.status_code == 415, content_type
