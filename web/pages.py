@@ -141,11 +141,13 @@ def section_page(request: Request, user: SignedIn, campaign_id: str, key: str, a
         titles = outline_titles(request, campaign)
         if key not in titles:
             raise NotFoundError(f"Mục {key!r} không có trong đề cương của đợt {campaign_id}.")
-        units = unit_sections(session, campaign_id, [key], as_of=as_of_param(as_of))
+        when = as_of_param(as_of)
+        units = unit_sections(session, campaign_id, [key], as_of=when)
     if only_with:
         units = [u for u in units if u.sections]
     return html(request, "section.html", campaign=campaign, key=key, titles=titles, units=units,
-                as_of=as_of or "", only_with=only_with, with_text=sum(bool(u.sections) for u in units))
+                as_of=as_of or "", as_of_instant=when, only_with=only_with,
+                with_text=sum(bool(u.sections) for u in units))
 
 
 @router.get("/health", name="health")

@@ -305,3 +305,10 @@ def test_the_campaign_page_states_the_reminder_policy(site):
     assert reminder_policy(config, "tk2019") == ("Thư nhắc tự động: 5, 1 ngày trước hạn và 1, 3 ngày sau hạn, "
                                                  "lúc 07:30; tối đa 4 thư cho mỗi đơn vị.")
     assert "không còn trong cấu hình" in reminder_policy(config, "tk2018")
+
+
+def test_the_section_page_keeps_its_instant_in_every_link_and_form(shared_reader):
+    page = shared_reader.get("/campaigns/tk2019/sections/plan", params={"as_of": "2019-12-10"}).text
+    assert "tính đến 10/12/2019 23:59" in page
+    assert 'name="as_of" value="2019-12-10"' in page
+    assert page.count("?as_of=2019-12-10") >= 5 and "section=plan&amp;as_of=2019-12-10" in page
