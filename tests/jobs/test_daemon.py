@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from models.db import make_engine, session_factory
 from models.lock import holder_of
 from models.schema import MessageState, RawMessage
 from reportbox import samples
+from tests.servers.common import free_port, http_status
 
 PASSWORD_ENV = "RB_DAEMON_TEST_PW"
 
@@ -106,38 +105,25 @@ def test_daemon_polls_refuses_a_twin_and_stops_on_sigterm(daemon_config, imap_ac
 
 
 def test_daemon_serves_the_dashboard_when_asked_and_stops_it_with_itself(daemon_config, imap_account):
-    port = _free_port()
+    port = free_port()
     config = daemon_config(extra=f"[web]\nin_daemon = true\nport = {port}\n")
     _fill(imap_account, 1)
     daemon = _start(config, imap_account.password, "run")
     try:
         _wait_for(lambda: _counts(config).get(MessageState.SUBMISSION) == 1, 30, "the first poll")
-        _wait_for(lambda: _http_status(port, "/login") == 200, 15, "the dashboard")
-        assert _http_status(port, "/campaigns") == 303  # signing in is required
+        _wait_for(lambda: http_status(port, "/login") == 200, 15, "the dashboard")
+        assert http_status(port, "/campaigns") == 303  # signing in is required
         daemon.send_signal(signal.SIGTERM)
         _, err = daemon.communicate(timeout=30)
         assert daemon.returncode == 0, err
-        assert _http_status(port, "/login") is None  # stopped with the daemon
+        assert http_status(port, "/login") is None  # stopped with the daemon
     finally:
         if daemon.poll() is None:
             daemon.kill()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
-def _http_status(port: int, path: str) -> int | None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
 
 
 @pytest.mark.slow

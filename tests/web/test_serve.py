@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
@@ -10,22 +9,7 @@ import subprocess
 import sys
 import time
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _status(port: int, path: str) -> int | None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
+from tests.servers.common import free_port, http_status
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -41,23 +25,23 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 def test_serve_listens_on_loopback_by_default_and_stops_on_sigterm(site):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "reportbox", "--config", str(site.path), "serve",
                                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ})
     try:
         deadline = time.monotonic() + 30
-        while _status(port, "/login") != 200:
+        while http_status(port, "/login") != 200:
             assert process.poll() is None, process.communicate()[1]
             assert time.monotonic() < deadline, "the dashboard did not come up"
             time.sleep(0.1)
         assert _listening_addresses(port) == {"127.0.0.1"}
-        assert _status(port, "/campaigns") == 303  # signing in is required
+        assert http_status(port, "/campaigns") == 303  # signing in is required
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=20)
         assert process.returncode == 0, err
         assert f"dashboard on http://127.0.0.1:{port}/" in err
-        assert _status(port, "/login") is None
+        assert http_status(port, "/login") is None
     finally:
         if process.poll() is None:
             process.kill()
