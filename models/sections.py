@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.schema import Document, RawMessage, Section, Submission, SubmissionState
-from models.status import campaign_status
+from models.status import CampaignStatus, campaign_status
 from parsers.registry import Registry
 
 
@@ -45,11 +45,12 @@ class UnitSections:
 
 def unit_sections(session: Session, campaign_id: str, keys: Sequence[str] | None = None, *,
                   as_of: datetime | None = None, registries: Mapping[str, Registry] | None = None,
-                  only: str | None = None) -> list[UnitSections]:
+                  only: str | None = None, status: CampaignStatus | None = None) -> list[UnitSections]:
     """Each unit of the campaign (or the one coded `only`), in registry order, with the sections
     `keys` (default: the whole outline) of its latest version as of `as_of` (default now).
-    `registries`: operators' own registries by name, as for campaign_status."""
-    status = campaign_status(session, campaign_id, as_of=as_of, registries=registries)
+    `registries`: operators' own registries by name, as for campaign_status; `status`: the
+    campaign's status as of that instant, when the caller has it already."""
+    status = status or campaign_status(session, campaign_id, as_of=as_of, registries=registries)
     outline = list(status.campaign.outline)
     wanted = list(dict.fromkeys(keys if keys is not None else outline))
     rank = {key: index for index, key in enumerate(dict.fromkeys([*outline, *wanted]))}

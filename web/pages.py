@@ -109,7 +109,7 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
         for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(raw_ids))
                                    .order_by(Attachment.raw_message_id, Attachment.position)):
             attachments.setdefault(row.raw_message_id, []).append(row)
-        latest = unit_sections(session, campaign_id, as_of=result.as_of, only=code)[0]
+        latest = unit_sections(session, campaign_id, only=code, status=result)[0]
         mails = outbox.listing(session, campaign_id, unit=code)
         history = adjustments.history(session, campaign_id, code)
     titles = outline_titles(request, result.campaign)
