@@ -370,3 +370,12 @@ def state_counts(session: Session) -> dict[str, int]:
 
 def mailbox_names(session: Session) -> dict[int, str]:
     return {mailbox_id: name for mailbox_id, name in session.execute(select(Mailbox.id, Mailbox.name))}
+
+
+def attachments_of(session: Session, raw_ids: Sequence[int]) -> dict[int, list[Attachment]]:
+    """Each message's attachments in the order they came: for pages that list messages' files."""
+    found: dict[int, list[Attachment]] = {}
+    for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(list(raw_ids)))
+                               .order_by(Attachment.raw_message_id, Attachment.position)):
+        found.setdefault(row.raw_message_id, []).append(row)
+    return found

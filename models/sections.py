@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models.schema import Document, RawMessage, Section, Submission, SubmissionState
 from models.status import CampaignStatus, campaign_status
 from parsers.registry import Registry
+from reportbox.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ class UnitSections:
     sections: list[SectionText]
     offline: bool = False  # the report came on paper (or fax): nothing to show but not missing
     versions: int = 0  # e-mail versions received: none means the paper is all there is
+
+
+def outline_keys(campaign, keys: Sequence[str]) -> list[str]:
+    """The section keys asked for, or the campaign's whole outline for none; UsageError for a key
+    its outline lacks."""
+    unknown = [key for key in keys if key not in campaign.outline]
+    if unknown:
+        raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign.id}'s outline "
+                         f"({', '.join(campaign.outline)})")
+    return list(keys) or list(campaign.outline)
 
 
 def unit_sections(session: Session, campaign_id: str, keys: Sequence[str] | None = None, *,

@@ -26,8 +26,7 @@ def add_user(session: Session, username: str, role: str, password: str | None, f
     """A new account. Raises UsageError for a bad or taken name, an unknown role or a short password."""
     if not USERNAME.match(username):
         raise UsageError(f"user name {username!r}: letters, digits and . _ @ - only, at most 64")
-    if role not in UserRole.ALL:
-        raise UsageError(f"role {role!r}: one of {', '.join(UserRole.ALL)}")
+    _check_role(role)
     if find_user(session, username) is not None:
         raise UsageError(f"user {username!r} exists already (`reportbox user passwd` sets a new password)")
     user = WebUser(username=username, role=role, full_name=full_name, disabled=False, created_at=utcnow(),
@@ -46,8 +45,7 @@ def set_password(session: Session, username: str, password: str) -> WebUser:
 
 
 def set_role(session: Session, username: str, role: str) -> WebUser:
-    if role not in UserRole.ALL:
-        raise UsageError(f"role {role!r}: one of {', '.join(UserRole.ALL)}")
+    _check_role(role)
     user = _existing(session, username)
     user.role = role
     return user
@@ -107,6 +105,11 @@ def _hash(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise UsageError(f"password too short: at least {MIN_PASSWORD} characters")
     return _hasher.hash(password)
+
+
+def _check_role(role: str) -> None:
+    if role not in UserRole.ALL:
+        raise UsageError(f"role {role!r}: one of {', '.join(UserRole.ALL)}")
 
 
 def _existing(session: Session, username: str) -> WebUser:

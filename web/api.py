@@ -12,9 +12,8 @@ from models import outbox
 from models.health import health
 from models.messages import list_messages
 from models.schema import MessageState, OutboxKind, OutboxState, SubmissionState
-from models.sections import unit_sections
+from models.sections import outline_keys, unit_sections
 from models.status import get_campaign
-from reportbox.errors import UsageError
 from reportbox.shapes import campaigns_json, messages_json, outbox_json, status_report, submissions_json
 from reportbox.timefmt import local_iso
 from web import schemas
@@ -52,9 +51,7 @@ def api_sections(request: Request, user: SignedIn, campaign_id: str,
                  as_of: str | None = AsOf) -> dict:
     with request.app.state.dashboard.reader() as session:
         campaign = get_campaign(session, campaign_id)
-        keys = section or list(campaign.outline)
-        if unknown := [key for key in keys if key not in campaign.outline]:
-            raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline")
+        keys = outline_keys(campaign, section or [])
         units = unit_sections(session, campaign_id, keys, as_of=as_of_param(as_of))
     return {"campaign": campaign_id, "sections": keys,
             "units": [{"unit": u.unit, "name": u.name, "status": u.status, "received_at": local_iso(u.received_at),

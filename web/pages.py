@@ -9,12 +9,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
 from models import adjustments, outbox
 from models.campaigns import list_campaigns
 from models.health import health
-from models.schema import AdjustmentKind, Attachment, Campaign, utcnow
+from models.messages import attachments_of
+from models.schema import AdjustmentKind, Campaign, utcnow
 from models.sections import unit_sections
 from models.status import STATUSES, campaign_status, get_campaign, registry_of
 from models.submissions import list_submissions
@@ -104,11 +104,7 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
         registry = registry_of(result.campaign).name
         views = [view for view in list_submissions(session, campaign_id, units=codes_naming(code, registry))
                  if view.raw.received_at <= result.as_of]
-        raw_ids = [view.raw.id for view in views]
-        attachments: dict[int, list[Attachment]] = {}
-        for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(raw_ids))
-                                   .order_by(Attachment.raw_message_id, Attachment.position)):
-            attachments.setdefault(row.raw_message_id, []).append(row)
+        attachments = attachments_of(session, [view.raw.id for view in views])
         latest = unit_sections(session, campaign_id, only=code, status=result)[0]
         mails = outbox.listing(session, campaign_id, unit=code)
         history = adjustments.history(session, campaign_id, code)

@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
 from models import review
 from models.adjustments import recent as recent_adjustments
 from models.campaigns import list_campaigns
-from models.schema import Attachment, SubmissionState
+from models.messages import attachments_of
+from models.schema import SubmissionState
 from models.submissions import list_submissions
-from parsers.registry import builtin
+from parsers.registry import BUILTIN_NAMES, builtin
 from web.app import html, path_for
 from web.auth import Reviewer, SignedIn
 
@@ -27,24 +27,12 @@ def review_queue(request: Request, user: SignedIn):
     with dashboard.reader() as session:
         views = list_submissions(session, state=SubmissionState.NEEDS_REVIEW)
         campaigns = list_campaigns(session)
-        raw_ids = [view.raw.id for view in views]
-        attachments: dict[int, list[Attachment]] = {}
-        for row in session.scalars(select(Attachment).where(Attachment.raw_message_id.in_(raw_ids))
-                                   .order_by(Attachment.raw_message_id, Attachment.position)):
-            attachments.setdefault(row.raw_message_id, []).append(row)
+        attachments = attachments_of(session, [view.raw.id for view in views])
     registries = {c.unit_registry for c in campaigns} | {dashboard.config.registry.default}
-    units = {name: builtin(name).units for name in sorted(registries) if _is_builtin(name)}
+    units = {name: builtin(name).units for name in sorted(registries) if name in BUILTIN_NAMES}
     registry_of_campaign = {c.id: c.unit_registry for c in campaigns}
     return html(request, "review.html", views=views, campaigns=campaigns, units=units, attachments=attachments,
                 registry_of_campaign=registry_of_campaign, default_registry=dashboard.config.registry.default)
-
-
-def _is_builtin(name: str) -> bool:
-    try:
-        builtin(name)
-    except ValueError:
-        return False
-    return True
 
 
 @router.post("/review/{submission_id}/assign", name="assign")

@@ -70,17 +70,12 @@ def sections_export(session, config, campaign_id: str, keys: Sequence[str], out:
     """The sections `keys` (default: the whole outline) of every unit's latest report, written to
     `out`, and the keys written: what `reportbox export sections` and the dashboard give. Raises UsageError
     for a key the campaign's outline lacks."""
-    from models.sections import unit_sections
+    from models.sections import outline_keys, unit_sections
     from models.status import get_campaign
     from reportbox.config import DEFAULT_OUTLINE
-    from reportbox.errors import UsageError
 
     campaign = get_campaign(session, campaign_id)
-    unknown = [key for key in keys if key not in campaign.outline]
-    if unknown:
-        raise UsageError(f"section {unknown[0]!r} is not in campaign {campaign_id}'s outline "
-                         f"({', '.join(campaign.outline)})")
-    keys = list(keys) or list(campaign.outline)
+    keys = outline_keys(campaign, keys)
     units = unit_sections(session, campaign_id, keys, as_of=as_of)
     # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
     titles = {s.key: s.title for s in config.section_outline().sections if s.key not in DEFAULT_OUTLINE}

@@ -12,7 +12,17 @@ from __future__ import annotations
 from parsers.registry.contacts import Contacts, KnownAddress
 from parsers.registry.custom import ContactRow, contact_rows, load_contacts_csv, load_registry_csv
 from parsers.registry.matcher import UnitMention, find_units, unit_for_domain
-from parsers.registry.units import Registry, Unit, builtin, code_in, codes_naming, predecessors, registry_for, successor
+from parsers.registry.units import (
+    BUILTIN_NAMES,
+    Registry,
+    Unit,
+    builtin,
+    code_in,
+    codes_naming,
+    predecessors,
+    registry_for,
+    successor,
+)
 
 __all__ = [
     "Contacts",
@@ -21,6 +31,7 @@ __all__ = [
     "Unit",
     "UnitMention",
     "builtin",
+    "BUILTIN_NAMES",
     "code_in",
     "codes_naming",
     "find_units",
