@@ -16,8 +16,9 @@ odd_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max
 def test_campaign_page_takes_any_query(shared_reader, params):
     response = shared_reader.get("/campaigns/tk2019", params=params)
     assert response.status_code in (200, 400), (params, response.status_code)
+    plain_page = shared_reader.get("/campaigns/tk2019").text  # what is there without the query ("<a", "<")
     for value in params.values():
-        if "<" in value:
+        if "<" in value and value not in plain_page:
             assert value not in response.text
 
 
