@@ -21,7 +21,10 @@ def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> No
         values = dict(letter=config.letter, title=config.title, report_year=config.report_year,
                       plan_year=config.plan_year, issued=config.issued, deadline=config.deadline_at,
                       unit_registry=config.registry, outline=list(config.outline), exempt=list(config.exempt),
-                      message_ids=list(config.message_ids), in_config=True)
+                      message_ids=list(config.message_ids), in_config=True, subject=config.subject,
+                      issuer=config.issuer, addressees=config.addressees, mailbox=config.mailbox, phone=config.phone,
+                      sections=[item.model_dump() for item in config.section],
+                      match={"phrases": list(config.match.phrases), "exclude": list(config.match.exclude)})
         row = stored.pop(config.id, None)
         if row is None:
             session.add(Campaign(id=config.id, synced_at=now, **values))

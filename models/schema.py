@@ -284,6 +284,16 @@ class SubmissionState:
     COUNTED = (ACCEPTED, SUPERSEDED)  # a report of its unit, the latest version or an earlier one
 
 
+class SubmissionKind:
+    """Values of submission.kind (DESIGN.md): which request a submission answers."""
+
+    REPORT = "report"  # the report its campaign asks for: counts
+    OTHER_REPORT = "other_report"  # a report of the unit on another subject or for another request: never counts
+    CONTINUATION = "continuation"  # a later part or supplement of a report: counts with the version it joins
+    ALL = (REPORT, OTHER_REPORT, CONTINUATION)
+    COUNTED = (REPORT, CONTINUATION)
+
+
 class SenderCheck:
     """Values of submission.sender_check: what the sender's address says about the unit decided."""
 
@@ -316,6 +326,11 @@ class Submission(Base):
     # known (a contact, learned, or the unit's domain) | unknown | other_unit | auth_failed | none (no unit)
     sender_check: Mapped[str] = mapped_column(String(16), default="none")
     continuation: Mapped[str | None] = mapped_column(Text)  # why it continues an earlier one ("bổ sung")
+    # SubmissionKind: a report for its campaign, another report of the unit (never counted), a continuation.
+    kind: Mapped[str] = mapped_column(String(16), default="report", server_default="report")
+    topic: Mapped[str | None] = mapped_column(Text)  # the evidence that decided which request it answers
+    title: Mapped[str | None] = mapped_column(Text)  # the report's own title ("BÁO CÁO Kết quả … năm 2019")
+    dated: Mapped[date | None] = mapped_column(Date)  # the date its letterhead gives
     # Versions (models.versions): a supplement joins the version it completes; a later version
     # supersedes the whole earlier one. Both point at the first message of a version.
     joined_to: Mapped[int | None] = mapped_column(Integer)
@@ -367,6 +382,19 @@ class Campaign(Base):
     message_ids: Mapped[list] = mapped_column(JSON, default=list)  # the request e-mails' Message-IDs
     in_config: Mapped[bool] = mapped_column(Boolean, default=True)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the letter says (config keys of the same names, or `reportbox campaign from-letter`).
+    subject: Mapped[str | None] = mapped_column(Text)  # the "V/v …" line
+    issuer: Mapped[str | None] = mapped_column(Text)
+    addressees: Mapped[str | None] = mapped_column(Text)
+    mailbox: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(128))
+    sections: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # [{"key", "number", "title"}]
+    match: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # {"phrases": [], "exclude": []}
+    # `config`: kept in step with the config file; `letter`: stored by `campaign from-letter --apply`.
+    source: Mapped[str] = mapped_column(String(16), default="config", server_default="config")
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # field → the text it was read from
+    applied_by: Mapped[str | None] = mapped_column(String(255))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AdjustmentKind:

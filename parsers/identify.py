@@ -97,6 +97,12 @@ class CampaignInfo:
     deadline: date
     registry: str
     message_ids: tuple[str, ...] = ()
+    # What the request asks for, read by parsers.topics to tell its reports from the unit's others.
+    title: str = ""
+    subject: str = ""  # the letter's "V/v …" line
+    outline_titles: tuple[str, ...] = ()  # the letter's outline items in its own words
+    match_phrases: tuple[str, ...] = ()  # [campaign.match] phrases: titles that answer it too
+    exclude_phrases: tuple[str, ...] = ()  # [campaign.match] exclude: titles that never do
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,22 @@ class OutlineSectionConfig(_Section):
     weak_keywords: tuple[str, ...] | None = None  # phrases that also appear under other sections
 
 
+class LetterSectionConfig(_Section):
+    """One numbered item of the letter's outline, in the letter's own words (`[[campaign.section]]`)."""
+
+    key: OutlineKey  # the outline key it is ("results" …), or a key of the campaign's own
+    number: str = ""  # as the letter numbers it: "1a", "2b"
+    title: str  # the letter's wording, years included
+
+
+class CampaignMatchConfig(_Section):
+    """What a report answering this request is titled like (`[campaign.match]`), beside what the
+    letter's subject line, title and outline already say (parsers.topics)."""
+
+    phrases: tuple[str, ...] = ()  # more titles or subjects that answer this request
+    exclude: tuple[str, ...] = ()  # titles that never do, though they share words with it
+
+
 class CampaignConfig(_Section):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
     letter: str
@@ -325,6 +341,21 @@ class CampaignConfig(_Section):
     exempt: tuple[str, ...] = ()
     message_ids: tuple[str, ...] = ()  # the request e-mails' Message-IDs: replies to them are submissions
     reminders: RemindersConfig = RemindersConfig()
+    # Read from the letter (`reportbox campaign from-letter`); all optional.
+    subject: str | None = None  # the "V/v …" line as written
+    issuer: str | None = None  # "Bộ Lao động - Thương binh và Xã hội"
+    addressees: str | None = None  # the "Kính gửi:" line
+    mailbox: str | None = None  # the address the letter asks reports to be sent to
+    phone: str | None = None  # the contact telephone the letter gives
+    section: tuple[LetterSectionConfig, ...] = ()  # the outline in the letter's words
+    match: CampaignMatchConfig = CampaignMatchConfig()
+
+    @model_validator(mode="after")
+    def _sections_in_outline(self) -> "CampaignConfig":
+        unknown = [item.key for item in self.section if item.key not in self.outline]
+        if unknown:
+            raise ValueError(f"section: key {unknown[0]!r} is not in the campaign's outline {list(self.outline)}")
+        return self
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CampaignConfig":
