@@ -1,16 +1,25 @@
 """Campaigns in the database, kept in step with the config: the config says what is asked, the
-table lets submissions, adjustments and the dashboard refer to a campaign that may later leave it."""
+table lets submissions, adjustments and the dashboard refer to a campaign that may later leave it.
+
+A campaign may also come from its letter (`reportbox campaign from-letter --apply`, `source = "letter"`):
+stored here only, read back as a CampaignConfig by `letter_campaigns` and active like the config's.
+A config campaign of the same id takes such a row over."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, time
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
 from parsers.registry import Registry, builtin
-from reportbox.config import CampaignConfig
+from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
+from reportbox.errors import UsageError
+from reportbox.timefmt import VIETNAM
+
+CONFIG, LETTER = "config", "letter"  # Campaign.source
 
 
 def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> None:
@@ -18,13 +27,7 @@ def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> No
     now = utcnow()
     stored = {c.id: c for c in session.scalars(select(Campaign))}
     for config in configured:
-        values = dict(letter=config.letter, title=config.title, report_year=config.report_year,
-                      plan_year=config.plan_year, issued=config.issued, deadline=config.deadline_at,
-                      unit_registry=config.registry, outline=list(config.outline), exempt=list(config.exempt),
-                      message_ids=list(config.message_ids), in_config=True, subject=config.subject,
-                      issuer=config.issuer, addressees=config.addressees, mailbox=config.mailbox, phone=config.phone,
-                      sections=[item.model_dump() for item in config.section],
-                      match={"phrases": list(config.match.phrases), "exclude": list(config.match.exclude)})
+        values = _campaign_values(config) | {"in_config": True, "source": CONFIG}
         row = stored.pop(config.id, None)
         if row is None:
             session.add(Campaign(id=config.id, synced_at=now, **values))
@@ -33,12 +36,72 @@ def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> No
                 setattr(row, name, value)
             row.synced_at = now
     for row in stored.values():
-        row.in_config = False
-    for name in sorted({c.registry for c in configured}):
+        if row.source != LETTER:  # a letter's campaign never was in the config: it stays active
+            row.in_config = False
+    letters = {row.unit_registry for row in stored.values() if row.source == LETTER}
+    for name in sorted({c.registry for c in configured} | letters):
         try:
             sync_units(session, builtin(name))
         except ValueError:
             pass  # an operator's own registry: synced by whoever loads it
+
+
+def _campaign_values(config: CampaignConfig) -> dict:
+    """The row's columns for a campaign, wherever it was written."""
+    return dict(letter=config.letter, title=config.title, report_year=config.report_year,
+                plan_year=config.plan_year, issued=config.issued, deadline=config.deadline_at,
+                unit_registry=config.registry, outline=list(config.outline), exempt=list(config.exempt),
+                message_ids=list(config.message_ids), subject=config.subject,
+                issuer=config.issuer, addressees=config.addressees, mailbox=config.mailbox, phone=config.phone,
+                sections=[item.model_dump() for item in config.section],
+                match={"phrases": list(config.match.phrases), "exclude": list(config.match.exclude)})
+
+
+def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: dict[str, str], *,
+                          applied_by: str, applied_at: datetime | None = None) -> bool:
+    """Store (or update) a campaign read from its letter; True when it is new. An id that a campaign
+    of the config uses, or used, is refused: the config is the operator's, and submissions may point at it."""
+    row = session.get(Campaign, campaign.id)
+    if row is not None and row.source != LETTER:
+        where = "is in the config" if row.in_config else "was in the config (its submissions still point at it)"
+        raise UsageError(f"campaign {campaign.id!r} {where}: choose another --id, or edit the config by hand")
+    values = _campaign_values(campaign) | dict(in_config=True, source=LETTER, evidence=dict(evidence),
+                                               applied_by=applied_by, applied_at=applied_at or utcnow())
+    if row is None:
+        session.add(Campaign(id=campaign.id, synced_at=values["applied_at"], **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.synced_at = values["applied_at"]
+    session.flush()
+    try:
+        sync_units(session, builtin(campaign.registry))
+    except ValueError:
+        pass  # an operator's own registry
+    return row is None
+
+
+def letter_campaigns(session: Session) -> list[CampaignConfig]:
+    """The campaigns stored from letters, as the config would describe them (default reminders)."""
+    rows = session.scalars(select(Campaign).where(Campaign.source == LETTER).order_by(Campaign.deadline, Campaign.id))
+    return [_as_config(row) for row in rows]
+
+
+def _as_config(row: Campaign) -> CampaignConfig:
+    return CampaignConfig(
+        id=row.id, letter=row.letter, title=row.title or "", report_year=row.report_year, plan_year=row.plan_year,
+        issued=row.issued, deadline=_deadline_as_written(row.deadline), registry=row.unit_registry,
+        outline=tuple(row.outline), exempt=tuple(row.exempt), message_ids=tuple(row.message_ids),
+        subject=row.subject, issuer=row.issuer, addressees=row.addressees, mailbox=row.mailbox, phone=row.phone,
+        section=tuple(LetterSectionConfig(**item) for item in row.sections or ()),
+        match=CampaignMatchConfig(**(row.match or {})),
+    )
+
+
+def _deadline_as_written(instant: datetime) -> date | datetime:
+    """A stored deadline back as the config writes it: the day when it ends at midnight, else a local time."""
+    local = instant.astimezone(VIETNAM)
+    return local.date() if local.time() == time.max else local.replace(tzinfo=None)
 
 
 def sync_units(session: Session, registry: Registry) -> None:

@@ -11,9 +11,10 @@ from ingest.files import EmlDirSource, MaildirSource
 from ingest.imap import ImapSource
 from ingest.rawstore import RawStore
 from ingest.sources import MailSource
-from models.campaigns import sync_campaigns
+from models.campaigns import letter_campaigns, sync_campaigns
 from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
+from reportbox.letters import with_letter_campaigns
 
 
 @dataclass
@@ -28,13 +29,16 @@ class App:
 
 
 def open_app(config: Config, *, migrate: bool = True) -> App:
-    """The database brought up to date (schema, and the config's campaigns) unless `migrate` is off."""
+    """The database brought up to date (schema, and the config's campaigns) unless `migrate` is off;
+    then the campaigns stored from letters (`campaign from-letter --apply`) join the config's in
+    `App.config.campaign`, so that every command, the daemon and the dashboard see them."""
     engine = make_engine(config.database.url)
     sessions = session_factory(engine)
     if migrate:
         upgrade(engine)
         with sessions.begin() as session:
             sync_campaigns(session, config.campaign)
+            config = with_letter_campaigns(config, letter_campaigns(session))
     return App(config=config, engine=engine, sessions=sessions, store=RawStore(config.storage.raw_dir))
 
 

@@ -55,7 +55,7 @@ def create_app(config: Config, *, app: App | None = None):
     reader = session_factory(make_engine(config.database.url, readonly=True))
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
-    dashboard = Dashboard(config, app, reader, templates, owns_app)
+    dashboard = Dashboard(app.config, app, reader, templates, owns_app)  # with the campaigns stored from letters
     secret = config.web.secret(Path(config.storage.raw_dir).parent / "web-secret")
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",

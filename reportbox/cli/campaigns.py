@@ -1,4 +1,5 @@
-"""Who has submitted: `reportbox status`, `reportbox campaign list|show|extend|exempt|received-offline`."""
+"""Who has submitted: `reportbox status`, `reportbox campaign list|show|extend|exempt|received-offline`;
+a campaign read from its letter: `reportbox campaign from-letter`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from models import adjustments
 from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, output_file, plain
-from reportbox.errors import UsageError
+from reportbox.config import find_config_path
+from reportbox.errors import DocumentError, UsageError
 from reportbox.shapes import campaigns_json, status_csv, status_report
 from reportbox.timefmt import local_short, parse_instant
 
@@ -137,6 +139,8 @@ def campaign_show(obj: Obj, campaign_id: str, as_of: str | None) -> None:
                         f"deadline {local_short(c.deadline)}, registry {c.unit_registry}"
                         + ("" if c.in_config else " — no longer in the config")))
         out.print(plain(f"outline: {', '.join(c.outline)}; exempt in config: {', '.join(c.exempt) or 'none'}"))
+        if c.source == "letter":
+            out.print(plain(f"read from its letter (campaign from-letter) by {c.applied_by}, {local_short(c.applied_at)}"))
         out.print("  ".join(f"{key}: {value}" for key, value in result.summary.items()))
         for row in history:
             what = f"{row.kind} cancelled" if row.cancelled else row.kind
@@ -200,3 +204,51 @@ def campaign_received_offline(obj: Obj, campaign_id: str, unit: str, at: str | N
         raise UsageError("give --at DATETIME (or --cancel)")
     _adjust(obj, campaign_id, unit, AdjustmentKind.OFFLINE, at=_as_of(at), note=note, decided_by=decided_by,
             cancel=cancel)
+
+
+@campaign.command("from-letter")
+@click.argument("letter_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "campaign_id", help="The campaign's id (default tk<report year> for a year's evaluation, "
+                                          "else l<number>-<year>).")
+@click.option("--format", "fmt", default="toml", show_default=True, type=click.Choice(["toml", "json"]),
+              help="toml: a [[campaign]] block to paste into the config; json: the fields, evidence and what is missing.")
+@click.option("--apply", "apply", is_flag=True, help="Also store the campaign in the database (source: letter).")
+@by_option
+@click.pass_obj
+def campaign_from_letter(obj: Obj, letter_file: Path, campaign_id: str | None, fmt: str, apply: bool,
+                         decided_by: str) -> None:
+    """Read a campaign from its request letter FILE (.txt, .docx, .pdf, a scan, .eml) and print it."""
+    from models.campaigns import store_letter_campaign
+    from reportbox.letters import campaign_config, campaign_id as make_id, letter_json, letter_toml
+
+    letter = _read_letter(obj, letter_file, apply)
+    identifier = make_id(letter, campaign_id)
+    if fmt == "json":
+        echo_json(letter_json(letter, identifier))
+    else:
+        click.echo(letter_toml(letter, identifier, letter_file.name), nl=False)
+    if not apply:
+        return
+    campaign = campaign_config(letter, identifier)
+    with obj.app() as app, app.sessions.begin() as session:
+        new = store_letter_campaign(session, campaign, letter.evidence, applied_by=decided_by)
+    click.echo(f"campaign {campaign.id} {'stored' if new else 'updated'} from letter {campaign.letter} "
+               f"(by {decided_by})", err=True)
+
+
+def _read_letter(obj: Obj, path: Path, apply: bool):
+    """The letter in the file, read within the config's document limits (the defaults when there is no
+    config and nothing is to be stored)."""
+    from parsers.documents.limits import DEFAULT_LIMITS
+    from parsers.letter import letter_from_file
+
+    config_path = find_config_path(obj.config_path)
+    limits = obj.config().documents.limits() if apply or config_path.exists() else DEFAULT_LIMITS
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return letter_from_file(data, path.name, limits)
+    except DocumentError as exc:
+        raise UsageError(f"{path}: cannot read the letter: {exc}") from exc
