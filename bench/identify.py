@@ -1,10 +1,14 @@
 """Identification benchmark: identifications per second on the labelled set, and its accuracy table.
 
-    .venv/bin/python -m bench.identify [--seed 2019] [--repeats 5] [--real-docx 20]
+    .venv/bin/python -m bench.identify [--set identify|topics] [--seed 2019] [--repeats 5] [--real-docx 20]
 
 Builds the labelled messages of tests/parsers/identify_corpus.py (composing, parsing and splitting
 them is not timed), then times `facts_from` + `identify` over all of them, the median of --repeats
 passes, and prints the accuracy table the test checks. Figures, not assertions.
+
+`--set topics` does the same on tests/parsers/topic_corpus.py (issue 15: two concurrent 2019
+campaigns and two dozen kinds of other reports from the same units), with the table
+tests/parsers/test_topic_accuracy.py checks; --real-docx does not apply to it.
 """
 
 from __future__ import annotations
@@ -18,28 +22,37 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.parsers.identify_corpus import build_cases, identify_case, report_table  # noqa: E402
+from tests.parsers.topic_corpus import build_topic_cases, identify_topic_case, topic_table  # noqa: E402
+
+SETS = {  # name: (build(seed, real_docx), identify one case, table)
+    "identify": (lambda seed, real_docx: build_cases(seed, real_docx), identify_case, report_table),
+    "topics": (lambda seed, real_docx: build_topic_cases(seed), identify_topic_case, topic_table),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="identify", dest="which",
+                        help="the labelled set: identify_corpus (default) or topic_corpus")
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--real-docx", type=int, default=20, help="report_docx files read for real (slower)")
     args = parser.parse_args()
 
+    build, identify_one, table = SETS[args.which]
     started = time.perf_counter()
-    cases = build_cases(args.seed, args.real_docx)
+    cases = build(args.seed, args.real_docx)
     print(f"{len(cases)} labelled messages (built in {time.perf_counter() - started:.1f} s, not timed)")
-    identify_case(cases[0])  # imports and registry tables out of the timings
+    identify_one(cases[0])  # imports and registry tables out of the timings
     times = []
     for _ in range(args.repeats):
         started = time.perf_counter()
-        results = [identify_case(case) for case in cases]
+        results = [identify_one(case) for case in cases]
         times.append(time.perf_counter() - started)
     best, median = min(times), statistics.median(times)
     print(f"facts_from + identify: {median * 1000 / len(cases):.2f} ms each, {len(cases) / median:.0f} per second "
           f"(median of {args.repeats}; best {len(cases) / best:.0f}/s)")
-    print(report_table(cases, results))
+    print(table(cases, results))
 
 
 if __name__ == "__main__":
