@@ -62,7 +62,7 @@ _DEADLINE = re.compile(
     r"(?:(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4})"
     r"|(?P<day2>\d{1,2})\s*thang\s*(?P<month2>\d{1,2})\s*(?:nam\s*|[/,]\s*)?(?P<year2>\d{4}))(?!\d)"
 )
-_SENDING = re.compile(r"(?<!\w)(?:gui|nop|chuyen|bao\s*cao)(?!\w)")
+_SENDING = re.compile(r"(?<!\w)(?:gui|nop|chuyen)(?!\w)")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _MAILBOX_WORDS = re.compile(r"(?<!\w)(?:hop\s*thu(?:\s*dien\s*tu)?|thu\s*dien\s*tu|e-?mail|dia\s*chi)(?!\w)")
 _PHONE = re.compile(r"(?<!\w)(?:so\s*dien\s*thoai|dien\s*thoai|(?:so\s*)?dt|tel|phone)\s*(?:[:.]\s*|\s+)"
@@ -512,15 +512,23 @@ def _unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
+_GENERIC_LEADS = ("ve", "tinh hinh", "danh gia", "ket qua", "bao cao", "cong tac", "thuc hien", "cac", "nhung")
+MAX_CORE_WORDS = 4
+
+
 def keywords_from_wording(title: str) -> tuple[str, ...]:
-    """Keywords that find a section of a key made from a letter's wording: its first clause, years
-    left out ("Tình hình lao động nước ngoài năm 2019, …" → "Tình hình lao động nước ngoài")."""
+    """Keywords that find a section of a key made from a letter's wording: its first clause, years left
+    out, and that clause's core without the words every section starts with ("Tình hình lao động nước
+    ngoài làm việc tại địa phương năm 2019, …" → "Tình hình lao động nước ngoài làm việc", "lao động
+    nước ngoài")."""
     clause = re.split(r"[,;:(]", _YEAR_WORDS.sub(" ", title), maxsplit=1)[0]
-    words = clause.split()
-    if words and fold(words[0]) == "ve":
-        words = words[1:]
-    phrase = " ".join(words[:MAX_KEYWORD_WORDS]).strip(" .-–")
-    return (phrase,) if phrase else (title.strip() or "?",)
+    words = clause.strip(" .-–").split()
+    phrase = " ".join(words[:MAX_KEYWORD_WORDS])
+    core = words
+    while core and (lead := next((g for g in _GENERIC_LEADS if fold(" ".join(core)).startswith(g + " ")), None)):
+        core = core[len(lead.split()):]
+    keywords = [phrase] + ([" ".join(core[:MAX_CORE_WORDS])] if 2 <= len(core) < len(words) else [])
+    return tuple(dict.fromkeys(k for k in keywords if k)) or (title.strip() or "?",)
 
 
 # --- Files ---------------------------------------------------------------------------------------

@@ -120,7 +120,9 @@ def own_outline_sections(campaigns: Iterable[CampaignConfig]) -> dict[str, Outli
 
 
 def _own_section(title: str) -> OutlineSectionConfig:
-    return OutlineSectionConfig(title=title, keywords=keywords_from_wording(title))
+    # Braces in a config title are year placeholders: a letter's own are not.
+    plain_title = title.replace("{", "(").replace("}", ")")
+    return OutlineSectionConfig(title=plain_title, keywords=keywords_from_wording(plain_title))
 
 
 def with_letter_campaigns(config: Config, campaigns: list[CampaignConfig]) -> Config:
