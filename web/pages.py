@@ -3,6 +3,7 @@ and the system's health."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timezone
 from typing import Annotated
 from urllib.parse import quote
@@ -10,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from jobs.mail.letters import outline_of
 from models import adjustments, outbox
 from models.campaigns import list_campaigns
 from models.health import health
@@ -18,6 +20,7 @@ from models.schema import AdjustmentKind, Campaign, utcnow
 from models.sections import unit_sections
 from models.status import STATUSES, campaign_status, get_campaign, registry_of
 from models.submissions import list_submissions
+from parsers.outline import OutlineItem
 from parsers.registry import codes_naming
 from reportbox.errors import NotFoundError, UsageError
 from reportbox.timefmt import days_until, parse_instant
@@ -48,9 +51,19 @@ def as_of_param(text: str | None):
         raise UsageError(f"Thời điểm không hợp lệ: {text!r} (dùng dạng 2019-12-20 hoặc 2019-12-20T08:00)") from exc
 
 
-def outline_titles(request: Request, campaign: Campaign) -> dict[str, str]:
-    outline = request.app.state.dashboard.config.section_outline(tuple(campaign.outline))
-    return {key: outline.section(key).title for key in outline.keys}
+class OutlineTitles(dict):
+    """Key → the campaign letter's title of it, years filled in; `numbers`: key → its number
+    ("1a"), which the `section_number` filter prints (web.filters)."""
+
+    def __init__(self, items: Iterable[OutlineItem]) -> None:
+        items = list(items)
+        super().__init__((item.key, item.title) for item in items)
+        self.numbers = {item.key: item.number for item in items}
+
+
+def outline_titles(request: Request, campaign: Campaign) -> OutlineTitles:
+    """The campaign's outline as its letter words it (parsers.outline.campaign_outline)."""
+    return OutlineTitles(outline_of(request.app.state.dashboard.config, campaign))
 
 
 @router.get("/")
