@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobs.mail.compose import Templates, new_message_id
-from jobs.mail.letters import campaign_variables, outbox_row, section_titles, sender_variables, unit_variables
+from jobs.mail.letters import campaign_variables, outbox_row, outline_of, picked, sender_variables, titles_of, unit_variables
 from models import outbox
 from models.schema import (
     Attachment,
@@ -110,13 +110,15 @@ def receipt_letter(config, session: Session, campaign: Campaign, unit: str, subm
     standing = next(u for u in status.units if u.unit == unit)
     files = session.scalars(select(Attachment.filename).where(Attachment.raw_message_id == raw.id)
                             .order_by(Attachment.position)).all()
+    outline = outline_of(config, campaign)
+    found, missing = picked(outline, standing.sections), picked(outline, standing.missing_sections)
     variables = {
         "unit": unit_variables(registry_of(campaign), unit), "campaign": campaign_variables(campaign),
         "deadline": standing.deadline, "received_at": raw.received_at,
         "on_time": standing.status == ON_TIME,  # the first version decides, as in `reportbox status`
         "subject": (parsed.subject if parsed is not None else None) or "(không có tiêu đề)",
-        "files": list(files), "sections_found": section_titles(config, standing.sections),
-        "missing_sections": section_titles(config, standing.missing_sections), "versions": standing.versions,
+        "files": list(files), "outline": list(outline), "found": found, "missing": missing,
+        "sections_found": titles_of(found), "missing_sections": titles_of(missing), "versions": standing.versions,
         **sender_variables(config),
     }
     return "receipt.j2", variables

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from parsers.documents.limits import Limits
-from parsers.outline import Outline, outline_from_config
+from parsers.outline import PLACEHOLDERS, Outline, outline_from_config, unknown_placeholders
 from reportbox.errors import ConfigError
 from reportbox.timefmt import VIETNAM, deadline_instant
 
@@ -311,6 +311,15 @@ class OutlineSectionConfig(_Section):
     keywords: tuple[str, ...] | None = None  # phrases matched on headings, tone marks and case ignored
     weak_keywords: tuple[str, ...] | None = None  # phrases that also appear under other sections
 
+    @field_validator("title")
+    @classmethod
+    def _known_placeholders(cls, title: str | None) -> str | None:
+        unknown = unknown_placeholders(title or "")
+        if unknown:
+            known = " and ".join("{%s}" % name for name in PLACEHOLDERS)
+            raise ValueError(f"unknown placeholder {{{unknown[0]}}}; only {known} are filled in")
+        return title
+
 
 class LetterSectionConfig(_Section):
     """One numbered item of the letter's outline, in the letter's own words (`[[campaign.section]]`)."""
@@ -420,6 +429,10 @@ class Config(_Section):
             keys = tuple(dict.fromkeys(key for c in self.campaign for key in c.outline)) or DEFAULT_OUTLINE
         overrides = {key: section.model_dump(exclude_none=True) for key, section in self.outline.items()}
         return outline_from_config(keys, overrides)
+
+    def outline_titles(self) -> dict[str, str]:
+        """The `[outline.<key>] title`s given, placeholders unfilled (parsers.outline.letter_outline fills them)."""
+        return {key: section.title for key, section in self.outline.items() if section.title}
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":

@@ -153,6 +153,15 @@ def test_another_ministrys_outline_is_configuration_only(tmp_path):
     assert outline.section("proposals").title == "Đề xuất" and "KIẾN NGHỊ" in outline.section("proposals").keywords
 
 
+def test_an_outline_title_may_hold_the_years_but_no_other_placeholder(tmp_path):
+    text = CAMPAIGN.format(outline='["results", "plan"]') + '[outline.plan]\ntitle = "Kế hoạch năm {plan_year} {năm}"\n'
+    with pytest.raises(ConfigError, match=r"outline\.plan\.title: unknown placeholder \{năm\}; only \{report_year\} "
+                                          r"and \{plan_year\} are filled in"):
+        load_config(_write(tmp_path, text))
+    text = text.replace(" {năm}", " {")  # a lone brace is only text
+    assert load_config(_write(tmp_path, text)).outline_titles() == {"plan": "Kế hoạch năm {plan_year} {"}
+
+
 def test_missing_secret_is_named(tmp_path, monkeypatch):
     monkeypatch.delenv("RB_TEST_PW", raising=False)
     path = _write(tmp_path, IMAP.format(host="127.0.0.1", extra=""))

@@ -72,10 +72,11 @@ def export(request: Request, user: SignedIn, campaign_id: str, fmt: str, as_of: 
     with dashboard.reader() as session:
         if fmt == "xlsx":
             from jobs.exports.status_xlsx import write_status_xlsx
+            from jobs.mail.letters import outline_of
 
             result = campaign_status(session, campaign_id, as_of=when)
             buffer = io.BytesIO()
-            write_status_xlsx(result, buffer)
+            write_status_xlsx(result, buffer, outline=outline_of(dashboard.config, result.campaign))
             return download(buffer.getvalue(), f"{campaign_id}-tinh-hinh-{_stamp(result.as_of)}.xlsx", XLSX)
         if fmt in ("csv", "json"):
             result, data = status_report(session, campaign_id, when)

@@ -9,14 +9,14 @@ import re
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from jobs.exports.sections_docx import SECTION_TITLES
+from parsers.outline import DEFAULT_NUMBERS
 from reportbox.timefmt import VIETNAM
 
 # Characters that reorder text on screen (U+202E makes "gnp.exe" look like "exe.png"): e-mail
 # subjects and names are the sender's to choose, so none of them reaches a page.
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
-# The letter's own numbering of the default outline: 1a … 2b.
-SECTION_NUMBERS = {key: title.split(".", 1)[0] for key, title in SECTION_TITLES.items()}
+# The seed letters' numbering of the default outline: 1a … 2b (a campaign's own comes with its titles).
+SECTION_NUMBERS = DEFAULT_NUMBERS
 
 STATUS_LABELS = {
     "on_time": "Đúng hạn",
@@ -93,9 +93,12 @@ def outbox_step(step: str) -> str:
     return text
 
 
-def section_number(key: str) -> str:
-    """"2b" for `proposals`; an outline key of the ministry's own stays as it is."""
-    return SECTION_NUMBERS.get(key, key)
+@pass_context
+def section_number(context, key: str) -> str:
+    """The number the page's campaign letter gives the key (the `titles` web.pages.outline_titles
+    made carry them), else the seed letters' ("2b" for `proposals`); another key stays as it is."""
+    numbers = getattr(context.get("titles"), "numbers", None) or {}
+    return numbers.get(key) or SECTION_NUMBERS.get(key, key)
 
 
 @pass_context

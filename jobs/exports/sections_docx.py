@@ -2,7 +2,8 @@
 (`reportbox export sections`): the raw material of the national synthesis planners write.
 
 A title (the letter and its subject), the sections chosen, then per unit in registry order a
-Heading 1 "<code> — <name>" and per section a Heading 2 with the outline's title, the unit's own
+Heading 1 "<code> — <name>" and per section a Heading 2 with the letter's number and wording of
+it ("1a) Đánh giá kết quả … năm 2019", parsers.outline.campaign_outline), the unit's own
 heading in italics, its paragraphs and its tables (real Word tables). A unit with nothing to show
 gets an italic note saying why: no report yet, exempt, or a report without that section.
 
@@ -36,14 +37,8 @@ from lxml.etree import SubElement
 from models.schema import Campaign
 from models.sections import SectionText, UnitSections
 from models.status import EXEMPT
+from parsers.outline import OutlineItem, campaign_outline, letter_outline
 
-SECTION_TITLES = {
-    "results": "1a. Kết quả thực hiện các chỉ tiêu, nhiệm vụ",
-    "policies": "1b. Tình hình triển khai cơ chế, chính sách, chương trình, đề án",
-    "shortcomings": "1c. Tồn tại, hạn chế, khó khăn và nguyên nhân",
-    "plan": "2a. Phương hướng, nhiệm vụ, giải pháp",
-    "proposals": "2b. Kiến nghị, đề xuất",
-}
 NO_REPORT = "(Chưa có báo cáo)"
 NO_SECTION = "(Báo cáo không có mục này)"
 EXEMPTED = "(Được miễn)"
@@ -70,24 +65,25 @@ def sections_export(session, config, campaign_id: str, keys: Sequence[str], out:
     """The sections `keys` (default: the whole outline) of every unit's latest report, written to
     `out`, and the keys written: what `reportbox export sections` and the dashboard give. Raises UsageError
     for a key the campaign's outline lacks."""
+    from jobs.mail.letters import outline_of
     from models.sections import outline_keys, unit_sections
     from models.status import get_campaign
-    from reportbox.config import DEFAULT_OUTLINE
 
     campaign = get_campaign(session, campaign_id)
     keys = outline_keys(campaign, keys)
     units = unit_sections(session, campaign_id, keys, as_of=as_of)
-    # A ministry's own sections are titled as its config says; the seed letters' keep their numbering.
-    titles = {s.key: s.title for s in config.section_outline().sections if s.key not in DEFAULT_OUTLINE}
-    write_sections_docx(campaign, units, keys, out, titles=titles)
+    write_sections_docx(campaign, units, keys, out, outline=outline_of(config, campaign))
     return units, keys
 
 
 def write_sections_docx(campaign: Campaign, units: Sequence[UnitSections], keys: Sequence[str],
-                        out: Path | BinaryIO, *, titles: Mapping[str, str] | None = None) -> None:
-    """Write the sections `keys` of every unit in `units` (as models.sections.unit_sections gives them)."""
-    titles = {**SECTION_TITLES, **(titles or {})}
+                        out: Path | BinaryIO, *, outline: Sequence[OutlineItem] | None = None,
+                        titles: Mapping[str, str] | None = None) -> None:
+    """Write the sections `keys` of every unit in `units` (as models.sections.unit_sections gives them).
+    `outline`: the campaign's as quoted (default: campaign_outline of the campaign, without the
+    configured titles); `titles`: headings that replace its labels outright."""
     keys = list(dict.fromkeys(keys))
+    titles = {**section_headings(campaign, keys, outline), **(titles or {})}
     writer = _Writer(new_document())
     heading = f"Tổng hợp báo cáo — {campaign.letter}"
     writer.document.core_properties.title = xml_text(heading)[:255]
@@ -98,6 +94,17 @@ def write_sections_docx(campaign: Campaign, units: Sequence[UnitSections], keys:
     for unit in units:
         _write_unit(writer, unit, keys, titles)
     writer.document.save(out if not isinstance(out, Path) else str(out))
+
+
+def section_headings(campaign: Campaign, keys: Sequence[str],
+                     outline: Sequence[OutlineItem] | None = None) -> dict[str, str]:
+    """Each key's heading, "1a) Đánh giá … năm 2019": the campaign's outline, and for a key it
+    lacks the default wording with the campaign's years."""
+    items = campaign_outline(campaign) if outline is None else outline
+    headings = {item.key: item.label for item in items}
+    others = [key for key in keys if key not in headings]
+    fallback = letter_outline(others, report_year=campaign.report_year, plan_year=campaign.plan_year)
+    return {**headings, **{item.key: item.label for item in fallback}}
 
 
 def _write_unit(writer: _Writer, unit: UnitSections, keys: Sequence[str], titles: Mapping[str, str]) -> None:

@@ -2,7 +2,8 @@
 
 Sheet "Tình hình nộp": a title block (letter, deadline, as-of, summary counts), then one row per
 unit with an AutoFilter, frozen panes and a coloured status cell; the last column keeps the
-English status code so scripts can filter. Sheet "Chú thích" explains each status.
+English status code so scripts can filter; "Thiếu mục" names the sections missing as the
+campaign's letter numbers and words them. Sheet "Chú thích" explains each status and lists the outline.
 Excel has no time zones: instants are written as naive Vietnam local times.
 The workbook is streamed (openpyxl write-only), so column widths are computed before any row.
 """
@@ -22,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from models.schema import AdjustmentKind
 from models.status import EXEMPT, LATE, MISSING, ON_TIME, PENDING, Applied, CampaignStatus, UnitStatus
+from parsers.outline import OutlineItem, campaign_outline
 from reportbox.timefmt import VIETNAM
 
 STATUS_SHEET = "Tình hình nộp"
@@ -60,13 +62,7 @@ SUMMARY_LABELS = (
     ("incomplete", "Thiếu nội dung"),
     ("needs_review", "Chờ xem xét"),
 )
-SECTION_TITLES = {
-    "results": "1a Kết quả thực hiện chỉ tiêu, nhiệm vụ",
-    "policies": "1b Thực hiện cơ chế, chính sách",
-    "shortcomings": "1c Tồn tại, hạn chế, nguyên nhân",
-    "plan": "2a Phương hướng, nhiệm vụ, giải pháp",
-    "proposals": "2b Kiến nghị, đề xuất",
-}
+OUTLINE_HEADING = "Các mục báo cáo theo công văn"
 HEADERS = (
     "Mã", "Đơn vị", "Trạng thái", "Thời điểm nhận", "Muộn (giờ)", "Hạn của đơn vị", "Số lần gửi",
     "Lần gửi mới nhất", "Đủ nội dung", "Thiếu mục", "Chờ xem xét", "Ghi chú", "Mã hồ sơ", "status",
@@ -87,11 +83,16 @@ _STATUS_FILLS = {status: PatternFill(fill_type="solid", start_color=argb, end_co
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
-def write_status_xlsx(status: CampaignStatus, out: Path | BinaryIO) -> None:
-    """Write the campaign's status workbook to a path or a binary file object."""
+def write_status_xlsx(status: CampaignStatus, out: Path | BinaryIO, *,
+                      outline: Sequence[OutlineItem] | None = None) -> None:
+    """Write the campaign's status workbook to a path or a binary file object. `outline`: the
+    campaign's outline as quoted (jobs.mail.letters.outline_of, with the configured titles);
+    default: the letter's wording, else the default titles, with the campaign's years."""
+    outline = campaign_outline(status.campaign) if outline is None else tuple(outline)
+    labels = {item.key: item.label for item in outline}
     book = Workbook(write_only=True)
-    _write_status_sheet(book.create_sheet(STATUS_SHEET), status)
-    _write_legend_sheet(book.create_sheet(LEGEND_SHEET))
+    _write_status_sheet(book.create_sheet(STATUS_SHEET), status, labels)
+    _write_legend_sheet(book.create_sheet(LEGEND_SHEET), outline)
     book.save(out)
 
 
@@ -105,9 +106,9 @@ def _short(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
-def _write_status_sheet(sheet, status: CampaignStatus) -> None:
+def _write_status_sheet(sheet, status: CampaignStatus, labels: dict[str, str]) -> None:
     title_rows = _title_rows(sheet, status)
-    unit_rows = [_unit_values(unit) for unit in status.units]
+    unit_rows = [_unit_values(unit, labels) for unit in status.units]
     header_row = len(title_rows) + 1
     # Streaming writes widths and panes with the sheet's head, so they must be set before any row.
     _set_widths(sheet, unit_rows, title_rows)
@@ -137,8 +138,9 @@ def _title_rows(sheet, status: CampaignStatus) -> list[list]:
     return rows
 
 
-def _unit_values(unit: UnitStatus) -> tuple:
-    """The row's plain values in HEADERS order (styles are added when the row is written)."""
+def _unit_values(unit: UnitStatus, labels: dict[str, str]) -> tuple:
+    """The row's plain values in HEADERS order (styles are added when the row is written); the
+    missing sections as "1b) title", apart by "; " (titles hold commas)."""
     return (
         unit.unit,
         unit.name,
@@ -149,7 +151,7 @@ def _unit_values(unit: UnitStatus) -> tuple:
         unit.versions,
         local_naive(unit.latest_at),
         "Có" if unit.complete else "Không",
-        ", ".join(SECTION_TITLES.get(key, key) for key in unit.missing_sections),
+        "; ".join(labels.get(key, key) for key in unit.missing_sections),
         unit.needs_review,
         _notes(unit),
         unit.submission,
@@ -241,7 +243,7 @@ def _plain_rows(unit_rows: Sequence[tuple], title_rows: Sequence[list]) -> Itera
     yield from (row for row in title_rows if len(row) > 1)
 
 
-def _write_legend_sheet(sheet) -> None:
+def _write_legend_sheet(sheet, outline: Sequence[OutlineItem]) -> None:
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 90
     sheet.column_dimensions["C"].width = 10
@@ -252,3 +254,8 @@ def _write_legend_sheet(sheet) -> None:
     sheet.append([])
     sheet.append(["Thời gian ghi theo giờ Việt Nam (UTC+7). \"Hạn của đơn vị\" là hạn chung hoặc hạn đã gia hạn "
                   "cho đơn vị; \"Mã hồ sơ\" là số của lần gửi mới nhất trong hệ thống."])
+    if outline:
+        sheet.append([])
+        sheet.append([_styled(sheet, OUTLINE_HEADING, font=_BOLD)])
+        for item in outline:
+            sheet.append([item.number, _styled(sheet, item.title, alignment=_WRAP_TOP), item.key])

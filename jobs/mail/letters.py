@@ -3,11 +3,13 @@ the unit and the sender, and the outbox row that carries a rendered e-mail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from email.utils import parseaddr
 
 from jobs.mail.compose import Draft, build_message, new_message_id
 from models.schema import Campaign, Outbox
+from parsers.outline import OutlineItem, campaign_outline
 from parsers.registry import Registry
 
 
@@ -29,11 +31,20 @@ def sender_variables(config) -> dict:
             "signature": outgoing.signature or name or address}
 
 
-def section_titles(config, keys) -> list[str]:
-    """The outline's titles of these section keys (a key no outline knows stays as it is)."""
-    outline = config.section_outline()
-    known = set(outline.keys)
-    return [outline.section(key).title if key in known else key for key in keys]
+def outline_of(config, campaign: Campaign) -> tuple[OutlineItem, ...]:
+    """The campaign's outline in its letter's words, with its years (parsers.outline.letter_outline)."""
+    return campaign_outline(campaign, config.outline_titles())
+
+
+def picked(outline: Sequence[OutlineItem], keys: Iterable[str]) -> list[OutlineItem]:
+    """The items of these keys, in the outline's order (a key outside the campaign's outline is left out)."""
+    wanted = set(keys)
+    return [item for item in outline if item.key in wanted]
+
+
+def titles_of(items: Iterable[OutlineItem]) -> list[str]:
+    """The bare titles: what templates written before the outline items got as `sections`."""
+    return [item.title for item in items]
 
 
 def outbox_row(config, draft: Draft, *, kind: str, campaign: str, unit: str, step: str, to: tuple[str, ...],

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from jobs.contacts import Recipients
 from jobs.mail.compose import Draft, Templates
-from jobs.mail.letters import campaign_variables, outbox_row, section_titles, sender_variables, unit_variables
+from jobs.mail.letters import campaign_variables, outbox_row, outline_of, sender_variables, titles_of, unit_variables
 from jobs.outbox import Delivery, deliver
 from jobs.reminders.plan import Owed, plan_reminders
 from models import outbox
@@ -74,11 +74,12 @@ def reminder_letter(config, campaign, registry, owed: Owed, as_of: datetime) -> 
     """The template and its variables for one unit's reminder."""
     step, unit = owed.step, owed.unit
     days = days_until(unit.deadline, as_of)
+    outline = outline_of(config, campaign)
     variables = {
         "unit": unit_variables(registry, unit.unit), "campaign": campaign_variables(campaign),
         "deadline": unit.deadline, "extended": unit.deadline != campaign.deadline, "as_of": as_of,
         "days_left": max(days, 0), "days_overdue": max(-days, 0),
-        "sections": section_titles(config, campaign.outline), "step": step.label,
+        "outline": list(outline), "sections": titles_of(outline), "step": step.label,
         "escalated": step.escalated, "cc": list(owed.cc), **sender_variables(config),
     }
     return ("reminder_after.j2" if step.overdue else "reminder_before.j2"), variables

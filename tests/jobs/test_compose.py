@@ -11,6 +11,7 @@ from email import policy
 import pytest
 
 from jobs.mail.compose import Draft, Templates, build_message, new_message_id
+from parsers.outline import OutlineItem
 from reportbox.errors import ConfigError
 
 VARIABLES = {
@@ -19,7 +20,8 @@ VARIABLES = {
                  "plan_year": 2020, "issued": date(2019, 11, 25), "deadline": None},
     "deadline": datetime(2019, 12, 15, 16, 59, 59, tzinfo=timezone.utc), "extended": False,
     "as_of": datetime(2019, 12, 10, 1, 30, tzinfo=timezone.utc), "days_left": 5, "days_overdue": 0,
-    "sections": ["Kết quả", "Kiến nghị"], "step": "before-5", "escalated": False, "cc": [],
+    "outline": [OutlineItem("results", "1a", "Kết quả năm 2019"), OutlineItem("proposals", "2b", "Kiến nghị")],
+    "sections": ["Kết quả năm 2019", "Kiến nghị"], "step": "before-5", "escalated": False, "cc": [],
     "mailbox": "phongkh@molisa.gov.vn", "addressee": "Sở Lao động - Thương binh và Xã hội", "contact": "",
     "signature": "Phòng KH-TC",
 }
@@ -29,7 +31,8 @@ def test_the_shipped_reminder_renders_in_vietnamese():
     draft = Templates().render("reminder_before.j2", VARIABLES)
     assert draft.subject == "Nhắc gửi báo cáo theo Công văn số 5025/LĐTBXH-KHTC (hạn 15/12/2019)"
     assert draft.body.startswith("Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh\n")
-    assert "đến 08:30 ngày 10/12/2019" in draft.body and "  - Kiến nghị\n" in draft.body
+    assert "đến 08:30 ngày 10/12/2019" in draft.body
+    assert "gồm các nội dung:\n  1a) Kết quả năm 2019\n  2b) Kiến nghị\n\n" in draft.body  # one per line
     assert "liên hệ" not in draft.body  # no contact configured: the line is left out
 
 
@@ -40,6 +43,13 @@ def test_a_planners_copy_replaces_the_shipped_template(tmp_path):
     templates = Templates(tmp_path)
     assert templates.render("reminder_before.j2", VARIABLES) == Draft("Hạn 15/12/2019", "Gửi Quảng Ninh\n")
     assert templates.render("reminder_after.j2", {**VARIABLES, "days_overdue": 2}).subject.endswith("2 ngày)")
+
+
+def test_a_planners_copy_written_for_the_bare_titles_still_renders(tmp_path):
+    (tmp_path / "reminder_before.j2").write_text(
+        "{% block subject %}x{% endblock %}{% block body %}{% for title in sections %}- {{ title }}\n{% endfor %}"
+        "{% endblock %}", encoding="utf-8")
+    assert Templates(tmp_path).render("reminder_before.j2", VARIABLES).body == "- Kết quả năm 2019\n- Kiến nghị\n"
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -18,8 +18,11 @@ from models import outbox
 from models.schema import Outbox, OutboxKind, OutboxState, Submission, SubmissionState
 from reportbox.errors import UsageError
 from reportbox.sample_documents import report_docx
-from tests.ingest.conftest import IMAP_PASSWORD_ENV, imap_settings  # noqa: F401
-from tests.jobs.reminder_setup import FROM, make_app
+from jobs.mail.compose import Templates
+from jobs.receipts import receipt_letter
+from models.schema import Campaign, RawMessage
+from tests.ingest.conftest import IMAP_PASSWORD_ENV, db_url, imap_settings  # noqa: F401
+from tests.jobs.reminder_setup import FROM, TK2019, make_app, submit, vn
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 TODAY = datetime.now(timezone.utc).date()
@@ -83,7 +86,8 @@ def test_an_accepted_report_gets_one_receipt_with_what_was_found(setup):
     body = mail.get_content()
     assert "đúng hạn" in body and "Bao cao 2026.docx" in body
     assert "Chưa tìm thấy các nội dung sau" in body  # three headings sent: two sections missing
-    assert "Kết quả" in body or "kết quả" in body
+    assert "  1a) Kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2026" in body  # the campaign's years
+    assert "  2a) Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2027" in body and "năm sau" not in body
     run_daemon_once(app)  # a second pass sends nothing more
     assert len(smtp.messages()) == 1 and [r.state for r in receipts(app)] == [OutboxState.SENT]
 
@@ -172,3 +176,32 @@ def test_a_province_answering_a_reminder_with_its_report_gets_a_receipt(tmp_path
         assert [(row.state, row.to) for row in receipts(app)] == [(OutboxState.SENT, ["sldtbxh@quangninh.gov.vn"])]
     finally:
         app.close()
+
+
+LETTER_2019 = [
+    {"key": "results", "number": "1a", "title": "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực "
+                                                "lao động, người có công và xã hội"},
+    {"key": "plan", "number": "2a", "title": "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"},
+]
+
+
+def test_a_receipt_quotes_the_sections_found_and_missing_in_the_letters_words(tmp_path, db_url):  # noqa: F811
+    app = make_app(tmp_path, db_url, campaign={**TK2019, "section": LETTER_2019})
+    try:
+        submission_id = submit(app, "22", vn(12), sections=("results", "policies"))
+        with app.sessions() as session:
+            submission = session.get(Submission, submission_id)
+            raw = session.get(RawMessage, submission.raw_message_id)
+            name, variables = receipt_letter(app.config, session, session.get(Campaign, "tk2019"), "22",
+                                             submission, raw, None)
+    finally:
+        app.close()
+    body = Templates().render(name, variables).body
+    assert ("Các nội dung đã có trong báo cáo:\n"
+            "  1a) Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội\n"
+            "  1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án\n") in body
+    assert ("gửi bổ sung (ghi \"bổ sung\" trong tiêu đề thư):\n"
+            "  1c) Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân\n"
+            "  2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020\n"
+            "  2b) Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ\n") in body
+    assert variables["missing_sections"][1] == "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"

@@ -15,7 +15,7 @@ from models import adjustments, outbox
 from models.schema import AdjustmentKind, Outbox, OutboxState, utcnow
 from reportbox.errors import ConfigError, UsageError
 from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
-from tests.jobs.reminder_setup import REQUEST_ID, make_app, submit, vn
+from tests.jobs.reminder_setup import REQUEST_ID, TK2019, make_app, submit, vn
 
 
 @pytest.fixture
@@ -83,11 +83,42 @@ def test_the_message_says_what_a_province_needs_to_read(app, smtp_server):
     body = mail.get_content()
     assert "Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh" in body
     assert "còn 5 ngày" in body and "23:59 ngày 15/12/2019" in body
-    assert "Kiến nghị" in body or "kiến nghị" in body  # the outline's sections are listed
+    body = body.replace("\r\n", "\n")
+    assert ("gồm các nội dung:\n  1a) Kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019\n"
+            "  1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án\n") in body  # one per line
+    assert "  2a) Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2020\n" in body  # the years filled in
+    assert "năm sau" not in body and "2b) Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ" in body
     assert "Phòng KH-TC, ĐT 024 3826 9547" in body
     with app.sessions() as session:
         row = session.scalar(select(Outbox).where(Outbox.unit == "22"))
         assert row.message_id == mail["Message-ID"] and row.step == "before-5@2019-12-15"
+
+
+LETTER_2019 = [
+    {"key": "results", "number": "1a", "title": "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực "
+                                                "lao động, người có công và xã hội"},
+    {"key": "plan", "number": "2a", "title": "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"},
+    {"key": "proposals", "number": "2b", "title": "Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ "
+                                                  "và Bộ Lao động - Thương binh và Xã hội"},
+]
+
+
+@pytest.mark.parametrize("moment, opening", [(vn(10), "Báo cáo gồm các nội dung:"),
+                                              (vn(16), "khẩn trương gửi báo cáo, gồm các nội dung:")])
+def test_reminders_quote_the_outline_in_the_letters_words(tmp_path, db_url, moment, opening):  # noqa: F811
+    app = make_app(tmp_path, db_url, campaign={**TK2019, "section": LETTER_2019},
+                   outline={"shortcomings": {"title": "Hạn chế năm {report_year}"}})
+    try:
+        body = remind(app, "tk2019", as_of=moment, dry_run=True).drafts["22"].body
+    finally:
+        app.close()
+    assert (f"{opening}\n"
+            "  1a) Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội\n"
+            "  1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án\n"
+            "  1c) Hạn chế năm 2019\n"
+            "  2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020\n"
+            "  2b) Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ Lao động - Thương binh và Xã hội\n"
+            "\n") in body
 
 
 def test_escalation_copies_the_peoples_committee_and_the_ministry(app, smtp_server):

@@ -27,7 +27,7 @@ from jobs.exports.sections_docx import (
     NO_REPORT,
     NO_SECTION,
     OFFLINE,
-    SECTION_TITLES,
+    sections_export,
     write_sections_docx,
 )
 from jobs.poll import poll
@@ -45,6 +45,14 @@ CAMPAIGN = {"id": "tk2019", "letter": "5025/LĐTBXH-KHTC", "title": "Đánh giá
             "report_year": 2019, "plan_year": 2020, "issued": "2019-11-25", "deadline": "2019-12-15",
             "registry": "vn63"}
 OUTLINE = ["results", "policies", "shortcomings", "plan", "proposals"]
+# The headings of a campaign of 2019 whose letter's wording is not configured: the defaults, with its years.
+SECTION_TITLES = {
+    "results": "1a) Kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019",
+    "policies": "1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án",
+    "shortcomings": "1c) Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân",
+    "plan": "2a) Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2020",
+    "proposals": "2b) Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ",
+}
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 FIRST_DAY = datetime(2019, 12, 2, 2, 0, tzinfo=timezone.utc)
 # (province, code, sender domain)
@@ -293,7 +301,7 @@ def test_vietnamese_renders_in_libreoffice(delivered, tmp_path):
 
 
 def test_hostile_text_still_makes_a_valid_document():
-    campaign = Campaign(id="x", letter="1/\x00LĐTBXH", title="Tiêu đề\x1b[31m")
+    campaign = Campaign(id="x", letter="1/\x00LĐTBXH", title="Tiêu đề\x1b[31m", report_year=2019, plan_year=2020)
     hostile = "\x00\x0b<script>alert('x')</script>\ud800 & ]]> \ufffe\x7f\nDòng hai\x0c"
     units = [
         UnitSections("01", "Hà Nội\x08", "on_time", FIRST_DAY, [
@@ -388,7 +396,7 @@ def test_a_part_superseded_under_its_old_code_still_counts_in_the_merged_version
 
 
 def test_the_paper_only_note_is_for_units_with_no_e_mail_version(tmp_path):
-    campaign = Campaign(id="x", letter="1/LĐTBXH", title="")
+    campaign = Campaign(id="x", letter="1/LĐTBXH", title="", report_year=2019, plan_year=2020)
     units = [UnitSections("04", "Cao Bằng", "on_time", FIRST_DAY, [], offline=True),
              UnitSections("06", "Bắc Kạn", "on_time", FIRST_DAY, [], offline=True, versions=1)]
     out = io.BytesIO()
@@ -396,3 +404,22 @@ def test_the_paper_only_note_is_for_units_with_no_e_mail_version(tmp_path):
     blocks = _blocks_by_unit(docx.Document(io.BytesIO(out.getvalue())))
     assert _texts(blocks["04 — Cao Bằng"]) == [OFFLINE]
     assert _texts(blocks["06 — Bắc Kạn"]) == [SECTION_TITLES["results"], NO_SECTION]  # e-mailed, without it
+
+
+def test_the_export_quotes_the_letters_wording_and_the_configured_titles_with_the_years(make_app):  # noqa: F811
+    letter = [{"key": "results", "number": "1a", "title": "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2025"},
+              {"key": "plan", "number": "2a", "title": "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2026"}]
+    app = make_app([], campaign=[{**TK2025, "section": letter}],
+                   outline={"proposals": {"title": "Kiến nghị, đề xuất năm {plan_year}"}})
+    _stored(app, "vn34", "08", 0, ("results", "plan"))
+    out = io.BytesIO()
+    with app.sessions() as session:
+        sections_export(session, app.config, "tk2025", [], out)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    headings = _heading2(_blocks_by_unit(document)["08 — Tuyên Quang"])
+    assert headings == ["1a) Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2025",
+                        "1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án",
+                        "1c) Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân",
+                        "2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2026",
+                        "2b) Kiến nghị, đề xuất năm 2026"]
+    assert document.paragraphs[2].text.startswith("Các mục tổng hợp: 1a) Đánh giá kết quả thực hiện")

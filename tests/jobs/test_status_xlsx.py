@@ -15,6 +15,7 @@ import pytest
 from jobs.exports.status_xlsx import write_status_xlsx
 from models.schema import AdjustmentKind, Campaign
 from models.status import EXEMPT, LATE, MISSING, ON_TIME, PENDING, STATUSES, Applied, CampaignStatus, UnitStatus
+from parsers.outline import OutlineItem
 from reportbox.timefmt import deadline_instant
 from tests.servers.availability import require_tool
 
@@ -197,7 +198,7 @@ def test_vietnamese_text_round_trips(sheet):
     hue = rows["46"]
     assert hue["Đơn vị"].value == "Thừa Thiên Huế"
     assert hue["Đủ nội dung"].value == "Không"
-    assert hue["Thiếu mục"].value == "1b Thực hiện cơ chế, chính sách, annex"
+    assert hue["Thiếu mục"].value == "1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án; annex"
     assert rows["01"]["Đủ nội dung"].value == "Có"
     assert rows["01"]["Thiếu mục"].value is None
     assert rows["79"]["Ghi chú"].value == "gia hạn đến 20/12/2019 16:00: lũ lụt"
@@ -239,6 +240,43 @@ def test_legend_sheet_explains_every_status(book):
     explained = {row[2]: row[1] for row in legend.iter_rows(min_row=2, values_only=True) if row[2] in STATUSES}
     assert set(explained) == set(STATUSES)
     assert all(sentence and sentence.endswith(".") for sentence in explained.values())
+
+
+LETTER_SECTIONS = [
+    {"key": "results", "number": "1a", "title": "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019"},
+    {"key": "plan", "number": "2a", "title": "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"},
+]
+
+
+def test_missing_sections_and_the_legend_quote_the_letter_with_its_years(tmp_path):
+    status = _status((_unit("46", "Thừa Thiên Huế", LATE, received=datetime(2019, 12, 16, 3, 0, tzinfo=UTC),
+                            missing=("results", "plan", "proposals")),))
+    status.campaign.sections = LETTER_SECTIONS
+    path = tmp_path / "letter.xlsx"
+    write_status_xlsx(status, path)
+    book = openpyxl.load_workbook(path)
+    assert _rows_by_code(book["Tình hình nộp"])["46"]["Thiếu mục"].value == (
+        "1a) Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019; "
+        "2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020; "
+        "2b) Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ")
+    legend = list(book["Chú thích"].values)
+    start = legend.index(("Các mục báo cáo theo công văn", None, None))
+    assert legend[start + 1:start + 6] == [
+        ("1a", "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019", "results"),
+        ("1b", "Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án", "policies"),
+        ("1c", "Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân", "shortcomings"),
+        ("2a", "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020", "plan"),
+        ("2b", "Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ", "proposals"),
+    ]
+
+
+def test_configured_titles_reach_the_workbook_when_given(tmp_path):
+    status = _status((_unit("22", "Quảng Ninh", ON_TIME, received=datetime(2019, 12, 12, 2, 0, tzinfo=UTC),
+                            missing=("plan",)),))
+    path = tmp_path / "configured.xlsx"
+    write_status_xlsx(status, path, outline=[OutlineItem("plan", "II", "Kế hoạch năm 2020")])
+    assert _rows_by_code(openpyxl.load_workbook(path)["Tình hình nộp"])["22"]["Thiếu mục"].value == (
+        "II) Kế hoạch năm 2020")
 
 
 def test_writes_to_a_binary_stream(status, xlsx):

@@ -1,9 +1,23 @@
+import re
+
 import pytest
 
+from models.schema import Campaign
 from parsers.documents.model import Document
-from parsers.outline import DEFAULT_OUTLINE, OutlineSection, keyword_pattern, outline_from_config
+from parsers.outline import (
+    DEFAULT_OUTLINE,
+    OutlineItem,
+    OutlineSection,
+    campaign_outline,
+    fill_years,
+    keyword_pattern,
+    letter_outline,
+    outline_from_config,
+    unknown_placeholders,
+)
 from parsers.sections import split_document
 from parsers.vietnamese import fold
+from reportbox.config import LetterSectionConfig
 from tests.parsers.report_texts import as_pdf_lines, bold, closing, letterhead, para
 
 
@@ -103,3 +117,62 @@ def test_custom_outline_splits_a_report_without_code_changes(pdf):
     ]
     assert "186 xã" in part.sections[0].text and "186 xã" not in part.sections[1].text
     assert "mẫu sổ theo dõi" in part.sections[1].text
+
+
+LETTER_2019 = (
+    {"key": "results", "number": "1a",
+     "title": "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội"},
+    {"key": "plan", "number": "2a", "title": "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"},
+)
+
+
+def test_the_letters_wording_wins_and_the_rest_get_the_campaigns_years():
+    outline = letter_outline(DEFAULT_OUTLINE.keys, report_year=2019, plan_year=2020, letter=LETTER_2019)
+    assert [item.label for item in outline] == [
+        "1a) Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội",
+        "1b) Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án",
+        "1c) Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân",
+        "2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020",
+        "2b) Kiến nghị, đề xuất với Quốc hội, Chính phủ và Bộ",
+    ]
+    assert [item.key for item in outline] == list(DEFAULT_OUTLINE.keys)
+
+
+def test_default_titles_carry_the_years_and_leave_no_year_dangling():
+    outline = letter_outline(DEFAULT_OUTLINE.keys, report_year=2024, plan_year=2025)
+    titles = {item.key: item.title for item in outline}
+    assert titles["results"] == "Kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2024"
+    assert titles["plan"] == "Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2025"
+    for title in titles.values():
+        assert "năm sau" not in title and not re.search(r"\bnăm\s*$", title) and "{" not in title
+
+
+def test_letter_items_may_come_as_config_objects_and_without_a_number():
+    letter = (LetterSectionConfig(key="proposals", title="Đề xuất, kiến nghị của địa phương"),
+              LetterSectionConfig(key="results", number="I.1", title="Kết quả năm 2019"))
+    outline = letter_outline(["results", "proposals"], report_year=2019, plan_year=2020, letter=letter)
+    assert [(item.number, item.label) for item in outline] == [
+        ("I.1", "I.1) Kết quả năm 2019"), ("2b", "2b) Đề xuất, kiến nghị của địa phương")]
+
+
+def test_configured_titles_take_the_years_and_own_keys_are_numbered_by_position():
+    titles = {"proposals": "Kiến nghị năm {plan_year}", "tinh_hinh": "Tình hình năm {report_year} {khác} {"}
+    outline = letter_outline(["tinh_hinh", "results", "proposals"], report_year=2030, plan_year=2031, titles=titles)
+    assert [(item.number, item.title) for item in outline] == [
+        ("1", "Tình hình năm 2030 {khác} {"),  # an unknown brace stays as written (config refuses it earlier)
+        ("1a", "Kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2030"),
+        ("2b", "Kiến nghị năm 2031"),
+    ]
+    assert letter_outline(["budget"], report_year=2030, plan_year=2031)[0] == OutlineItem("budget", "1", "budget")
+
+
+def test_a_campaign_rows_outline_uses_its_stored_letter_sections():
+    campaign = Campaign(id="tk2019", outline=["results", "plan"], report_year=2019, plan_year=2020,
+                        sections=[dict(item) for item in LETTER_2019][1:])
+    assert [item.label for item in campaign_outline(campaign, {"results": "Kết quả năm {report_year}"})] == [
+        "1a) Kết quả năm 2019", "2a) Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020"]
+
+
+def test_fill_years_only_fills_the_two_placeholders():
+    assert fill_years("{report_year}–{plan_year} {x} {} {{", 2019, 2020) == "2019–2020 {x} {} {{"
+    assert unknown_placeholders("năm {report_year} {nam} {plan_year}") == ["nam"]

@@ -312,3 +312,51 @@ def test_the_section_page_keeps_its_instant_in_every_link_and_form(shared_reader
     assert "tính đến 10/12/2019 23:59" in page
     assert 'name="as_of" value="2019-12-10"' in page
     assert page.count("?as_of=2019-12-10") >= 5 and "section=plan&amp;as_of=2019-12-10" in page
+
+
+LETTER_SECTIONS = '''
+[[campaign.section]]
+key = "results"
+number = "1a"
+title = "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội"
+[[campaign.section]]
+key = "proposals"
+number = "II.b"
+title = "Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ"
+'''
+
+
+def test_the_pages_quote_the_outline_in_the_letters_words_with_its_years(site):
+    from starlette.testclient import TestClient
+
+    from reportbox.config import load_config
+    from tests.web.conftest import login
+    from web.app import create_app
+
+    with site.path.open("a", encoding="utf-8") as stream:
+        stream.write(LETTER_SECTIONS)  # the demo's campaign is the file's last table
+    asgi = create_app(load_config(site.path))  # syncs the campaign, its letter's sections included
+    try:
+        client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
+        login(client, "an")
+        unit = html.unescape(client.get(f"/campaigns/{CAMPAIGN}/units/22").text)
+        rows = dict(re.findall(r'data-section="(\w+)">\s*<th scope="row">([^<]*)</th>', unit))
+        assert rows == {
+            "results": "1a. Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, "
+                       "người có công và xã hội",
+            "policies": "1b. Tình hình triển khai thực hiện cơ chế, chính sách, chương trình, đề án",
+            "shortcomings": "1c. Tồn tại, hạn chế, khó khăn, vướng mắc và nguyên nhân",
+            "plan": "2a. Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2020",  # the plan year
+            "proposals": "II.b. Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ",
+        }
+        section = html.unescape(client.get(f"/campaigns/{CAMPAIGN}/sections/proposals").text)
+        assert ("<title>II.b. Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ — "
+                "5025/LĐTBXH-KHTC") in section
+        assert "<h1>II.b. Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ</h1>" in section
+        assert 'title="Phương hướng, nhiệm vụ, chỉ tiêu và giải pháp chủ yếu năm 2020">2a. ' in section  # a tab
+        campaign = html.unescape(client.get(f"/campaigns/{CAMPAIGN}").text)
+        assert ('title="Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có '
+                'công và xã hội">1a. ') in campaign
+        assert "năm sau" not in unit + section + campaign
+    finally:
+        asgi.dashboard.close()
