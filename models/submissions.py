@@ -4,6 +4,7 @@ jobs and the dashboard read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
 
 from collections.abc import Mapping, Sequence
 
@@ -11,8 +12,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from models import review, senders, versions
-from models.schema import Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission, SubmissionState, utcnow
+from models.schema import (Campaign, Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission,
+                           SubmissionKind, SubmissionState, utcnow)
 from parsers.identify import Identification
+from reportbox.timefmt import VIETNAM
+
+# Another report of unknown year goes with a campaign received from 30 days before its letter to a year after its deadline.
+OTHER_REPORTS_BEFORE, OTHER_REPORTS_AFTER = timedelta(days=30), timedelta(days=365)
 
 
 def record_submission(session: Session, raw_id: int, sender: str | None, sections: list[str],
@@ -71,22 +77,72 @@ class SubmissionView:
 
 
 def list_submissions(session: Session, campaign: str | None = None, state: str | None = None, *,
+                     kind: str | None = None,
                      units: Mapping[str | None, Sequence[str]] | None = None) -> list[SubmissionView]:
-    """Submissions oldest first; with a campaign, also every one not yet attributed to any campaign;
-    with `units` (registry → codes, as parsers.registry.codes_naming gives), only those naming one."""
-    query = (select(Submission, RawMessage, ParsedMessage)
-             .join(RawMessage, RawMessage.id == Submission.raw_message_id)
-             .outerjoin(ParsedMessage, ParsedMessage.raw_message_id == RawMessage.id)
-             .order_by(RawMessage.received_at, Submission.id))
+    """Submissions oldest first; with a campaign, also every one not yet attributed to any campaign
+    (another report of a unit is attributed to none on purpose, so it is not among them: see
+    `list_other_reports`); with `kind`, only those of that SubmissionKind; with `units` (registry →
+    codes, as parsers.registry.codes_naming gives), only those naming one."""
+    query = _listing_query()
     if campaign is not None:
-        query = query.where(or_(Submission.campaign == campaign, Submission.campaign.is_(None)))
+        unattributed = and_(Submission.campaign.is_(None), Submission.kind != SubmissionKind.OTHER_REPORT)
+        query = query.where(or_(Submission.campaign == campaign, unattributed))
+    return _views(session, _filtered(query, state, kind, units))
+
+
+def list_other_reports(session: Session, campaign: str, state: str | None = None, *,
+                       units: Mapping[str | None, Sequence[str]] | None = None) -> list[SubmissionView]:
+    """The units' other reports (kind `other_report`, never counted) that go with a campaign, oldest
+    first: those of its report year, and those whose year is unknown received inside its window
+    (`other_report_window`). None for a campaign that does not exist."""
+    row = session.get(Campaign, campaign)
+    if row is None:
+        return []
+    start, end = other_report_window(row)
+    received_inside = and_(Submission.report_year.is_(None), RawMessage.received_at.between(start, end))
+    query = _listing_query().where(or_(Submission.report_year == row.report_year, received_inside))
+    return _views(session, _filtered(query, state, SubmissionKind.OTHER_REPORT, units))
+
+
+def other_report_window(campaign: Campaign) -> tuple[datetime, datetime]:
+    """When a report of unknown year goes with a campaign: from 30 days before its letter was issued
+    (Vietnam time) to a year after its deadline."""
+    issued = datetime.combine(campaign.issued - OTHER_REPORTS_BEFORE, time(0), tzinfo=VIETNAM)
+    return issued.astimezone(timezone.utc), campaign.deadline + OTHER_REPORTS_AFTER
+
+
+def submissions_for(session: Session, campaign: str | None = None, state: str | None = None,
+                    kind: str | None = None) -> list[SubmissionView]:
+    """What `reportbox submissions` and /api/submissions list, oldest first: every submission; with a
+    campaign, its own, the unattributed ones and the other reports that go with it."""
+    views = list_submissions(session, campaign, state, kind=kind)
+    if campaign is None or kind not in (None, SubmissionKind.OTHER_REPORT):
+        return views
+    others = list_other_reports(session, campaign, state)
+    return sorted(views + others, key=lambda view: (view.raw.received_at, view.submission.id))
+
+
+def _listing_query():
+    return (select(Submission, RawMessage, ParsedMessage)
+            .join(RawMessage, RawMessage.id == Submission.raw_message_id)
+            .outerjoin(ParsedMessage, ParsedMessage.raw_message_id == RawMessage.id)
+            .order_by(RawMessage.received_at, Submission.id))
+
+
+def _filtered(query, state: str | None, kind: str | None, units: Mapping[str | None, Sequence[str]] | None):
     if state is not None:
         query = query.where(Submission.state == state)
+    if kind is not None:
+        query = query.where(Submission.kind == kind)
     if units is not None:
         query = query.where(or_(*(
             and_(Submission.unit_registry.is_(None) if registry is None else Submission.unit_registry == registry,
                  Submission.unit.in_(codes))
             for registry, codes in units.items() if codes)))
+    return query
+
+
+def _views(session: Session, query) -> list[SubmissionView]:
     rows = session.execute(query).all()
     raw_ids = [raw.id for _, raw, _ in rows]
     documents: dict[int, list[Document]] = {}

@@ -13,7 +13,7 @@ from models.campaigns import list_campaigns
 from models.messages import list_messages, mailbox_names
 from models.schema import Outbox, OutboxState
 from models.status import CampaignStatus, campaign_status, status_json
-from models.submissions import SubmissionView, list_submissions, submission_ids_of
+from models.submissions import SubmissionView, submission_ids_of, submissions_for
 from reportbox.timefmt import local_iso
 
 CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
@@ -66,6 +66,8 @@ def submission_json(view: SubmissionView) -> dict:
         "unverified_sender": sub.unverified_sender, "sender_check": sub.sender_check,
         "continuation": sub.continuation, "joined_to": sub.joined_to, "superseded_by": sub.superseded_by,
         "candidates": list(sub.candidates or []),
+        "kind": sub.kind, "topic": sub.topic, "title": sub.title,
+        "dated": sub.dated.isoformat() if sub.dated else None,
         "documents": [
             {"filename": d.path, "kind": d.kind, "pages": d.pages,
              "sections": view.sections_by_document.get(d.id, []), "error": d.error, "reason": d.reason,
@@ -75,8 +77,10 @@ def submission_json(view: SubmissionView) -> dict:
     }
 
 
-def submissions_json(session: Session, campaign: str | None = None, state: str | None = None) -> list[dict]:
-    return [submission_json(view) for view in list_submissions(session, campaign, state)]
+def submissions_json(session: Session, campaign: str | None = None, state: str | None = None,
+                     kind: str | None = None) -> list[dict]:
+    """`submissions --format json`: with a campaign, the other reports that go with it too (`kind`)."""
+    return [submission_json(view) for view in submissions_for(session, campaign, state, kind)]
 
 
 def messages_json(session: Session, stored: list | None = None, state: str | None = None) -> list[dict]:

@@ -61,7 +61,8 @@ def test_poll_then_messages_json(eml_config):
 
 SUBMISSION_KEYS = {"id", "message", "message_id", "from", "subject", "received_at", "unit", "report_year",
                    "campaign", "state", "confidence", "evidence", "sections", "documents",
-                   "unverified_sender", "sender_check", "continuation", "joined_to", "superseded_by", "candidates"}
+                   "unverified_sender", "sender_check", "continuation", "joined_to", "superseded_by", "candidates",
+                   "kind", "topic", "title", "dated"}
 DOCUMENT_KEYS = {"filename", "kind", "pages", "sections", "error", "reason", "detail", "ocr", "role"}
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from models import outbox
 from models.health import health
 from models.messages import list_messages
-from models.schema import MessageState, OutboxKind, OutboxState, SubmissionState
+from models.schema import MessageState, OutboxKind, OutboxState, SubmissionKind, SubmissionState
 from models.sections import outline_keys, unit_sections
 from models.status import get_campaign
 from reportbox.shapes import campaigns_json, messages_json, outbox_json, status_report, submissions_json
@@ -61,9 +61,10 @@ def api_sections(request: Request, user: SignedIn, campaign_id: str,
 
 @router.get("/submissions", response_model=list[schemas.Submission], summary="Submissions with their state (`submissions --format json`)")
 def api_submissions(request: Request, user: SignedIn, campaign: str | None = None,
-                    state: Literal[SubmissionState.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
+                    state: Literal[SubmissionState.ALL] | None = None,  # type: ignore[valid-type]
+                    kind: Literal[SubmissionKind.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
     with request.app.state.dashboard.reader() as session:
-        return submissions_json(session, campaign, state)
+        return submissions_json(session, campaign, state, kind)
 
 
 @router.get("/review", response_model=list[schemas.Submission], summary="Submissions waiting for review (`review list --format json`)")

@@ -19,7 +19,7 @@ from models.messages import attachments_of
 from models.schema import AdjustmentKind, Campaign, utcnow
 from models.sections import unit_sections
 from models.status import STATUSES, campaign_status, get_campaign, registry_of
-from models.submissions import list_submissions
+from models.submissions import list_other_reports, list_submissions
 from parsers.outline import OutlineItem
 from parsers.registry import codes_naming
 from reportbox.errors import NotFoundError, UsageError
@@ -115,9 +115,12 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
         if unit is None:
             raise NotFoundError(f"Đơn vị {code!r} không có trong danh sách của đợt {campaign_id}.")
         registry = registry_of(result.campaign).name
-        views = [view for view in list_submissions(session, campaign_id, units=codes_naming(code, registry))
+        naming = codes_naming(code, registry)
+        views = [view for view in list_submissions(session, campaign_id, units=naming)
                  if view.raw.received_at <= result.as_of]
-        attachments = attachments_of(session, [view.raw.id for view in views])
+        others = [view for view in list_other_reports(session, campaign_id, units=naming)
+                  if view.raw.received_at <= result.as_of]
+        attachments = attachments_of(session, [view.raw.id for view in views + others])
         latest = unit_sections(session, campaign_id, only=code, status=result)[0]
         mails = outbox.listing(session, campaign_id, unit=code)
         history = adjustments.history(session, campaign_id, code)
@@ -126,7 +129,8 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
     for section in latest.sections:
         by_key.setdefault(section.key, []).append(section)
     return html(request, "unit.html", result=result, campaign=result.campaign, unit=unit, views=views[::-1],
-                attachments=attachments, titles=titles, by_key=by_key, mails=mails, history=history,
+                others=others[::-1], attachments=attachments, titles=titles, by_key=by_key, mails=mails,
+                history=history,
                 as_of=as_of or "", latest_ids=set(unit.latest_submissions), kinds=AdjustmentKind.ALL)
 
 

@@ -104,6 +104,13 @@ class Submission(_Shape):
     joined_to: int | None
     superseded_by: int | None
     candidates: list[dict] = Field(description="Units weighed by identification: unit, registry, score")
+    kind: Literal["report", "other_report", "continuation"] = Field(
+        description="The report its campaign asks for; another report of the unit (campaign null, never counted); "
+                    "or a later part of a report")
+    topic: str | None = Field(description="The evidence that decided which request it answers")
+    title: str | None = Field(description="The report's own title, from its letterhead",
+                              examples=["BÁO CÁO Kết quả thực hiện công tác giảm nghèo năm 2019"])
+    dated: str | None = Field(description="The date its letterhead gives (ISO 8601)", examples=["2019-12-02"])
     documents: list[Document]
 
 

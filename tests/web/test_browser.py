@@ -119,7 +119,7 @@ def test_reviewer_assigns_the_hostile_report(live_server, page, troubles: Troubl
     assert page.locator("main img").count() == 0  # the attachment's name made no element either
     submission = item.get_attribute("data-submission")
 
-    item.locator("select[name=unit]").select_option("22")
+    item.locator("form[action$='/assign'] select[name=unit]").select_option("22")
     reason = "Báo cáo của Sở Quảng Ninh, gửi từ hộp thư khác"
     item.get_by_label("Lý do", exact=True).fill(reason)
     item.get_by_role("button", name="Gán").click()
