@@ -224,7 +224,7 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.state == SubmissionState.NEEDS_REVIEW, Submission.unit.is_not(None),
                RawMessage.received_at <= as_of,
-               or_(Submission.campaign == campaign_id, Submission.campaign.is_(None)))
+               Submission.campaign == campaign_id)  # a review item of another campaign, or of none, never holds this one
         .group_by(Submission.unit_registry, Submission.unit))
     counts: dict[str, int] = {}
     for unit_registry, unit, count in rows:

@@ -13,17 +13,27 @@ the others may have been written by the sender. Order of the decision:
 2. Year and period (parsers.years) from the documents' titles, file names and dates, the e-mail
    subject and body, and the received date. A half-year, quarter, nine-month, monthly or
    multi-year report → `other_period`.
-3. Campaign: among those whose window holds the received day (from `issued` − 30 days to
-   `deadline` + 365 days), each scores a noisy-OR of: a reply to its own message (In-Reply-To /
-   References ∈ message_ids, 0.99), its letter cited ("Công văn số 5025/LĐTBXH-KHTC", compared
-   folded, 0.95), its report year equal to the decided year (the year's confidence). A decided year
-   that differs scales the score by (1 − the year's confidence). Best wins; confidence = best −
-   half the runner-up. No year but a match by letter or reply → the campaign's report year.
+3. Campaign (which request it answers): among those whose window holds the received day (from
+   `issued` − 30 days to `deadline` + 365 days), each scores a noisy-OR of: a reply to its own
+   message (In-Reply-To / References ∈ message_ids, 0.99), its letter cited ("Công văn số
+   5025/LĐTBXH-KHTC", compared folded, 0.95), and a title that fits what it asks for
+   (parsers.topics: the documents' own titles, a covering letter's "V/v …", the e-mail subject,
+   the file names, most trusted first; fit strength × that source's trust), plus, once there is
+   such evidence, the report year agreeing (0.6 × the year's confidence). The year alone is never
+   enough. A title that fits counts only for the campaign of its own year; a decided year that
+   differs scales the score by (1 − the year's confidence). Best wins; confidence = best − half
+   the runner-up. A title that says another programme, period or request (parsers.topics OTHER)
+   rules the campaign out, unless the report replies to it or cites its letter: then both
+   readings go to review. Ruled out by every campaign → `other_report`: another report of the
+   unit, accepted as such, never counted. No evidence either way → the campaign of the report's
+   year, to review. No year but a match by letter or reply → the campaign's report year.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
 5. Content: no readable document, no unreadable one named like a report, and no report written
    in the body → `no_documents`; documents that are only other kinds of papers (QUYẾT ĐỊNH, GIẤY
-   MỜI …) or the ministry's own letter forwarded back → `other_report`.
+   MỜI …) or the ministry's own letter forwarded back → `other_report` (to review); a half-year,
+   quarter or multi-year report when no campaign asks for that period → `other_period`, filed as
+   another report of its unit (`report_kind` other_report, accepted, never counted).
 6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
    campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
    Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when DMARC/SPF
@@ -35,12 +45,14 @@ the others may have been written by the sender. Order of the decision:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from parsers.continuation import continuation_mark
+from parsers.letterhead import Letterhead
 from parsers.registry import Contacts, Registry, builtin, registry_for
 from parsers.registry.contacts import as_contacts
 from parsers.signals import (
@@ -57,6 +69,7 @@ from parsers.signals import (
     sender_unit,
     unit_signals,
 )
+from parsers.topics import FITS, OTHER, UNKNOWN, Profile, Verdict, judge, profile_of, read_title
 from parsers.vietnamese import fold
 from parsers.years import YearSignal, decide_kind, decide_year, report_period, year_signals
 
@@ -64,6 +77,8 @@ __all__ = ["CampaignInfo", "DocumentFacts", "Facts", "Identification", "PartFact
 
 ACCEPT_UNIT = 0.75
 ACCEPT_CAMPAIGN = 0.5
+YEAR_SUPPORT = 0.6  # the year agreeing adds to other evidence (× its confidence), never alone
+UNSURE_CAMPAIGN = 0.3  # the campaign of the report's year, when nothing says it answers that request
 AUTH_FAIL_CONFIDENCE = 0.8
 EARLY_DAYS = 30  # a message this long before the letter was issued is about something else
 LATE_DAYS = 365  # ... and one this long after the deadline too
@@ -119,6 +134,12 @@ class Identification:
     candidates: tuple[tuple[str, float], ...]
     state: str | None  # "accepted" | "needs_review"; None for a message that is no submission
     continuation: str | None = None  # why it continues an earlier submission ('subject says "bổ sung"')
+    # Which request it answers (parsers.topics): "report" counts for `campaign`; "other_report" is
+    # another report of the unit (another programme, period or request), kept and listed, never counted.
+    report_kind: str = "report"
+    topic: str | None = None  # the evidence that decided which request it answers
+    title: str | None = None  # the report's own title, as its letterhead gives it
+    dated: date | None = None  # the date its letterhead gives
 
     @property
     def unverified_sender(self) -> bool:
@@ -130,6 +151,9 @@ class _CampaignMatch:
     campaign: CampaignInfo | None
     confidence: float
     evidence: tuple[str, ...]
+    other: bool = False  # the titles say another request: an other report of the unit
+    topic: str | None = None  # what decided which request it answers
+    doubt: str | None = None  # why a person must choose (both readings), or what is missing
 
 
 def identify(
@@ -156,7 +180,9 @@ def identify(
     signals = _year_signals(facts, day, letters)
     year = decide_year(signals)
     period = decide_kind(signals)
-    match = _match_campaign(facts, campaigns, year.year, year.confidence, day)
+    keys = letter_keys(letters)
+    titles = _titles(facts, keys)
+    match = _match_campaign(facts, campaigns, year.year, year.confidence, day, titles)
     report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
     registry = _registry(match.campaign, registry_name, registries, day)
     known = as_contacts(contacts)  # once, not per lookup
@@ -173,24 +199,35 @@ def identify(
     continuation = continuation_mark(facts.subject, (d.filename for d in facts.documents))
     if continuation:
         evidence.append(f"continues an earlier submission: {continuation}")
-    reason = _content_reason(facts, period, letters)
+    campaign_periods = {_profile(c).period for c in campaigns}
+    reason = _content_reason(facts, period if period not in campaign_periods else "year_end", letters)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
     confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
-    state = None
-    if reason is None:
+    state, report_kind, topic, campaign = None, "report", match.topic, match.campaign
+    if reason == "other_period" or (reason is None and match.other):
+        # Another report of the unit (another programme, period or request): filed with it, never counted.
+        report_kind, state, campaign = "other_report", "accepted", None
+        topic = topic or f"a {period.replace('_', '-')} report, no campaign asks for one → other_report"
+        if reason is None:
+            evidence.insert(0, "another report of the unit, not counted: other_report")
+    if reason is None and report_kind == "report":
         doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
         if not doubts and require_known_sender and unverified:
             doubts.append(f"sender not verified as {units.code}'s (require_known_sender)")
         state = "needs_review" if doubts else "accepted"
         evidence += [f"review: {doubt}" for doubt in doubts]
-    else:
+    elif reason is not None:
         evidence.insert(0, f"not a submission: {reason}" + (f" ({period})" if reason == "other_period" else ""))
+    if continuation and report_kind == "report":
+        report_kind = "continuation"
+    head = _main_letterhead(facts, keys)
     return Identification(
         unit=units.code, registry=registry.name, report_year=report_year,
-        campaign=match.campaign.id if match.campaign else None,
+        campaign=campaign.id if campaign else None,
         kind="submission" if reason is None else "not_submission", reason=reason,
         confidence=round(confidence, 3), sender_check=sender_check, evidence=tuple(dict.fromkeys(evidence)),
-        candidates=units.candidates, state=state, continuation=continuation,
+        candidates=units.candidates, state=state, continuation=continuation, report_kind=report_kind,
+        topic=topic, title=_title_of(head), dated=head.date if head else None,
     )  # fmt: skip
 
 
@@ -205,6 +242,8 @@ def _doubts(units: UnitDecision, match: _CampaignMatch, readable: bool) -> list[
         doubts.append(f"unit confidence {units.confidence:.2f} < {ACCEPT_UNIT}")
     if match.campaign is None:
         doubts.append("no campaign")
+    elif match.doubt:
+        doubts.append(f"which request: {match.doubt}")
     elif match.confidence < ACCEPT_CAMPAIGN:
         doubts.append(f"campaign confidence {match.confidence:.2f} < {ACCEPT_CAMPAIGN}")
     if not readable:
@@ -248,6 +287,20 @@ def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] 
     if owner is None:
         return f"unverified sender: {sender} is not a known address of {code}"
     return f"unverified sender: {sender} belongs to {owner[0]}, not {code}"
+
+
+def _main_letterhead(facts: Facts, keys: set[str]) -> Letterhead | None:
+    """The letterhead of the report itself: the first own part that is a report, else any own part's."""
+    heads = [(part.role, part.letterhead) for document in facts.documents for part in document.parts
+             if part.letterhead is not None and not is_ministry_part(part, keys)]
+    return next((head for role, head in heads if role == "report"), heads[0][1] if heads else None)
+
+
+def _title_of(head: Letterhead | None) -> str | None:
+    if head is None:
+        return None
+    title = " ".join(t for t in (head.title, head.subject) if t)
+    return title or None
 
 
 # --- Not a report --------------------------------------------------------------------------------
@@ -325,11 +378,15 @@ def _year_signals(facts: Facts, day: date, letters: list[str]) -> list[YearSigna
 
 # --- Campaign ----------------------------------------------------------------------------------------
 def _match_campaign(
-    facts: Facts, campaigns: Sequence[CampaignInfo], year: int | None, year_confidence: float, day: date
+    facts: Facts, campaigns: Sequence[CampaignInfo], year: int | None, year_confidence: float, day: date,
+    titles: Sequence[_Title],
 ) -> _CampaignMatch:
+    """Which campaign the report answers (step 3 of the module docstring)."""
     replied = {_message_id(m) for m in (facts.in_reply_to, *facts.references) if m}
     texts = _citation_text(facts)
-    scored: list[tuple[float, CampaignInfo, list[str]]] = []
+    scored: list[tuple[float, CampaignInfo, list[str], str | None, str | None]] = []
+    others: list[str] = []
+    by_year_only: list[CampaignInfo] = []
     for campaign in campaigns:
         if not campaign.issued - timedelta(days=EARLY_DAYS) <= day <= campaign.deadline + timedelta(days=LATE_DAYS):
             continue
@@ -340,25 +397,105 @@ def _match_campaign(
         if _cites(texts, campaign.letter):
             weights.append(LETTER_WEIGHT)
             evidence.append(f"letter {campaign.letter} cited → {campaign.id}")
-        if year is not None and year == campaign.report_year:
-            weights.append(year_confidence)
+        verdict, source = _topic_verdict(titles, _profile(campaign))
+        topic = f"{source}: {verdict.reason}" if source else None
+        year_fits = year is None or year == campaign.report_year
+        doubt = None
+        if verdict.verdict == OTHER:
+            if not weights:
+                others.append(f"{topic} → other_report")
+                continue
+            doubt = f"two readings: {evidence[0]}; but {topic} → other_report"
+        elif verdict.verdict == FITS and year_fits:  # a title fits the request of its own year only
+            weights.append(round(verdict.strength * _TRUST[source], 3))
+            evidence.append(f"{topic} → {campaign.id}")
+        if weights and year is not None and year_fits:
+            weights.append(round(year_confidence * YEAR_SUPPORT, 3))
             evidence.append(f"report year {year} → {campaign.id}")
+        if not weights:
+            if year is not None and year_fits:
+                by_year_only.append(campaign)
+            continue
         score = 1.0
         for weight in weights:
             score *= 1 - weight
-        score = 1 - score if weights else 0.0
-        if year is not None and year != campaign.report_year and score:
+        score = 1 - score
+        if not year_fits:
             score *= 1 - year_confidence
             evidence.append(f"report year {year} is not {campaign.id}'s {campaign.report_year}")
-        if score > 0:
-            scored.append((score, campaign, evidence))
-    if not scored:
-        return _CampaignMatch(None, 0.0, ("no campaign fits the report year, letter or window",) if campaigns else ())
-    scored.sort(key=lambda item: -item[0])
-    best, campaign, evidence = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    others = tuple(line for _, _, lines in scored[1:] for line in lines)
-    return _CampaignMatch(campaign, round(max(0.0, best - runner_up / 2), 3), (*evidence, *others))
+        scored.append((score, campaign, evidence, topic or (evidence[0] if evidence else None), doubt))
+    if scored:
+        scored.sort(key=lambda item: -item[0])
+        best, campaign, evidence, topic, doubt = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        rest = tuple(line for _, _, lines, _, _ in scored[1:] for line in lines)
+        return _CampaignMatch(campaign, round(max(0.0, best - runner_up / 2), 3), (*evidence, *rest, *others),
+                              topic=doubt or topic, doubt=doubt)
+    if others and not by_year_only:
+        return _CampaignMatch(None, 0.0, tuple(others), other=True, topic="; ".join(others))
+    if by_year_only:
+        guess = min(by_year_only, key=lambda c: abs((c.deadline - day).days))
+        missing = (f"nothing says it answers {guess.id}: no reply to its request, its letter {guess.letter} "
+                   f"not cited, no title that fits (the year alone is not enough)")
+        return _CampaignMatch(guess, UNSURE_CAMPAIGN, (f"report year {year} → {guess.id}?", *others),
+                              topic=missing, doubt=missing)
+    return _CampaignMatch(None, 0.0, ("no campaign fits the report year, letter or window",) if campaigns else ())
+
+
+@dataclass(frozen=True)
+class _Title:
+    source: str  # "title" | "covering letter" | "subject" | "file name"
+    text: str
+
+
+_TRUST = {"title": 1.0, "covering letter": 0.95, "subject": 0.9, "file name": 0.7}
+
+
+def _titles(facts: Facts, keys: set[str]) -> list[_Title]:
+    """What the message calls itself, most trusted first: its documents' own titles (a covering
+    letter's "V/v …"), the e-mail subject, the file names. The ministry's own letter forwarded back
+    says nothing of the report."""
+    titles = []
+    for document in facts.documents:
+        for part in document.parts:
+            head = part.letterhead
+            if head is None or not head.subject or is_ministry_part(part, keys):
+                continue
+            source = "covering letter" if part.role == "covering_letter" else "title"
+            titles.append(_Title(source, " ".join(t for t in (head.title, head.subject) if t)))
+    titles.sort(key=lambda t: -_TRUST[t.source])
+    if facts.subject.strip():
+        titles.append(_Title("subject", facts.subject))
+    titles += [_Title("file name", d.filename.rsplit("/", 1)[-1]) for d in facts.documents if d.filename]
+    return titles
+
+
+def _topic_verdict(titles: Sequence[_Title], profile: Profile) -> tuple[Verdict, str | None]:
+    """The verdict of the most trusted source that says anything, and that source. Among a message's
+    documents one that fits is enough (the report and an annex on one programme are still the report)."""
+    for source in ("title", "covering letter", "subject", "file name"):
+        verdicts = [_judged(t.text, profile) for t in titles if t.source == source]
+        decided = [v for v in verdicts if v.verdict != UNKNOWN]
+        if decided:
+            fits = [v for v in decided if v.verdict == FITS]
+            return (max(fits, key=lambda v: v.strength) if fits else decided[0]), source
+    return Verdict(UNKNOWN, 0.0, "no title says what it is about"), None
+
+
+@functools.lru_cache(maxsize=8192)
+def _judged(text: str, profile: Profile) -> Verdict:
+    return judge(read_title(text), profile)
+
+
+def _profile(campaign: CampaignInfo) -> Profile:
+    return _profile_cached(campaign.id, campaign.subject, campaign.title, campaign.match_phrases,
+                           campaign.exclude_phrases)
+
+
+@functools.lru_cache(maxsize=256)
+def _profile_cached(campaign_id: str, subject: str, title: str, phrases: tuple[str, ...],
+                    exclude: tuple[str, ...]) -> Profile:
+    return profile_of(campaign_id, (subject, title), phrases, exclude)
 
 
 def _message_id(value: str) -> str:

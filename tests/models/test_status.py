@@ -108,6 +108,16 @@ def test_review_and_rejection_count_only_once_decided(app):
     assert now["24"]["status"] == "missing"
 
 
+def test_only_this_campaigns_review_items_hold_its_units(app):
+    """A half-year report waiting in review since July, or one of no campaign, does not mark a unit as
+    in review for the year-end campaign (reminders skip units in review)."""
+    submit(app, "22", datetime(2019, 7, 10, tzinfo=VN), campaign=None, state=SubmissionState.NEEDS_REVIEW)
+    submit(app, "24", datetime(2019, 12, 10, tzinfo=VN), campaign="tk2025", state=SubmissionState.NEEDS_REVIEW)
+    submit(app, "26", datetime(2019, 12, 10, tzinfo=VN), state=SubmissionState.NEEDS_REVIEW)
+    now = status_at(app, DEADLINE + timedelta(days=1))
+    assert {code: now[code]["needs_review"] for code in ("22", "24", "26")} == {"22": 0, "24": 0, "26": 1}
+
+
 def test_extension_exemption_and_offline_receipt(app):
     with app.sessions.begin() as session:
         adjustments.adjust(session, "tk2019", "01", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=5),

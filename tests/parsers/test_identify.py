@@ -228,8 +228,23 @@ def test_half_year_report_is_another_period():
     blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2019",
                            date_line="Quảng Ninh, ngày 20 tháng 6 năm 2019")
     result = run(blocks, received=datetime(2019, 6, 25, tzinfo=timezone.utc))
-    assert (result.kind, result.reason, result.state) == ("not_submission", "other_period", None)
+    assert (result.kind, result.reason) == ("not_submission", "other_period")
+    # filed with its unit as another report: never counted, never in the review queue
+    assert (result.report_kind, result.state, result.campaign) == ("other_report", "accepted", None)
     assert result.unit == "22" and result.evidence[0] == "not a submission: other_period (half_year)"
+
+
+def test_half_year_report_answers_a_half_year_campaign():
+    half = CampaignInfo("6t2019", "2345/LĐTBXH-KHTC", 2019, 2019, date(2019, 6, 1), date(2019, 6, 30), "vn63",
+                        title="Báo cáo tình hình thực hiện nhiệm vụ 6 tháng đầu năm 2019")
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2019",
+                           date_line="Quảng Ninh, ngày 20 tháng 6 năm 2019", opening="Sở báo cáo như sau:")
+    result = run(blocks, received=datetime(2019, 6, 25, tzinfo=timezone.utc), campaigns=[TK2019, half])
+    assert (result.kind, result.report_kind, result.campaign, result.state) == ("submission", "report", "6t2019",
+                                                                               "accepted")
+    # ... and a year-end report of the same unit is not counted for the half-year campaign
+    year_end = run(report_blocks(opening="Sở báo cáo như sau:"), campaigns=[half])
+    assert (year_end.report_kind, year_end.campaign) == ("other_report", None)
 
 
 def test_five_year_report_is_another_period():
@@ -440,3 +455,73 @@ def test_a_supplement_is_marked_and_keeps_its_state():
 
 def test_a_request_for_more_budget_is_no_continuation():
     assert run(subject="Đề nghị bổ sung kinh phí năm 2020").continuation is None
+
+
+# --- Which request it answers (issue 15) -----------------------------------------------------------
+TK2019_FULL = CampaignInfo(
+    "tk2019", "5025/LĐTBXH-KHTC", 2019, 2020, date(2019, 11, 25), date(2019, 12, 15), "vn63",
+    ("<req-tk2019@molisa.gov.vn>",), title="Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020",
+    subject="V/v đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp thực hiện kế hoạch năm 2020 lĩnh vực "
+            "lao động, người có công và xã hội")  # fmt: skip
+GN2019 = CampaignInfo(
+    "gn2019", "4765/LĐTBXH-VPQGGN", 2019, 2020, date(2019, 11, 15), date(2019, 12, 10), "vn63",
+    ("<req-gn2019@molisa.gov.vn>",),
+    title="Báo cáo kết quả thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2019")  # fmt: skip
+POVERTY_TITLE = "Kết quả thực hiện công tác giảm nghèo năm 2019, kế hoạch năm 2020"
+NO_LETTER = "Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh báo cáo như sau:"
+
+
+def test_a_report_on_one_programme_is_another_report_of_the_unit():
+    result = run(report_blocks(subject=POVERTY_TITLE, opening=NO_LETTER), campaigns=[TK2019_FULL],
+                 sender="Sở LĐTBXH Quảng Ninh <sldtbxh@quangninh.gov.vn>")
+    assert (result.kind, result.report_kind, result.state) == ("submission", "other_report", "accepted")
+    assert (result.unit, result.report_year, result.campaign) == ("22", 2019, None)
+    assert result.topic == 'title: "công tác giảm nghèo" is one programme, tk2019 asks for the whole sector → other_report'
+    assert result.title == f"BÁO CÁO {POVERTY_TITLE}" and result.dated == date(2019, 12, 12)
+
+
+def test_the_year_alone_is_never_enough():
+    result = run(report_blocks(subject="Báo cáo năm 2019", opening=NO_LETTER), campaigns=[TK2019_FULL],
+                 sender="Sở LĐTBXH Quảng Ninh <sldtbxh@quangninh.gov.vn>", subject="Gửi báo cáo")
+    assert (result.report_kind, result.campaign, result.state) == ("report", "tk2019", "needs_review")
+    assert "the year alone is not enough" in result.topic and has(result, "review: which request: nothing says")
+
+
+def test_a_reply_to_the_request_or_its_letter_cited_is_evidence_enough():
+    replied = run(report_blocks(subject="Báo cáo năm 2019", opening=NO_LETTER), campaigns=[TK2019_FULL],
+                  In_Reply_To="<req-tk2019@molisa.gov.vn>")
+    assert (replied.campaign, replied.state, replied.report_kind) == ("tk2019", "accepted", "report")
+    cited = run(report_blocks(subject="Báo cáo năm 2019"), campaigns=[TK2019_FULL])
+    assert (cited.campaign, cited.state) == ("tk2019", "accepted")
+    assert has(cited, "letter 5025/LĐTBXH-KHTC cited → tk2019")
+
+
+def test_a_reply_with_another_programmes_title_shows_both_readings():
+    result = run(report_blocks(subject=POVERTY_TITLE, opening=NO_LETTER), campaigns=[TK2019_FULL],
+                 In_Reply_To="<req-tk2019@molisa.gov.vn>")
+    assert (result.campaign, result.state, result.report_kind) == ("tk2019", "needs_review", "report")
+    assert result.topic == ("two readings: reply to tk2019's request message → tk2019; but title: \"công tác giảm "
+                            "nghèo\" is one programme, tk2019 asks for the whole sector → other_report")
+
+
+def test_two_campaigns_of_one_year_each_get_their_own_reports():
+    campaigns = [TK2019_FULL, GN2019]
+    sector = run(report_blocks(subject="Tổng kết công tác năm 2019 ngành Lao động - Thương binh và Xã hội",
+                               opening=NO_LETTER), campaigns=campaigns)
+    poverty = run(report_blocks(subject="Kết quả thực hiện Chương trình MTQG giảm nghèo bền vững năm 2019",
+                                opening=NO_LETTER), campaigns=campaigns)
+    children = run(report_blocks(subject="Kết quả công tác bảo vệ, chăm sóc trẻ em năm 2019", opening=NO_LETTER),
+                   campaigns=campaigns)
+    assert (sector.campaign, sector.state) == ("tk2019", "accepted")
+    assert (poverty.campaign, poverty.state) == ("gn2019", "accepted")
+    assert (children.campaign, children.report_kind, children.state) == (None, "other_report", "accepted")
+    assert "gn2019 asks about \"giảm nghèo\"" in children.topic and "tk2019 asks for the whole sector" in children.topic
+
+
+def test_an_e_mail_subject_or_file_name_speaks_when_the_document_has_no_title():
+    untitled = report_blocks(subject="", opening=NO_LETTER)
+    by_subject = run(untitled, campaigns=[TK2019_FULL], subject="Báo cáo công tác trẻ em năm 2019")
+    assert (by_subject.report_kind, by_subject.campaign) == ("other_report", None)
+    by_name = run(documents=[("BC tong ket cong tac nam 2019.docx", untitled)], campaigns=[TK2019_FULL])
+    assert (by_name.campaign, by_name.state) == ("tk2019", "accepted")
+    assert has(by_name, 'file name: "tong ket": the year\'s work in general, as tk2019 asks → tk2019')

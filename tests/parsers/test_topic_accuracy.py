@@ -37,7 +37,6 @@ MIN_RECALL = 0.97
 MAX_OTHER_REVIEW = 0.10
 MAX_AMBIGUOUS = 0.05
 EVIDENCES = ("cites", "reply", "subject", "title")
-XFAIL = pytest.mark.xfail(reason="issue 15: subject matching lands next", strict=False)
 
 
 @pytest.fixture(scope="session")
@@ -121,31 +120,26 @@ def test_the_set_is_deterministic(topic_cases):
 
 
 # --- Accuracy ---------------------------------------------------------------------------------------------
-@XFAIL
 def test_no_other_report_is_counted(measured):
     cases, results, table = measured
     assert not topic_score(cases, results).others_counted, table
 
 
-@XFAIL
 def test_no_report_is_counted_for_the_wrong_campaign(measured):
     cases, results, table = measured
     assert not topic_score(cases, results).wrong_campaign, table
 
 
-@XFAIL
 def test_campaign_reports_are_accepted(measured):
     cases, results, table = measured
     assert topic_score(cases, results).report_recall >= MIN_RECALL, table
 
 
-@XFAIL
 def test_few_other_reports_go_to_review(measured):
     cases, results, table = measured
     assert topic_score(cases, results).other_review_share <= MAX_OTHER_REVIEW, table
 
 
-@XFAIL
 def test_ambiguous_cases_go_to_review_or_their_label(measured):
     cases, results, table = measured
     assert not topic_score(cases, results).ambiguous_wrong, table
