@@ -145,6 +145,30 @@ def test_reviewer_assigns_the_hostile_report(live_server, page, troubles: Troubl
     troubles.assert_none()
 
 
+def test_reviewer_moves_a_report_out_of_the_campaign_and_back_from_the_unit_page(live_server, page,
+                                                                               troubles: Troubles):
+    sign_in(page, live_server, "lan")
+    units = {u["unit"]: u for u in api(page, live_server, f"/api/campaigns/{CAMPAIGN}/status")["units"]}
+    code = next(c for c, u in sorted(units.items()) if u["status"] == "on_time" and u["versions"] == 1)
+    unit_page = f"{live_server}/campaigns/{CAMPAIGN}/units/{code}"
+    page.goto(unit_page)
+    report = page.locator("article.submission:not(.other-report)").first
+    report.get_by_label("Lý do (bắt buộc)").fill("Báo cáo chuyên đề, không theo công văn")
+    report.get_by_role("button", name="Chuyển thành báo cáo khác (không tính)").click()
+    page.wait_for_url(unit_page)
+    assert page.get_by_role("status").inner_text().endswith("(không tính cho đợt).")
+    assert page.locator("h2", has_text="Báo cáo khác (1)").count() == 1
+    now = {u["unit"]: u for u in api(page, live_server, f"/api/campaigns/{CAMPAIGN}/status")["units"]}
+    assert now[code]["status"] == "missing"
+
+    page.locator("article.other-report").get_by_role("button", name=f"Chuyển vào đợt {CAMPAIGN} (tính cho đợt)").click()
+    page.wait_for_url(unit_page)
+    assert page.locator("h2", has_text="Báo cáo khác (0)").count() == 1
+    again = {u["unit"]: u for u in api(page, live_server, f"/api/campaigns/{CAMPAIGN}/status")["units"]}
+    assert again[code]["status"] == "on_time"
+    troubles.assert_none()
+
+
 def test_exports_download_and_open(live_server, page, troubles: Troubles, tmp_path):
     sign_in(page, live_server, "an")
     page.goto(f"{live_server}/campaigns/{CAMPAIGN}")
