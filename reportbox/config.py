@@ -336,6 +336,13 @@ class CampaignMatchConfig(_Section):
     phrases: tuple[str, ...] = ()  # more titles or subjects that answer this request
     exclude: tuple[str, ...] = ()  # titles that never do, though they share words with it
 
+    @field_validator("phrases", "exclude")
+    def _words(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not any(ch.isalnum() for ch in value):
+                raise ValueError(f"{value!r} has no words to match")
+        return values
+
 
 class CampaignConfig(_Section):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]

@@ -131,6 +131,10 @@ IMAP = '[[mailbox]]\nname = "m"\nkind = "imap"\nhost = "{host}"\nusername = "u"\
         (CAMPAIGN.format(outline='["results"]') + '[campaign.reminders]\nescalate_cc = ["ubnd"]\n',
          "'ubnd' is not an e-mail address"),
         ('[smtp]\nhost = "h"\nfrom = "Phòng KH"\n', "smtp.from: 'Phòng KH' is not an address"),
+        (CAMPAIGN.format(outline='["results"]') + '[campaign.match]\nexclude = [" - "]\n',
+         "campaign.0.match.exclude: ' - ' has no words to match"),
+        (CAMPAIGN.format(outline='["results"]') + '[[campaign.section]]\nkey = "plan"\ntitle = "x"\n',
+         "key 'plan' is not in the campaign's outline"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, monkeypatch, text, expected):
