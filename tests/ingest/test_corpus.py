@@ -11,18 +11,17 @@ from sqlalchemy import select
 
 from jobs.poll import poll
 from models.schema import Document, MessageState, RawMessage
-from tests.servers.availability import unavailable
 
 from .conftest import count, sources_of
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-mime"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "real-mime"  # see its README: source and licence
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list[Path]:
     files = sorted(CORPUS.glob("*.eml"))
     if len(files) < 22:
-        unavailable(f"the real-mime corpus is expected at {CORPUS} (../shared beside the repository)")
+        pytest.fail(f"the real-mime corpus is expected at {CORPUS}")
     return files
 
 

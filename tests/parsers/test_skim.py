@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from parsers.skim import cut_base64_bodies, restore_base64_bodies
 from reportbox import samples
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real-mime"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "real-mime"
 QUANG_NINH = samples.PROVINCES[1]
 
 
