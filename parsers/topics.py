@@ -113,7 +113,8 @@ TOPIC_NAMES = {topic.key: topic.name for topic in TOPICS}
 # of the departments and ministries that carry its words: blanked before programmes are sought.
 _SECTOR = (
     "lao động, người có công và xã hội", "lao động, người có công, xã hội", "lao động - thương binh và xã hội",
-    "lao động thương binh xã hội", "lao động, thương binh và xã hội", "lđtbxh", "lđ-tbxh", "lđ tbxh",
+    "lao động thương binh xã hội", "lao động, thương binh và xã hội", "lđtbxh", "lđ-tbxh", "lđ tbxh", "lđ tb xh",
+    "lđtb xh", "lao động … người có công … xã hội", "lao động … thương binh … xã hội",
     "ngành nội vụ", "công tác nội vụ", "lĩnh vực nội vụ", "toàn ngành", "của ngành", "ngành lao động",
 )
 _INSTITUTIONS = ("sở nội vụ", "bộ nội vụ", "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "hđnd", "hội đồng nhân dân")
@@ -125,6 +126,9 @@ _GENERAL = (
     "phương hướng, nhiệm vụ", "phương hướng nhiệm vụ", "nhiệm vụ, giải pháp", "nhiệm vụ năm", "kế hoạch năm",
     "kết quả hoạt động", "thực hiện nhiệm vụ năm", "kq … kh",  # file names: "BC KQ 2019 KH 2020"
 )
+# A programme's own name ("Chương trình mục tiêu giáo dục nghề nghiệp - việc làm và an toàn lao động")
+# may name several subjects: it is still one programme. Its name runs to the year, a ";" or the end.
+_PROGRAMME_NAME = re.compile(r"chuong trinh\W+(?:muc tieu|mtqg|hanh dong|quoc gia)[^;]*?(?=\Wnam \d{4}|;|$)")
 # "… cho người có công, hộ nghèo": after "cho" / "đối với" come those it is for, not what it is about.
 _BENEFICIARIES = re.compile(r"\W(?:cho|doi voi)\W")
 
@@ -133,6 +137,7 @@ _BENEFICIARIES = re.compile(r"\W(?:cho|doi voi)\W")
 class TitleReading:
     text: str  # as written
     topics: tuple[tuple[str, str], ...]  # (topic key, the words as written), in order of appearance
+    breadth: int  # how many subjects it covers: the programmes named, one programme's own name counting once
     sector: str | None  # the words that name the whole sector
     general: str | None  # the words that say it evaluates the year's work in general
     period: str  # parsers.years PeriodKind
@@ -201,17 +206,31 @@ def read_title(text: str) -> TitleReading:
     folded, _ = _blank(folded, _patterns(_INSTITUTIONS))
     general = _first_span(folded, _patterns(_GENERAL))
     topics = _topics(folded)
-    return TitleReading(text=text, topics=tuple((key, text[_lead_in(folded, s):e]) for key, s, e in topics),
-                        sector=quote(sector), general=quote(general), period=report_period(text).kind)
+    return TitleReading(text=text, topics=tuple((key, text[slice(*_quoted_span(folded, s, e))]) for key, s, e in topics),
+                        breadth=_breadth(folded, topics), sector=quote(sector), general=quote(general),
+                        period=report_period(text).kind)
 
 
-_LEAD_IN = re.compile(r"(?:cong tac|chuong trinh|chinh sach|thuc hien)\W+$")  # quoted with the programme's name
+def _breadth(folded: str, topics: list[tuple[str, int, int]]) -> int:
+    names = [found.span() for found in _PROGRAMME_NAME.finditer(folded)]
+    inside = [key for key, start, _ in topics if any(s <= start < e for s, e in names)]
+    return len(topics) - len(inside) + (1 if inside else 0)
 
 
-def _lead_in(folded: str, start: int) -> int:
-    """Where a programme's mention starts when quoted: "công tác giảm nghèo", not "giảm nghèo"."""
-    found = _LEAD_IN.search(folded, max(0, start - 20), start)
-    return found.start() if found else start
+# Quoted with the words that make it a programme: "công tác giảm nghèo", "chính sách ưu đãi người có công".
+_LEAD_INS = (re.compile(r"cong tac\W+$"), re.compile(r"(?:chinh sach|chuong trinh|de an)(?:\W+\w+){0,3}?\W+$"))
+
+
+def _quoted_span(folded: str, start: int, end: int) -> tuple[int, int]:
+    """What to quote for a programme mentioned at start:end: the whole programme's name when it is
+    inside one, else the mention with its lead-in words."""
+    for name in _PROGRAMME_NAME.finditer(folded):
+        if name.start() <= start < name.end():
+            return name.start(), name.end()
+    for lead_in in _LEAD_INS:
+        if found := lead_in.search(folded, max(0, start - 40), start):
+            return found.start(), end
+    return start, end
 
 
 def _first_span(folded: str, patterns: Iterable[re.Pattern[str]]) -> str | None:
@@ -300,7 +319,7 @@ def _judge_programme(reading: TitleReading, profile: Profile) -> Verdict:
 
 def _judge_sector(reading: TitleReading, profile: Profile) -> Verdict:
     name, topics = profile.campaign, reading.topics
-    if len(topics) >= BROAD_TOPICS:
+    if reading.breadth >= BROAD_TOPICS:
         listed = ", ".join(f'"{words}"' for _, words in topics)
         return Verdict(FITS, BROAD_STRENGTH, f"names {len(topics)} programmes ({listed}): the sector's work, as {name} asks")
     if topics:

@@ -59,6 +59,12 @@ def test_profiles_from_the_letters():
      'names 4 programmes ("việc làm", "giáo dục nghề nghiệp", "giảm nghèo", "bảo trợ xã hội"): the sector\'s work, '
      "as tk2019 asks"),
     ("Báo cáo năm 2019", UNKNOWN, "says nothing of its subject (tk2019 asks for the whole sector)"),
+    ("Kết quả thực hiện nhiệm vụ năm 2019 lĩnh vực lao động, việc làm, người có công và xã hội", FITS,
+     '"lao động, việc làm, người có công và xã hội" is the whole sector, as tk2019 asks'),
+    ("Kết quả thực hiện Chương trình mục tiêu giáo dục nghề nghiệp - việc làm và an toàn lao động năm 2019", OTHER,
+     '"Chương trình mục tiêu giáo dục nghề nghiệp - việc làm và an toàn lao động" is one programme, tk2019 asks for the whole sector'),
+    ("Báo cáo kết quả thực hiện chính sách ưu đãi người có công với cách mạng năm 2019", OTHER,
+     '"chính sách ưu đãi người có công" is one programme, tk2019 asks for the whole sector'),
 ])  # fmt: skip
 def test_judged_against_the_whole_sector(title, verdict, reason):
     result = judge(read_title(title), TK2019)
