@@ -13,10 +13,10 @@ the others may have been written by the sender. Order of the decision:
 2. Year and period (parsers.years) from the documents' titles, file names and dates, the e-mail
    subject and body, and the received date. A half-year, quarter, nine-month, monthly or
    multi-year report → `other_period`.
-3. Campaign (which request it answers): among those whose window holds the received day (from
-   `issued` − 30 days to `deadline` + 365 days), each scores a noisy-OR of: a reply to its own
-   message (In-Reply-To / References ∈ message_ids, 0.99), its letter cited ("Công văn số
-   5025/LĐTBXH-KHTC", compared folded, 0.95), and a title that fits what it asks for
+3. Campaign (which request it answers): each campaign scores a noisy-OR of: a reply to its own
+   message (In-Reply-To / References ∈ message_ids, 0.99) and its letter cited ("Công văn số
+   5025/LĐTBXH-KHTC", compared folded, 0.95) — whenever the message comes — and, when its window
+   holds the received day (from `issued` − 30 days to `deadline` + 365 days), a title that fits what it asks for
    (parsers.topics: the documents' own titles, a covering letter's "V/v …", the e-mail subject,
    the file names, most trusted first; fit strength × that source's trust), plus, once there is
    such evidence, the report year agreeing (0.6 × the year's confidence). The year alone is never
@@ -25,8 +25,8 @@ the others may have been written by the sender. Order of the decision:
    the runner-up. A title that says another programme, period or request (parsers.topics OTHER)
    rules the campaign out, unless the report replies to it or cites its letter: then both
    readings go to review. Ruled out by every campaign → `other_report`: another report of the
-   unit, accepted as such, never counted. No evidence either way → the campaign of the report's
-   year, to review. No year but a match by letter or reply → the campaign's report year.
+   unit, accepted as such, never counted; so is a report no window holds whose titles say another
+   programme against every campaign. No evidence either way → the campaign of the report's year, to review. No year but a match by letter or reply → the campaign's report year.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
 5. Content: no readable document, no unreadable one named like a report, and no report written
@@ -387,9 +387,8 @@ def _match_campaign(
     scored: list[tuple[float, CampaignInfo, list[str], str | None, str | None]] = []
     others: list[str] = []
     by_year_only: list[CampaignInfo] = []
+    outside: list[CampaignInfo] = []
     for campaign in campaigns:
-        if not campaign.issued - timedelta(days=EARLY_DAYS) <= day <= campaign.deadline + timedelta(days=LATE_DAYS):
-            continue
         weights, evidence = [], []
         if replied & {_message_id(m) for m in campaign.message_ids}:
             weights.append(REPLY_WEIGHT)
@@ -397,6 +396,12 @@ def _match_campaign(
         if _cites(texts, campaign.letter):
             weights.append(LETTER_WEIGHT)
             evidence.append(f"letter {campaign.letter} cited → {campaign.id}")
+        # A reply or a citation answers the request whenever it comes (a 2017 report sent two years
+        # late); a title or a year only within the campaign's window.
+        if not weights and not campaign.issued - timedelta(days=EARLY_DAYS) <= day <= campaign.deadline + timedelta(
+                days=LATE_DAYS):
+            outside.append(campaign)
+            continue
         verdict, source = _topic_verdict(titles, _profile(campaign))
         topic = f"{source}: {verdict.reason}" if source else None
         year_fits = year is None or year == campaign.report_year
@@ -431,6 +436,12 @@ def _match_campaign(
         rest = tuple(line for _, _, lines, _, _ in scored[1:] for line in lines)
         return _CampaignMatch(campaign, round(max(0.0, best - runner_up / 2), 3), (*evidence, *rest, *others),
                               topic=doubt or topic, doubt=doubt)
+    if not others and not by_year_only and outside:
+        # No campaign's window holds it: another report when its titles say so against every campaign.
+        others = [f"{source}: {verdict.reason} → other_report" for verdict, source in
+                  (_topic_verdict(titles, _profile(c)) for c in outside) if verdict.verdict == OTHER]
+        if len(others) < len(outside):
+            others = []
     if others and not by_year_only:
         return _CampaignMatch(None, 0.0, tuple(others), other=True, topic="; ".join(others))
     if by_year_only:

@@ -45,6 +45,7 @@ PROGRAMME_STRENGTH = 0.9  # names the programme a programme's campaign asks abou
 PHRASE_STRENGTH = 0.95  # an operator's [campaign.match] phrase
 BROAD_TOPICS = 3  # a title naming this many programmes covers the sector's work, not one of them
 BROAD_STRENGTH = 0.6
+LIST_GAP_WORDS = 3  # programmes this close, with a separator ("…, …", "… và phòng, chống …"), are a list
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,15 @@ class Topic:
 
 # The programmes and subjects a labour / home-affairs ministry asks separate reports on.
 TOPICS: tuple[Topic, ...] = (
-    Topic("poverty", "giảm nghèo", ("giảm nghèo", "hộ nghèo", "thoát nghèo", "nghèo đa chiều", "cận nghèo", "gnbv")),
+    Topic("poverty", "giảm nghèo", ("giảm nghèo", "hộ nghèo", "thoát nghèo", "nghèo đa chiều", "cận nghèo", "gnbv",
+                                         "chương trình 30a", "huyện nghèo")),
     # The yearly census of poor households is asked for on its own, apart from the programme's report.
     Topic("poverty_census", "rà soát hộ nghèo", ("rà soát hộ nghèo, hộ cận nghèo", "rà soát hộ nghèo",
                                                   "rà soát, phân loại hộ", "điều tra, rà soát")),
     Topic("children", "trẻ em", ("trẻ em", "quyền trẻ em", "tháng hành động vì trẻ em")),
     Topic("vocational", "giáo dục nghề nghiệp", ("giáo dục nghề nghiệp", "đào tạo nghề", "dạy nghề",
                                                   "tuyển sinh", "trường cao đẳng", "trường trung cấp")),
-    Topic("merit", "người có công", ("người có công", "thương binh, liệt sĩ", "liệt sĩ", "liệt sỹ",
+    Topic("merit", "người có công", ("người có công", "thương binh, liệt sĩ", "liệt sĩ", "liệt sỹ", "đền ơn đáp nghĩa",
                                       "thương binh", "27/7", "mộ liệt", "nghĩa trang")),
     Topic("tet", "chăm lo Tết", ("tết nguyên đán", "chăm lo tết", "quà tết", "đón tết", "dịp tết")),
     Topic("safety", "an toàn, vệ sinh lao động", ("an toàn, vệ sinh lao động", "an toàn lao động",
@@ -75,30 +77,45 @@ TOPICS: tuple[Topic, ...] = (
     Topic("investment", "đầu tư công", ("đầu tư công", "vốn đầu tư", "đầu tư xây dựng", "xây dựng cơ bản",
                                          "đầu tư phát triển")),
     Topic("gender", "bình đẳng giới", ("bình đẳng giới", "tiến bộ của phụ nữ", "bạo lực gia đình")),
-    Topic("social_evils", "phòng, chống tệ nạn xã hội", ("tệ nạn xã hội", "cai nghiện", "ma túy", "ma tuý",
+    Topic("social_evils", "phòng, chống tệ nạn xã hội", ("tệ nạn xã hội", "cai nghiện", "ma túy", "ma tuý", "nạn nhân",
                                                           "mại dâm", "mua bán người")),
     Topic("social_protection", "bảo trợ xã hội", ("bảo trợ xã hội", "trợ giúp xã hội", "cứu trợ", "cứu đói",
+                                                   "nghề công tác xã hội", "công tác xã hội",
                                                    "trợ cấp xã hội")),
     Topic("disability", "người khuyết tật", ("người khuyết tật", "khuyết tật")),
     Topic("elderly", "người cao tuổi", ("người cao tuổi",)),
-    Topic("overseas", "người lao động đi làm việc ở nước ngoài", ("làm việc ở nước ngoài",
+    Topic("overseas", "người lao động đi làm việc ở nước ngoài", ("làm việc ở nước ngoài", "chương trình eps",
+                                                                   "đi làm việc tại", "eps",
                                                                    "xuất khẩu lao động", "theo hợp đồng")),
-    Topic("personnel", "tổ chức cán bộ", ("vị trí việc làm", "tổ chức bộ máy", "biên chế",
+    Topic("personnel", "tổ chức cán bộ", ("vị trí việc làm", "tổ chức bộ máy", "biên chế", "đơn vị sự nghiệp",
                                            "cán bộ, công chức", "công chức, viên chức", "tổ chức cán bộ")),
     Topic("employment", "việc làm", ("việc làm", "thị trường lao động", "cung … cầu lao động",
                                       "giao dịch việc làm", "quỹ quốc gia về việc làm")),
     Topic("insurance", "bảo hiểm", ("bảo hiểm thất nghiệp", "bảo hiểm xã hội", "bảo hiểm y tế")),
     Topic("wages", "tiền lương, quan hệ lao động", ("tiền lương", "tiền công", "lương tối thiểu",
                                                     "quan hệ lao động", "đình công", "thỏa ước", "thoả ước")),
-    Topic("emulation", "thi đua, khen thưởng", ("thi đua", "khen thưởng")),
-    Topic("anticorruption", "phòng, chống tham nhũng", ("tham nhũng", "tiêu cực")),
+    Topic("emulation", "thi đua, khen thưởng", ("thi đua", "khen thưởng", "thành tích")),
+    Topic("anticorruption", "phòng, chống tham nhũng", ("tham nhũng", "tiêu cực", "kê khai tài sản",
+                                                         "tài sản, thu nhập")),
     Topic("thrift", "thực hành tiết kiệm, chống lãng phí", ("tiết kiệm", "lãng phí")),
-    Topic("legal", "pháp chế, phổ biến pháp luật", ("pháp luật", "pháp chế", "quy phạm pháp luật")),
+    # Not "pháp luật" alone: the year-end letter itself asks how "chính sách pháp luật" were carried out.
+    Topic("legal", "pháp chế, pháp luật", ("phổ biến, giáo dục pháp luật", "pháp chế", "quy phạm pháp luật",
+                                            "thi hành pháp luật", "thi hành … luật", "bộ luật", "pháp lệnh",
+                                            "theo dõi thi hành")),
+    # A review of one resolution, directive or decree is a request of its own.
+    Topic("resolution", "nghị quyết, chỉ thị", ("nghị quyết số", "chỉ thị số", "kết luận số", "nghị định số",
+                                                "quyết định số", "nq/tw", "ct/tw", "nq-tw", "ct-tw")),
+    Topic("party", "công tác Đảng, đoàn thể", ("xây dựng đảng", "đảng bộ", "chi bộ", "công tác đảng", "công đoàn",
+                                               "đoàn thanh niên", "cựu chiến binh")),
+    Topic("conference", "hội nghị, hội thảo", ("đối thoại", "hội thảo", "tọa đàm", "toạ đàm", "tổ chức hội nghị")),
+    Topic("foreign_workers", "lao động nước ngoài", ("người nước ngoài", "lao động nước ngoài")),
+    Topic("disaster", "thiên tai", ("thiên tai", "bão số", "lũ lụt", "hạn hán", "khắc phục hậu quả")),
+    Topic("petitions", "kiến nghị của cử tri", ("kiến nghị của cử tri", "cử tri", "chất vấn", "giám sát của")),
     Topic("digital", "chuyển đổi số", ("chuyển đổi số", "công nghệ thông tin", "chính phủ điện tử",
                                         "cơ sở dữ liệu", "chính quyền điện tử")),
-    Topic("statistics", "thống kê", ("thống kê", "biểu mẫu", "chế độ báo cáo")),
+    Topic("statistics", "thống kê, khảo sát", ("thống kê", "biểu mẫu", "chế độ báo cáo", "khảo sát")),
     Topic("rural", "nông thôn mới", ("nông thôn mới",)),
-    Topic("ethnic", "vùng đồng bào dân tộc thiểu số", ("dân tộc thiểu số", "miền núi")),
+    Topic("ethnic", "vùng đồng bào dân tộc thiểu số", ("dân tộc thiểu số", "miền núi", "chương trình 135")),
     Topic("covid", "hỗ trợ do COVID-19", ("covid", "đại dịch", "dịch bệnh")),
     Topic("religion", "tín ngưỡng, tôn giáo", ("tôn giáo", "tín ngưỡng")),
     Topic("archives", "văn thư, lưu trữ", ("văn thư", "lưu trữ")),
@@ -117,20 +134,31 @@ _SECTOR = (
     "lđtb xh", "lao động … người có công … xã hội", "lao động … thương binh … xã hội",
     "ngành nội vụ", "công tác nội vụ", "lĩnh vực nội vụ", "toàn ngành", "của ngành", "ngành lao động",
 )
-_INSTITUTIONS = ("sở nội vụ", "bộ nội vụ", "ủy ban nhân dân", "uỷ ban nhân dân", "ubnd", "hđnd", "hội đồng nhân dân")
+# Offices whose names carry the sector's or a programme's words: "Sở Lao động - Thương binh và Xã hội" is a
+# sender, not the sector; "Phòng Kế hoạch - Tài chính" is an office, not the budget.
+_INSTITUTIONS = (
+    "sở lao động … thương binh … xã hội", "phòng lao động … thương binh … xã hội", "sở lđtbxh", "phòng lđtbxh",
+    "sở lđ-tbxh", "phòng lđ-tbxh", "sở nội vụ", "bộ nội vụ", "phòng nội vụ", "ủy ban nhân dân", "uỷ ban nhân dân",
+    "ubnd", "hđnd", "hội đồng nhân dân", "kế hoạch - tài chính", "kế hoạch, tài chính", "khtc",
+)
 # A general evaluation of the year's work.
 _GENERAL = (
     "tổng kết", "đánh giá tình hình thực hiện", "tình hình thực hiện nhiệm vụ", "kết quả thực hiện nhiệm vụ",
     "kết quả thực hiện các chỉ tiêu", "thực hiện các chỉ tiêu, nhiệm vụ", "kết quả thực hiện kế hoạch",
     "tình hình thực hiện kế hoạch", "kết quả công tác", "kết quả thực hiện công tác năm", "công tác năm",
     "phương hướng, nhiệm vụ", "phương hướng nhiệm vụ", "nhiệm vụ, giải pháp", "nhiệm vụ năm", "kế hoạch năm",
-    "kết quả hoạt động", "thực hiện nhiệm vụ năm", "kq … kh",  # file names: "BC KQ 2019 KH 2020"
+    "kết quả hoạt động", "thực hiện nhiệm vụ năm", "kết quả đạt được", "nhiệm vụ và giải pháp",
+    "kq … kh",  # file names: "BC KQ 2019 KH 2020"
 )
 # A programme's own name ("Chương trình mục tiêu giáo dục nghề nghiệp - việc làm và an toàn lao động")
 # may name several subjects: it is still one programme. Its name runs to the year, a ";" or the end.
 _PROGRAMME_NAME = re.compile(r"chuong trinh\W+(?:muc tieu|mtqg|hanh dong|quoc gia)[^;]*?(?=\Wnam \d{4}|;|$)")
-# "… cho người có công, hộ nghèo": after "cho" / "đối với" come those it is for, not what it is about.
-_BENEFICIARIES = re.compile(r"\W(?:cho|doi voi)\W")
+# "… cho người có công, hộ nghèo": after "cho" / "đối với" come those it is for, not what it is about;
+# after "trong đó", "bao gồm" the parts of what came before.
+_BENEFICIARIES = re.compile(r"\W(?:cho|doi voi|trong do|bao gom)\W")
+_PARTS = re.compile(r"\W(?:trong do|bao gom)\W")
+_ASIDE = re.compile(r"\([^()]*\)")
+_LIST_SEPARATOR = re.compile(r"[,;]|(?<!\w)va(?!\w)|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -202,12 +230,17 @@ def read_title(text: str) -> TitleReading:
     text = " ".join((text or "").split())
     folded = folded_same_length(text).replace("_", " ")  # file names: "BC_KQ_2019"
     quote = lambda span: _quote(text, span)  # noqa: E731 — positions in `folded` are positions in `text`
-    folded, sector = _blank(folded, _patterns(_SECTOR))
     folded, _ = _blank(folded, _patterns(_INSTITUTIONS))
+    folded, sector = _blank(folded, _patterns(_SECTOR))
     general = _first_span(folded, _patterns(_GENERAL))
-    topics = _topics(folded)
+    parts = _PARTS.search(folded)
+    if parts and any(span and int(span.split(":")[0]) < parts.start() for span in (sector, general)):
+        folded = folded[: parts.start()]  # "… của ngành, trong đó có Chương trình giảm nghèo …": its parts
+    # A parenthesis qualifies ("tiêu chí 12 (lao động có việc làm)"): read only when nothing else names a programme.
+    mentions = _mentions(_ASIDE.sub(lambda found: " " * len(found.group()), folded)) or _mentions(folded)
+    topics = _first_of_each(mentions)
     return TitleReading(text=text, topics=tuple((key, text[slice(*_quoted_span(folded, s, e))]) for key, s, e in topics),
-                        breadth=_breadth(folded, topics), sector=quote(sector), general=quote(general),
+                        breadth=_breadth(folded, mentions), sector=quote(sector), general=quote(general),
                         period=report_period(text).kind)
 
 
@@ -248,9 +281,10 @@ def _quote(text: str, span: str | None) -> str | None:
     return text[start:end]
 
 
-def _topics(folded: str) -> list[tuple[str, int, int]]:
-    """Each programme named, once, by its longest mention; a mention inside a longer one of another
-    programme ("việc làm" in "vị trí việc làm") does not count."""
+def _mentions(folded: str) -> list[tuple[int, int, str]]:
+    """Every programme mention (start, end, key) in order, each by its longest phrase; a mention inside
+    a longer one of another programme ("việc làm" in "vị trí việc làm") does not count, nor one after
+    "cho" / "đối với" when a programme came before."""
     found = [(found.start(), found.end(), key) for key, pattern in _topic_patterns() for found in pattern.finditer(folded)]
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str]] = []
@@ -261,10 +295,36 @@ def _topics(folded: str) -> list[tuple[str, int, int]]:
     beneficiaries = _BENEFICIARIES.search(folded)
     if beneficiaries and any(start < beneficiaries.start() for start, _, _ in kept):
         kept = [item for item in kept if item[0] < beneficiaries.start()]
+    return kept
+
+
+def _first_of_each(mentions: list[tuple[int, int, str]]) -> list[tuple[str, int, int]]:
     first: dict[str, tuple[int, int]] = {}
-    for start, end, key in kept:
+    for start, end, key in mentions:
         first.setdefault(key, (start, end))
     return sorted(((key, s, e) for key, (s, e) in first.items()), key=lambda item: item[1])
+
+
+def _breadth(folded: str, mentions: list[tuple[int, int, str]]) -> int:
+    """How many subjects the title lists: the longest run of programmes named one after another
+    ("việc làm, giáo dục nghề nghiệp, giảm nghèo và bảo trợ xã hội"), a programme's own name counting
+    once. Programmes far apart ("Dự toán kinh phí thực hiện Pháp lệnh ưu đãi người có công") are
+    one subject seen from another, not a list."""
+    names = [found.span() for found in _PROGRAMME_NAME.finditer(folded)]
+    items: list[tuple[int, int, str]] = []
+    for start, end, key in mentions:
+        name = next(((s, e) for s, e in names if s <= start < e), None)
+        if name is None:
+            items.append((start, end, key))
+        elif not items or items[-1][:2] != name:
+            items.append((*name, "programme:" + str(name)))
+    best, run = 0, set()
+    for index, (start, end, key) in enumerate(items):
+        gap = folded[items[index - 1][1]:start] if index else ""
+        listed = bool(index and _LIST_SEPARATOR.search(gap) and len(re.findall(r"\w+", gap)) <= LIST_GAP_WORDS)
+        run = (run | {key}) if listed else {key}
+        best = max(best, len(run))
+    return best
 
 
 def profile_of(campaign_id: str, texts: Iterable[str], phrases: Iterable[str] = (),

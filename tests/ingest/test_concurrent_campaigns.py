@@ -208,7 +208,7 @@ EXPECTED = {
     DAKLAK:    ("missing", "missing"),  # its 2018 report (review), a half-year and a poverty report only
 }
 CAMPAIGNS = ("tk2017", "tk2019")
-# The one report whose expectation the documented campaign window (deadline + 365 days) does not reach.
+# Outside tk2017's window (deadline + 365 days): it counts by the letter it cites, not by its title or year.
 TWO_YEARS_LATE = f"bc2017@{UNITS[NGHEAN].domains[0]}"
 
 
@@ -515,11 +515,6 @@ def test_each_report_counts_for_its_own_campaign_and_the_others_for_none(tmp_pat
     assert not [unit for unit in reminders["units"] if unit["skip"] == "in_review"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "identification considers a campaign only while the received day is inside its window (issued - 30 days to "
-    "deadline + 365 days), before the letter citation is looked at: a 2017 report citing 5121/LĐTBXH-KHTC received "
-    "on 09/12/2019 gets campaign None, needs_review ('no campaign fits the report year, letter or window'), so "
-    "tk2017 shows Nghệ An missing instead of late"))
 def test_a_2017_report_received_two_years_late_counts_for_tk2017_late(tmp_path, db_url, maildir, tk2017_block, cli):
     plan = tuple(m for m in PLAN if m.unit == NGHEAN)
     config = write_config(tmp_path, db_url, subset_maildir(maildir, tmp_path / "maildir", plan),

@@ -525,3 +525,13 @@ def test_an_e_mail_subject_or_file_name_speaks_when_the_document_has_no_title():
     by_name = run(documents=[("BC tong ket cong tac nam 2019.docx", untitled)], campaigns=[TK2019_FULL])
     assert (by_name.campaign, by_name.state) == ("tk2019", "accepted")
     assert has(by_name, 'file name: "tong ket": the year\'s work in general, as tk2019 asks → tk2019')
+
+
+def test_a_citation_or_reply_counts_outside_the_window_a_title_does_not():
+    late = datetime(2020, 12, 20, tzinfo=timezone.utc)  # after tk2019's window (deadline + 365 days)
+    cited = run(report_blocks(), campaigns=[TK2019_FULL], received=late)
+    assert (cited.campaign, cited.state) == ("tk2019", "accepted")
+    titled = run(report_blocks(opening=NO_LETTER), campaigns=[TK2019_FULL], received=late)
+    assert (titled.campaign, titled.state) == (None, "needs_review")
+    programme = run(report_blocks(subject=POVERTY_TITLE, opening=NO_LETTER), campaigns=[TK2019_FULL], received=late)
+    assert (programme.campaign, programme.report_kind, programme.state) == (None, "other_report", "accepted")
