@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.schema import KnownSender, SenderCheck, Submission, SubmissionState, utcnow
+from models.schema import KnownSender, SenderCheck, Submission, SubmissionKind, SubmissionState, utcnow
 from parsers.registry import KnownAddress
 
 
@@ -16,9 +16,11 @@ def learn(session: Session, submission: Submission) -> None:
     earlier finding on the same message taught.
 
     Only an address nobody vouches for yet is learned: never one whose DMARC/SPF failed or that
-    belongs to another unit (a reviewer may accept the report, not the stranger's address)."""
+    belongs to another unit (a reviewer may accept the report, not the stranger's address), and never
+    from another report of the unit (filed without the doubts a counted report must clear)."""
     session.execute(delete(KnownSender).where(KnownSender.raw_message_id == submission.raw_message_id))
-    if (submission.state in SubmissionState.COUNTED and submission.sender and submission.unit and submission.unit_registry
+    if (submission.state in SubmissionState.COUNTED and submission.kind != SubmissionKind.OTHER_REPORT
+            and submission.sender and submission.unit and submission.unit_registry
             and submission.sender_check == SenderCheck.UNKNOWN):
         session.add(KnownSender(raw_message_id=submission.raw_message_id, address=submission.sender,
                                 unit_registry=submission.unit_registry, unit=submission.unit, learned_at=utcnow()))
