@@ -46,6 +46,7 @@ the others may have been written by the sender. Order of the decision:
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -377,6 +378,20 @@ def _year_signals(facts: Facts, day: date, letters: list[str]) -> list[YearSigna
 
 
 # --- Campaign ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Weighed:
+    """What one campaign makes of a report: a score with its evidence, or why it has none."""
+
+    campaign: CampaignInfo
+    score: float = 0.0
+    evidence: tuple[str, ...] = ()
+    topic: str | None = None
+    doubt: str | None = None  # two readings: a reply or citation, but another programme's title
+    other: str | None = None  # the titles say another request (and nothing else says this one)
+    year_only: bool = False  # nothing but the year points at it
+    outside: bool = False  # its window does not hold the received day, and no reply or citation
+
+
 def _match_campaign(
     facts: Facts, campaigns: Sequence[CampaignInfo], year: int | None, year_confidence: float, day: date,
     titles: Sequence[_Title],
@@ -384,64 +399,22 @@ def _match_campaign(
     """Which campaign the report answers (step 3 of the module docstring)."""
     replied = {_message_id(m) for m in (facts.in_reply_to, *facts.references) if m}
     texts = _citation_text(facts)
-    scored: list[tuple[float, CampaignInfo, list[str], str | None, str | None]] = []
-    others: list[str] = []
-    by_year_only: list[CampaignInfo] = []
-    outside: list[CampaignInfo] = []
-    for campaign in campaigns:
-        weights, evidence = [], []
-        if replied & {_message_id(m) for m in campaign.message_ids}:
-            weights.append(REPLY_WEIGHT)
-            evidence.append(f"reply to {campaign.id}'s request message → {campaign.id}")
-        if _cites(texts, campaign.letter):
-            weights.append(LETTER_WEIGHT)
-            evidence.append(f"letter {campaign.letter} cited → {campaign.id}")
-        # A reply or a citation answers the request whenever it comes (a 2017 report sent two years
-        # late); a title or a year only within the campaign's window.
-        if not weights and not campaign.issued - timedelta(days=EARLY_DAYS) <= day <= campaign.deadline + timedelta(
-                days=LATE_DAYS):
-            outside.append(campaign)
-            continue
-        verdict, source = _topic_verdict(titles, _profile(campaign))
-        topic = f"{source}: {verdict.reason}" if source else None
-        year_fits = year is None or year == campaign.report_year
-        doubt = None
-        if verdict.verdict == OTHER:
-            if not weights:
-                others.append(f"{topic} → other_report")
-                continue
-            doubt = f"two readings: {evidence[0]}; but {topic} → other_report"
-        elif verdict.verdict == FITS and year_fits:  # a title fits the request of its own year only
-            weights.append(round(verdict.strength * _TRUST[source], 3))
-            evidence.append(f"{topic} → {campaign.id}")
-        if weights and year is not None and year_fits:
-            weights.append(round(year_confidence * YEAR_SUPPORT, 3))
-            evidence.append(f"report year {year} → {campaign.id}")
-        if not weights:
-            if year is not None and year_fits:
-                by_year_only.append(campaign)
-            continue
-        score = 1.0
-        for weight in weights:
-            score *= 1 - weight
-        score = 1 - score
-        if not year_fits:
-            score *= 1 - year_confidence
-            evidence.append(f"report year {year} is not {campaign.id}'s {campaign.report_year}")
-        scored.append((score, campaign, evidence, topic or (evidence[0] if evidence else None), doubt))
+    weighed = [_weigh(c, replied, texts, titles, year, year_confidence, day) for c in campaigns]
+    scored = sorted((w for w in weighed if w.score > 0), key=lambda w: -w.score)
+    others = [w.other for w in weighed if w.other]
+    by_year_only = [w.campaign for w in weighed if w.year_only]
+    outside = [w.campaign for w in weighed if w.outside]
     if scored:
-        scored.sort(key=lambda item: -item[0])
-        best, campaign, evidence, topic, doubt = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        rest = tuple(line for _, _, lines, _, _ in scored[1:] for line in lines)
-        return _CampaignMatch(campaign, round(max(0.0, best - runner_up / 2), 3), (*evidence, *rest, *others),
-                              topic=doubt or topic, doubt=doubt)
+        best = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        rest = tuple(line for w in scored[1:] for line in w.evidence)
+        return _CampaignMatch(best.campaign, round(max(0.0, best.score - runner_up / 2), 3),
+                              (*best.evidence, *rest, *others), topic=best.doubt or best.topic, doubt=best.doubt)
     if not others and not by_year_only and outside:
         # No campaign's window holds it: another report when its titles say so against every campaign.
-        others = [f"{source}: {verdict.reason} → other_report" for verdict, source in
-                  (_topic_verdict(titles, _profile(c)) for c in outside) if verdict.verdict == OTHER]
-        if len(others) < len(outside):
-            others = []
+        verdicts = [_topic_verdict(titles, _profile(c)) for c in outside]
+        if all(verdict.verdict == OTHER for verdict, _ in verdicts):
+            others = [f"{source}: {verdict.reason} → other_report" for verdict, source in verdicts]
     if others and not by_year_only:
         return _CampaignMatch(None, 0.0, tuple(others), other=True, topic="; ".join(others))
     if by_year_only:
@@ -451,6 +424,43 @@ def _match_campaign(
         return _CampaignMatch(guess, UNSURE_CAMPAIGN, (f"report year {year} → {guess.id}?", *others),
                               topic=missing, doubt=missing)
     return _CampaignMatch(None, 0.0, ("no campaign fits the report year, letter or window",) if campaigns else ())
+
+
+def _weigh(campaign: CampaignInfo, replied: set[str], texts: str, titles: Sequence[_Title], year: int | None,
+           year_confidence: float, day: date) -> _Weighed:
+    weights, evidence = [], []
+    if replied & {_message_id(m) for m in campaign.message_ids}:
+        weights.append(REPLY_WEIGHT)
+        evidence.append(f"reply to {campaign.id}'s request message → {campaign.id}")
+    if _cites(texts, campaign.letter):
+        weights.append(LETTER_WEIGHT)
+        evidence.append(f"letter {campaign.letter} cited → {campaign.id}")
+    # A reply or a citation answers the request whenever it comes (a 2017 report sent two years
+    # late); a title or a year only within the campaign's window.
+    window = (campaign.issued - timedelta(days=EARLY_DAYS), campaign.deadline + timedelta(days=LATE_DAYS))
+    if not weights and not window[0] <= day <= window[1]:
+        return _Weighed(campaign, outside=True)
+    verdict, source = _topic_verdict(titles, _profile(campaign))
+    topic = f"{source}: {verdict.reason}" if source else None
+    year_fits = year is None or year == campaign.report_year
+    doubt = None
+    if verdict.verdict == OTHER:
+        if not weights:
+            return _Weighed(campaign, other=f"{topic} → other_report")
+        doubt = f"two readings: {evidence[0]}; but {topic} → other_report"
+    elif verdict.verdict == FITS and year_fits:  # a title fits the request of its own year only
+        weights.append(round(verdict.strength * _TRUST[source], 3))
+        evidence.append(f"{topic} → {campaign.id}")
+    if not weights:
+        return _Weighed(campaign, year_only=year is not None and year_fits)
+    if year is not None and year_fits:
+        weights.append(round(year_confidence * YEAR_SUPPORT, 3))
+        evidence.append(f"report year {year} → {campaign.id}")
+    score = 1 - math.prod(1 - weight for weight in weights)
+    if not year_fits:
+        score *= 1 - year_confidence
+        evidence.append(f"report year {year} is not {campaign.id}'s {campaign.report_year}")
+    return _Weighed(campaign, score, tuple(evidence), topic or evidence[0], doubt)
 
 
 @dataclass(frozen=True)
