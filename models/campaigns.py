@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
+from pydantic import ValidationError
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
 from parsers.registry import Registry, builtin
 from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
-from reportbox.errors import UsageError
+from reportbox.errors import ConfigError, UsageError
 from reportbox.timefmt import VIETNAM
 
 CONFIG, LETTER = "config", "letter"  # Campaign.source
@@ -84,7 +85,15 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
 def letter_campaigns(session: Session) -> list[CampaignConfig]:
     """The campaigns stored from letters, as the config would describe them (default reminders)."""
     rows = session.scalars(select(Campaign).where(Campaign.source == LETTER).order_by(Campaign.deadline, Campaign.id))
-    return [_as_config(row) for row in rows]
+    campaigns = []
+    for row in rows:
+        try:
+            campaigns.append(_as_config(row))
+        except ValidationError as exc:
+            raise ConfigError(f"campaign {row.id!r}, stored from its letter, is no longer valid "
+                              f"({exc.errors()[0]['msg']}): apply the letter again, or add the campaign "
+                              "to the config by hand") from None
+    return campaigns
 
 
 def _as_config(row: Campaign) -> CampaignConfig:
