@@ -99,6 +99,7 @@ class Daemon:
     def _poll_mailbox(self, name: str) -> None:
         if self.stop.is_set():
             return
+        self.app.refresh_campaigns()  # a campaign applied from its letter while we run
         report = poll(self.app, [self.sources[name]], stop=self.stop)
         self.polls += 1
         fetched, processed = report.fetched, report.processed
@@ -112,6 +113,7 @@ class Daemon:
     def _mail(self) -> None:
         if self.app.config.smtp is None or self.stop.is_set():
             return
+        self.app.refresh_campaigns()
         mail_pass(self.app, stop=self.stop)
 
     def _heartbeat(self) -> None:

@@ -19,13 +19,22 @@ from reportbox.letters import with_letter_campaigns
 
 @dataclass
 class App:
-    config: Config
+    config: Config  # the file's, with the campaigns stored from letters
     engine: Engine
     sessions: sessionmaker[Session]
     store: RawStore
+    file_config: Config | None = None  # the file's alone, to merge the stored campaigns into again
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def refresh_campaigns(self) -> None:
+        """Take in the campaigns stored from letters since start (`campaign from-letter --apply` while
+        the daemon runs): the daemon calls this before each poll and mail pass."""
+        if self.file_config is None:
+            return
+        with self.sessions() as session:
+            self.config = with_letter_campaigns(self.file_config, letter_campaigns(session))
 
 
 def open_app(config: Config, *, migrate: bool = True) -> App:
@@ -34,12 +43,14 @@ def open_app(config: Config, *, migrate: bool = True) -> App:
     `App.config.campaign`, so that every command, the daemon and the dashboard see them."""
     engine = make_engine(config.database.url)
     sessions = session_factory(engine)
+    file_config = None
     if migrate:
         upgrade(engine)
         with sessions.begin() as session:
             sync_campaigns(session, config.campaign)
-            config = with_letter_campaigns(config, letter_campaigns(session))
-    return App(config=config, engine=engine, sessions=sessions, store=RawStore(config.storage.raw_dir))
+            file_config, config = config, with_letter_campaigns(config, letter_campaigns(session))
+    return App(config=config, engine=engine, sessions=sessions, store=RawStore(config.storage.raw_dir),
+               file_config=file_config)
 
 
 def make_source(mailbox: MailboxConfig) -> MailSource:

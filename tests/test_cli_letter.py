@@ -190,3 +190,38 @@ def test_the_dashboard_shows_a_letter_campaign_with_its_own_section(workdir):
         assert "tk2024" in client.get("/campaigns").text
     finally:
         asgi.dashboard.close()
+
+
+def test_a_running_daemon_takes_in_a_campaign_applied_after_it_started(workdir):
+    from email.message import EmailMessage
+
+    from jobs.daemon import Daemon
+    from models.schema import Submission
+    from reportbox.sample_documents import report_docx
+
+    (workdir / "reportbox.toml").write_text(
+        BASE_CONFIG + '[[mailbox]]\nname = "inbox"\nkind = "eml-dir"\npath = "inbox"\n' + CONFIG_CAMPAIGN,
+        encoding="utf-8")
+    mail = EmailMessage()  # a province's 2019 report, which only the letter's campaign can count
+    mail["Received"] = "from mx.quangninh.gov.vn by mail.molisa.gov.vn; Tue, 10 Dec 2019 09:00:00 +0700"
+    mail["From"], mail["To"], mail["Subject"] = "sldtbxh@quangninh.gov.vn", "phongkh@molisa.gov.vn", "Báo cáo năm 2019"
+    mail["Date"], mail["Message-ID"] = "Tue, 10 Dec 2019 09:00:00 +0700", "<bc2019@quangninh.gov.vn>"
+    mail.set_content("Kính gửi Vụ Kế hoạch - Tài chính.")
+    mail.add_attachment(report_docx("Quảng Ninh", 2019, pages=1), maintype="application", subtype="octet-stream",
+                        filename="Bao cao nam 2019.docx")
+    (workdir / "inbox").mkdir()
+    (workdir / "inbox" / "bc.eml").write_bytes(bytes(mail))
+    app = open_app(load_config(workdir / "reportbox.toml"))  # the daemon's, from before the campaign existed
+    try:
+        daemon = Daemon(app)
+        assert [c.id for c in app.config.campaign] == ["tk2017"]
+        result = run(workdir, "campaign", "from-letter", str(workdir / "letter.txt"), "--apply", "--by", "lan")
+        assert result.returncode == 0, result.stderr
+        daemon.run(install_signals=False, max_polls=1)
+        assert [c.id for c in app.config.campaign] == ["tk2017", "tk2019"]
+        with app.sessions() as session:
+            assert {s.campaign for s in session.scalars(select(Submission))} == {"tk2019"}
+        app.refresh_campaigns()  # again: nothing added twice
+        assert [c.id for c in app.config.campaign] == ["tk2017", "tk2019"]
+    finally:
+        app.close()
