@@ -99,6 +99,12 @@ def test_status_table_and_csv(config):
     codes = [row[0] for row in sheet.iter_rows(values_only=True) if row and row[-1] in
              ("on_time", "late", "missing", "pending", "exempt")]
     assert codes == [row["unit"] for row in rows]  # the same units, in the same order
+    # the outline as the config titles it, years filled in (as the dashboard's download does)
+    config.write_text(config.read_text(encoding="utf-8") + '[outline.plan]\ntitle = "Kế hoạch năm {plan_year}"\n',
+                      encoding="utf-8")
+    run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "xlsx", "--out", str(book))
+    legend = [cell for row in openpyxl.load_workbook(book)["Chú thích"].iter_rows(values_only=True) for cell in row]
+    assert "Kế hoạch năm 2020" in legend
     piped = run(config, "status", "--campaign", "tk2019", "--as-of", "2019-12-20", "--format", "csv").stdout
     assert piped.startswith("unit,name,") and list(csv.DictReader(io.StringIO(piped))) == rows  # no BOM on stdout
 

@@ -40,10 +40,11 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
     with obj.app() as app, app.sessions() as session:
         if fmt == "xlsx":
             from jobs.exports.status_xlsx import write_status_xlsx
+            from jobs.mail.letters import outline_of
 
             result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
             with output_file(out, binary=True) as stream:
-                write_status_xlsx(result, stream)
+                write_status_xlsx(result, stream, outline=outline_of(app.config, result.campaign))
             click.echo(f"wrote {out}")
             return
         result, data = status_report(session, campaign_id, _as_of(as_of))
