@@ -241,10 +241,10 @@ def _doubts(units: UnitDecision, match: _CampaignMatch, readable: bool) -> list[
         doubts.append("conflicting units " + " vs ".join(code for code, _ in units.candidates[:2]))
     elif units.confidence < ACCEPT_UNIT:
         doubts.append(f"unit confidence {units.confidence:.2f} < {ACCEPT_UNIT}")
-    if match.campaign is None:
-        doubts.append("no campaign")
-    elif match.doubt:
+    if match.doubt:
         doubts.append(f"which request: {match.doubt}")
+    elif match.campaign is None:
+        doubts.append("no campaign")
     elif match.confidence < ACCEPT_CAMPAIGN:
         doubts.append(f"campaign confidence {match.confidence:.2f} < {ACCEPT_CAMPAIGN}")
     if not readable:
@@ -417,12 +417,17 @@ def _match_campaign(
             others = [f"{source}: {verdict.reason} → other_report" for verdict, source in verdicts]
     if others and not by_year_only:
         return _CampaignMatch(None, 0.0, tuple(others), other=True, topic="; ".join(others))
-    if by_year_only:
-        guess = min(by_year_only, key=lambda c: abs((c.deadline - day).days))
+    if len(by_year_only) == 1:
+        guess = by_year_only[0]
         missing = (f"nothing says it answers {guess.id}: no reply to its request, its letter {guess.letter} "
                    f"not cited, no title that fits (the year alone is not enough)")
         return _CampaignMatch(guess, UNSURE_CAMPAIGN, (f"report year {year} → {guess.id}?", *others),
                               topic=missing, doubt=missing)
+    if by_year_only:  # several requests of that year: guessing one would hold its reminders, not the other's
+        names = ", ".join(c.id for c in by_year_only)
+        missing = (f"nothing says which request it answers ({names} ask for {year}): no reply, no letter cited, "
+                   f"no title that fits (the year alone is not enough)")
+        return _CampaignMatch(None, 0.0, (f"report year {year} → {names}?", *others), topic=missing, doubt=missing)
     return _CampaignMatch(None, 0.0, ("no campaign fits the report year, letter or window",) if campaigns else ())
 
 

@@ -148,7 +148,7 @@ _GENERAL = (
     "tình hình thực hiện kế hoạch", "kết quả công tác", "kết quả thực hiện công tác năm", "công tác năm",
     "phương hướng, nhiệm vụ", "phương hướng nhiệm vụ", "nhiệm vụ, giải pháp", "nhiệm vụ năm", "kế hoạch năm",
     "kết quả hoạt động", "thực hiện nhiệm vụ năm", "kết quả đạt được", "nhiệm vụ và giải pháp",
-    "kq … kh",  # file names: "BC KQ 2019 KH 2020"
+    "kq … kh", "tk năm", "bc tk",  # file names: "BC KQ 2019 KH 2020", "Bao cao TK nam 2019"
 )
 # A programme's own name ("Chương trình mục tiêu giáo dục nghề nghiệp - việc làm và an toàn lao động")
 # may name several subjects: it is still one programme. Its name runs to the year, a ";" or the end.

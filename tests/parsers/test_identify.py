@@ -535,3 +535,10 @@ def test_a_citation_or_reply_counts_outside_the_window_a_title_does_not():
     assert (titled.campaign, titled.state) == (None, "needs_review")
     programme = run(report_blocks(subject=POVERTY_TITLE, opening=NO_LETTER), campaigns=[TK2019_FULL], received=late)
     assert (programme.campaign, programme.report_kind, programme.state) == (None, "other_report", "accepted")
+
+
+def test_the_year_alone_names_no_campaign_among_several_of_that_year():
+    result = run(report_blocks(subject="Báo cáo năm 2019", opening=NO_LETTER), campaigns=[TK2019_FULL, GN2019],
+                 subject="Gửi báo cáo")
+    assert (result.campaign, result.state) == (None, "needs_review")
+    assert result.topic.startswith("nothing says which request it answers (tk2019, gn2019 ask for 2019)")
