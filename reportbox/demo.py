@@ -166,12 +166,12 @@ def _slug(unit: Unit) -> str:
     return unit.domains[0].split(".")[0]
 
 
-def _issuer(unit: Unit) -> str:
+def issuer_of(unit: Unit) -> str:
     level = "THÀNH PHỐ" if unit.full_name.startswith("Thành phố") else "TỈNH"
     return f"UBND {level} {unit.name.upper()}"
 
 
-def _sender(unit: Unit) -> tuple[str, str]:
+def department_address(unit: Unit) -> tuple[str, str]:
     """(display name, address) of the provincial department: one mailbox each, under the province's domain."""
     local = ("sldtbxh", "khtc.sldtbxh", "vanphong.sldtbxh", "vanthu.sldtbxh")[int(unit.code) % 4]
     return f"Sở LĐTBXH {unit.name}", f"{local}@{unit.domains[0]}"
@@ -181,7 +181,7 @@ def _report(mail: Mail, seed: int) -> bytes:
     unit = _unit(mail.unit)
     return report_docx(unit.name, YEAR, 1, seed=seed, covering_letter=mail.covering_letter,
                        headings=None if mail.sections == ALL_SECTIONS else mail.sections,
-                       issuer=_issuer(unit), style=mail.style)
+                       issuer=issuer_of(unit), style=mail.style)
 
 
 def _email(sender: tuple[str, str], subject: str, body: str, received: datetime,
@@ -255,7 +255,7 @@ def _message(mail: Mail, number: int, pdfs: dict[int, bytes], first_of: dict[str
                       "Em gửi báo cáo, anh chị nhận giúp em ạ.\n\nSent from my iPhone", mail.received,
                       [("BC 2019.docx", data)])
     unit = _unit(mail.unit)
-    sender = _sender(unit)
+    sender = department_address(unit)
     if mail.kind == "duplicate":  # other bytes, same Message-ID: stored once
         return b"X-Relayed: mx2.molisa.gov.vn\r\n" + first_of[mail.unit]
     if mail.kind == "auto-reply":

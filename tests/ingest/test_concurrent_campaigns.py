@@ -35,6 +35,7 @@ from click.testing import CliRunner
 from parsers.registry import Unit, builtin
 from reportbox import logs
 from reportbox.cli import main
+from reportbox.demo import department_address, issuer_of
 from reportbox.sample_documents import docx_to_pdf, report_docx
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -227,16 +228,6 @@ def expected_status() -> None:
 
 
 # --- Building the mailbox ------------------------------------------------------------------------
-def _issuer(unit: Unit) -> str:
-    level = "THÀNH PHỐ" if unit.full_name.startswith("Thành phố") else "TỈNH"
-    return f"UBND {level} {unit.name.upper()}"
-
-
-def _sender(unit: Unit) -> tuple[str, str]:
-    local = ("sldtbxh", "khtc.sldtbxh", "vanphong.sldtbxh", "vanthu.sldtbxh")[int(unit.code) % 4]
-    return f"Sở LĐTBXH {unit.name}", f"{local}@{unit.domains[0]}"
-
-
 def titled_report(unit: Unit, mail: Mail, number: int) -> bytes:
     """A province's report with its own title, in the year-end report's skeleton (results,
     shortcomings, tasks, proposals): what tells it apart is the title."""
@@ -247,7 +238,7 @@ def titled_report(unit: Unit, mail: Mail, number: int) -> bytes:
     document.styles["Normal"].font.name = "Times New Roman"
     document.styles["Normal"].font.size = Pt(13)
     header = document.add_table(rows=2, cols=2)
-    header.cell(0, 0).text = f"{_issuer(unit)}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    header.cell(0, 0).text = f"{issuer_of(unit)}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
     header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
     header.cell(1, 0).text = f"Số: {300 + number * 13}/BC-SLĐTBXH"
     dated = mail.received - timedelta(days=2)
@@ -277,14 +268,14 @@ def document_of(mail: Mail, number: int) -> bytes:
     unit = UNITS[mail.unit]
     if mail.title is None:
         return report_docx(unit.name, mail.year, 1, seed=number, covering_letter=mail.covering_letter,
-                           issuer=_issuer(unit))
+                           issuer=issuer_of(unit))
     return titled_report(unit, mail, number)
 
 
 def email_of(mail: Mail, filename: str, data: bytes) -> bytes:
     """The message as the ministry's server stored it: its Received header says when it arrived."""
     unit = UNITS[mail.unit]
-    display, address = _sender(unit)
+    display, address = department_address(unit)
     domain = unit.domains[0]
     message = EmailMessage()
     relay = f"203.162.{mail.received.day}.{mail.received.minute + 10}"
@@ -362,7 +353,7 @@ def write_config(tmp_path: Path, db_url: str, maildir: Path, *campaigns: str) ->
     section (receipts are queued, never sent here) and the campaigns."""
     contacts = tmp_path / "contacts.csv"
     contacts.write_text("unit,email,name\n" + "".join(
-        f"{code},{_sender(UNITS[code])[1]},{_sender(UNITS[code])[0]}\n" for code in EXPECTED), encoding="utf-8")
+        f"{code},{department_address(UNITS[code])[1]},{department_address(UNITS[code])[0]}\n" for code in EXPECTED), encoding="utf-8")
     config = tmp_path / "reportbox.toml"
     config.write_text(
         f'[database]\nurl = "{db_url}"\n\n[storage]\nraw_dir = "{tmp_path / "raw"}"\n\n'
@@ -510,7 +501,7 @@ def test_each_report_counts_for_its_own_campaign_and_the_others_for_none(tmp_pat
     for code in (DAKLAK, DANANG, HAIPHONG):  # Hải Phòng reports on the 17th: still missing on the 16th
         unit = owed[code]
         assert (unit["status"], unit["skip"]) == ("missing", None), unit
-        assert unit["step"] is not None and unit["subject"] and unit["to"] == [_sender(UNITS[code])[1]], unit
+        assert unit["step"] is not None and unit["subject"] and unit["to"] == [department_address(UNITS[code])[1]], unit
     assert not {HANOI, QUANGNINH, THANHHOA, NGHEAN} & set(owed)  # reported by then
     assert not [unit for unit in reminders["units"] if unit["skip"] == "in_review"]
 
@@ -546,5 +537,5 @@ def test_tk2019_alone_a_half_year_report_holds_no_reminder(tmp_path, db_url, mai
     unit = next(u for u in status["units"] if u["unit"] == DAKLAK)
     assert (unit["status"], unit["needs_review"], unit["submission"]) == ("missing", 0, None), unit
     owed = next(u for u in reminders["units"] if u["unit"] == DAKLAK)
-    assert (owed["status"], owed["skip"], owed["to"]) == ("missing", None, [_sender(UNITS[DAKLAK])[1]]), owed
+    assert (owed["status"], owed["skip"], owed["to"]) == ("missing", None, [department_address(UNITS[DAKLAK])[1]]), owed
     assert owed["step"] is not None and owed["subject"], owed
