@@ -291,7 +291,7 @@ def _stored(message: FetchedMessage, sha: str) -> q.StoredMessage:
 
 
 def received_time(message: FetchedMessage, top_received: datetime | None) -> tuple[datetime, str]:
-    """DESIGN.md: the server's INTERNALDATE; for files the top Received header, then the file time.
+    """The README: the server's INTERNALDATE; for files the top Received header, then the file time.
 
     The sender's Date: header never decides.
     """

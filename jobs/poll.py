@@ -106,7 +106,6 @@ def campaign_infos(config) -> tuple:
     return tuple(CampaignInfo(id=c.id, letter=c.letter, report_year=c.report_year, plan_year=c.plan_year,
                               issued=c.issued, deadline=c.deadline_day, registry=c.registry,
                               message_ids=c.message_ids, title=c.title, subject=c.subject or "",
-                              outline_titles=tuple(item.title for item in c.section),
                               match_phrases=c.match.phrases, exclude_phrases=c.match.exclude)
                  for c in config.campaign)
 

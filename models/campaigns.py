@@ -7,6 +7,8 @@ A config campaign of the same id takes such a row over."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
@@ -16,9 +18,12 @@ from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
 from parsers.registry import Registry, builtin
+from parsers.vietnamese import fold
 from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
-from reportbox.errors import ConfigError, UsageError
+from reportbox.errors import UsageError
 from reportbox.timefmt import VIETNAM
+
+log = logging.getLogger("reportbox.campaigns")
 
 CONFIG, LETTER = "config", "letter"  # Campaign.source
 
@@ -66,6 +71,11 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
     if row is not None and row.source != LETTER:
         where = "is in the config" if row.in_config else "was in the config (its submissions still point at it)"
         raise UsageError(f"campaign {campaign.id!r} {where}: choose another --id, or edit the config by hand")
+    twin = next((other.id for other in session.scalars(select(Campaign).where(Campaign.id != campaign.id))
+                 if _letter_key(other.letter) == _letter_key(campaign.letter)), None)
+    if twin is not None:  # two campaigns of one letter would split every report citing it between them
+        raise UsageError(f"letter {campaign.letter} is campaign {twin!r} already: apply it with --id {twin}, "
+                         f"or edit that campaign")
     values = _campaign_values(campaign) | dict(in_config=True, source=LETTER, evidence=dict(evidence),
                                                applied_by=applied_by, applied_at=applied_at or utcnow())
     if row is None:
@@ -82,6 +92,10 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
     return row is None
 
 
+def _letter_key(letter: str) -> str:
+    return re.sub(r"\s+", "", fold(letter))
+
+
 def letter_campaigns(session: Session) -> list[CampaignConfig]:
     """The campaigns stored from letters, as the config would describe them (default reminders)."""
     rows = session.scalars(select(Campaign).where(Campaign.source == LETTER).order_by(Campaign.deadline, Campaign.id))
@@ -89,10 +103,9 @@ def letter_campaigns(session: Session) -> list[CampaignConfig]:
     for row in rows:
         try:
             campaigns.append(_as_config(row))
-        except ValidationError as exc:
-            raise ConfigError(f"campaign {row.id!r}, stored from its letter, is no longer valid "
-                              f"({exc.errors()[0]['msg']}): apply the letter again, or add the campaign "
-                              "to the config by hand") from None
+        except ValidationError as exc:  # left out, not fatal: one bad row must not stop polling
+            log.error("campaign %r, stored from its letter, is no longer valid (%s) and is left out: apply the "
+                      "letter again, or add the campaign to the config by hand", row.id, exc.errors()[0]["msg"])
     return campaigns
 
 

@@ -40,11 +40,14 @@ def decide(session: Session, submission_id: int, action: str, *, unit: str | Non
     registry = _registry(session, submission, campaign, default_registry)
     if action in (ASSIGN, OTHER):
         _check_unit(unit, registry)
+    kind = None
     if action == OTHER:
         campaign = submission.campaign  # kept for the audit log: the campaign it was moved out of
+    elif action == ASSIGN:
+        campaign, kind = _settled(session, submission, campaign)
     decision = ReviewDecision(raw_message_id=submission.raw_message_id, action=action, unit=unit, campaign=campaign,
-                              unit_registry=registry if unit else None, reason=reason, decided_by=decided_by,
-                              decided_at=utcnow())
+                              kind=kind, unit_registry=registry if unit else None, reason=reason,
+                              decided_by=decided_by, decided_at=utcnow())
     session.add(decision)
     before = versions.key_of(submission)
     _apply(submission, decision)
@@ -80,6 +83,21 @@ def _check_unit(unit: str | None, registry: str) -> None:
         raise UsageError(f"unit {unit!r} is not in registry {registry} (codes such as 01 Hà Nội, 22 Quảng Ninh)")
 
 
+def _settled(session: Session, submission: Submission, campaign: str | None) -> tuple[str | None, str]:
+    """The campaign and kind an assignment settles, kept on the decision so that `reprocess` cannot
+    move what a person decided: the campaign named (where it counts), else the one it has, else it
+    stays another report of its unit. A report of no campaign needs one named, when there are any:
+    accepted into none, it would count nowhere and leave the queue unseen."""
+    if campaign is not None:
+        return campaign, SubmissionKind.CONTINUATION if submission.continuation else SubmissionKind.REPORT
+    if submission.kind == SubmissionKind.OTHER_REPORT:
+        return None, SubmissionKind.OTHER_REPORT
+    if submission.campaign is None and session.scalar(select(Campaign.id).limit(1)) is not None:
+        raise UsageError(f"submission {submission.id} answers no campaign yet: name the one it counts for "
+                         f"(--campaign ID), or file it as another report of its unit (`review other`)")
+    return submission.campaign, submission.kind
+
+
 def _unit_of_other_report(submission: Submission, unit: str | None, reason: str | None) -> str:
     """The unit another report is kept with: the one given, else the submission's."""
     if not (reason and reason.strip()):
@@ -95,9 +113,12 @@ def _apply(submission: Submission, decision: ReviewDecision) -> None:
     when = decision.decided_at.strftime("%Y-%m-%d %H:%M UTC")
     if decision.action == ASSIGN:
         _set_unit(submission, decision)
-        submission.campaign = decision.campaign or submission.campaign
-        if decision.campaign and submission.kind == SubmissionKind.OTHER_REPORT:
-            submission.kind = SubmissionKind.REPORT  # moved into a campaign: it counts there
+        if decision.kind is not None:  # what the person settled, whatever identification says now
+            submission.campaign, submission.kind = decision.campaign, decision.kind
+        else:  # a decision from before kinds were kept
+            submission.campaign = decision.campaign or submission.campaign
+            if decision.campaign and submission.kind == SubmissionKind.OTHER_REPORT:
+                submission.kind = SubmissionKind.REPORT
         submission.state = SubmissionState.ACCEPTED
         to = f"{decision.unit} in {decision.campaign}" if decision.campaign else decision.unit
         line = f"review: assigned to {to} by {decision.decided_by}, {when}{why}"

@@ -70,7 +70,7 @@ class Base(DeclarativeBase):
 
 
 class MessageState:
-    """Values of raw_message.state (DESIGN.md): what happened to a fetched message."""
+    """Values of raw_message.state (README): what happened to a fetched message."""
 
     FETCHED = "fetched"  # raw bytes stored, not processed yet
     PARSED = "parsed"
@@ -273,7 +273,7 @@ class Section(Base):
 
 
 class SubmissionState:
-    """Values of submission.state (DESIGN.md)."""
+    """Values of submission.state (README)."""
 
     ACCEPTED = "accepted"
     NEEDS_REVIEW = "needs_review"
@@ -285,13 +285,12 @@ class SubmissionState:
 
 
 class SubmissionKind:
-    """Values of submission.kind (DESIGN.md): which request a submission answers."""
+    """Values of submission.kind (README): which request a submission answers."""
 
     REPORT = "report"  # the report its campaign asks for: counts
     OTHER_REPORT = "other_report"  # a report of the unit on another subject or for another request: never counts
     CONTINUATION = "continuation"  # a later part or supplement of a report: counts with the version it joins
     ALL = (REPORT, OTHER_REPORT, CONTINUATION)
-    COUNTED = (REPORT, CONTINUATION)
 
 
 class SenderCheck:
@@ -354,7 +353,10 @@ class ReviewDecision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     raw_message_id: Mapped[int] = mapped_column(ForeignKey("raw_message.id"), index=True)
     action: Mapped[str] = mapped_column(String(16))  # assign | reject
-    campaign: Mapped[str | None] = mapped_column(String(32))  # assign: to this campaign too (else kept)
+    campaign: Mapped[str | None] = mapped_column(String(32))  # assign: the campaign it counts for; other: the one left
+    # assign: the kind decided (report, continuation, other_report), so that reprocessing keeps both
+    # the campaign and the kind a person settled; None in decisions recorded before it was kept.
+    kind: Mapped[str | None] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(16))
     unit_registry: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,4 @@
-"""Campaign status as of an instant T: who is on time, late, missing, pending or exempt (DESIGN.md).
+"""Campaign status as of an instant T: who is on time, late, missing, pending or exempt (README).
 
 For each unit the campaign's registry expects, as of T (only what was received by then counts):
 - `exempt`: named in the campaign's `exempt` list or exempted by a planner;
@@ -235,7 +235,7 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
 
 
 def status_json(status: CampaignStatus) -> dict:
-    """The `status --format json` shape of DESIGN.md (plus each unit's deadline, versions, latest
+    """The `status --format json` shape of the README (plus each unit's deadline, versions, latest
     time, review count, offline flag and adjustments, and the summary's `unmapped` count)."""
     campaign = status.campaign
     return {

@@ -116,7 +116,6 @@ class CampaignInfo:
     # What the request asks for, read by parsers.topics to tell its reports from the unit's others.
     title: str = ""
     subject: str = ""  # the letter's "V/v …" line
-    outline_titles: tuple[str, ...] = ()  # the letter's outline items in its own words
     match_phrases: tuple[str, ...] = ()  # [campaign.match] phrases: titles that answer it too
     exclude_phrases: tuple[str, ...] = ()  # [campaign.match] exclude: titles that never do
 
@@ -152,7 +151,7 @@ class _CampaignMatch:
     campaign: CampaignInfo | None
     confidence: float
     evidence: tuple[str, ...]
-    other: bool = False  # the titles say another request: an other report of the unit
+    other: bool = False  # the titles say another request: another report of the unit
     topic: str | None = None  # what decided which request it answers
     doubt: str | None = None  # why a person must choose (both readings), or what is missing
 
@@ -205,12 +204,20 @@ def identify(
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
     confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
     state, report_kind, topic, campaign = None, "report", match.topic, match.campaign
-    if reason == "other_period" or (reason is None and match.other):
-        # Another report of the unit (another programme, period or request): filed with it, never counted.
-        report_kind, state, campaign = "other_report", "accepted", None
+    # A half-year report that replies to a campaign's request or cites its letter: two readings, to review.
+    period_doubt = match.doubt if reason == "other_period" and match.campaign is not None else None
+    if (reason == "other_period" and not period_doubt) or (reason is None and match.other):
+        # Another report of the unit (another programme, period or request): filed with it, never counted;
+        # whose it is must be known, or a person says.
+        report_kind, campaign = "other_report", None
+        state = "accepted" if units.code else "needs_review"
         topic = topic or f"a {period.replace('_', '-')} report, no campaign asks for one → other_report"
         if reason is None:
             evidence.insert(0, "another report of the unit, not counted: other_report")
+        if units.code is None:
+            evidence.append("review: no unit found")
+    elif period_doubt:
+        evidence.append(f"review: which request: {period_doubt}")
     if reason is None and report_kind == "report":
         doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
         if not doubts and require_known_sender and unverified:

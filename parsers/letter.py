@@ -426,7 +426,7 @@ def _close(top: _Top | None, items: list[_Item]) -> None:
 def _sub_item(paragraph: str, top: _Top) -> tuple[str, str] | None:
     """(number, text) when the paragraph is the next sub-item of `top` ("b)" after "a)"; "1.2." after "1.1.")."""
     last = top.last_sub
-    if found := _SUB_ITEM.match(paragraph):
+    if (found := _SUB_ITEM.match(paragraph)) and found["letter"] in _LIST_LETTERS:  # "w)" letters no list
         index = _LIST_LETTERS.index(found["letter"])
         following = (last + 1, last + 2) if _LIST_LETTERS[last + 1:last + 2] == "đ" else (last + 1,)
         if index in following:
@@ -474,7 +474,8 @@ def assign_keys(items: list[_Item]) -> tuple[OutlineItem, ...]:
 
 def _best_default(item: _Item, title: str, last: int) -> int | None:
     """The first text of the item that matches a default key after `last` decides: its title, its
-    whole paragraph, the bullets under it, then the heading it sits under."""
+    whole paragraph, the bullets under it, then the heading it sits under. Only a strong keyword
+    claims a default key: "nhiệm vụ" in a heading does not make an item of the ministry's own the plan."""
     candidates = list(enumerate(DEFAULT_OUTLINE.sections))[last + 1:]
     for text in (title, item.text, " ".join(item.details), item.parent):
         if not text:
@@ -486,7 +487,8 @@ def _best_default(item: _Item, title: str, last: int) -> int | None:
 
 
 def _score(section: OutlineSection, folded: str) -> int:
-    return sum(2 if strong else 1 for pattern, strong in section.patterns if pattern.search(folded))
+    matched = [strong for pattern, strong in section.patterns if pattern.search(folded)]
+    return sum(2 if strong else 1 for strong in matched) if any(matched) else 0
 
 
 def item_title(text: str) -> str:

@@ -45,6 +45,7 @@ PROGRAMME_STRENGTH = 0.9  # names the programme a programme's campaign asks abou
 PHRASE_STRENGTH = 0.95  # an operator's [campaign.match] phrase
 BROAD_TOPICS = 3  # a title naming this many programmes covers the sector's work, not one of them
 BROAD_STRENGTH = 0.6
+MAX_TITLE_CHARS = 1000  # a title is a line or two; a pasted body is cut, not read in quadratic time
 LIST_GAP_WORDS = 3  # programmes this close, with a separator ("…, …", "… và phòng, chống …"), are a list
 
 
@@ -213,41 +214,42 @@ def _topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((topic.key, pattern) for topic in TOPICS for pattern in _patterns(topic.phrases))
 
 
-def _blank(folded: str, patterns: Iterable[re.Pattern[str]]) -> tuple[str, str | None]:
-    """The text with every match blanked out (same length), and the first match's span as (start, end) text."""
-    first = None
+Span = tuple[int, int]
+
+
+def _blank(folded: str, patterns: Iterable[re.Pattern[str]]) -> tuple[str, Span | None]:
+    """The text with every match blanked out (same length), and the first match's span. Patterns are
+    tried in order, each on what the ones before left, so an earlier phrase wins an overlap."""
+    first: Span | None = None
     for pattern in patterns:
-        for found in pattern.finditer(folded):
-            if first is None or found.start() < first[0]:
-                first = (found.start(), found.end())
-            folded = folded[: found.start()] + " " * (found.end() - found.start()) + folded[found.end():]
-    return folded, (f"{first[0]}:{first[1]}" if first else None)
+        spans = [found.span() for found in pattern.finditer(folded)]
+        if not spans:
+            continue
+        chars = list(folded)
+        for start, end in spans:
+            chars[start:end] = " " * (end - start)
+        folded = "".join(chars)
+        first = min(first, spans[0]) if first else spans[0]
+    return folded, first
 
 
 @functools.lru_cache(maxsize=4096)
 def read_title(text: str) -> TitleReading:
     """What a title, an e-mail subject or a file name says about the report's subject and period."""
-    text = " ".join((text or "").split())
-    folded = folded_same_length(text).replace("_", " ")  # file names: "BC_KQ_2019"
-    quote = lambda span: _quote(text, span)  # noqa: E731 — positions in `folded` are positions in `text`
+    text = " ".join((text or "").split())[:MAX_TITLE_CHARS]
+    folded = folded_same_length(text).replace("_", " ")  # file names: "BC_KQ_2019"; positions are text's
     folded, _ = _blank(folded, _patterns(_INSTITUTIONS))
     folded, sector = _blank(folded, _patterns(_SECTOR))
     general = _first_span(folded, _patterns(_GENERAL))
     parts = _PARTS.search(folded)
-    if parts and any(span and int(span.split(":")[0]) < parts.start() for span in (sector, general)):
+    if parts and any(span and span[0] < parts.start() for span in (sector, general)):
         folded = folded[: parts.start()]  # "… của ngành, trong đó có Chương trình giảm nghèo …": its parts
     # A parenthesis qualifies ("tiêu chí 12 (lao động có việc làm)"): read only when nothing else names a programme.
     mentions = _mentions(_ASIDE.sub(lambda found: " " * len(found.group()), folded)) or _mentions(folded)
     topics = _first_of_each(mentions)
     return TitleReading(text=text, topics=tuple((key, text[slice(*_quoted_span(folded, s, e))]) for key, s, e in topics),
-                        breadth=_breadth(folded, mentions), sector=quote(sector), general=quote(general),
-                        period=report_period(text).kind)
-
-
-def _breadth(folded: str, topics: list[tuple[str, int, int]]) -> int:
-    names = [found.span() for found in _PROGRAMME_NAME.finditer(folded)]
-    inside = [key for key, start, _ in topics if any(s <= start < e for s, e in names)]
-    return len(topics) - len(inside) + (1 if inside else 0)
+                        breadth=_breadth(folded, mentions), sector=_quote(text, sector),
+                        general=_quote(text, general), period=report_period(text).kind)
 
 
 # Quoted with the words that make it a programme: "công tác giảm nghèo", "chính sách ưu đãi người có công".
@@ -266,19 +268,13 @@ def _quoted_span(folded: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _first_span(folded: str, patterns: Iterable[re.Pattern[str]]) -> str | None:
-    spans = [(found.start(), found.end()) for pattern in patterns if (found := pattern.search(folded))]
-    if not spans:
-        return None
-    start, end = min(spans)
-    return f"{start}:{end}"
+def _first_span(folded: str, patterns: Iterable[re.Pattern[str]]) -> Span | None:
+    spans = [found.span() for pattern in patterns if (found := pattern.search(folded))]
+    return min(spans) if spans else None
 
 
-def _quote(text: str, span: str | None) -> str | None:
-    if span is None:
-        return None
-    start, end = map(int, span.split(":"))
-    return text[start:end]
+def _quote(text: str, span: Span | None) -> str | None:
+    return text[span[0]:span[1]] if span else None
 
 
 def _mentions(folded: str) -> list[tuple[int, int, str]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.files import EmlDirSource, MaildirSource
@@ -14,7 +16,10 @@ from ingest.sources import MailSource
 from models.campaigns import letter_campaigns, sync_campaigns
 from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
+from reportbox.errors import ReportboxError
 from reportbox.letters import with_letter_campaigns
+
+log = logging.getLogger("reportbox.app")
 
 
 @dataclass
@@ -33,8 +38,11 @@ class App:
         the daemon runs): the daemon calls this before each poll and mail pass."""
         if self.file_config is None:
             return
-        with self.sessions() as session:
-            self.config = with_letter_campaigns(self.file_config, letter_campaigns(session))
+        try:
+            with self.sessions() as session:
+                self.config = with_letter_campaigns(self.file_config, letter_campaigns(session))
+        except (ReportboxError, SQLAlchemyError) as exc:  # polling goes on with the campaigns it had
+            log.error("stored campaigns not refreshed: %s", exc)
 
 
 def open_app(config: Config, *, migrate: bool = True) -> App:

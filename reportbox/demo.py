@@ -104,7 +104,7 @@ def _at(day: int, hour: int, minute: int) -> datetime:
 MISSING = ("02", "12", "35", "45", "58", "67", "84", "95")
 # The mail that tells a story; every other province sends one on-time report (_ordinary).
 SPECIAL = (
-    Mail("docx", _at(12, 9, 14), "22", covering_letter=True),  # Quảng Ninh, as in DESIGN.md
+    Mail("docx", _at(12, 9, 14), "22", covering_letter=True),  # Quảng Ninh, as in the README
     Mail("pdf", _at(10, 15, 2), "01", covering_letter=True),
     Mail("pdf", _at(13, 10, 47), "48", style="parts"),
     Mail("pdf", _at(15, 16, 20), "66"),

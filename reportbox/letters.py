@@ -13,6 +13,7 @@ date-time with Vietnam's offset ("2019-12-15T17:00:00+07:00"), a day is "2019-12
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -28,7 +29,9 @@ from reportbox.config import (
     LetterSectionConfig,
     OutlineSectionConfig,
 )
-from reportbox.errors import UsageError
+from reportbox.errors import ConfigError, UsageError
+
+log = logging.getLogger("reportbox.campaigns")
 
 CAMPAIGN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 # What a campaign cannot do without, in the order a missing one is reported.
@@ -125,15 +128,28 @@ def _own_section(title: str) -> OutlineSectionConfig:
     return OutlineSectionConfig(title=plain_title, keywords=keywords_from_wording(plain_title))
 
 
-def with_letter_campaigns(config: Config, campaigns: list[CampaignConfig]) -> Config:
-    """The config with the campaigns stored from letters added: the same object when there are none."""
+def with_letter_campaigns(config: Config, campaigns: list[CampaignConfig], *, strict: bool = False) -> Config:
+    """The config with the campaigns stored from letters added: the same object when there are none.
+
+    A stored campaign the config cannot take (an [outline.<key>] of the config that retitles one of
+    its own keys without keywords) is left out and logged, so one bad row never stops the daemon;
+    with `strict` (before storing one) it is a ConfigError naming the campaign and the key."""
     if not campaigns:
         return config
     outline = {**own_outline_sections(campaigns), **config.outline}  # the config's own definitions win
-    merged = config.model_copy(update={"campaign": config.campaign + tuple(campaigns), "outline": outline})
+    merged = config.model_copy(update={"outline": outline})
+    taken = []
     for campaign in campaigns:
-        merged.section_outline(campaign.outline)  # every key has keywords (raises ValueError otherwise)
-    return merged
+        try:
+            merged.section_outline(campaign.outline)  # every key has keywords
+        except ValueError as exc:
+            problem = f"campaign {campaign.id!r}, read from letter {campaign.letter}: outline: {exc}"
+            if strict:
+                raise ConfigError(f"{config.path}: {problem}; give [outline.<key>] its keywords") from None
+            log.error("%s; it is left out until [outline.<key>] has keywords", problem)
+            continue
+        taken.append(campaign)
+    return merged.model_copy(update={"campaign": config.campaign + tuple(taken)})
 
 
 # --- TOML ----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The JSON shapes of DESIGN.md, built once for the command line (`--format json`) and the
+"""The JSON shapes of the README, built once for the command line (`--format json`) and the
 dashboard's API, so the two never drift apart."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Instants are stored in UTC and shown in Vietnam's time (DESIGN.md)."""
+"""Instants are stored in UTC and shown in Vietnam's time (README)."""
 
 from __future__ import annotations
 

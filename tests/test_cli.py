@@ -1,4 +1,4 @@
-"""The command line contract (DESIGN.md): outputs, JSON shapes and exit codes."""
+"""The command line contract (README): outputs, JSON shapes and exit codes."""
 
 from __future__ import annotations
 

@@ -225,3 +225,51 @@ def test_a_running_daemon_takes_in_a_campaign_applied_after_it_started(workdir):
         assert [c.id for c in app.config.campaign] == ["tk2017", "tk2019"]
     finally:
         app.close()
+
+
+def test_a_letter_already_a_campaign_is_not_applied_again_under_another_id(workdir):
+    assert run(workdir, "campaign", "from-letter", str(workdir / "letter.txt"), "--apply").returncode == 0
+    twin = run(workdir, "campaign", "from-letter", str(workdir / "letter.txt"), "--apply", "--id", "x2019")
+    assert twin.returncode == 2 and "letter 5025/LĐTBXH-KHTC is campaign 'tk2019' already" in twin.stderr
+
+
+OWN_KEY = "tinh_hinh_lao_dong_nuoc_ngoai"
+
+
+def _letter_with_an_item_of_its_own(workdir: Path) -> Path:
+    path = workdir / "own.txt"
+    path.write_text(fx.LETTER_2019.read_text(encoding="utf-8").replace(
+        "c) Làm rõ những tồn tại",
+        "c) Tình hình lao động nước ngoài làm việc tại địa phương năm 2019.\n\nd) Làm rõ những tồn tại"),
+        encoding="utf-8")
+    return path
+
+
+def test_a_stored_campaign_the_config_can_no_longer_take_is_left_out_not_fatal(workdir):
+    own = _letter_with_an_item_of_its_own(workdir)
+    assert run(workdir, "campaign", "from-letter", str(own), "--apply").returncode == 0
+    config = workdir / "reportbox.toml"
+    # The operator retitles the letter's own section without keywords: it can no longer be sought.
+    config.write_text(config.read_text(encoding="utf-8") + f'[outline.{OWN_KEY}]\ntitle = "Lao động nước ngoài"\n',
+                      encoding="utf-8")
+    listing = run(workdir, "campaign", "list", "--format", "json")
+    assert listing.returncode == 0, listing.stderr  # every command still runs
+    assert f"campaign 'tk2019', read from letter 5025/LĐTBXH-KHTC: outline: outline section '{OWN_KEY}'" in \
+        listing.stderr
+    assert run(workdir, "poll").returncode == 0
+    app = open_app(load_config(config))
+    try:
+        assert [c.id for c in app.config.campaign] == ["tk2017"]
+        app.refresh_campaigns()  # the daemon's refresh neither fails nor takes it in
+        assert [c.id for c in app.config.campaign] == ["tk2017"]
+    finally:
+        app.close()
+    again = run(workdir, "campaign", "from-letter", str(own), "--apply")  # storing it so is refused up front
+    assert again.returncode == 2 and "give [outline.<key>] its keywords" in again.stderr
+
+
+def test_a_file_with_no_letter_in_it_is_a_usage_error(workdir):
+    for name, data in (("empty.txt", b""), ("noise.txt", bytes(range(256)) * 4), ("note.txt", "Xin chào".encode())):
+        (workdir / name).write_bytes(data)
+        result = run(workdir, "campaign", "from-letter", str(workdir / name))
+        assert result.returncode == 2 and "no request letter found in it" in result.stderr, (name, result.stderr)

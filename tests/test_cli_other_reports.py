@@ -125,3 +125,33 @@ def test_an_assign_without_campaign_keeps_another_report_other(config):  # noqa:
     finally:
         app.close()
     assert units_now(config)["24"]["status"] == "missing"
+
+
+def test_a_unit_assigned_to_another_report_keeps_it_other_after_reprocess(config):  # noqa: F811
+    """`review other`, then a unit assigned without a campaign, then `reprocess`: the person's decision
+    holds, not identification's fresh reading (which counts the report)."""
+    late_one = submission_of(config, QUANGNINH)
+    run(config, "review", "other", str(late_one["id"]), "--reason", "báo cáo giảm nghèo", "--by", "lan")
+    run(config, "review", "assign", str(late_one["id"]), QUANGNINH, "--reason", "đúng đơn vị", "--by", "lan")
+    run(config, "reprocess", "--all")
+    row = submission_of(config, QUANGNINH)
+    assert (row["kind"], row["campaign"], row["state"]) == ("other_report", None, "accepted")
+    assert units_now(config)[QUANGNINH]["status"] == "missing"
+
+
+def test_a_report_of_no_campaign_is_assigned_only_with_its_campaign(config):  # noqa: F811
+    """Accepted into no campaign it would count nowhere and leave the queue unseen."""
+    hanoi = submission_of(config, HANOI)
+    app = open_app(load_config(config), migrate=False)
+    try:
+        with app.sessions.begin() as session:
+            row = session.get(Submission, hanoi["id"])
+            row.campaign, row.state = None, "needs_review"
+    finally:
+        app.close()
+    refused = reportbox("--config", str(config), "review", "assign", str(hanoi["id"]), HANOI)
+    assert refused.returncode == 2 and "answers no campaign yet: name the one it counts for" in refused.stderr
+    run(config, "review", "assign", str(hanoi["id"]), HANOI, "--campaign", "tk2019")
+    assert units_now(config)[HANOI]["status"] == "on_time"
+    run(config, "reprocess", "--all")
+    assert submission_of(config, HANOI)["campaign"] == "tk2019"

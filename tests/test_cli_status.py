@@ -1,4 +1,4 @@
-"""`reportbox status` and `reportbox campaign …` through the real command line (DESIGN.md contracts)."""
+"""`reportbox status` and `reportbox campaign …` through the real command line (the README's contracts)."""
 
 from __future__ import annotations
 

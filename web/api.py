@@ -1,4 +1,4 @@
-"""The JSON API: the same shapes as the command line's `--format json` (DESIGN.md, built by
+"""The JSON API: the same shapes as the command line's `--format json` (the README, built by
 reportbox.shapes), read-only, behind the same sign-in. Described at /api/openapi.json."""
 
 from __future__ import annotations

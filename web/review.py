@@ -6,6 +6,8 @@ The decisions are also offered on a unit's page, which they return to (`from_cam
 
 from __future__ import annotations
 
+import re
+
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -82,11 +84,15 @@ def _done(submission, action: str, campaign: str | None) -> str:
     return f"Đã loại báo cáo #{submission.id}"
 
 
+_PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # campaign ids; unit codes are digits and letters
+
+
 def _back(request: Request, campaign: str = "", unit: str = "") -> RedirectResponse:
-    """Back to the unit page the form was on, else to the queue; a path built here, never one given."""
-    if campaign.strip() and unit.strip():
-        return RedirectResponse(path_for(request, "unit", campaign_id=campaign.strip(), code=unit.strip()),
-                                status_code=303)
+    """Back to the unit page the form was on, else to the queue: a path built here from values that
+    can only be a campaign id and a unit code (the decision is already saved: no error page now)."""
+    campaign, unit = campaign.strip(), unit.strip()
+    if _PAGE_ID.match(campaign) and unit.isalnum() and unit.isascii():
+        return RedirectResponse(path_for(request, "unit", campaign_id=campaign, code=unit), status_code=303)
     return RedirectResponse(path_for(request, "review"), status_code=303)
 
 

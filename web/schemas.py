@@ -1,5 +1,5 @@
 """The JSON API's shapes for OpenAPI (/api/openapi.json): the documented form of what
-reportbox.shapes builds for the command line's `--format json` (DESIGN.md). Extra keys are
+reportbox.shapes builds for the command line's `--format json` (README). Extra keys are
 allowed through, so a field added to a shape is never silently dropped from the API."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The `reportbox` command line (DESIGN.md): exit 0 on success, 2 for usage or configuration, 1 otherwise.
+"""The `reportbox` command line (README): exit 0 on success, 2 for usage or configuration, 1 otherwise.
 
 Each module registers its commands on the one group in `base`."""
 

@@ -219,8 +219,9 @@ def campaign_received_offline(obj: Obj, campaign_id: str, unit: str, at: str | N
 def campaign_from_letter(obj: Obj, letter_file: Path, campaign_id: str | None, fmt: str, apply: bool,
                          decided_by: str) -> None:
     """Read a campaign from its request letter FILE (.txt, .docx, .pdf, a scan, .eml) and print it."""
-    from models.campaigns import store_letter_campaign
+    from models.campaigns import letter_campaigns, store_letter_campaign
     from reportbox.letters import campaign_config, campaign_id as make_id, letter_json, letter_toml
+    from reportbox.letters import with_letter_campaigns
 
     letter = _read_letter(obj, letter_file, apply)
     identifier = make_id(letter, campaign_id)
@@ -232,6 +233,8 @@ def campaign_from_letter(obj: Obj, letter_file: Path, campaign_id: str | None, f
         return
     campaign = campaign_config(letter, identifier)
     with obj.app() as app, app.sessions.begin() as session:
+        others = [c for c in letter_campaigns(session) if c.id != campaign.id]
+        with_letter_campaigns(app.file_config or app.config, [*others, campaign], strict=True)
         new = store_letter_campaign(session, campaign, letter.evidence, applied_by=decided_by)
     click.echo(f"campaign {campaign.id} {'stored' if new else 'updated'} from letter {campaign.letter} "
                f"(by {decided_by})", err=True)
@@ -250,6 +253,9 @@ def _read_letter(obj: Obj, path: Path, apply: bool):
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
-        return letter_from_file(data, path.name, limits)
+        letter = letter_from_file(data, path.name, limits)
     except DocumentError as exc:
         raise UsageError(f"{path}: cannot read the letter: {exc}") from exc
+    if letter.letter is None and letter.subject is None:
+        raise UsageError(f"{path}: no request letter found in it (no \"Số: …\" number, no \"V/v …\" subject)")
+    return letter

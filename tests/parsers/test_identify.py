@@ -226,7 +226,7 @@ def test_old_province_name_in_the_34_unit_era_maps_to_its_successor():
 # --- Not submissions -----------------------------------------------------------------------------
 def test_half_year_report_is_another_period():
     blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2019",
-                           date_line="Quảng Ninh, ngày 20 tháng 6 năm 2019")
+                           date_line="Quảng Ninh, ngày 20 tháng 6 năm 2019", opening="Sở báo cáo như sau:")
     result = run(blocks, received=datetime(2019, 6, 25, tzinfo=timezone.utc))
     assert (result.kind, result.reason) == ("not_submission", "other_period")
     # filed with its unit as another report: never counted, never in the review queue
@@ -542,3 +542,19 @@ def test_the_year_alone_names_no_campaign_among_several_of_that_year():
                  subject="Gửi báo cáo")
     assert (result.campaign, result.state) == (None, "needs_review")
     assert result.topic.startswith("nothing says which request it answers (tk2019, gn2019 ask for 2019)")
+
+
+def test_a_half_year_report_replying_to_the_request_shows_both_readings():
+    blocks = report_blocks(subject="Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2019", opening=NO_LETTER)
+    result = run(blocks, campaigns=[TK2019_FULL], In_Reply_To="<req-tk2019@molisa.gov.vn>")
+    assert (result.reason, result.report_kind, result.campaign, result.state) == ("other_period", "report", "tk2019",
+                                                                                 None)  # recorded: needs_review
+    assert result.topic.startswith("two readings: reply to tk2019's request message → tk2019; but title: a half-year")
+
+
+def test_another_report_of_no_known_unit_waits_for_a_person():
+    blocks = report_blocks(issuer="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", date_line="ngày 12 tháng 12 năm 2019",
+                           subject=POVERTY_TITLE, opening="Sở báo cáo như sau:", recipients="Nơi nhận:\n- Lưu: VT.")
+    result = run(blocks, campaigns=[TK2019_FULL], sender="an@example.com", subject="Gửi báo cáo")
+    assert (result.unit, result.report_kind, result.campaign, result.state) == (None, "other_report", None,
+                                                                               "needs_review")

@@ -274,3 +274,20 @@ def test_an_eml_without_an_attachment_is_read_from_its_body():
     message.set_content(_letter("Báo cáo gửi về Bộ trước ngày 20/12/2024 (qua hộp thư kh@moh.gov.vn)."))
     letter = letter_from_file(message.as_bytes(), "cong-van.eml")
     assert (letter.letter, letter.deadline, letter.mailbox) == ("812/BYT-KH", date(2024, 12, 20), "kh@moh.gov.vn")
+
+
+def test_an_item_of_the_ministrys_own_between_default_ones_shifts_no_key():
+    """"c) Tình hình lao động nước ngoài …" sits under "1. Về tình hình thực hiện nhiệm vụ": the heading's
+    "nhiệm vụ" must not make it the plan, and push the plan and proposals onto the wrong items."""
+    text = fx.LETTER_2019.read_text(encoding="utf-8").replace(
+        "c) Làm rõ những tồn tại",
+        "c) Tình hình lao động nước ngoài làm việc tại địa phương năm 2019.\n\nd) Làm rõ những tồn tại")
+    outline = read_letter(text).outline
+    assert [(item.key, item.number) for item in outline] == [
+        ("results", "1a"), ("policies", "1b"), ("tinh_hinh_lao_dong_nuoc_ngoai", "1c"), ("shortcomings", "1d"),
+        ("plan", "2a"), ("proposals", "2b")]
+
+
+def test_a_lettered_line_outside_the_list_letters_is_no_item():
+    letter = read_letter("Kính gửi: Sở Lao động\n\n1. Báo cáo kết quả\n\nw) xem\n\nf) thêm\n")
+    assert [item.number for item in letter.outline] == ["1"]

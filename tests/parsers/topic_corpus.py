@@ -62,15 +62,6 @@ TK2019 = CampaignInfo(
     title="Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020",
     subject=("V/v đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp thực hiện kế hoạch năm 2020 "
              "lĩnh vực lao động, người có công và xã hội"),
-    outline_titles=(
-        "Đánh giá kết quả thực hiện các chỉ tiêu, nhiệm vụ năm 2019 lĩnh vực lao động, người có công và xã hội "
-        "so với kế hoạch và so với năm 2018",
-        "Đánh giá việc triển khai và kết quả thực hiện các cơ chế, chính sách pháp luật, chương trình, đề án thuộc "
-        "lĩnh vực lao động, người có công và xã hội trên địa bàn",
-        "Làm rõ những tồn tại, hạn chế, khó khăn và nguyên nhân của những tồn tại, hạn chế",
-        "Chỉ tiêu, nhiệm vụ, giải pháp chủ yếu thực hiện kế hoạch năm 2020",
-        "Đề xuất, kiến nghị của địa phương đối với Quốc hội, Chính phủ và Bộ Lao động - Thương binh và Xã hội",
-    ),
 )  # fmt: skip
 GN2019 = CampaignInfo(
     "gn2019", "4765/LĐTBXH-VPQGGN", 2019, 2020, date(2019, 11, 15), date(2019, 12, 10), "vn63",
@@ -79,13 +70,6 @@ GN2019 = CampaignInfo(
            "kế hoạch năm 2020"),
     subject=("V/v báo cáo kết quả thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2019, "
              "kế hoạch năm 2020"),
-    outline_titles=(
-        "Kết quả thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2019",
-        "Kết quả thực hiện các dự án thành phần của Chương trình",
-        "Tồn tại, hạn chế và nguyên nhân",
-        "Kế hoạch thực hiện Chương trình năm 2020",
-        "Kiến nghị, đề xuất",
-    ),
 )  # fmt: skip
 CAMPAIGNS = (TK2019, GN2019)
 REQUEST_SUBJECTS = {

@@ -1,4 +1,4 @@
-"""The JSON API and the exports: the same shapes as the command line (reportbox.shapes, DESIGN.md),
+"""The JSON API and the exports: the same shapes as the command line (reportbox.shapes, the README),
 computed here from the same database and compared whole."""
 
 from __future__ import annotations

@@ -111,6 +111,15 @@ def test_a_reviewer_moves_a_report_out_of_the_campaign_and_back_in(reviewer, sit
     assert "<h2>Báo cáo khác (0)</h2>" in reviewer.get(unit_page).text
 
 
+def test_a_decision_from_a_tampered_form_returns_to_the_queue_not_an_error(reviewer, site):
+    """The decision is saved before the redirect: odd return fields must give no error page, and no path."""
+    code, submission_id = reported_once(site)
+    response = post_form(reviewer, f"/campaigns/{CAMPAIGN}/units/{code}", f"/review/{submission_id}/other",
+                         {"reason": "giảm nghèo", "from_campaign": "x?y=1#", "from_unit": "a/b"})
+    assert response.status_code == 303 and response.headers["location"] == "/review"
+    assert kind_and_campaign(site, submission_id)[0] == SubmissionKind.OTHER_REPORT
+
+
 def test_moving_out_needs_a_reason(reviewer, site):
     code, submission_id = reported_once(site)
     response = post_form(reviewer, f"/campaigns/{CAMPAIGN}/units/{code}", f"/review/{submission_id}/other",

@@ -1,4 +1,5 @@
-"""campaigns read from their letters; which request a submission answers (kind, topic, title, date)
+"""campaigns read from their letters; which request a submission answers (kind, topic, title, date),
+and the kind a review decision settled
 
 Revision ID: 0009
 Revises: 0008
@@ -43,9 +44,11 @@ def upgrade() -> None:
         op.add_column('campaign', column)
     for column in _SUBMISSION:
         op.add_column('submission', column)
+    op.add_column('review_decision', sa.Column('kind', sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('review_decision', 'kind')
     for column in reversed(_SUBMISSION):
         op.drop_column('submission', column.name)
     for column in reversed(_CAMPAIGN):
