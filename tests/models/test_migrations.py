@@ -100,3 +100,28 @@ def test_0008_downgrades_and_upgrades_again_on_sqlite(tmp_path):
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
     engine.dispose()
+
+
+def test_0009_downgrades_and_upgrades_again(engine):
+    """Its columns go without a table copy (the status view on SQLite), and come back with their defaults."""
+    from alembic import command
+    from sqlalchemy import text
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("submission")}
+    assert "source" not in {c["name"] for c in inspect(engine).get_columns("campaign")}
+    assert "kind" not in {c["name"] for c in inspect(engine).get_columns("review_decision")}
+    with engine.begin() as connection:  # a row from before: the defaults fill the new columns
+        connection.execute(text(
+            "INSERT INTO campaign (id, letter, title, report_year, plan_year, issued, deadline, unit_registry, outline,"
+            " exempt, message_ids, in_config, synced_at) VALUES ('tk2019', '5025/LĐTBXH-KHTC', '', 2019, 2020,"
+            " '2019-11-25', '2019-12-15 16:59:59', 'vn63', '[]', '[]', '[]', true, '2019-12-01 00:00:00')"))
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT source, sections, \"match\" FROM campaign")).one()
+    assert row[0] == "config" and row[1] in ([], "[]") and row[2] in ({}, "{}")
