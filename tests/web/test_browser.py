@@ -140,7 +140,7 @@ def test_reviewer_assigns_the_hostile_report(live_server, page, troubles: Troubl
     decision = page.locator("table.audit").first.locator("tr").filter(has_text=f"#{submission}")
     assert decision.count() == 1
     cells = decision.locator("td").all_inner_texts()
-    assert cells[1:] == ["lan", cells[2], "gán cho 22", reason]  # the campaign was kept
+    assert cells[1:] == ["lan", cells[2], "gán cho 22, đợt tk2019", reason]  # the campaign it had is settled
     assert cells[2].startswith(f"#{submission} ")
     troubles.assert_none()
 
