@@ -7,9 +7,14 @@ next year's tasks, proposals). The year and the outline cannot tell them apart; 
 
 A *title* is read (`read_title`) for:
 - the **programmes** it names (`TOPICS`: "giảm nghèo", "trẻ em", "dự toán ngân sách" …), after the
-  names of the whole sector and of the departments are blanked out ("lĩnh vực lao động, người có
-  công và xã hội" names the sector, not the merit-policy programme; "Sở Lao động - Thương binh và
-  Xã hội" names a sender);
+  names of the offices and of the whole sector are blanked out ("Sở Lao động - Thương binh và Xã hội"
+  names a sender; "lĩnh vực lao động, người có công và xã hội" the sector, not the merit-policy
+  programme). What only qualifies the subject does not count: those it is for ("… cho người có
+  công"), a parenthesis, the parts listed after "trong đó" when the sector or the year's work came
+  first. Its *breadth* is the longest list of programmes named one after another ("việc làm, giáo
+  dục nghề nghiệp, giảm nghèo và bảo trợ xã hội"), a programme's own name ("Chương trình mục tiêu
+  giáo dục nghề nghiệp - việc làm và an toàn lao động") counting once: three or more is the
+  sector's work, not one programme;
 - whether it names the **whole sector** ("lao động, người có công và xã hội", "ngành LĐTBXH", "nội vụ");
 - whether it is a **general evaluation** of the year ("tổng kết", "đánh giá tình hình thực hiện",
   "kết quả thực hiện nhiệm vụ năm …", "phương hướng, nhiệm vụ năm …");
@@ -174,10 +179,6 @@ class TitleReading:
     @property
     def topic_keys(self) -> frozenset[str]:
         return frozenset(key for key, _ in self.topics)
-
-    @property
-    def says_anything(self) -> bool:
-        return bool(self.topics or self.sector or self.general) or self.period not in ("unknown", "year_end")
 
 
 @dataclass(frozen=True)
