@@ -15,25 +15,30 @@ the others may have been written by the sender. Order of the decision:
    multi-year report → `other_period`.
 3. Campaign (which request it answers): each campaign scores a noisy-OR of: a reply to its own
    message (In-Reply-To / References ∈ message_ids, 0.99) and its letter cited ("Công văn số
-   5025/LĐTBXH-KHTC", compared folded, 0.95) — whenever the message comes — and, when its window
-   holds the received day (from `issued` − 30 days to `deadline` + 365 days), a title that fits what it asks for
-   (parsers.topics: the documents' own titles, a covering letter's "V/v …", the e-mail subject,
-   the file names, most trusted first; fit strength × that source's trust), plus, once there is
-   such evidence, the report year agreeing (0.6 × the year's confidence). The year alone is never
-   enough. A title that fits counts only for the campaign of its own year; a decided year that
-   differs scales the score by (1 − the year's confidence). Best wins; confidence = best − half
-   the runner-up. A title that says another programme, period or request (parsers.topics OTHER)
-   rules the campaign out, unless the report replies to it or cites its letter: then both
-   readings go to review. Ruled out by every campaign → `other_report`: another report of the
-   unit, accepted as such, never counted; so is a report no window holds whose titles say another
-   programme against every campaign. No evidence either way → the campaign of the report's year, to review. No year but a match by letter or reply → the campaign's report year.
+   5025/LĐTBXH-KHTC", compared folded, 0.95), whenever the message comes; and, while its window
+   holds the received day (`issued` − 30 days to `deadline` + 365 days), a title that fits what it
+   asks for (parsers.topics: the documents' own titles, a covering letter's "V/v …", the e-mail
+   subject, the file names, most trusted first; fit strength × that source's trust), plus, once
+   there is such evidence, the report year agreeing (0.6 × the year's confidence).
+   - The year alone is never enough. A fitting title counts only for the campaign of its own
+     year; a decided year that differs scales the score by (1 − the year's confidence).
+   - Best wins; confidence = best − half the runner-up.
+   - A title that says another programme, period or request (parsers.topics OTHER) rules the
+     campaign out, unless the report replies to it or cites its letter: then both readings go to
+     review. Ruled out by every campaign → `other_report`: another report of the unit, accepted as
+     such, never counted (to review when no unit is found); so is a report no window holds whose
+     titles say another programme against every campaign.
+   - No evidence either way → the one campaign of the report's year, to review; none when several
+     ask for that year (a guess would hold one's reminders and not the other's).
+   - No year but a match by letter or reply → the campaign's report year.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
 5. Content: no readable document, no unreadable one named like a report, and no report written
    in the body → `no_documents`; documents that are only other kinds of papers (QUYẾT ĐỊNH, GIẤY
    MỜI …) or the ministry's own letter forwarded back → `other_report` (to review); a half-year,
    quarter or multi-year report when no campaign asks for that period → `other_period`, filed as
-   another report of its unit (`report_kind` other_report, accepted, never counted).
+   another report of its unit (`report_kind` other_report, accepted, never counted), unless it
+   replies to a campaign's request or cites its letter: then both readings go to review.
 6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
    campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
    Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when DMARC/SPF
