@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from parsers.letterhead import folded_same_length
 from parsers.outline import keyword_pattern
+from parsers.vietnamese import fold
 from parsers.years import report_period
 
 FITS, OTHER, UNKNOWN = "fits", "other", "unknown"
@@ -210,9 +211,34 @@ def _patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(keyword_pattern(phrase) for phrase in phrases)
 
 
+class _Index:
+    """Phrases' patterns by their first word: only a phrase whose first word is a word of the text can
+    match it, so a title is tried against a handful of the two hundred phrases, not all of them."""
+
+    def __init__(self, labelled: Iterable[tuple[str, str]]) -> None:
+        self._by_word: dict[str, list[tuple[int, str, re.Pattern[str]]]] = {}
+        for order, (label, phrase) in enumerate(labelled):
+            first = re.findall(r"\w+", fold(phrase))[0]
+            self._by_word.setdefault(first, []).append((order, label, keyword_pattern(phrase)))
+
+    def among(self, words: set[str]) -> list[tuple[str, re.Pattern[str]]]:
+        """(label, pattern) of the phrases that may match a text of these words, in the phrases' order."""
+        found = sorted(entry for word in words & self._by_word.keys() for entry in self._by_word[word])
+        return [(label, pattern) for _, label, pattern in found]
+
+
 @functools.cache
-def _topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((topic.key, pattern) for topic in TOPICS for pattern in _patterns(topic.phrases))
+def _index(phrases: tuple[str, ...]) -> _Index:
+    return _Index((phrase, phrase) for phrase in phrases)
+
+
+@functools.cache
+def _topic_index() -> _Index:
+    return _Index((topic.key, phrase) for topic in TOPICS for phrase in topic.phrases)
+
+
+def _words(folded: str) -> set[str]:
+    return set(re.findall(r"\w+", folded))
 
 
 Span = tuple[int, int]
@@ -239,9 +265,10 @@ def read_title(text: str) -> TitleReading:
     """What a title, an e-mail subject or a file name says about the report's subject and period."""
     text = " ".join((text or "").split())[:MAX_TITLE_CHARS]
     folded = folded_same_length(text).replace("_", " ")  # file names: "BC_KQ_2019"; positions are text's
-    folded, _ = _blank(folded, _patterns(_INSTITUTIONS))
-    folded, sector = _blank(folded, _patterns(_SECTOR))
-    general = _first_span(folded, _patterns(_GENERAL))
+    words = _words(folded)
+    folded, _ = _blank(folded, (p for _, p in _index(_INSTITUTIONS).among(words)))
+    folded, sector = _blank(folded, (p for _, p in _index(_SECTOR).among(words)))
+    general = _first_span(folded, (p for _, p in _index(_GENERAL).among(words)))
     parts = _PARTS.search(folded)
     if parts and any(span and span[0] < parts.start() for span in (sector, general)):
         folded = folded[: parts.start()]  # "… của ngành, trong đó có Chương trình giảm nghèo …": its parts
@@ -282,7 +309,8 @@ def _mentions(folded: str) -> list[tuple[int, int, str]]:
     """Every programme mention (start, end, key) in order, each by its longest phrase; a mention inside
     a longer one of another programme ("việc làm" in "vị trí việc làm") does not count, nor one after
     "cho" / "đối với" when a programme came before."""
-    found = [(found.start(), found.end(), key) for key, pattern in _topic_patterns() for found in pattern.finditer(folded)]
+    found = [(found.start(), found.end(), key) for key, pattern in _topic_index().among(_words(folded))
+             for found in pattern.finditer(folded)]
     found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     kept: list[tuple[int, int, str]] = []
     for start, end, key in found:

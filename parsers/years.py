@@ -39,6 +39,7 @@ Pure: no clock; "today" and the received date come in as arguments.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -223,6 +224,7 @@ def _pick(mentions: list[_Mention]) -> tuple[_Mention | None, _Mention | None]:
     return report, min(later, key=lambda m: m.plan_value, default=None)
 
 
+@functools.lru_cache(maxsize=4096)  # a title is read for its year and for its subject (parsers.topics)
 def _read(text: str) -> _Reading:
     folded = _Folded(text)
     clean = _blank(folded.text)
