@@ -8,7 +8,6 @@ A config campaign of the same id takes such a row over."""
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
 from parsers.registry import Registry, builtin
-from parsers.vietnamese import fold
+from parsers.letterhead import number_key
 from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
 from reportbox.errors import UsageError
 from reportbox.timefmt import VIETNAM
@@ -45,7 +44,11 @@ def sync_campaigns(session: Session, configured: Sequence[CampaignConfig]) -> No
         if row.source != LETTER:  # a letter's campaign never was in the config: it stays active
             row.in_config = False
     letters = {row.unit_registry for row in stored.values() if row.source == LETTER}
-    for name in sorted({c.registry for c in configured} | letters):
+    _sync_builtin_units(session, {c.registry for c in configured} | letters)
+
+
+def _sync_builtin_units(session: Session, names: set[str]) -> None:
+    for name in sorted(names):
         try:
             sync_units(session, builtin(name))
         except ValueError:
@@ -72,7 +75,7 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
         where = "is in the config" if row.in_config else "was in the config (its submissions still point at it)"
         raise UsageError(f"campaign {campaign.id!r} {where}: choose another --id, or edit the config by hand")
     twin = next((other.id for other in session.scalars(select(Campaign).where(Campaign.id != campaign.id))
-                 if _letter_key(other.letter) == _letter_key(campaign.letter)), None)
+                 if number_key(other.letter) == number_key(campaign.letter)), None)
     if twin is not None:  # two campaigns of one letter would split every report citing it between them
         raise UsageError(f"letter {campaign.letter} is campaign {twin!r} already: apply it with --id {twin}, "
                          f"or edit that campaign")
@@ -85,15 +88,8 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
             setattr(row, name, value)
         row.synced_at = values["applied_at"]
     session.flush()
-    try:
-        sync_units(session, builtin(campaign.registry))
-    except ValueError:
-        pass  # an operator's own registry
+    _sync_builtin_units(session, {campaign.registry})
     return row is None
-
-
-def _letter_key(letter: str) -> str:
-    return re.sub(r"\s+", "", fold(letter))
 
 
 def letter_campaigns(session: Session) -> list[CampaignConfig]:

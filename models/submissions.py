@@ -14,11 +14,9 @@ from sqlalchemy.orm import Session, defer
 from models import review, senders, versions
 from models.schema import (Campaign, Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission,
                            SubmissionKind, SubmissionState, utcnow)
-from parsers.identify import Identification
+from parsers.identify import EARLY_DAYS, LATE_DAYS, Identification
 from reportbox.timefmt import VIETNAM
 
-# Another report of unknown year goes with a campaign received from 30 days before its letter to a year after its deadline.
-OTHER_REPORTS_BEFORE, OTHER_REPORTS_AFTER = timedelta(days=30), timedelta(days=365)
 
 
 def record_submission(session: Session, raw_id: int, sender: str | None, sections: list[str],
@@ -108,10 +106,10 @@ def list_other_reports(session: Session, campaign: str, state: str | None = None
 
 
 def other_report_window(campaign: Campaign) -> tuple[datetime, datetime]:
-    """When a report of unknown year goes with a campaign: from 30 days before its letter was issued
-    (Vietnam time) to a year after its deadline."""
-    issued = datetime.combine(campaign.issued - OTHER_REPORTS_BEFORE, time(0), tzinfo=VIETNAM)
-    return issued.astimezone(timezone.utc), campaign.deadline + OTHER_REPORTS_AFTER
+    """When a report of unknown year goes with a campaign: its window in identification (from
+    EARLY_DAYS before its letter was issued, Vietnam time, to LATE_DAYS after its deadline)."""
+    issued = datetime.combine(campaign.issued - timedelta(days=EARLY_DAYS), time(0), tzinfo=VIETNAM)
+    return issued.astimezone(timezone.utc), campaign.deadline + timedelta(days=LATE_DAYS)
 
 
 def submissions_for(session: Session, campaign: str | None = None, state: str | None = None,

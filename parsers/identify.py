@@ -182,10 +182,10 @@ def identify(
         reason, evidence = early
         return Identification(None, _registry(None, registry_name, registries, day).name, None, None,
                               "not_submission", reason, 0.95, "none", (evidence,), (), None)  # fmt: skip
-    signals = _year_signals(facts, day, letters)
+    keys = letter_keys(letters)  # the campaigns' own letters, forwarded back, say nothing of the report
+    signals = _year_signals(facts, day, keys)
     year = decide_year(signals)
     period = decide_kind(signals)
-    keys = letter_keys(letters)
     titles = _titles(facts, keys)
     match = _match_campaign(facts, campaigns, year.year, year.confidence, day, titles)
     report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
@@ -205,7 +205,7 @@ def identify(
     if continuation:
         evidence.append(f"continues an earlier submission: {continuation}")
     campaign_periods = {_profile(c).period for c in campaigns}
-    reason = _content_reason(facts, period if period not in campaign_periods else "year_end", letters)
+    reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
     confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
     state, report_kind, topic, campaign = None, "report", match.topic, match.campaign
@@ -240,7 +240,7 @@ def identify(
         kind="submission" if reason is None else "not_submission", reason=reason,
         confidence=round(confidence, 3), sender_check=sender_check, evidence=tuple(dict.fromkeys(evidence)),
         candidates=units.candidates, state=state, continuation=continuation, report_kind=report_kind,
-        topic=topic, title=_title_of(head), dated=head.date if head else None,
+        topic=topic, title=head.heading if head else None, dated=head.date if head else None,
     )  # fmt: skip
 
 
@@ -304,16 +304,9 @@ def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] 
 
 def _main_letterhead(facts: Facts, keys: set[str]) -> Letterhead | None:
     """The letterhead of the report itself: the first own part that is a report, else any own part's."""
-    heads = [(part.role, part.letterhead) for document in facts.documents for part in document.parts
-             if part.letterhead is not None and not is_ministry_part(part, keys)]
+    heads = [(part.role, part.letterhead) for document in facts.documents for part in _own_parts(document, keys)
+             if part.letterhead is not None]
     return next((head for role, head in heads if role == "report"), heads[0][1] if heads else None)
-
-
-def _title_of(head: Letterhead | None) -> str | None:
-    if head is None:
-        return None
-    title = " ".join(t for t in (head.title, head.subject) if t)
-    return title or None
 
 
 # --- Not a report --------------------------------------------------------------------------------
@@ -333,14 +326,14 @@ def _not_a_report(facts: Facts) -> tuple[str, str] | None:
     return None
 
 
-def _content_reason(facts: Facts, period: str, letters: list[str]) -> str | None:
+def _content_reason(facts: Facts, period: str, keys: set[str]) -> str | None:
     if period in OTHER_PERIODS:
         return "other_period"
     body_report = _body_is_report(facts.body)
     readable = [d for d in facts.documents if d.has_text]
     if not readable and not body_report and not any(_named_like_report(d.filename) for d in facts.documents):
         return "no_documents"
-    if readable and not body_report and not any(_report_like(d, letters) for d in facts.documents):
+    if readable and not body_report and not any(_report_like(d, keys) for d in facts.documents):
         return "other_report"
     return None
 
@@ -354,30 +347,31 @@ def _named_like_report(filename: str) -> bool:
     return bool(_REPORT_NAME.search(fold(filename))) or report_period(filename).report_year is not None
 
 
-def _report_like(document: DocumentFacts, letters: list[str]) -> bool:
+def _report_like(document: DocumentFacts, keys: set[str]) -> bool:
     """Unreadable (to review), or a part of its own that is a report, its covering letter, or no known other paper."""
     if not document.has_text:
         return True
-    keys = letter_keys(letters)
-    own = [part for part in document.parts if not is_ministry_part(part, keys)]
     return any(
         part.role in ("report", "covering_letter")
         or part.letterhead is None
         or part.letterhead.title not in OTHER_TITLES
-        for part in own
+        for part in _own_parts(document, keys)
     )
 
 
+def _own_parts(document: DocumentFacts, keys: set[str]) -> list[PartFacts]:
+    """The parts the sender wrote: not the ministry's own letter forwarded back (parsers.signals.is_ministry_part)."""
+    return [part for part in document.parts if not is_ministry_part(part, keys)]
+
+
 # --- Year --------------------------------------------------------------------------------------------
-def _year_signals(facts: Facts, day: date, letters: list[str]) -> list[YearSignal]:
-    keys = letter_keys(letters)
+def _year_signals(facts: Facts, day: date, keys: set[str]) -> list[YearSignal]:
     signals: list[YearSignal] = []
     for document in facts.documents:
-        heads = [p.letterhead for p in document.parts if p.letterhead and not is_ministry_part(p, keys)]
+        heads = [part.letterhead for part in _own_parts(document, keys) if part.letterhead]
         main = heads[0] if heads else None
         for head in heads:
-            title = " ".join(t for t in (head.title, head.subject) if t)
-            signals += year_signals(title=title)
+            signals += year_signals(title=head.heading or "")
         signals += year_signals(
             filename=document.filename,
             letterhead_date_year=main.year if main else None,
@@ -493,14 +487,9 @@ def _titles(facts: Facts, keys: set[str]) -> list[_Title]:
     """What the message calls itself, most trusted first: its documents' own titles (a covering
     letter's "V/v …"), the e-mail subject, the file names. The ministry's own letter forwarded back
     says nothing of the report."""
-    titles = []
-    for document in facts.documents:
-        for part in document.parts:
-            head = part.letterhead
-            if head is None or not head.subject or is_ministry_part(part, keys):
-                continue
-            source = "covering letter" if part.role == "covering_letter" else "title"
-            titles.append(_Title(source, " ".join(t for t in (head.title, head.subject) if t)))
+    titles = [_Title("covering letter" if part.role == "covering_letter" else "title", part.letterhead.heading)
+              for document in facts.documents for part in _own_parts(document, keys)
+              if part.letterhead is not None and part.letterhead.subject]
     titles.sort(key=lambda t: -_TRUST[t.source])
     if facts.subject.strip():
         titles.append(_Title("subject", facts.subject))
@@ -525,15 +514,10 @@ def _judged(text: str, profile: Profile) -> Verdict:
     return judge(read_title(text), profile)
 
 
-def _profile(campaign: CampaignInfo) -> Profile:
-    return _profile_cached(campaign.id, campaign.subject, campaign.title, campaign.match_phrases,
-                           campaign.exclude_phrases)
-
-
 @functools.lru_cache(maxsize=256)
-def _profile_cached(campaign_id: str, subject: str, title: str, phrases: tuple[str, ...],
-                    exclude: tuple[str, ...]) -> Profile:
-    return profile_of(campaign_id, (subject, title), phrases, exclude)
+def _profile(campaign: CampaignInfo) -> Profile:
+    return profile_of(campaign.id, (campaign.subject, campaign.title), campaign.match_phrases,
+                      campaign.exclude_phrases)
 
 
 def _message_id(value: str) -> str:

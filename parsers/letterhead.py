@@ -109,9 +109,19 @@ class Letterhead:
             return None
 
     @property
+    def heading(self) -> str | None:
+        """The kind and subject as one line, as a person names the document: "BÁO CÁO Kết quả … năm 2019"."""
+        return " ".join(t for t in (self.title, self.subject) if t) or None
+
+    @property
     def is_letter(self) -> bool:
         """A công văn: says so, or has a "V/v" subject line."""
         return self.title == "CÔNG VĂN" or bool(self.subject and _SUBJECT_LINE.match(fold(self.subject)))
+
+
+def number_key(number: str) -> str:
+    """A letter number compared however it was typed: folded, no spaces ("5025 / LĐTBXH-KHTC" = "5025/ldtbxh-khtc")."""
+    return re.sub(r"\s+", "", fold(number))
 
 
 def parse_letterhead(blocks: tuple[Block, ...] | list[Block]) -> Letterhead | None:

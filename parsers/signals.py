@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parsers.documents.model import Block
-from parsers.letterhead import Letterhead
+from parsers.letterhead import Letterhead, number_key
 from parsers.message import ParsedMessage
 from parsers.registry import Contacts, Registry, builtin, find_units, successor, unit_for_domain
 from parsers.registry.contacts import as_contacts
@@ -312,15 +312,11 @@ def is_ministry_part(part: PartFacts, ministry_numbers: set[str]) -> bool:
     if head is None:
         return False
     issuer = fold(head.issuer_lines[0]) if head.issuer_lines else ""
-    return issuer.startswith("bo ") or (head.number is not None and _number_key(head.number) in ministry_numbers)
+    return issuer.startswith("bo ") or (head.number is not None and number_key(head.number) in ministry_numbers)
 
 
 def letter_keys(letters: Iterable[str]) -> set[str]:
-    return {_number_key(letter) for letter in letters}
-
-
-def _number_key(number: str) -> str:
-    return re.sub(r"\s+", "", fold(number))
+    return {number_key(letter) for letter in letters}
 
 
 def _first(

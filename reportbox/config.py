@@ -301,7 +301,8 @@ class WebConfig(_Section):
         return value
 
 
-OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
+OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+CAMPAIGN_ID = r"^[a-z0-9][a-z0-9_-]{0,31}$"  # stored in campaign.id (32); also in URLs  # stored in section.key (64)
 
 
 class OutlineSectionConfig(_Section):
@@ -345,7 +346,7 @@ class CampaignMatchConfig(_Section):
 
 
 class CampaignConfig(_Section):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    id: Annotated[str, Field(pattern=CAMPAIGN_ID)]
     letter: str
     title: str
     report_year: Annotated[int, Field(ge=1990, le=2100)]

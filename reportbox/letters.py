@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from parsers.letter import Letter, default_campaign_id, keywords_from_wording
 from parsers.outline import DEFAULT_OUTLINE as DEFAULT_SECTIONS
 from reportbox.config import (
+    CAMPAIGN_ID,
     DEFAULT_OUTLINE,
     CampaignConfig,
     Config,
@@ -33,7 +34,6 @@ from reportbox.errors import ConfigError, UsageError
 
 log = logging.getLogger("reportbox.campaigns")
 
-CAMPAIGN_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 # What a campaign cannot do without, in the order a missing one is reported.
 REQUIRED = ("letter", "issued", "deadline", "report_year", "plan_year")
 _QUOTED = ("letter", "issued", "deadline", "issuer", "mailbox", "phone")  # shown with what they were read from
@@ -45,7 +45,7 @@ def campaign_id(letter: Letter, given: str | None) -> str | None:
     """The id asked for (checked), else the letter's default (`tk2019`, `l5025-2019`), else None."""
     if given is None:
         return default_campaign_id(letter)
-    if not CAMPAIGN_ID.match(given):
+    if not re.match(CAMPAIGN_ID, given):
         raise UsageError(f"--id {given!r}: use 1 to 32 lower-case letters, digits, '-' or '_', starting with "
                          "a letter or digit")
     return given

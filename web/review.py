@@ -21,6 +21,7 @@ from models.previews import document_previews
 from models.schema import SubmissionState
 from models.submissions import list_submissions
 from parsers.registry import BUILTIN_NAMES, builtin
+from reportbox.config import CAMPAIGN_ID
 from reportbox.errors import UsageError
 from web.app import html, path_for
 from web.auth import Reviewer, SignedIn
@@ -84,14 +85,11 @@ def _done(submission, action: str, campaign: str | None) -> str:
     return f"Đã loại báo cáo #{submission.id}"
 
 
-_PAGE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # campaign ids; unit codes are digits and letters
-
-
 def _back(request: Request, campaign: str = "", unit: str = "") -> RedirectResponse:
     """Back to the unit page the form was on, else to the queue: a path built here from values that
     can only be a campaign id and a unit code (the decision is already saved: no error page now)."""
     campaign, unit = campaign.strip(), unit.strip()
-    if _PAGE_ID.match(campaign) and unit.isalnum() and unit.isascii():
+    if re.match(CAMPAIGN_ID, campaign) and unit.isalnum() and unit.isascii():  # unit codes: digits, letters
         return RedirectResponse(path_for(request, "unit", campaign_id=campaign, code=unit), status_code=303)
     return RedirectResponse(path_for(request, "review"), status_code=303)
 
