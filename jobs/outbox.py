@@ -140,10 +140,12 @@ def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: 
     try:
         accepted = relay.send(job.mail_from, job.recipients, job.raw, before_final_dot)
     except DeliveryUncertain as exc:
-        _settle(app, job, holder, state=OutboxState.UNCERTAIN, error=str(exc), claimed_by=None)
+        error = (f"{exc}; not sent again by itself: ask the recipient whether it arrived, and if not, "
+                 f"`reportbox outbox retry {job.id}` sends it again")
+        _settle(app, job, holder, state=OutboxState.UNCERTAIN, error=error, claimed_by=None)
         report.uncertain.append(job.id)
-        report.errors[job.id] = str(exc)
-        log.error("outbox %d: %s", job.id, exc)
+        report.errors[job.id] = error
+        log.error("outbox %d: %s", job.id, error)
         return False
     except DeliveryError as exc:
         if exc.reason == "abandoned":

@@ -103,6 +103,13 @@ class SmtpRelay:
             raise DeliveryError("another sender took this message over; it was not sent", reason="abandoned")
         try:
             smtp.send(b".\r\n")
+        except (smtplib.SMTPException, OSError) as exc:
+            # The dot could not even be written (the server had already dropped the link): it
+            # never reached the server, which keeps nothing, so the message can go again.
+            self._drop()
+            raise DeliveryError(f"{self._where()}: the connection broke before the final dot "
+                                f"({_describe(exc)}): nothing was delivered", reason="connection") from exc
+        try:
             code, reply = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()

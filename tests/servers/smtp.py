@@ -9,8 +9,9 @@ without the other.
 
 While it runs, a test can make it misbehave like a real relay:
 ``refuse()`` answers every DATA (or MAIL FROM) with a temporary or permanent
-error, ``reject_recipients()`` refuses chosen RCPT TO addresses, ``recover()``
-ends both.  These go through a control file the server re-reads at every
+error, ``reject_recipients()`` refuses chosen RCPT TO addresses, ``drop()``
+breaks the connection in the middle of DATA (before or after the final dot),
+``recover()`` ends all of them.  These go through a control file the server re-reads at every
 command, so they apply to the very next command, without a restart.
 
 Options:
@@ -54,7 +55,7 @@ from pathlib import Path
 
 from .availability import require_tool
 from .common import LOCALHOST, ServerStartError, free_port, logs_report, stop_process, wait_until
-from .smtp_process import CONTROL_FILE, LOG_FILE, SPOOL_DIR, TLS_MODES
+from .smtp_process import CONTROL_FILE, DROPS, LOG_FILE, SPOOL_DIR, TLS_MODES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 15
@@ -101,7 +102,7 @@ class SmtpServer:
         self.auth_file = self.dir / "users.json"
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
-        self._control: dict = {"refuse": None, "reject_recipients": {}}
+        self._control: dict = {"refuse": None, "reject_recipients": {}, "drop": None}
 
     @property
     def ca_file(self) -> Path | None:
@@ -193,9 +194,24 @@ class SmtpServer:
             self._control["reject_recipients"][address.lower()] = [_error_code(code), text]
         self._write_control()
 
+    def drop(self, when: str) -> None:
+        """Break every connection in the middle of DATA, as a relay that crashes or loses its network:
+
+        * ``"before_dot"``: answer DATA with 354, then reset the connection before reading a line
+          of the message: the final dot never arrives and nothing is stored;
+        * ``"after_dot"``: read the message to its final dot and *store* it (the server took it),
+          then reset the connection instead of replying;
+        * ``"no_reply"``: store it and never reply, keeping the connection open: the client's
+          timeout ends it.
+        """
+        if when not in DROPS:
+            raise ValueError(f"when must be one of {DROPS}, not {when!r}")
+        self._control["drop"] = when
+        self._write_control()
+
     def recover(self) -> None:
-        """Accept mail normally again: no refusal, no rejected recipients."""
-        self._control = {"refuse": None, "reject_recipients": {}}
+        """Accept mail normally again: no refusal, no rejected recipients, no dropped connection."""
+        self._control = {"refuse": None, "reject_recipients": {}, "drop": None}
         self._write_control()
 
     # --- internals ----------------------------------------------------------

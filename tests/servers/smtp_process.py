@@ -12,8 +12,9 @@ Files in ``--dir``, the contract with smtp.py:
   last, so a reader that lists ``*.json`` never sees half a message.
 * ``control.json`` - how to misbehave, re-read at every MAIL, RCPT and DATA
   so a test can change it while the server runs: ``{"refuse": null | {"code",
-  "message", "at": "MAIL" | "DATA"}, "reject_recipients": {address: [code, text]}}``
-  (addresses lower-cased).  The test side replaces it atomically.
+  "message", "at": "MAIL" | "DATA"}, "reject_recipients": {address: [code, text]},
+  "drop": null | "before_dot" | "after_dot" | "no_reply"}`` (addresses
+  lower-cased).  The test side replaces it atomically.
 * ``smtp.log`` - aiosmtpd's and this module's log.
 """
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 SPOOL_DIR = "spool"
+DROPS = ("before_dot", "after_dot", "no_reply")
 CONTROL_FILE = "control.json"
 LOG_FILE = "smtp.log"
 SERVER_NAME = "reportbox-test-smtp"
@@ -49,7 +51,8 @@ def read_control(path: Path) -> dict:
         control = json.loads(path.read_text())
     except FileNotFoundError:
         control = {}
-    return {"refuse": control.get("refuse"), "reject_recipients": control.get("reject_recipients") or {}}
+    return {"refuse": control.get("refuse"), "reject_recipients": control.get("reject_recipients") or {},
+            "drop": control.get("drop")}
 
 
 def refusal(control: dict, stage: str) -> str | None:
@@ -109,13 +112,22 @@ class SpoolHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        refused = refusal(read_control(self.control_path), "DATA")
+        control = read_control(self.control_path)
+        refused = refusal(control, "DATA")
         if refused:
             log.info("refusing DATA from <%s> with %s", envelope.mail_from, refused)
             return refused
         name = f"{next(self.numbers):06d}"
         self.store(name, server, session, envelope)
         log.info("stored %s from <%s> to %s", name, envelope.mail_from, envelope.rcpt_tos)
+        if control["drop"] == "after_dot":
+            # The worst case for the sender: the message is taken, the reply never comes. abort()
+            # (a reset) rather than close(): aiosmtpd's reply below must not reach the socket.
+            log.info("dropping the connection after the final dot of %s, without replying", name)
+            server.transport.abort()
+        elif control["drop"] == "no_reply":
+            log.info("not replying to the final dot of %s", name)
+            await asyncio.sleep(3600)  # the client's timeout ends it
         return f"250 2.0.0 OK queued as {name}"
 
     def store(self, name: str, server: SMTP, session: Session, envelope: Envelope) -> None:
@@ -131,6 +143,21 @@ class SpoolHandler:
         }
         write_atomically(self.spool / f"{name}.eml", envelope.original_content)
         write_atomically(self.spool / f"{name}.json", json.dumps(meta, ensure_ascii=False).encode())
+
+
+class DroppingSMTP(SMTP):
+    """aiosmtpd's SMTP, able to drop the connection in the middle of DATA (control.json "drop")."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        drop = read_control(self.event_handler.control_path)["drop"]
+        if drop == "before_dot" and self.envelope is not None and self.envelope.rcpt_tos and not arg:
+            # The message's lines never get read, so its final dot cannot have been: RFC 5321 says
+            # the server keeps nothing. A reset right behind the 354 makes it so on the client too.
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            log.info("dropping the connection before the final dot of <%s>", self.envelope.mail_from)
+            self.transport.abort()
+            return
+        await super().smtp_DATA(arg)
 
 
 class PasswordAuthenticator:
@@ -179,7 +206,7 @@ def smtp_factory(args: argparse.Namespace):
             # AUTH with tls "none" is tolerable only because this server listens on loopback.
             auth_require_tls=args.tls == "starttls",
         )
-    return lambda: SMTP(handler, **options), (context if args.tls == "ssl" else None)
+    return lambda: DroppingSMTP(handler, **options), (context if args.tls == "ssl" else None)
 
 
 async def serve(args: argparse.Namespace) -> None:

@@ -132,6 +132,24 @@ def test_rejected_recipient_is_reported_and_others_still_get_the_message(smtp_se
         assert client.sendmail(SENDER, [HUE], plain_message("fixed")) == {}
 
 
+def test_drops_break_data_before_or_after_the_dot_and_recover_ends_them(smtp_server):
+    smtp_server.drop("before_dot")
+    with connect(smtp_server) as client, pytest.raises(smtplib.SMTPServerDisconnected):
+        client.sendmail(SENDER, [HANOI], plain_message("dropped before the dot"))
+    assert smtp_server.messages() == []  # the dot never came: nothing kept
+    smtp_server.drop("after_dot")
+    client = connect(smtp_server)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        client.sendmail(SENDER, [HANOI], plain_message("dropped after the dot"))
+    assert subjects(smtp_server) == ["dropped after the dot"]  # taken, but never confirmed
+    smtp_server.recover()
+    with connect(smtp_server) as client:
+        client.sendmail(SENDER, [HANOI], plain_message("normal again"))
+    assert subjects(smtp_server) == ["dropped after the dot", "normal again"]
+    with pytest.raises(ValueError):
+        smtp_server.drop("sometimes")
+
+
 def test_refusal_codes_must_be_errors(smtp_server):
     with pytest.raises(ValueError, match="4xx or 5xx"):
         smtp_server.refuse(250)
