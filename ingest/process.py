@@ -9,8 +9,9 @@ Two kinds of stage, each a short declared tuple with one signature:
 Stages neither commit nor catch. The driver owns the loop and every failure: a MessageError
 means the message itself is bad (state `failed`, with its reason); anything else counts as an
 attempt and, after `max_attempts`, the message is quarantined until `reportbox reprocess`.
-Attempts are committed when a message is claimed, before any work, so even a crash of the
-whole process is counted.
+A crash is charged only to the message that caused it: messages run together are claimed, not
+charged; after a worker or the whole process dies, those in flight are run alone, one at a time,
+each charged (committed) before its run, so a run alone that never ends is that message's doing.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingest.rawstore import RawStore
 from models import documents, submissions
 from models.bounces import record_bounce
+from models.lock import new_holder
 from models import messages as q
 from models.schema import MessageState, RawMessage
 from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
@@ -242,6 +244,15 @@ def default_workers() -> int:
 
 
 class Processor:
+    """Runs the stages over the waiting messages, and decides who is charged when a run fails.
+
+    Fresh messages run together in the pool. A message is charged an attempt only for a run of
+    its own doing: an error raised on it, or a run *alone* that never finished. When a worker
+    dies, or the whole process did (its claims are left behind), every message that was in
+    flight is run again alone, one at a time, before anything is charged; a message that kills
+    its run alone `max_attempts` times is quarantined.
+    """
+
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
                  workers: int | None = None, pure_stages=PURE_STAGES, record_stages=RECORD_STAGES,
                  stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,
@@ -259,67 +270,79 @@ class Processor:
         # Inline runs the pure stages in this thread, without the time and memory limits only a
         # worker process can have: for tests of the driver, never for the daemon.
         self.inline = inline
+        self.holder = new_holder()  # names this processor's claims
         self._received: dict[int, datetime] = {}  # claimed message → its received time, for the worker
+        self._pool: Executor | None = None
+        self._pool_ready = False
+        self._alone: set[int] = set()  # running alone now: already charged for this run
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         sweep_tool_leftovers()
         counts = ProcessCounts()
-        retried: set[int] = set()  # failed in this run: each waits for the next run, not this one
+        tried: set[int] = set()  # failed in this run: each waits for the next run, not this one
         # Messages in flight: enough to keep every worker busy while this process commits. Claims
         # top the window up once half of it is done, so each claim commit covers several messages.
         window = 1 if self.inline else 8 * self.workers
-        executor = self._executor()
         in_flight: dict[Future, tuple[int, str]] = {}  # future → (message id, raw SHA-256)
+        q.LIVE_CLAIMANTS.add(self.holder)
         try:
             while True:
-                wanted = window - len(in_flight)
+                room = window - len(in_flight)
                 if limit is not None:
-                    wanted = min(wanted, limit - counts.total - len(in_flight))
-                stopping = wanted <= 0 and not in_flight or (self.stop is not None and self.stop.is_set())
+                    room = min(room, limit - counts.total - len(in_flight))
+                stopping = self._stop_asked() or (room <= 0 and not in_flight)
                 if stopping and in_flight:
                     # Finish the messages in hand, not the whole window: those no worker has started
-                    # go back to the queue with their attempt returned.
+                    # go back to the queue.
                     self._give_back([future for future in in_flight if future.cancel()], in_flight)
-                claimed, orphans, drained = [], [], False
-                if wanted > 0 and len(in_flight) <= window // 2 and not stopping:
-                    claimed = self._claim(retried | {raw_id for raw_id, _ in in_flight.values()}, wanted)
-                    drained = not claimed
-                    for raw_id, attempts, sha256 in claimed:
-                        if attempts > self.max_attempts:
-                            self._quarantine_crashed(raw_id)
-                            counts.quarantined += 1
-                            continue
+                orphans, drained = [], False
+                if room > 0 and len(in_flight) <= window // 2 and not stopping:
+                    busy = tried | {raw_id for raw_id, _ in in_flight.values()}
+                    suspects = self._suspects(busy)
+                    if suspects and not in_flight:
+                        self._run_alone(suspects[:room], counts, tried)
+                        continue
+                    claimed = [] if suspects else self._claim(busy, room)
+                    drained = not claimed and not suspects
+                    for raw_id, sha256 in claimed:
                         try:
-                            in_flight[self._submit(executor, raw_id, sha256)] = (raw_id, sha256)
+                            in_flight[self._submit(raw_id, sha256)] = (raw_id, sha256)
                         except BrokenProcessPool:  # the pool broke before this one could start
-                            orphans.append((raw_id, sha256))
+                            orphans.append(raw_id)
                 done = set()
                 if in_flight and not orphans:
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 if orphans or any(isinstance(f.exception(), BrokenProcessPool) for f in done):
                     # A worker died (killed, out of memory): every message in flight failed with it.
                     # Re-run them one by one so only the one that kills a worker is charged.
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    victims = sorted([*in_flight.values(), *orphans])
+                    self._drop_pool()
+                    victims = sorted([raw_id for raw_id, _ in in_flight.values()] + orphans)
                     in_flight.clear()
-                    self._isolate(victims, counts, retried)
-                    executor = self._executor()
+                    self._run_alone(victims, counts, tried)
                     continue
                 if done:
                     finished = sorted((in_flight.pop(future)[0], future) for future in done)
                     for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
-                        if outcome in ("retry", "skipped"):
-                            retried.add(raw_id)
-                        self._count(counts, outcome)
+                        self._count(counts, outcome, raw_id, tried)
                 if not in_flight and (stopping or drained):
                     if stopping or self.feed is None or not self.feed.wait_for_more():
                         break
         finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            self._let_go()
         return counts
 
+    def _stop_asked(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
     def _executor(self) -> Executor:
+        if self._pool is None:
+            self._pool, self._pool_ready = self._new_executor(), False
+        return self._pool
+
+    def _new_executor(self) -> Executor:
         if self.inline:
             return InlineExecutor()
         # Workers come from a clean single-threaded fork server: forking the daemon itself, with
@@ -327,30 +350,70 @@ class Processor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT,
                                    initializer=_limit_worker_memory, initargs=(self.worker_memory,))
 
-    def _submit(self, executor: Executor, raw_id: int, sha256: str) -> Future:
+    def _drop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def _warm_pool(self) -> None:
+        """Start the workers before a run alone is charged: a process killed while the fork
+        server boots was working on no message."""
+        executor = self._executor()
+        if not self._pool_ready:
+            executor.submit(os.getpid).result()
+            self._pool_ready = True
+
+    def _submit(self, raw_id: int, sha256: str) -> Future:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading,
                     received_at=self._received.get(raw_id))
-        return executor.submit(run_pure_stages, item, self.pure_stages)
+        return self._executor().submit(run_pure_stages, item, self.pure_stages)
 
-    def _isolate(self, victims: list[tuple[int, str]], counts: ProcessCounts, retried: set[int]) -> None:
-        for raw_id, sha256 in victims:
-            executor = self._executor()
+    def _suspects(self, skip: set[int]) -> list[int]:
+        with self.sessions() as session:
+            return q.suspects(session, skip)
+
+    def _run_alone(self, raw_ids: list[int], counts: ProcessCounts, tried: set[int]) -> None:
+        """Run messages one at a time, each charged an attempt (committed) before it starts."""
+        for index, raw_id in enumerate(raw_ids):
+            if self._stop_asked():
+                with self.sessions.begin() as session:  # our own claims among them go back
+                    q.release_claims(session, self.holder, raw_ids[index:])
+                return
+            self._warm_pool()
+            claim = self._claim_alone(raw_id)
+            if claim is None:
+                tried.add(raw_id)  # another processor has it
+                continue
+            if claim == MessageState.QUARANTINED:
+                self._count(counts, "quarantined", raw_id, tried)
+                continue
+            self._alone.add(raw_id)
             try:
-                future = self._submit(executor, raw_id, sha256)
-                wait([future])
-                if isinstance(future.exception(), BrokenProcessPool):
-                    with self.sessions.begin() as session:
-                        outcome = self._charge_attempt(session.get(RawMessage, raw_id), "worker_died",
-                                                       "the worker process died on this message")
-                else:
-                    outcome = self._finish_alone(raw_id, future)
-                if outcome in ("retry", "skipped"):
-                    retried.add(raw_id)
-                self._count(counts, outcome)
+                outcome = self._finish_alone(raw_id, self._submit(raw_id, claim), waited=True)
             finally:
-                executor.shutdown(wait=True, cancel_futures=True)
+                self._alone.discard(raw_id)
+            self._count(counts, outcome, raw_id, tried)
 
-    def _count(self, counts: ProcessCounts, outcome: str) -> None:
+    def _claim_alone(self, raw_id: int) -> str | None:
+        """The message's SHA-256, once its attempt is committed; QUARANTINED when it has no
+        attempt left (its earlier runs alone never finished); None if another processor has it."""
+        with self.sessions.begin() as session:
+            raw = q.claim_alone(session, raw_id, self.holder)
+            if raw is None:
+                return None
+            if raw.attempts >= self.max_attempts:
+                log.error("message %d: quarantined after %d runs that never finished", raw_id, raw.attempts)
+                q.set_outcome(raw, MessageState.QUARANTINED, "crashed",
+                              f"{raw.attempts} runs of this message alone ended without a result (the process "
+                              "died); run `reportbox reprocess --message ID` once the cause is fixed")
+                return MessageState.QUARANTINED
+            raw.attempts += 1
+            self._received[raw.id] = raw.received_at
+            return raw.sha256
+
+    def _count(self, counts: ProcessCounts, outcome: str, raw_id: int, tried: set[int]) -> None:
+        if outcome in ("retry", "skipped"):
+            tried.add(raw_id)
         setattr(counts, outcome, getattr(counts, outcome) + 1)
         if self.on_message is not None and outcome != "skipped":
             self.on_message()
@@ -358,14 +421,24 @@ class Processor:
     def _give_back(self, cancelled: list[Future], in_flight: dict[Future, tuple[int, str]]) -> None:
         if cancelled:
             with self.sessions.begin() as session:
-                q.release_claims(session, [in_flight.pop(future)[0] for future in cancelled])
+                q.release_claims(session, self.holder, [in_flight.pop(future)[0] for future in cancelled])
 
-    def _claim(self, skip: set[int], wanted: int) -> list[tuple[int, int, str]]:
-        # Committed on its own before any work: a process that dies still used up the attempt.
+    def _let_go(self) -> None:
+        """At the end of a run, claims still held go back; should the database be out of reach,
+        they are left to be found stale, and their messages run alone."""
+        q.LIVE_CLAIMANTS.discard(self.holder)
+        try:
+            with self.sessions.begin() as session:
+                q.release_claims(session, self.holder)
+        except Exception as exc:  # noqa: BLE001 - a run that ended on a database error lands here too
+            log.warning("could not give back this run's claims (%r); they will be run alone next time", exc)
+
+    def _claim(self, skip: set[int], wanted: int) -> list[tuple[int, str]]:
+        # Committed on its own before any work: should the process die, the claims say what was in flight.
         with self.sessions.begin() as session:
-            claimed = q.claim_next(session, skip, wanted)
+            claimed = q.claim_next(session, self.holder, skip, wanted)
             self._received.update((raw.id, raw.received_at) for raw in claimed)
-            return [(raw.id, raw.attempts, raw.sha256) for raw in claimed]
+            return [(raw.id, raw.sha256) for raw in claimed]
 
     def _finish_together(self, finished: list[tuple[int, Future]]) -> list[str]:
         """Record finished messages in one transaction: one commit, one fsync, for all of them.
@@ -385,7 +458,14 @@ class Processor:
                         len(finished), exc)
             return [self._finish_alone(raw_id, future) for raw_id, future in finished]
 
-    def _finish_alone(self, raw_id: int, future: Future) -> str:
+    def _finish_alone(self, raw_id: int, future: Future, *, waited: bool = False) -> str:
+        if waited:
+            wait([future])
+            if isinstance(future.exception(), BrokenProcessPool):
+                self._drop_pool()
+                with self.sessions.begin() as session:
+                    return self._charge_attempt(session.get(RawMessage, raw_id), "worker_died",
+                                                "the worker process died on this message, run alone")
         with self.sessions.begin() as session:
             return self._finish(session, q.lock_for_processing(session, raw_id), future, alone=True)
 
@@ -424,15 +504,11 @@ class Processor:
                                     "".join(traceback.format_exception(exc)))
 
     def _charge_attempt(self, raw: RawMessage, reason: str, detail: str) -> str:
-        """An attempt that ended in an error: back in the queue, or quarantined after the last one."""
+        """A run that ended in an error: back in the queue, or quarantined after the last attempt.
+        A run alone was charged when it started; a run in the pool is charged now."""
+        if raw.id not in self._alone:
+            raw.attempts += 1
         final = raw.attempts >= self.max_attempts
         log.warning("message %d: attempt %d/%d failed (%s)", raw.id, raw.attempts, self.max_attempts, reason)
         q.set_outcome(raw, MessageState.QUARANTINED if final else MessageState.FETCHED, reason, detail)
         return "quarantined" if final else "retry"
-
-    def _quarantine_crashed(self, raw_id: int) -> None:
-        log.error("message %d: quarantined after %d attempts that never finished", raw_id, self.max_attempts)
-        with self.sessions.begin() as session:
-            q.set_outcome(session.get(RawMessage, raw_id), MessageState.QUARANTINED, "crashed",
-                          f"{self.max_attempts} attempts ended without a result (the process died); "
-                          "run `reportbox reprocess --message ID` once the cause is fixed")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from models.lock import holder_is_dead
 from models.schema import (
     AddressFailure,
     Attachment,
@@ -223,17 +226,27 @@ def set_marked(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
         )
 
 
-def claim_next(session: Session, skip: Collection[int] = (), limit: int = 1) -> list[RawMessage]:
-    """Take the oldest messages waiting for processing, counting the attempt before work starts.
+# A claim of another host is taken for abandoned only after this long: no single message takes it.
+STALE_CLAIM_AFTER = timedelta(hours=2)
+# Processors running in this process now: their claims are alive whatever their age.
+LIVE_CLAIMANTS: set[str] = set()
 
-    The caller commits the attempts before any work, so a message that kills the process
-    outright still reaches its attempt limit. `skip` holds what the caller has in flight or has
-    already tried in this run. SKIP LOCKED lets several workers share the queue on PostgreSQL;
-    NO KEY UPDATE lets a fetch add locations to a message (a key-share lock) without hiding it.
+
+def claim_next(session: Session, holder: str, skip: Collection[int] = (), limit: int = 1) -> list[RawMessage]:
+    """Take the oldest messages waiting for their first run, to be run together in the pool.
+
+    The claim names its holder and is committed before any work, but charges no attempt: should
+    the whole process die, the claims it leaves say which messages were in flight, and each is
+    then run alone (`claim_alone`) before anything is charged to it. Messages already charged
+    once (`attempts` > 0) are never run together with others again. `skip` holds what the
+    caller has in flight or has already tried in this run. SKIP LOCKED lets several processors
+    share the queue on PostgreSQL; NO KEY UPDATE lets a fetch add locations to a message (a
+    key-share lock) without hiding it.
     """
     query = (
         select(RawMessage)
-        .where(RawMessage.state == MessageState.FETCHED)
+        .where(RawMessage.state == MessageState.FETCHED, RawMessage.claimed_by.is_(None),
+               RawMessage.claimed_at.is_(None), RawMessage.attempts == 0)
         .order_by(RawMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, key_share=True)
@@ -243,15 +256,54 @@ def claim_next(session: Session, skip: Collection[int] = (), limit: int = 1) -> 
     claimed = list(session.scalars(query))
     now = utcnow()
     for raw in claimed:
-        raw.attempts += 1
-        raw.claimed_at = now
+        raw.claimed_by, raw.claimed_at = holder, now
     return claimed
 
 
-def release_claims(session: Session, raw_ids: Sequence[int]) -> None:
-    """Claimed messages that were never started: back to the queue, their attempt not counted."""
-    session.execute(update(RawMessage).where(RawMessage.id.in_(raw_ids), RawMessage.state == MessageState.FETCHED)
-                    .values(attempts=RawMessage.attempts - 1, claimed_at=None))
+def suspects(session: Session, skip: Collection[int] = (), now: datetime | None = None) -> list[int]:
+    """Messages to be run one at a time: left in flight by a processor that died, or charged an
+    attempt already (a failure, a worker that died). Oldest first."""
+    now = now or utcnow()
+    claimed = session.execute(
+        select(RawMessage.id, RawMessage.attempts, RawMessage.claimed_by, RawMessage.claimed_at).where(
+            RawMessage.state == MessageState.FETCHED,
+            (RawMessage.attempts > 0) | RawMessage.claimed_by.is_not(None) | RawMessage.claimed_at.is_not(None))
+        .order_by(RawMessage.id))
+    return [raw_id for raw_id, attempts, holder, claimed_at in claimed
+            if raw_id not in skip and (claim_is_stale(holder, claimed_at, now) if claimed_at else attempts > 0)]
+
+
+def claim_is_stale(holder: str | None, claimed_at: datetime, now: datetime) -> bool:
+    """True when the processor named by a claim is certainly gone (or the claim is ancient)."""
+    if holder in LIVE_CLAIMANTS:
+        return False
+    if holder is None or now - claimed_at > STALE_CLAIM_AFTER:
+        return True  # no holder: a claim from before claims were named
+    host, _, rest = holder.partition(":")
+    return holder_is_dead(holder) or (host == socket.gethostname() and rest.partition(":")[0] == str(os.getpid()))
+
+
+def claim_alone(session: Session, raw_id: int, holder: str, now: datetime | None = None) -> RawMessage | None:
+    """Claim a suspect (or one of the holder's own claims) for a run on its own; the caller charges
+    the attempt in the same transaction, before the run: should the process die now, this message
+    was the only one it was working on. None if another processor has it."""
+    now = now or utcnow()
+    raw = session.scalar(select(RawMessage).where(RawMessage.id == raw_id, RawMessage.state == MessageState.FETCHED)
+                         .with_for_update(skip_locked=True, key_share=True))
+    if raw is None or (raw.claimed_at is not None and raw.claimed_by != holder
+                       and not claim_is_stale(raw.claimed_by, raw.claimed_at, now)):
+        return None
+    raw.claimed_by, raw.claimed_at = holder, now
+    return raw
+
+
+def release_claims(session: Session, holder: str, raw_ids: Sequence[int] | None = None) -> None:
+    """Claimed messages this holder will not run (given back at a stop, or left when a run ends
+    early): back to the queue as they were, their attempts untouched."""
+    query = update(RawMessage).where(RawMessage.claimed_by == holder, RawMessage.state == MessageState.FETCHED)
+    if raw_ids is not None:
+        query = query.where(RawMessage.id.in_(list(raw_ids)))
+    session.execute(query.values(claimed_by=None, claimed_at=None))
 
 
 def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
@@ -312,7 +364,7 @@ def set_outcome(raw: RawMessage, state: str, reason: str | None = None, detail: 
     raw.state = state
     raw.reason = reason
     raw.detail = detail
-    raw.claimed_at = None
+    raw.claimed_by = raw.claimed_at = None
     raw.processed_at = utcnow()
 
 
@@ -327,7 +379,7 @@ def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> 
     else:
         chosen = list(message_ids)
     query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(
-        state=MessageState.FETCHED, attempts=0, claimed_at=None, reason=None, detail=None
+        state=MessageState.FETCHED, attempts=0, claimed_by=None, claimed_at=None, reason=None, detail=None
     )
     reset = session.execute(query).rowcount
     _delete_results(session, chosen)

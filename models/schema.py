@@ -130,7 +130,9 @@ class RawMessage(Base):
     state: Mapped[str] = mapped_column(String(16), default=MessageState.FETCHED)
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)  # a person-readable message, or a traceback
+    # Runs charged to this message: one that failed, or one run alone that never finished.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(255))  # host:pid:token of the processor holding it
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("raw_message.id"))

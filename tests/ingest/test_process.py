@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -59,16 +62,61 @@ def test_failing_stage_retries_next_run_then_quarantines(stored_app):
         assert session.get(RawMessage, 1).parsed is not None
 
 
-def test_worker_that_dies_repeatedly_is_quarantined(stored_app):
-    # Claims that never finish, as when the worker is killed mid-message.
+def _dead_holder() -> str:
+    """The name a processor of this host would have had, in a process that no longer exists."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}:dead"
+
+
+def test_a_message_whose_runs_alone_never_finish_is_quarantined(stored_app):
+    # Runs alone that never finished, as when the process dies on this message each time.
     for _ in range(2):
         with stored_app.sessions.begin() as session:
-            [raw] = q.claim_next(session)
-            assert raw.id == 1
+            raw = q.claim_alone(session, 1, _dead_holder())
+            raw.attempts += 1
     counts = _processor(stored_app).run()
     assert counts.quarantined == 1 and counts.parsed == 2
     with stored_app.sessions() as session:
-        assert session.get(RawMessage, 1).reason == "crashed"
+        crashed = session.get(RawMessage, 1)
+        assert (crashed.reason, crashed.attempts) == ("crashed", 2)
+        assert "2 runs of this message alone" in crashed.detail
+
+
+def test_messages_in_flight_when_the_process_died_are_run_alone_and_not_charged_for_it(stored_app):
+    # Three claims of a processor that died mid-batch, as often as max_attempts and more.
+    for _ in range(3):
+        with stored_app.sessions.begin() as session:
+            assert [raw.id for raw in q.claim_next(session, _dead_holder(), limit=3)] == [1, 2, 3]
+            session.flush()
+        with stored_app.sessions() as session:
+            assert q.suspects(session) == [1, 2, 3]
+            assert all(raw.attempts == 0 for raw in session.scalars(select(RawMessage)))
+        with stored_app.sessions.begin() as session:  # dead claims are claimed again, by the next dead one
+            session.execute(RawMessage.__table__.update().values(claimed_by=None, claimed_at=None))
+    with stored_app.sessions.begin() as session:
+        q.claim_next(session, _dead_holder(), limit=3)
+    counts = _processor(stored_app).run()
+    assert (counts.parsed, counts.quarantined) == (3, 0)
+    with stored_app.sessions() as session:
+        rows = list(session.scalars(select(RawMessage)))
+    assert [(raw.attempts, raw.claimed_by) for raw in rows] == [(1, None)] * 3  # each ran alone, once
+
+
+def test_a_live_processors_claims_are_left_alone(stored_app):
+    busy = Processor(stored_app.sessions, stored_app.store, inline=True)
+    q.LIVE_CLAIMANTS.add(busy.holder)
+    try:
+        assert [raw_id for raw_id, _ in busy._claim(set(), 1)] == [1]
+        counts = _processor(stored_app).run()
+        assert counts.parsed == 2
+        with stored_app.sessions() as session:
+            assert q.suspects(session) == [] and session.get(RawMessage, 1).state == MessageState.FETCHED
+    finally:
+        busy._let_go()
+    with stored_app.sessions() as session:  # its run over, its claim went back
+        assert session.get(RawMessage, 1).claimed_by is None and q.suspects(session) == []
+    assert _processor(stored_app).run().parsed == 1
 
 
 def test_reprocess_releases_quarantined_and_reparses(stored_app):
@@ -132,7 +180,9 @@ def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
     with app.sessions() as session:
         poisoned = session.get(RawMessage, 3)
         assert (poisoned.state, poisoned.reason, poisoned.attempts) == (MessageState.QUARANTINED, "worker_died", 2)
-        assert all(session.get(RawMessage, i).attempts == 1 for i in (1, 2, 4, 5, 6))
+        innocent = [session.get(RawMessage, i) for i in (1, 2, 4, 5, 6)]
+        # Those that were in flight with it ran again alone (one attempt, which they finished).
+        assert all(raw.state == MessageState.SUBMISSION and raw.attempts <= 1 for raw in innocent)
 
 
 def slow_after_the_first(item):
@@ -188,7 +238,7 @@ def test_messages_recorded_together_fail_alone(stored_app):
     claimed = processor._claim(set(), 3)
     finished = [(raw_id, InlineExecutor().submit(run_pure_stages,
                                                  Item(raw_id, str(stored_app.store.path(sha))), PURE_STAGES))
-                for raw_id, _, sha in claimed]
+                for raw_id, sha in claimed]
     assert processor._finish_together(finished) == ["parsed", "retry", "parsed"]
     with stored_app.sessions() as session:
         broken = session.get(RawMessage, 2)
