@@ -17,6 +17,10 @@ those that map to no single unit of it (a vn34 code with several vn63 predecesso
 in the summary as `unmapped`.
 Planners' adjustments apply whenever they were recorded: an extension granted late still moves
 the deadline for a view of earlier days.
+A report none of whose files could be read (models.unreadable) is received but not countable: it
+is no version, decides no timeliness and, in review, holds no reminder. Its unit carries the flag
+`unreadable` (the files and why) until a readable report, one in review or a paper copy comes after
+it; the first *readable* report decides on time or late.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from models.schema import (
     SubmissionState,
     utcnow,
 )
+from models.unreadable import UnreadableFile, unreadable_reports
 from models.versions import Member, split_versions
 from parsers.registry import Registry, builtin, code_in
 from reportbox.errors import NotFoundError, UsageError
@@ -77,12 +82,25 @@ class UnitStatus:
     complete: bool
     versions: int  # how many e-mail versions were sent (a resend of the whole report is a new one)
     latest_at: datetime | None  # when the latest version (or a part of it) came: e-mail or paper
-    needs_review: int  # submissions still in review that name this unit
+    needs_review: int  # submissions still in review that name this unit (readable ones: unreadable ones hold nothing)
     offline: bool  # received outside e-mail
     adjustments: tuple[Applied, ...] = ()  # those that changed something for this unit
     # Every submission of the latest e-mail version, oldest first: they may span both registries,
     # so the stored `joined_to` links (made per registry) cannot say which they are.
     latest_submissions: tuple[int, ...] = ()
+    # The flag `unreadable`: the files of the reports that came since its last readable one (or
+    # paper copy) and of which none could be read, with why; empty when there are none.
+    unreadable: tuple[UnreadableFile, ...] = ()
+
+
+@dataclass
+class _Named:
+    """What names a unit beside its counted reports: readable review items, and reports none of
+    whose files could be read (received, not countable)."""
+
+    review: int = 0
+    review_read_at: datetime | None = None  # the latest readable report in review
+    unreadable: list[tuple[datetime, tuple[UnreadableFile, ...]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,13 +136,15 @@ def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | Non
     as_of = as_of or utcnow()
     registry = registry_of(campaign, registries)
     codes = {unit.code for unit in registry.units}
-    members, unmapped = _counted(session, campaign.id, as_of, registry.name, codes)
+    unreadable = _unreadable(session, campaign.id, as_of)
+    named: dict[str, _Named] = {}
+    members, unmapped = _counted(session, campaign.id, as_of, registry.name, codes, unreadable, named)
     adjustments = _adjustments(session, campaign.id)
-    review = _in_review(session, campaign.id, as_of, registry.name, codes)
+    _in_review(session, campaign.id, as_of, registry.name, codes, unreadable, named)
     outline = tuple(campaign.outline)
     units = tuple(
         _unit_status(unit.code, unit.name, campaign, as_of, outline, members.get(unit.code, []),
-                     adjustments.get(unit.code, {}), review.get(unit.code, 0))
+                     adjustments.get(unit.code, {}), named.get(unit.code) or _Named())
         for unit in registry.units
     )
     needs_review = session.scalar(
@@ -137,11 +157,12 @@ def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | Non
     summary["incomplete"] = sum(not u.complete and u.status in (ON_TIME, LATE) for u in units)
     summary["needs_review"] = needs_review
     summary["unmapped"] = unmapped
+    summary["unreadable"] = sum(bool(u.unreadable) for u in units)
     return CampaignStatus(campaign, as_of, units, needs_review, summary)
 
 
 def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outline: tuple[str, ...],
-                 members: list[Member], adjusted: dict[str, CampaignAdjustment], review: int) -> UnitStatus:
+                 members: list[Member], adjusted: dict[str, CampaignAdjustment], named: _Named) -> UnitStatus:
     deadline, notes = campaign.deadline, []
     if (extension := adjusted.get(AdjustmentKind.EXTENSION)) and extension.at > deadline:
         deadline = extension.at
@@ -169,14 +190,17 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     paper_is_latest = offline_at is not None and (emailed_at is None or offline_at >= emailed_at)
     complete = paper_is_latest or (bool(latest) and set(outline) <= found)
     late_by = round((received - deadline).total_seconds() / 3600, 1) if status == LATE else None
+    read = [t for t in (members[-1].received_at if members else None, offline_at, named.review_read_at) if t]
+    last_read = max(read, default=None)
+    unreadable = tuple(file for at, files in named.unreadable if last_read is None or at > last_read for file in files)
     return UnitStatus(
         unit=code, name=name, status=status, deadline=deadline, received_at=received, late_by_hours=late_by,
         submission=latest[0].id if latest else None, sections=sections,
         missing_sections=() if complete else tuple(key for key in outline if key not in found),
         complete=complete, versions=len(versions),
-        latest_at=offline_at if paper_is_latest else emailed_at, needs_review=review,
+        latest_at=offline_at if paper_is_latest else emailed_at, needs_review=named.review,
         offline=offline_at is not None, adjustments=tuple(notes),
-        latest_submissions=tuple(member.id for member in latest),
+        latest_submissions=tuple(member.id for member in latest), unreadable=unreadable,
     )
 
 
@@ -184,13 +208,23 @@ def _applied(row: CampaignAdjustment) -> Applied:
     return Applied(row.kind, row.at, row.note, row.decided_by)
 
 
-def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
-             codes: set[str]) -> tuple[dict[str, list[Member]], int]:
+def _unreadable(session: Session, campaign_id: str, as_of: datetime) -> dict[int, tuple[UnreadableFile, ...]]:
+    """The campaign's reports (counted or in review) received by `as_of` none of whose files could be read."""
+    return unreadable_reports(session, select(Submission.raw_message_id)
+                              .join(RawMessage, RawMessage.id == Submission.raw_message_id)
+                              .where(Submission.campaign == campaign_id, Submission.unit.is_not(None),
+                                     RawMessage.received_at <= as_of,
+                                     Submission.state.in_((*SubmissionState.COUNTED, SubmissionState.NEEDS_REVIEW))))
+
+
+def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str, codes: set[str],
+             unreadable: Mapping[int, tuple[UnreadableFile, ...]],
+             named: dict[str, _Named]) -> tuple[dict[str, list[Member]], int]:
     """The campaign's counted submissions received by `as_of`, per unit of `registry`, oldest first;
-    and how many could not be put on any one unit of it."""
+    and how many could not be put on any one unit of it. Those that could not be read go to `named`."""
     rows = session.execute(
         select(Submission.id, Submission.unit_registry, Submission.unit, RawMessage.received_at,
-               cast(Submission.sections, Text), Submission.continuation)
+               cast(Submission.sections, Text), Submission.continuation, Submission.raw_message_id)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.campaign == campaign_id, Submission.unit.is_not(None), RawMessage.received_at <= as_of,
                Submission.state.in_(SubmissionState.COUNTED))
@@ -198,10 +232,13 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
     members: dict[str, list[Member]] = {}
     unmapped = 0
     decoded: dict[str, tuple[str, ...]] = {}  # a handful of distinct section lists: decode each once
-    for submission_id, unit_registry, unit, received_at, sections, continuation in rows:
+    for submission_id, unit_registry, unit, received_at, sections, continuation, raw_id in rows:
         code = code_in(unit, unit_registry, registry)
         if code not in codes:
             unmapped += 1
+            continue
+        if raw_id in unreadable:
+            named.setdefault(code, _Named()).unreadable.append((received_at, unreadable[raw_id]))
             continue
         if (keys := decoded.get(sections)) is None:
             keys = decoded[sections] = tuple(json.loads(sections))
@@ -218,25 +255,32 @@ def _adjustments(session: Session, campaign_id: str) -> dict[str, dict[str, Camp
     return {unit: {kind: row for kind, row in kinds.items() if not row.cancelled} for unit, kinds in latest.items()}
 
 
-def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: str, codes: set[str]) -> dict[str, int]:
+def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: str, codes: set[str],
+               unreadable: Mapping[int, tuple[UnreadableFile, ...]], named: dict[str, _Named]) -> None:
+    """The campaign's review items naming each unit, into `named`: one whose files could not be read
+    is an unreadable report (it holds no reminder: the province must be told to send it again)."""
     rows = session.execute(
-        select(Submission.unit_registry, Submission.unit, func.count())
+        select(Submission.unit_registry, Submission.unit, Submission.raw_message_id, RawMessage.received_at)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.state == SubmissionState.NEEDS_REVIEW, Submission.unit.is_not(None),
                RawMessage.received_at <= as_of,
-               Submission.campaign == campaign_id)  # a review item of another campaign, or of none, never holds this one
-        .group_by(Submission.unit_registry, Submission.unit))
-    counts: dict[str, int] = {}
-    for unit_registry, unit, count in rows:
+               Submission.campaign == campaign_id))  # a review item of another campaign, or of none, never holds this one
+    for unit_registry, unit, raw_id, received_at in rows:
         code = code_in(unit, unit_registry or registry, registry)
-        if code in codes:
-            counts[code] = counts.get(code, 0) + count
-    return counts
+        if code not in codes:
+            continue
+        entry = named.setdefault(code, _Named())
+        if raw_id in unreadable:
+            entry.unreadable.append((received_at, unreadable[raw_id]))
+        else:
+            entry.review += 1
+            entry.review_read_at = max(filter(None, (entry.review_read_at, received_at)))
 
 
 def status_json(status: CampaignStatus) -> dict:
     """The `status --format json` shape of the README (plus each unit's deadline, versions, latest
-    time, review count, offline flag and adjustments, and the summary's `unmapped` count)."""
+    time, review count, offline flag, adjustments and `unreadable` flag with its files, and the
+    summary's `unmapped` and `unreadable` counts)."""
     campaign = status.campaign
     return {
         "campaign": campaign.id, "letter": campaign.letter, "title": campaign.title,
@@ -249,7 +293,9 @@ def status_json(status: CampaignStatus) -> dict:
              "missing_sections": list(u.missing_sections), "complete": u.complete,
              "deadline": local_iso(u.deadline), "versions": u.versions, "latest_at": local_iso(u.latest_at),
              "needs_review": u.needs_review, "offline": u.offline,
-             "adjustments": [a.describe() for a in u.adjustments]}
+             "adjustments": [a.describe() for a in u.adjustments],
+             "unreadable": bool(u.unreadable),
+             "unreadable_files": [{"filename": f.path, "error": f.reason} for f in u.unreadable]}
             for u in status.units
         ],
     }

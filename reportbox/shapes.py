@@ -18,7 +18,7 @@ from reportbox.timefmt import local_iso
 
 CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadline", "versions", "latest_at",
                "complete", "missing_sections", "needs_review", "offline", "submission", "adjustments", "reminders",
-               "last_reminder_at")
+               "last_reminder_at", "unreadable", "unreadable_files")  # new columns go last: scripts read by position
 CAMPAIGN_KEYS = ("campaign", "letter", "title", "deadline", "registry", "in_config", "summary")
 
 
@@ -42,7 +42,8 @@ def status_csv(data: dict, stream) -> None:
     for unit in data["units"]:
         row = {**unit, "missing_sections": " ".join(unit["missing_sections"]),
                "adjustments": " | ".join(unit["adjustments"]), "complete": int(unit["complete"]),
-               "offline": int(unit["offline"])}
+               "offline": int(unit["offline"]), "unreadable": int(unit["unreadable"]),
+               "unreadable_files": " | ".join(f"{f['filename']} ({f['error']})" for f in unit["unreadable_files"])}
         writer.writerow([row[column] if row[column] is not None else "" for column in CSV_COLUMNS])
 
 

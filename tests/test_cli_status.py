@@ -22,10 +22,10 @@ from tests.test_cli import reportbox
 STATUS_KEYS = {"campaign", "letter", "title", "as_of", "deadline", "registry", "outline", "summary", "units",
                "outbox"}
 SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "complete", "incomplete",
-                "needs_review", "unmapped"}
+                "needs_review", "unmapped", "unreadable"}
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
              "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments",
-             "reminders", "last_reminder_at", "receipts"}
+             "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files"}
 CAMPAIGN = """
 [[campaign]]
 id = "tk2019"

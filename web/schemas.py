@@ -26,6 +26,13 @@ class Summary(_Shape):
     incomplete: int = Field(description="Reported, but sections of the outline are missing")
     needs_review: int = Field(description="Submissions waiting for a person, this campaign's or unattributed")
     unmapped: int = Field(description="Reports whose unit maps to no single unit of the campaign's registry")
+    unreadable: int = Field(description="Units whose latest report came with no file that could be read")
+
+
+class UnreadableFile(_Shape):
+    filename: str = Field(examples=["Bao cao 2019.pdf"])
+    error: str = Field(description="encrypted, corrupt, needs_ocr, conversion_failed, timeout, too_large or "
+                                   "unsupported", examples=["encrypted"])
 
 
 class UnitStatus(_Shape):
@@ -47,6 +54,9 @@ class UnitStatus(_Shape):
     reminders: int
     last_reminder_at: str | None
     receipts: int
+    unreadable: bool = Field(description="A report came since the last readable one, and none of its files could "
+                                         "be read: received, not counted")
+    unreadable_files: list[UnreadableFile] = Field(description="Those files, and why each could not be read")
 
 
 class StatusReport(_Shape):

@@ -8,7 +8,7 @@ from models.status import EXEMPT, LATE, ON_TIME, STATUSES, UnitStatus
 from parsers.vietnamese import fold
 
 SORT_KEYS = ("unit", "name", "status", "received", "late", "versions", "latest")
-FLAGS = ("incomplete", "needs_review", "offline", "adjusted")
+FLAGS = ("incomplete", "needs_review", "unreadable", "offline", "adjusted")
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def select_units(units: tuple[UnitStatus, ...], query: UnitQuery) -> list[UnitSt
 
 
 def _flagged(unit: UnitStatus, flag: str) -> bool:
-    return {"incomplete": is_incomplete(unit), "needs_review": unit.needs_review > 0, "offline": unit.offline,
-            "adjusted": bool(unit.adjustments)}[flag]
+    return {"incomplete": is_incomplete(unit), "needs_review": unit.needs_review > 0,
+            "unreadable": bool(unit.unreadable), "offline": unit.offline, "adjusted": bool(unit.adjustments)}[flag]
 
 
 def _sort_value(unit: UnitStatus, key: str):

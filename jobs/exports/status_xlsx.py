@@ -61,13 +61,18 @@ SUMMARY_LABELS = (
     ("complete", "Đủ nội dung"),
     ("incomplete", "Thiếu nội dung"),
     ("needs_review", "Chờ xem xét"),
+    ("unreadable", "Không đọc được tệp"),
 )
 OUTLINE_HEADING = "Các mục báo cáo theo công văn"
 HEADERS = (
     "Mã", "Đơn vị", "Trạng thái", "Thời điểm nhận", "Muộn (giờ)", "Hạn của đơn vị", "Số lần gửi",
-    "Lần gửi mới nhất", "Đủ nội dung", "Thiếu mục", "Chờ xem xét", "Ghi chú", "Mã hồ sơ", "status",
+    "Lần gửi mới nhất", "Đủ nội dung", "Thiếu mục", "Chờ xem xét", "Không đọc được tệp", "Ghi chú", "Mã hồ sơ",
+    "status",
 )
 OFFLINE_NOTE = "nhận ngoài e-mail"
+UNREADABLE_MEANING = ("\"Không đọc được tệp\": đơn vị đã gửi báo cáo nhưng không tệp nào đọc được (có mật khẩu, tệp "
+                      "hỏng, bản quét …); báo cáo đó chưa được tính, đơn vị đã được đề nghị gửi lại và vẫn được nhắc "
+                      "cho đến khi gửi bản đọc được. Thời hạn tính theo bản đọc được đầu tiên.")
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATETIME_COLUMNS = {3, 5, 7}  # zero-based positions in HEADERS
@@ -153,6 +158,7 @@ def _unit_values(unit: UnitStatus, labels: dict[str, str]) -> tuple:
         "Có" if unit.complete else "Không",
         "; ".join(labels.get(key, key) for key in unit.missing_sections),
         unit.needs_review,
+        "; ".join(file.label() for file in unit.unreadable),
         _notes(unit),
         unit.submission,
         unit.status,
@@ -254,6 +260,7 @@ def _write_legend_sheet(sheet, outline: Sequence[OutlineItem]) -> None:
     sheet.append([])
     sheet.append(["Thời gian ghi theo giờ Việt Nam (UTC+7). \"Hạn của đơn vị\" là hạn chung hoặc hạn đã gia hạn "
                   "cho đơn vị; \"Mã hồ sơ\" là số của lần gửi mới nhất trong hệ thống."])
+    sheet.append([UNREADABLE_MEANING])
     if outline:
         sheet.append([])
         sheet.append([_styled(sheet, OUTLINE_HEADING, font=_BOLD)])

@@ -77,12 +77,15 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
     out.print("  ".join(f"[{STATUS_STYLE[s]}]{s}: {summary[s]}[/]" for s in STATUSES)
               + f"  expected: {summary['expected']}  incomplete: {summary['incomplete']}"
               + f"  needs review: {summary['needs_review']}"
+              + (f"  unreadable: {summary['unreadable']}" if summary.get("unreadable") else "")
               + (f"  unmapped: {summary['unmapped']}" if summary.get("unmapped") else ""))
     table = Table(box=None, pad_edge=False)
     for column in ("unit", "name", "status", "received", "late (h)", "versions", "missing sections", "notes"):
         table.add_column(column, overflow="fold")
     for unit in result.units:
         notes = [a.describe() for a in unit.adjustments] + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
+        if unit.unreadable:
+            notes.append("unreadable: " + ", ".join(file.describe() for file in unit.unreadable))
         table.add_row(plain(unit.unit), plain(unit.name), Text(unit.status, style=STATUS_STYLE[unit.status]),
                       local_short(unit.received_at), "" if unit.late_by_hours is None else f"{unit.late_by_hours:g}",
                       str(unit.versions or ""), plain(" ".join(unit.missing_sections)

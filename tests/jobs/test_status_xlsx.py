@@ -15,6 +15,7 @@ import pytest
 from jobs.exports.status_xlsx import write_status_xlsx
 from models.schema import AdjustmentKind, Campaign
 from models.status import EXEMPT, LATE, MISSING, ON_TIME, PENDING, STATUSES, Applied, CampaignStatus, UnitStatus
+from models.unreadable import UnreadableFile
 from parsers.outline import OutlineItem
 from reportbox.timefmt import deadline_instant
 from tests.servers.availability import require_tool
@@ -25,8 +26,9 @@ DEADLINE = datetime(2019, 12, 15, 16, 59, 59, tzinfo=UTC)  # 15/12/2019 23:59:59
 AS_OF = datetime(2019, 12, 17, 1, 0, tzinfo=UTC)  # 17/12/2019 08:00 in Vietnam
 EXTENDED = datetime(2019, 12, 20, 9, 0, tzinfo=UTC)
 HEADERS = ["Mã", "Đơn vị", "Trạng thái", "Thời điểm nhận", "Muộn (giờ)", "Hạn của đơn vị", "Số lần gửi",
-           "Lần gửi mới nhất", "Đủ nội dung", "Thiếu mục", "Chờ xem xét", "Ghi chú", "Mã hồ sơ", "status"]
-HEADER_ROW = 15  # 3 title lines, a blank, 9 summary counts, a blank
+           "Lần gửi mới nhất", "Đủ nội dung", "Thiếu mục", "Chờ xem xét", "Không đọc được tệp", "Ghi chú", "Mã hồ sơ",
+           "status"]
+HEADER_ROW = 16  # 3 title lines, a blank, 10 summary counts, a blank
 # The intended tints (ARGB): green, amber, red, grey-blue, light grey.
 COLOURS = {ON_TIME: "FFC6EFCE", LATE: "FFFFEB9C", MISSING: "FFFFC7CE", PENDING: "FFDDEBF7", EXEMPT: "FFEDEDED"}
 
@@ -50,7 +52,8 @@ def _units() -> tuple[UnitStatus, ...]:
         _unit("46", "Thừa Thiên Huế", LATE, received=datetime(2019, 12, 16, 3, 0, tzinfo=UTC), submission=57,
               missing=("policies", "annex"), versions=2, latest_at=datetime(2019, 12, 16, 20, 30, tzinfo=UTC),
               needs_review=1),
-        _unit("22", "Quảng Ninh", MISSING),
+        _unit("22", "Quảng Ninh", MISSING, unreadable=(UnreadableFile("Bao cao.pdf", "encrypted"),
+                                                      UnreadableFile("bc.zip/Phu luc.docx", "corrupt"))),
         _unit("79", "Hồ Chí Minh", PENDING, deadline=EXTENDED,
               adjustments=(Applied(AdjustmentKind.EXTENSION, EXTENDED, "lũ lụt", "planner"),)),
         _unit("96", "Cà Mau", EXEMPT, adjustments=(Applied(AdjustmentKind.EXEMPTION, None, "sáp nhập đơn vị", "planner"),)),
@@ -67,6 +70,7 @@ def _status(units: tuple[UnitStatus, ...]) -> CampaignStatus:
     summary["complete"] = sum(u.complete and u.status in (ON_TIME, LATE) for u in units)
     summary["incomplete"] = sum(not u.complete and u.status in (ON_TIME, LATE) for u in units)
     summary["needs_review"] = 3
+    summary["unreadable"] = sum(bool(u.unreadable) for u in units)
     campaign = Campaign(id="tk2019", letter="5025/LĐTBXH-KHTC",
                         title="Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020",
                         report_year=2019, plan_year=2020, deadline=DEADLINE, unit_registry="vn63",
@@ -119,7 +123,7 @@ def test_units_are_written_in_the_given_order(sheet, status):
 
 def test_autofilter_covers_the_table_and_panes_freeze_below_header_right_of_name(sheet, status):
     last_row = HEADER_ROW + len(status.units)
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:N{last_row}"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:O{last_row}"
     assert sheet.max_row == last_row
     assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
 
@@ -178,11 +182,12 @@ def test_status_label_and_machine_code(sheet, status):
 def test_summary_counts_appear_with_vietnamese_labels(sheet, status):
     labels = {"Phải nộp": "expected", "Đúng hạn": "on_time", "Muộn": "late", "Chưa nộp (quá hạn)": "missing",
               "Chưa đến hạn": "pending", "Miễn": "exempt", "Đủ nội dung": "complete",
-              "Thiếu nội dung": "incomplete", "Chờ xem xét": "needs_review"}
+              "Thiếu nội dung": "incomplete", "Chờ xem xét": "needs_review", "Không đọc được tệp": "unreadable"}
     found = {sheet.cell(row, 2).value: sheet.cell(row, 3).value for row in range(1, HEADER_ROW)
              if sheet.cell(row, 2).value in labels}
     assert found == {label: status.summary[key] for label, key in labels.items()}
     assert status.summary["on_time"] == 2  # the fixture has two, so a swapped count would show
+    assert status.summary["unreadable"] == 1
 
 
 def test_title_block_names_the_letter_deadline_and_as_of_in_vietnam_time(sheet):
@@ -204,6 +209,8 @@ def test_vietnamese_text_round_trips(sheet):
     assert rows["79"]["Ghi chú"].value == "gia hạn đến 20/12/2019 16:00: lũ lụt"
     assert rows["96"]["Ghi chú"].value == "miễn nộp: sáp nhập đơn vị"
     assert rows["02"]["Ghi chú"].value == "nhận ngoài e-mail 14/12/2019 09:00: bưu điện"
+    assert rows["22"]["Không đọc được tệp"].value == "Bao cao.pdf (có mật khẩu); bc.zip/Phu luc.docx (tệp bị hỏng)"
+    assert rows["01"]["Không đọc được tệp"].value is None
 
 
 def test_counts_and_submission_id(sheet):
@@ -292,7 +299,7 @@ def test_an_empty_campaign_still_has_a_filterable_header(tmp_path):
     write_status_xlsx(_status(()), path)
     sheet = openpyxl.load_workbook(path)["Tình hình nộp"]
     assert [cell.value for cell in sheet[HEADER_ROW]] == HEADERS
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:N{HEADER_ROW}"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:O{HEADER_ROW}"
 
 
 def test_libreoffice_opens_it_and_keeps_the_vietnamese_names(tmp_path, xlsx, status):

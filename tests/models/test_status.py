@@ -14,6 +14,7 @@ from models import adjustments
 from models.schema import (
     AdjustmentKind,
     CampaignAdjustment,
+    Document,
     RawMessage,
     Submission,
     SubmissionState,
@@ -84,7 +85,7 @@ def test_time_travel_across_the_deadline(app):
     with app.sessions() as session:
         summary = campaign_status(session, "tk2019", as_of=after).summary
     assert summary == {"expected": 62, "on_time": 2, "late": 1, "missing": 59, "pending": 0, "exempt": 1,
-                       "complete": 2, "incomplete": 1, "needs_review": 0, "unmapped": 0}
+                       "complete": 2, "incomplete": 1, "needs_review": 0, "unmapped": 0, "unreadable": 0}
 
 
 def test_a_late_correction_keeps_the_unit_on_time_and_gives_the_latest_version(app):
@@ -116,6 +117,54 @@ def test_only_this_campaigns_review_items_hold_its_units(app):
     submit(app, "26", datetime(2019, 12, 10, tzinfo=VN), state=SubmissionState.NEEDS_REVIEW)
     now = status_at(app, DEADLINE + timedelta(days=1))
     assert {code: now[code]["needs_review"] for code in ("22", "24", "26")} == {"22": 0, "24": 0, "26": 1}
+
+
+def with_files(app, submission_id: int, *files: tuple[str, str, str | None]) -> int:
+    """Record the documents a submission's message carried: (path, kind, error or None for read)."""
+    with app.sessions.begin() as session:
+        raw_id = session.get(Submission, submission_id).raw_message_id
+        for position, (path, kind, error) in enumerate(files):
+            session.add(Document(raw_message_id=raw_id, position=position, attachment_position=0, path=path,
+                                 kind=kind, size=100, sha256=f"{raw_id}-{position}", error=error))
+    return submission_id
+
+
+def test_a_report_none_of_whose_files_could_be_read_is_flagged_not_counted(app):
+    day = lambda d, h=9: datetime(2019, 12, d, h, tzinfo=VN)  # noqa: E731
+    # Quảng Ninh: a password-protected PDF on time (assigned by a reviewer), then a readable copy late.
+    with_files(app, submit(app, "22", day(10)), ("Bao cao.pdf", "pdf", "encrypted"))
+    readable = with_files(app, submit(app, "22", day(17)), ("Bao cao.docx", "docx", None))
+    # Bắc Giang: unreadable, in review; Vĩnh Phúc: a zip that opened, its only member corrupt.
+    with_files(app, submit(app, "24", day(11), state=SubmissionState.NEEDS_REVIEW), ("bc.pdf", "pdf", "corrupt"))
+    with_files(app, submit(app, "26", day(11)), ("bc.zip", "zip", None), ("bc.zip/bc.docx", "docx", "corrupt"))
+    # Hà Nội: its report read, an annex not: a readable report.
+    with_files(app, submit(app, "01", day(12)), ("bc.docx", "docx", None), ("phu luc.xlsx", "xlsx", "encrypted"))
+    # Hà Giang: read on time, then a correction nobody can read: on time, and the latest copy is flagged.
+    with_files(app, submit(app, "02", day(12)), ("bc.docx", "docx", None))
+    with_files(app, submit(app, "02", day(18), OUTLINE[:1]), ("bc-sua.doc", "doc", "conversion_failed"))
+    # Cao Bằng: unreadable, then a paper copy.
+    with_files(app, submit(app, "04", day(13)), ("scan.pdf", "pdf", "needs_ocr"))
+    with app.sessions.begin() as session:
+        adjustments.adjust(session, "tk2019", "04", AdjustmentKind.OFFLINE, at=day(14), decided_by="x")
+
+    before = status_at(app, day(12, 12))
+    assert (before["22"]["status"], before["22"]["unreadable"], before["22"]["versions"]) == ("pending", True, 0)
+    assert before["22"]["unreadable_files"] == [{"filename": "Bao cao.pdf", "error": "encrypted"}]
+    assert before["22"]["received_at"] is None and before["22"]["submission"] is None
+    assert (before["24"]["unreadable"], before["24"]["needs_review"]) == (True, 0)  # holds no reminder
+    assert before["26"]["unreadable_files"] == [{"filename": "bc.zip/bc.docx", "error": "corrupt"}]
+    assert (before["01"]["status"], before["01"]["unreadable"]) == ("on_time", False)
+
+    after = status_at(app, day(20))
+    assert (after["22"]["status"], after["22"]["unreadable"], after["22"]["submission"]) == ("late", False, readable)
+    assert after["22"]["received_at"] == day(17).isoformat()  # the first readable report decides
+    assert (after["24"]["status"], after["24"]["unreadable"]) == ("missing", True)
+    assert (after["02"]["status"], after["02"]["versions"], after["02"]["unreadable"]) == ("on_time", 1, True)
+    assert after["02"]["unreadable_files"] == [{"filename": "bc-sua.doc", "error": "conversion_failed"}]
+    assert (after["04"]["status"], after["04"]["unreadable"]) == ("on_time", False)  # the paper came after
+    with app.sessions() as session:
+        summary = campaign_status(session, "tk2019", as_of=day(20)).summary
+    assert (summary["unreadable"], summary["on_time"], summary["late"]) == (3, 3, 1)
 
 
 def test_extension_exemption_and_offline_receipt(app):
