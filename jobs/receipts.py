@@ -5,7 +5,8 @@ time, which of the outline's sections were found and which are missing, and how 
 correction. The outbox key (campaign, unit, "receipt", "message-<id>") makes it one per message
 (a report reassigned by a reviewer to another unit gets a receipt for that unit). None is sent
 for a message a robot sent, one that answers one of our receipts, one from our own address
-(parsers.loops), a sender whose DMARC/SPF failed, or a report received more than
+(parsers.loops), a forged sender (sender_check "auth_failed": identification's verdict by
+parsers.signals.forged_sender, kept when a reviewer accepts the report), or a report received more than
 `receipts.max_age_days` ago (a backfill, a late review); the decision not to send is kept in
 the outbox as a cancelled row, so it is visible and taken once.
 """
@@ -90,7 +91,8 @@ def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage
     if not submission.sender:
         return "no sender address"
     if submission.sender_check == SenderCheck.AUTH_FAILED:
-        return "the sender's domain failed DMARC/SPF: the address may be forged"
+        return ("the sender's address may be forged: our server's DMARC failed for its domain, "
+                "or SPF failed without a DKIM pass of it")
     cited = [parsed.in_reply_to, *parsed.references] if parsed is not None else []
     try:
         head = app.store.read_head(raw.sha256, MAX_HEADER_BYTES)  # not the 30 MB of attachments behind it

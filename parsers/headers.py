@@ -23,7 +23,9 @@ MAX_ADDRESS = 320
 MAX_NAME = 998
 MAX_TOKEN = 64
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_AUTH_METHOD = re.compile(r"\b(spf|dkim|dmarc|arc)\s*=\s*([a-z]+)", re.IGNORECASE)
+_AUTH_METHODS = ("spf", "dkim", "dmarc", "arc")
+# RFC 8601: "method[/version]=result", "reason=value", "ptype.property=value"; values may be quoted.
+_AUTH_TOKEN = re.compile(r'([A-Za-z][\w.-]*)(?:/\d+)?\s*=\s*("(?:[^"\\]|\\.)*"|[^\s;"]+)')
 
 @dataclass(frozen=True)
 class HeaderPeek:
@@ -140,10 +142,50 @@ def top_received_date(received: list[str]) -> datetime | None:
 
 
 def parse_authentication_results(value: str) -> dict:
-    """RFC 8601 verdicts of one Authentication-Results header: {"authserv_id", "spf", "dkim", ...}."""
-    value = " ".join(value.split())
-    authserv_id = value.split(";", 1)[0].strip()
-    result: dict = {"authserv_id": authserv_id}
-    for method, verdict in _AUTH_METHOD.findall(value):
-        result.setdefault(method.lower(), verdict.lower())  # first verdict per method wins
+    """RFC 8601 verdicts of one Authentication-Results header.
+
+    {"authserv_id", "spf", "dkim", "dmarc", "arc"} give each method's first result; "results" has every
+    one with its properties, e.g. {"method": "dkim", "result": "pass", "header.d": "quangninh.gov.vn"}.
+    Comments are not read: "arc=pass (i=1 spf=pass …)" quotes another server's verdicts, not ours."""
+    value = _without_comments(" ".join(value.split()))
+    authserv_id, _, rest = value.partition(";")
+    result: dict = {"authserv_id": authserv_id.strip()}
+    verdicts: list[dict] = []
+    for statement in _split_unquoted(rest):
+        for key, token in _AUTH_TOKEN.findall(statement):
+            key, token = key.lower(), token.strip('"')
+            if "." not in key and key != "reason":  # a method starts a verdict (some servers omit the ';')
+                verdicts.append({"method": key, "result": token.lower()})
+            elif verdicts:
+                verdicts[-1].setdefault(key, token)
+    for verdict in verdicts:
+        if verdict["method"] in _AUTH_METHODS:
+            result.setdefault(verdict["method"], verdict["result"])  # first verdict per method wins
+    result["results"] = verdicts
     return result
+
+
+def _without_comments(value: str) -> str:
+    """The header without its (comments), nested ones too; parentheses inside quotes are text."""
+    kept, depth, quoted, escaped = [], 0, False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "(" and not quoted:
+            depth += 1
+            continue
+        elif char == ")" and not quoted and depth:
+            depth -= 1
+            continue
+        if depth == 0:
+            kept.append(char)
+    return "".join(kept)
+
+
+def _split_unquoted(value: str) -> list[str]:
+    """The statements between ';' outside quoted strings."""
+    return re.findall(r'(?:"(?:[^"\\]|\\.)*"|[^;"])+', value)

@@ -41,9 +41,12 @@ the others may have been written by the sender. Order of the decision:
    replies to a campaign's request or cites its letter: then both readings go to review.
 6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
    campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
-   Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when DMARC/SPF
-   failed). `unverified_sender`: the sender's address is not a known address (contact or learned)
-   or domain of the unit decided. With `require_known_sender`, an unverified sender is a doubt too.
+   Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when forged).
+   `unverified_sender`: the sender's address is not a known address (contact or learned) or domain
+   of the unit decided. With `require_known_sender`, an unverified sender is a doubt too. A forged
+   sender (parsers.signals.forged_sender: our server says DMARC failed for its domain, or SPF failed
+   with no DKIM pass of it) is always a doubt, another report of the unit included: `needs_review`
+   with the verdict in the evidence, `sender_check` "auth_failed" (no receipt, never learned).
 7. Continuation: the subject or a file name says this is a later part or a supplement of an earlier
    submission (parsers.continuation): `continuation` quotes it. It changes no state.
 """
@@ -66,9 +69,9 @@ from parsers.signals import (
     Facts,
     PartFacts,
     UnitDecision,
-    auth_failed,
     combine_units,
     facts_from,
+    forged_sender,
     is_ministry_part,
     letter_keys,
     own_body,
@@ -192,7 +195,7 @@ def identify(
     registry = _registry(match.campaign, registry_name, registries, day)
     known = as_contacts(contacts)  # once, not per lookup
     units = combine_units(unit_signals(facts, registry, contacts=known, letters=letters))
-    failed = auth_failed(facts.auth_results)
+    failed = forged_sender(facts.auth_results, facts.sender)
     owner = sender_unit(facts, registry, known)
     sender_check = _sender_check(units.code, owner, failed)
     unverified = sender_check not in ("known", "none")
@@ -215,17 +218,21 @@ def identify(
         # Another report of the unit (another programme, period or request): filed with it, never counted;
         # whose it is must be known, or a person says.
         report_kind, campaign = "other_report", None
-        state = "accepted" if units.code else "needs_review"
+        state = "accepted" if units.code and not failed else "needs_review"
         topic = topic or f"a {period.replace('_', '-')} report, no campaign asks for one → other_report"
         if reason is None:
             evidence.insert(0, "another report of the unit, not counted: other_report")
         if units.code is None:
             evidence.append("review: no unit found")
+        if failed:
+            evidence.append(f"review: forged sender: {failed}")
     elif period_doubt:
         evidence.append(f"review: which request: {period_doubt}")
     if reason is None and report_kind == "report":
         doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
-        if not doubts and require_known_sender and unverified:
+        if failed:  # whatever require_known_sender says: anyone could make the unit look on time
+            doubts.append(f"forged sender: {failed}")
+        elif not doubts and require_known_sender and unverified:
             doubts.append(f"sender not verified as {units.code}'s (require_known_sender)")
         state = "needs_review" if doubts else "accepted"
         evidence += [f"review: {doubt}" for doubt in doubts]
@@ -283,11 +290,12 @@ def _registry(
 
 
 def _sender_check(code: str | None, owner: tuple[str, str] | None, failed: str | None) -> str:
-    """What the sender's address says about the unit decided (stored on the submission)."""
-    if code is None:
-        return "none"
+    """What the sender's address says about the unit decided (stored on the submission). A forged
+    address is "auth_failed" even before any unit is decided: a reviewer's unit must not vouch for it."""
     if failed:
         return "auth_failed"
+    if code is None:
+        return "none"
     if owner is None:
         return "unknown"
     return "known" if owner[0] == code else "other_unit"

@@ -23,7 +23,8 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 Only the FIRST mention of a running text counts, and a report's sections are never read: they
 compare with neighbouring provinces and list recipients. A part issued by a ministry ("BỘ …", or
 numbered like a campaign's own letter) is the request forwarded back and gives no signal at all
-(its place line says "Hà Nội"). When DMARC or SPF failed, the sender-based sources count half.
+(its place line says "Hà Nội"). When our server's verdicts say the sender is forged (`forged_sender`:
+DMARC failed, or SPF failed without a DKIM pass of its domain), the sender-based sources count half.
 Contacts and learned addresses may be kept in another registry than the one identified
 (parsers.registry.contacts): a vn63 contact names its vn34 successor.
 
@@ -201,13 +202,58 @@ def _authserv(authserv_id: str) -> str:
     return words[0].lower() if words else ""
 
 
-def auth_failed(auth_results: Iterable[Mapping]) -> str | None:
-    """"dmarc=fail" / "spf=fail" when a verdict says the sender's domain did not send this; else None."""
-    for result in auth_results:
-        for method in ("dmarc", "spf"):
-            if str(result.get(method, "")).lower() == "fail":
-                return f"{method}=fail"
+def forged_sender(auth_results: Iterable[Mapping], sender: str) -> str | None:
+    """Why our server's verdicts say the sender's address is forged ("dmarc=fail for quangninh.gov.vn
+    (mx.molisa.gov.vn)"), else None. Pass only trusted results (`trusted_auth_results`).
+
+    Forged: DMARC fails for the sender's domain; or, when no DMARC verdict passes for it, SPF fails
+    (hard fail) and no DKIM signature of that domain passes. A verdict about another domain
+    (header.from, header.d) says nothing of this sender; softfail, neutral, none and errors accuse
+    nobody. Of several trusted results, one that fails is enough. Identification (sender_check
+    "auth_failed", never accepted by itself) and receipts (none to such an address) both follow this."""
+    domain = _domain(sender)
+    verdicts = [(_authserv(str(result.get("authserv_id", ""))), verdict)
+                for result in auth_results for verdict in _verdicts(result)]
+    dmarc = [(server, v) for server, v in verdicts if v["method"] == "dmarc" and _about(v.get("header.from"), domain)]
+    for server, verdict in dmarc:
+        if verdict["result"] == "fail":
+            return f"dmarc=fail for {_domain(verdict.get('header.from', '')) or domain or 'the sender'}{_by(server)}"
+    if any(verdict["result"] == "pass" for _, verdict in dmarc):
+        return None
+    signed = any(v["method"] == "dkim" and v["result"] == "pass" and _about(_signer(v), domain) for _, v in verdicts)
+    for server, verdict in verdicts:
+        if verdict["method"] == "spf" and verdict["result"] == "fail" and not signed:
+            mailfrom = _domain(verdict.get("smtp.mailfrom", "")) or domain or "the sender"
+            return f"spf=fail for {mailfrom}, no DKIM pass for {domain or 'the sender'}{_by(server)}"
     return None
+
+
+def _verdicts(result: Mapping) -> list[Mapping]:
+    """Every verdict of one header (parsers.headers); a result built by hand may give only "method": "result"."""
+    if "results" in result:
+        return [v for v in result["results"] if "method" in v and "result" in v]
+    return [{"method": m, "result": str(result[m]).lower()} for m in ("dmarc", "spf", "dkim") if m in result]
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().strip(".").lower()
+
+
+def _signer(dkim: Mapping) -> str:
+    return dkim.get("header.d") or dkim.get("header.i") or ""
+
+
+def _about(named: str | None, domain: str) -> bool:
+    """Whether a verdict naming `named` speaks of `domain`: the same domain or one inside the other
+    (DMARC's relaxed alignment, without a public-suffix list); a verdict naming none speaks of the sender."""
+    named = _domain(named or "")
+    if not named or not domain:
+        return True
+    return named == domain or named.endswith("." + domain) or domain.endswith("." + named)
+
+
+def _by(server: str) -> str:
+    return f" ({server})" if server else ""
 
 
 def sender_unit(
@@ -235,7 +281,7 @@ def unit_signals(
 
     `letters` are the campaigns' own letter numbers: a part numbered like one is the request forwarded back."""
     signals = _sender_signals(facts, registry, contacts)
-    if failed := auth_failed(facts.auth_results):
+    if failed := forged_sender(facts.auth_results, facts.sender):
         signals = [
             UnitSignal(s.code, s.source, s.weight * AUTH_FAIL_FACTOR, f"{s.evidence} ({failed}: counts half)")
             for s in signals

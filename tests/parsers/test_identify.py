@@ -13,7 +13,7 @@ from parsers.identify import CampaignInfo, Identification, facts_from, identify
 from parsers.message import parse_message
 from parsers.registry import Contacts, KnownAddress, load_contacts_csv
 from parsers.sections import Analysis, split_document
-from parsers.signals import signature_text, trusted_auth_results
+from parsers.signals import forged_sender, signature_text, trusted_auth_results
 from reportbox.sample_documents import report_docx
 from tests.parsers.report_texts import body, bold, para, table
 
@@ -441,6 +441,105 @@ def test_trusted_auth_results_compare_the_first_word_in_any_case():
     assert trusted_auth_results(results, ["mx.example.gov.vn"]) == (ours,)
     assert trusted_auth_results(results, []) == ({"authserv_id": "relay.example", "dmarc": "pass"},)
     assert trusted_auth_results([], ["mx.example.gov.vn"]) == trusted_auth_results([], []) == ()
+
+
+# --- Forged senders (issue 16) ---------------------------------------------------------------------
+QN = "Sở LĐTBXH Quảng Ninh <sldtbxh@quangninh.gov.vn>"
+OURS = "mx.molisa.gov.vn"
+ALL_FAIL = (f"{OURS}; dkim=fail header.d=quangninh.gov.vn; spf=fail smtp.mailfrom=quangninh.gov.vn;"
+            " dmarc=fail (p=reject) header.from=quangninh.gov.vn")  # fmt: skip
+
+
+def ours(*verdicts: str) -> str:
+    return "; ".join((OURS, *verdicts))
+
+
+@pytest.mark.parametrize("require_known_sender", [False, True])
+def test_a_forged_province_address_is_never_accepted_by_itself(require_known_sender):
+    clean = run(sender=QN, require_known_sender=require_known_sender, trusted_authserv_ids=(OURS,))
+    assert (clean.unit, clean.campaign, clean.state, clean.sender_check) == ("22", "tk2019", "accepted", "known")
+    forged = run(sender=QN, auth_results=(ALL_FAIL,), require_known_sender=require_known_sender,
+                 trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (forged.unit, forged.campaign, forged.state) == ("22", "tk2019", "needs_review")  # the letterhead says 22
+    assert (forged.sender_check, forged.unverified_sender) == ("auth_failed", True)
+    assert has(forged, f"review: forged sender: dmarc=fail for quangninh.gov.vn ({OURS})")
+    assert has(forged, "unverified sender: sldtbxh@quangninh.gov.vn, dmarc=fail")
+    assert not has(forged, "require_known_sender") and forged.confidence < clean.confidence
+
+
+@pytest.mark.parametrize(("verdicts", "forged"), [
+    (("dmarc=fail header.from=quangninh.gov.vn",), "dmarc=fail for quangninh.gov.vn"),
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=none"), "spf=fail for quangninh.gov.vn, no DKIM pass"),
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.d=evil.example"), "spf=fail"),  # not its domain
+    (("spf=fail smtp.mailfrom=bounce.evil.example",), "spf=fail for bounce.evil.example, no DKIM pass"),
+    (("spf=pass", "dkim=pass header.d=quangninh.gov.vn", "dmarc=fail header.from=quangninh.gov.vn"), "dmarc=fail"),
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.d=quangninh.gov.vn"), None),  # a forwarder
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.i=@mail.quangninh.gov.vn"), None),
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dmarc=pass header.from=quangninh.gov.vn"), None),
+    (("dmarc=fail header.from=other.example", "spf=pass smtp.mailfrom=quangninh.gov.vn"), None),  # another From
+    (("spf=softfail smtp.mailfrom=quangninh.gov.vn", "dkim=none", "dmarc=none"), None),
+    (("spf=none", "dkim=neutral", "dmarc=temperror"), None),
+    (("spf=neutral smtp.mailfrom=quangninh.gov.vn", "dkim=permerror"), None),
+])  # fmt: skip
+def test_what_counts_as_forged(verdicts, forged):
+    result = run(sender=QN, auth_results=(ours(*verdicts),), trusted_authserv_ids=(OURS,))
+    if forged is None:
+        assert (result.state, result.sender_check) == ("accepted", "known") and not has(result, "forged")
+    else:
+        assert (result.state, result.sender_check) == ("needs_review", "auth_failed")
+        assert has(result, f"review: forged sender: {forged}")
+
+
+def test_the_forged_verdict_is_the_same_function_for_every_caller():
+    trusted = trusted_auth_results(message(sender=QN, auth_results=(ALL_FAIL,)).auth_results, [OURS])
+    assert forged_sender(trusted, "sldtbxh@quangninh.gov.vn") == f"dmarc=fail for quangninh.gov.vn ({OURS})"
+    dmarc = [{"authserv_id": OURS, "results": [{"method": "dmarc", "result": "fail", "header.from": "quangninh.gov.vn"}]}]
+    assert forged_sender(dmarc, "someone@other.example") is None  # that verdict speaks of quangninh.gov.vn only
+    assert forged_sender([{"spf": "fail", "dkim": "pass"}], "a@quangninh.gov.vn") is None  # built by hand
+    assert forged_sender([{"spf": "fail"}], "a@quangninh.gov.vn") == "spf=fail for quangninh.gov.vn, no DKIM pass for quangninh.gov.vn"
+    assert forged_sender([], "a@quangninh.gov.vn") is None
+
+
+def test_untrusted_results_neither_vouch_nor_sink():
+    planted_pass = "mx.quangninh.gov.vn; dkim=pass header.d=quangninh.gov.vn; dmarc=pass header.from=quangninh.gov.vn"
+    spf_fail = ours("spf=fail smtp.mailfrom=quangninh.gov.vn")
+    vouched = run(sender=QN, auth_results=(planted_pass, spf_fail), trusted_authserv_ids=(OURS,))
+    assert (vouched.state, vouched.sender_check) == ("needs_review", "auth_failed")  # the planted pass is not ours
+    planted_fail = run(sender=QN, auth_results=(ALL_FAIL.replace(OURS, "mx.quangninh.gov.vn"),),
+                       trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (planted_fail.state, planted_fail.sender_check) == ("accepted", "known") and not has(planted_fail, "forged")
+
+
+def test_several_of_our_results_are_read_together():
+    split = run(sender=QN, auth_results=(ours("dkim=pass header.d=quangninh.gov.vn"),
+                                         ours("spf=fail smtp.mailfrom=quangninh.gov.vn")),
+                trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (split.state, split.sender_check) == ("accepted", "known")  # the DKIM pass of one vouches for the other
+    disagree = run(sender=QN, auth_results=(ours("dmarc=pass header.from=quangninh.gov.vn"),
+                                            "mx2.molisa.gov.vn; dmarc=fail header.from=quangninh.gov.vn"),
+                   trusted_authserv_ids=(OURS, "mx2.molisa.gov.vn"))  # fmt: skip
+    assert disagree.state == "needs_review" and has(disagree, "forged sender: dmarc=fail for quangninh.gov.vn (mx2.")
+
+
+def test_a_forged_contact_address_or_other_report_waits_for_a_person():
+    webmail = run(contacts={"22": [GMAIL]}, auth_results=(ours("dmarc=fail header.from=gmail.com"),),
+                  trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (webmail.unit, webmail.state, webmail.sender_check) == ("22", "needs_review", "auth_failed")
+    other = run(report_blocks(subject=POVERTY_TITLE, opening=NO_LETTER), campaigns=[TK2019_FULL], sender=QN,
+                auth_results=(ALL_FAIL,), trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (other.report_kind, other.state, other.unit) == ("other_report", "needs_review", "22")
+    assert has(other, "review: forged sender: dmarc=fail")
+
+
+def test_a_forged_sender_of_no_unit_is_still_marked_forged():
+    """A reviewer's unit must not make the forged address count as an unknown one (learned, confirmed)."""
+    blocks = report_blocks(issuer="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", date_line="ngày 12 tháng 12 năm 2019",
+                           opening="Sở báo cáo kết quả như sau:", recipients="Nơi nhận:\n- Lưu: VT.")
+    forged = run(blocks, sender="Văn phòng <vp@example.org>", auth_results=(ours("dmarc=fail header.from=example.org"),),
+                 trusted_authserv_ids=(OURS,))  # fmt: skip
+    assert (forged.unit, forged.state, forged.sender_check) == (None, "needs_review", "auth_failed")
+    plain = run(blocks, sender="Văn phòng <vp@example.org>")
+    assert (plain.unit, plain.sender_check) == (None, "none")
 
 
 # --- Continuations -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from parsers.headers import peek_headers
+from parsers.headers import parse_authentication_results, peek_headers
 from parsers.message import parse_message
 from reportbox import samples
 from reportbox.errors import MessageError
@@ -138,13 +138,36 @@ Date: not a date at all
         "ok\n",
     )
     parsed = parse_message(raw)
-    assert parsed.auth_results[0] == {"authserv_id": "mx.molisa.gov.vn", "spf": "pass", "dkim": "fail", "dmarc": "fail"}
+    assert parsed.auth_results[0] == {
+        "authserv_id": "mx.molisa.gov.vn", "spf": "pass", "dkim": "fail", "dmarc": "fail",
+        "results": [{"method": "spf", "result": "pass", "smtp.mailfrom": "quangninh.gov.vn"},
+                    {"method": "dkim", "result": "fail", "header.d": "quangninh.gov.vn"},
+                    {"method": "dmarc", "result": "fail", "header.from": "quangninh.gov.vn"}],
+    }  # fmt: skip
     assert parsed.auth_results[1]["authserv_id"] == "spoofed.example"
     assert parsed.in_reply_to == "<letter-5025@molisa.gov.vn>"
     assert parsed.references == ("<x@y>", "<letter-5025@molisa.gov.vn>")
     assert parsed.auto_submitted == "auto-replied"
     assert parsed.date_header is None
     assert parsed.top_received_at == datetime(2019, 12, 12, 2, 14, 3, tzinfo=timezone.utc)
+
+
+def test_authentication_results_read_every_verdict_but_not_comments():
+    gmail = parse_authentication_results(
+        "mx.google.com; arc=pass (i=1 spf=pass spf.mailfrom=evil.example dkim=pass dkdomain=evil.example);\r\n"
+        " dkim=pass header.i=@QuangNinh.gov.vn header.s=s1; dkim=fail header.d=other.example;"
+        " spf=fail (google.com: domain of x@evil.example does not designate 1.2.3.4) smtp.mailfrom=x@evil.example;"
+        ' dmarc=fail (p=REJECT sp=NONE dis=NONE) header.from=quangninh.gov.vn; x-note=pass reason="a (b); c"'
+    )
+    assert (gmail["arc"], gmail["spf"], gmail["dkim"], gmail["dmarc"]) == ("pass", "fail", "pass", "fail")
+    assert [(v["method"], v["result"]) for v in gmail["results"]] == [
+        ("arc", "pass"), ("dkim", "pass"), ("dkim", "fail"), ("spf", "fail"), ("dmarc", "fail"), ("x-note", "pass")]
+    assert gmail["results"][1]["header.i"] == "@QuangNinh.gov.vn" and gmail["results"][2]["header.d"] == "other.example"
+    assert gmail["results"][-1]["reason"] == "a (b); c"  # quoted: neither a comment nor a new verdict
+    unseparated = parse_authentication_results("mx 1; spf=fail smtp.mailfrom=a.vn dkim=pass header.d=a.vn")
+    assert unseparated["results"] == [{"method": "spf", "result": "fail", "smtp.mailfrom": "a.vn"},
+                                      {"method": "dkim", "result": "pass", "header.d": "a.vn"}]
+    assert parse_authentication_results("mx.example.gov.vn; none") == {"authserv_id": "mx.example.gov.vn", "results": []}
 
 
 @pytest.mark.parametrize(
