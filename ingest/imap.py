@@ -44,6 +44,7 @@ class ImapSource:
         if self._client is not None:
             return self._client
         config = self.config
+        password = config.password_value(f'mailbox "{self.name}"')  # read before connecting
         context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
         try:
             client = IMAPClient(
@@ -59,7 +60,7 @@ class ImapSource:
             client.normalise_times = False  # keep INTERNALDATE's zone: we store UTC
             if config.security == "starttls":
                 client.starttls(context)
-            client.login(config.username, config.password.get_secret_value() if config.password else "")
+            client.login(config.username, password)
         except LoginError as exc:
             raise SourceAuthError(
                 f"{self.name}: the server refused the login for {config.username}: check the password "

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from reportbox.errors import StorageError
+from reportbox.private_files import DIR_MODE, FILE_MODE, make_private_dir, warn_if_shared
 
 
 class RawStore:
@@ -21,6 +22,7 @@ class RawStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
+        warn_if_shared(self.root, "the raw store")  # made 0700 (files 0600): every message as received
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[0] / f"{sha256}.eml"
@@ -54,7 +56,8 @@ class RawStore:
         fresh: dict[str, bytes] = {}
         try:
             if not self._tmp.is_dir():
-                self._tmp.mkdir(parents=True)
+                make_private_dir(self.root)
+                self._tmp.mkdir(mode=DIR_MODE, exist_ok=True)
                 touched.update((self.root, self.root.parent))  # the store's own entries must last too
             for sha, blob in zip(shas, blobs):
                 final = self.path(sha)
@@ -64,7 +67,7 @@ class RawStore:
                     # the folder's fsync, so the folder is synced again before rows name the file.
                     continue
                 if not final.parent.is_dir():
-                    final.parent.mkdir(parents=True)
+                    final.parent.mkdir(mode=DIR_MODE)
                     touched.add(self.root)  # the new folder's own entry must be durable too
                 fresh[sha] = blob
             # fsync waits for the disk; several in flight share the journal's commits (about 2x).
@@ -102,7 +105,7 @@ def _writers() -> ThreadPoolExecutor:
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)  # the rename keeps the mode
     try:
         view = memoryview(data)
         while view:

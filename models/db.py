@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reportbox.errors import StorageError
+from reportbox.private_files import make_private_file, warn_if_shared
 
 log = logging.getLogger("reportbox.db")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,7 +42,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
 def _sqlite_engine(url: str, readonly: bool) -> Engine:
     path = url.split("///", 1)[-1] if "///" in url else ""
     if path and path != ":memory:" and not readonly:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _private_database(Path(make_url(url).database))
     if readonly and path:
         url = f"sqlite:///file:{path}?mode=ro&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
@@ -64,6 +65,14 @@ def _sqlite_engine(url: str, readonly: bool) -> Engine:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _private_database(path: Path) -> None:
+    """The database file made owner-only before SQLite opens it: it holds every report and the
+    dashboard's password hashes. SQLite gives its -wal and -shm files the database's own mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not make_private_file(path):
+        warn_if_shared(path, "the database")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import tomllib
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from email.utils import parseaddr
 from pathlib import Path
@@ -29,6 +30,7 @@ from pydantic import (
 from parsers.documents.limits import Limits
 from parsers.outline import PLACEHOLDERS, Outline, outline_from_config, unknown_placeholders
 from reportbox.errors import ConfigError
+from reportbox.private_files import make_secret_file, warn_if_shared
 from reportbox.timefmt import VIETNAM, deadline_instant
 
 DEFAULT_CONFIG_NAME = "reportbox.toml"
@@ -40,8 +42,33 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SecretUnavailable(Exception):
+    """A secret its source does not give (unset variable, unreadable file); the text says why."""
+
+
+def read_secret(env: str | None, file: Path | None) -> str:
+    """A secret from an environment variable or a file (its last line break dropped)."""
+    if env:
+        value = os.environ.get(env)
+        if value is None:
+            raise SecretUnavailable(f"environment variable {env} is not set")
+        if not value:
+            raise SecretUnavailable(f"environment variable {env} is empty")
+        return value
+    try:
+        value = Path(file).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise SecretUnavailable(f"file {file} cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SecretUnavailable(f"file {file} is not UTF-8 text") from exc
+    if not value:
+        raise SecretUnavailable(f"file {file} is empty")
+    return value
+
+
 class _SecretRef(_Section):
-    """A secret named by an environment variable or a file, never written in the config."""
+    """A secret named by an environment variable or a file, never written in the config. It is read
+    only for the commands that use it (`with_secrets`), so a dashboard never holds a mailbox's password."""
 
     password_env: str | None = None
     password_file: Path | None = None
@@ -56,20 +83,27 @@ class _SecretRef(_Section):
             )
         return data
 
-    def resolved(self, base: Path, where: str) -> "_SecretRef":
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if value is None:
-                raise ConfigError(f"{where}.password_env: environment variable {self.password_env} is not set")
-            return self.model_copy(update={"password": SecretStr(value)})
-        if self.password_file:
-            path = self.password_file if self.password_file.is_absolute() else base / self.password_file
-            try:
-                value = path.read_text(encoding="utf-8").rstrip("\r\n")
-            except OSError as exc:
-                raise ConfigError(f"{where}.password_file: cannot read {path}: {exc.strerror}") from exc
-            return self.model_copy(update={"password": SecretStr(value), "password_file": path})
-        return self
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.password_env or self.password_file)
+
+    def with_password(self):
+        """A copy holding the password, read now unless it was already; raises SecretUnavailable."""
+        if self.password is not None or not self.has_secret:
+            return self
+        return self.model_copy(update={"password": SecretStr(read_secret(self.password_env, self.password_file))})
+
+    def password_value(self, label: str) -> str:
+        """What to log in with: the password read when the command started, else read now (a
+        caller that skipped `with_secrets`); "" when none is configured."""
+        if self.password is not None:
+            return self.password.get_secret_value()
+        if not self.has_secret:
+            return ""
+        try:
+            return read_secret(self.password_env, self.password_file)
+        except SecretUnavailable as exc:
+            raise ConfigError(f"{label} password: {exc}") from None
 
 
 class DatabaseConfig(_Section):
@@ -279,25 +313,26 @@ class WebConfig(_Section):
 
     def secret(self, default_file: Path) -> str:
         """The signing secret: from the environment, the file given, or a file made on first use."""
-        if self.secret_env:
-            value = os.environ.get(self.secret_env)
-            if not value:
-                raise ConfigError(f"web.secret_env: environment variable {self.secret_env} is not set")
-            return value
-        path = self.secret_file or default_file
         try:
-            if self.secret_file is None and not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w") as stream:
-                    stream.write(secrets.token_urlsafe(48))
-            value = path.read_text(encoding="utf-8").strip()
-        except FileExistsError:  # another process made it first
-            value = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"web.secret_file: cannot read or create {path}: {exc.strerror}") from exc
+            return self.read_secret(default_file)
+        except SecretUnavailable as exc:
+            raise ConfigError(f"web secret: {exc}") from None
+
+    def read_secret(self, default_file: Path) -> str:
+        """`secret`, raising SecretUnavailable."""
+        if self.secret_env:
+            return read_secret(self.secret_env, None)
+        path = self.secret_file or default_file
+        if self.secret_file is None:
+            try:
+                created = make_secret_file(path, secrets.token_urlsafe(48))
+            except OSError as exc:
+                raise SecretUnavailable(f"file {path} cannot be created: {exc.strerror or exc}") from exc
+            if not created:
+                warn_if_shared(path, "the dashboard's signing secret")
+        value = read_secret(None, path).strip()
         if len(value) < 32:
-            raise ConfigError(f"web secret in {path}: at least 32 characters")
+            raise SecretUnavailable(f"file {path} holds fewer than 32 characters")
         return value
 
 
@@ -453,6 +488,15 @@ class Config(_Section):
                 raise ValueError(f"{label}: duplicate name {sorted(seen)[0]!r}")
         return self
 
+    def web_secret(self) -> str:
+        """The dashboard's signing secret (raises ConfigError)."""
+        return self.web.secret(self.web_secret_default)
+
+    @property
+    def web_secret_default(self) -> Path:
+        """Where the secret is made on first use when [web] names none: beside the raw store."""
+        return Path(self.storage.raw_dir).parent / "web-secret"
+
     def mailbox_named(self, name: str) -> MailboxConfig:
         for mailbox in self.mailbox:
             if mailbox.name == name:
@@ -513,17 +557,17 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def _resolve(config: Config) -> Config:
-    """Make relative paths relative to the config file and read the secrets."""
+    """Make relative paths relative to the config file. Secrets are read later, by `with_secrets`."""
     base = config.path.parent.resolve()
 
     def local(p: Path | None) -> Path | None:
         return p if p is None or p.is_absolute() else base / p
 
     mailboxes = tuple(
-        m.resolved(base, f"mailbox.{i}").model_copy(update={"path": local(m.path), "ca_file": local(m.ca_file)})
-        for i, m in enumerate(config.mailbox)
+        m.model_copy(update={"path": local(m.path), "ca_file": local(m.ca_file), "password_file": local(m.password_file)})
+        for m in config.mailbox
     )
-    smtp = config.smtp.resolved(base, "smtp") if config.smtp else None
+    smtp = config.smtp.model_copy(update={"password_file": local(config.smtp.password_file)}) if config.smtp else None
     return config.model_copy(
         update={
             "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
@@ -543,3 +587,37 @@ def _local_sqlite(url: str, base: Path) -> str:
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
         return prefix + str(base / url[len(prefix):])
     return url
+
+
+SECRET_PARTS = ("imap", "smtp", "web")
+
+
+def with_secrets(config: Config, parts: Iterable[str]) -> Config:
+    """The configuration with the secrets of the parts a command uses read: "imap" (every IMAP
+    mailbox's password), "smtp" (the relay's, when [smtp] is configured), "web" (the dashboard's
+    signing secret, made on first use when [web] names none). Every secret that cannot be read is
+    named in one ConfigError, so that they are all fixed at once."""
+    parts = set(parts)
+    if unknown := parts - set(SECRET_PARTS):
+        raise ValueError(f"unknown parts {sorted(unknown)}")
+    missing: list[str] = []
+
+    def read(ref, label: str):
+        try:
+            return ref.with_password()
+        except SecretUnavailable as exc:
+            missing.append(f"{label} ({exc})")
+            return ref
+
+    mailbox = tuple(read(m, f'mailbox "{m.name}" password') if "imap" in parts and m.kind == "imap" else m
+                    for m in config.mailbox)
+    smtp = read(config.smtp, "smtp password") if "smtp" in parts and config.smtp is not None else config.smtp
+    if "web" in parts:
+        try:
+            config.web.read_secret(config.web_secret_default)
+        except SecretUnavailable as exc:
+            missing.append(f"web secret ({exc})")
+    if missing:
+        noun = "secrets" if len(missing) > 1 else "secret"
+        raise ConfigError(f"{config.path}: missing {noun}: {', '.join(missing)}")
+    return config.model_copy(update={"mailbox": mailbox, "smtp": smtp})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from reportbox.config import Config, load_config
+from reportbox.config import Config, load_config, with_secrets
 from reportbox.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,10 +80,16 @@ def _documented(text: str) -> str:
     return "\n".join(lines)
 
 
-def test_example_loads_with_its_secrets(secrets):
-    config = load_config(EXAMPLE)
-    assert config.mailbox[0].password.get_secret_value() == "imap-secret"
-    assert config.smtp.password.get_secret_value() == "smtp-secret"
+def test_example_loads_without_secrets_and_reads_them_for_the_parts_asked(secrets, monkeypatch):
+    monkeypatch.delenv("REPORTBOX_SMTP_PASSWORD")
+    config = load_config(EXAMPLE)  # no secret is read at load: a read-only command needs none
+    assert config.mailbox[0].password is None and config.smtp.password is None
+    fetching = with_secrets(config, ["imap"])
+    assert fetching.mailbox[0].password.get_secret_value() == "imap-secret" and fetching.smtp.password is None
+    with pytest.raises(ConfigError, match="missing secret: smtp password"):
+        with_secrets(config, ["imap", "smtp"])
+    monkeypatch.setenv("REPORTBOX_SMTP_PASSWORD", "smtp-secret")
+    assert with_secrets(config, ["smtp"]).smtp.password.get_secret_value() == "smtp-secret"
     assert config.campaign[0].letter == "5025/LĐTBXH-KHTC"
     assert config.campaign[0].reminders.after_deadline_days == (1, 3, 7)
     # relative paths are anchored at the file, not the working directory
@@ -169,17 +176,73 @@ def test_an_outline_title_may_hold_the_years_but_no_other_placeholder(tmp_path):
 def test_missing_secret_is_named(tmp_path, monkeypatch):
     monkeypatch.delenv("RB_TEST_PW", raising=False)
     path = _write(tmp_path, IMAP.format(host="127.0.0.1", extra=""))
-    with pytest.raises(ConfigError, match="mailbox.0.password_env: environment variable RB_TEST_PW is not set"):
-        load_config(path)
+    config = load_config(path)
+    with pytest.raises(ConfigError) as caught:
+        with_secrets(config, ["imap"])
+    assert str(caught.value) == (f'{path}: missing secret: mailbox "m" password '
+                                 "(environment variable RB_TEST_PW is not set)")
+    monkeypatch.setenv("RB_TEST_PW", "")
+    with pytest.raises(ConfigError, match="environment variable RB_TEST_PW is empty"):
+        with_secrets(config, ["imap"])
+
+
+def test_every_missing_secret_is_named_at_once(tmp_path, monkeypatch):
+    for name in ("RB_TEST_PW", "RB_TEST_WEB"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "smtp.pw").write_bytes(b"\xff\xfe")
+    text = (IMAP.format(host="127.0.0.1", extra="")
+            + IMAP.format(host="127.0.0.1", extra="").replace('"m"', '"kh2"').replace(
+                'password_env = "RB_TEST_PW"', 'password_file = "secrets/imap.pw"')
+            + '[smtp]\nhost = "127.0.0.1"\nfrom = "KH <kh@example.gov.vn>"\nusername = "kh"\npassword_file = "smtp.pw"\n'
+            + '[web]\nsecret_env = "RB_TEST_WEB"\n')
+    config = load_config(_write(tmp_path, text))
+    with pytest.raises(ConfigError) as caught:
+        with_secrets(config, ["imap", "smtp", "web"])
+    assert str(caught.value) == (
+        f"{tmp_path / 'reportbox.toml'}: missing secrets: "
+        'mailbox "m" password (environment variable RB_TEST_PW is not set), '
+        f'mailbox "kh2" password (file {tmp_path / "secrets" / "imap.pw"} cannot be read: No such file or directory), '
+        f"smtp password (file {tmp_path / 'smtp.pw'} is not UTF-8 text), "
+        "web secret (environment variable RB_TEST_WEB is not set)")
+    assert with_secrets(config, []) == config  # a read-only command asks for none
 
 
 def test_password_file_is_read_relative_to_config(tmp_path):
     (tmp_path / "imap.secret").write_text("from-file\n")
     path = _write(tmp_path, IMAP.format(host="127.0.0.1", extra="").replace(
         'password_env = "RB_TEST_PW"', 'password_file = "imap.secret"'))
-    config = load_config(path)
+    config = with_secrets(load_config(path), ["imap"])
     assert config.mailbox[0].password.get_secret_value() == "from-file"
     assert "from-file" not in repr(config)
+
+
+def test_a_password_not_read_at_start_is_read_when_it_is_used(tmp_path, monkeypatch):
+    """A caller that skipped with_secrets (a script on the library) logs in with the real password
+    or fails naming it, never with an empty one."""
+    monkeypatch.delenv("RB_TEST_PW", raising=False)
+    mailbox = load_config(_write(tmp_path, IMAP.format(host="127.0.0.1", extra=""))).mailbox[0]
+    with pytest.raises(ConfigError, match='mailbox "m" password: environment variable RB_TEST_PW is not set'):
+        mailbox.password_value('mailbox "m"')
+    monkeypatch.setenv("RB_TEST_PW", "late")
+    assert mailbox.password_value('mailbox "m"') == "late"
+
+
+def test_the_dashboard_secret_is_made_once_and_owner_only(tmp_path, caplog):
+    config = load_config(_write(tmp_path, '[storage]\nraw_dir = "var/raw"\n'))
+    previous = os.umask(0)  # the mode must come from reportbox, not from a strict umask
+    try:
+        with_secrets(config, ["web"])
+    finally:
+        os.umask(previous)
+    secret = tmp_path / "var" / "web-secret"
+    assert oct(secret.stat().st_mode & 0o777) == "0o600" and os.listdir(secret.parent) == ["web-secret"]
+    made = config.web_secret()
+    assert len(made) >= 32 and secret.read_text() == made
+    assert with_secrets(config, ["web"]) == config and config.web_secret() == made  # kept across restarts
+    assert not caplog.records
+    secret.chmod(0o644)
+    assert config.web_secret() == made
+    assert f"has mode 0644, open to others than its owner: chmod 600 {secret}" in caplog.text
 
 
 def test_loopback_allows_clear_text(tmp_path, monkeypatch):

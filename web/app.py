@@ -56,7 +56,7 @@ def create_app(config: Config, *, app: App | None = None):
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
     dashboard = Dashboard(app.config, app, reader, templates, owns_app)  # with the campaigns stored from letters
-    secret = config.web.secret(Path(config.storage.raw_dir).parent / "web-secret")
+    secret = config.web_secret()
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
                   version="1", docs_url=None, redoc_url=None, openapi_url=None)  # served signed in (web.api)

@@ -140,6 +140,7 @@ class SmtpRelay:
         config = self.config
         # Our own host name for EHLO, without smtplib's reverse-DNS lookup (slow on a closed network).
         helo = socket.gethostname()
+        password = config.password_value("smtp") if config.username else ""  # before connecting
         try:
             if config.security == "ssl":
                 smtp = smtplib.SMTP_SSL(config.host, config.port, local_hostname=helo, timeout=config.timeout,
@@ -154,7 +155,7 @@ class SmtpRelay:
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
             if config.username:
-                smtp.login(config.username, config.password.get_secret_value() if config.password else "")
+                smtp.login(config.username, password)
             return smtp
         except ssl.SSLCertVerificationError as exc:
             raise DeliveryError(f"{self._where()}: the server's certificate does not verify ({exc.verify_message}); "

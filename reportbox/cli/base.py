@@ -21,7 +21,7 @@ from rich.text import Text
 
 from reportbox import logs
 from reportbox.app import open_app
-from reportbox.config import find_config_path, load_config
+from reportbox.config import Config, find_config_path, load_config, with_secrets
 from reportbox.errors import StorageError
 
 PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
@@ -30,13 +30,19 @@ PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many me
 class Obj:
     def __init__(self, config_path: str | None) -> None:
         self.config_path = config_path
+        self._config: Config | None = None
 
-    def config(self):
-        return load_config(find_config_path(self.config_path))
+    def config(self, *needs: str) -> Config:
+        """The configuration with the secrets of the parts this command uses (reportbox.config.
+        SECRET_PARTS) read, and no others: a command that reads the database starts without the
+        mailbox passwords; one that needs some refuses to start, naming every one missing."""
+        if self._config is None:
+            self._config = load_config(find_config_path(self.config_path))
+        return with_secrets(self._config, needs)
 
     @contextmanager
-    def app(self, migrate: bool = True):
-        app = open_app(self.config(), migrate=migrate)
+    def app(self, *needs: str, migrate: bool = True):
+        app = open_app(self.config(*needs), migrate=migrate)
         try:
             yield app
         finally:

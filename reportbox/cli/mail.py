@@ -27,7 +27,9 @@ def run(obj: Obj) -> None:
     """Run the daemon: poll every mailbox on schedule until SIGTERM or SIGINT."""
     from jobs.daemon import Daemon
 
-    with obj.app() as app:
+    # Every secret the daemon will use is read now: a missing one stops it here, not at its first poll.
+    needs = ("imap", "smtp", "web") if obj.config().web.in_daemon else ("imap", "smtp")
+    with obj.app(*needs) as app:
         Daemon(app).run()
 
 
@@ -39,7 +41,7 @@ def poll_command(obj: Obj, fetch_only: bool) -> None:
     from jobs.poll import poll
 
     # A one-shot poll holds the daemon's lock too: two fetchers on one mailbox would race.
-    with obj.app() as app, lock.held(app.sessions):
+    with obj.app("imap") as app, lock.held(app.sessions):
         sources = [make_source(m) for m in app.config.mailbox]
         try:
             with progress_bar("fetching and processing") as tick:

@@ -34,7 +34,7 @@ def remind(obj: Obj, campaign_id: str, as_of: str | None, dry_run: bool, fmt: st
     """Send the reminders the campaign's policy owes as of now (or --as-of), each step once."""
     from jobs.reminders.run import remind as run_reminders
 
-    with obj.app() as app:
+    with obj.app(*(() if dry_run else ("smtp",))) as app:
         run = run_reminders(app, campaign_id, as_of=parse_instant(as_of) if as_of else None, dry_run=dry_run)
     if fmt == "json":
         echo_json(_run_json(run, dry_run))
@@ -89,7 +89,7 @@ def _run_table(run, dry_run: bool) -> None:
 @cli.group(name="outbox", invoke_without_command=True)
 @click.option("--campaign", "campaign_id", help="Only this campaign's messages.")
 @click.option("--state", type=click.Choice(OutboxState.ALL), help="Only messages in this state.")
-@click.option("--kind", type=click.Choice([OutboxKind.REMINDER, OutboxKind.RECEIPT]))
+@click.option("--kind", type=click.Choice(OutboxKind.ALL))
 @click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
 @click.pass_context
 def outbox_group(ctx: click.Context, campaign_id: str | None, state: str | None, kind: str | None, fmt: str) -> None:

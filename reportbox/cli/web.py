@@ -22,7 +22,7 @@ def serve(obj: Obj, host: str | None, port: int | None) -> None:
     """The planners' dashboard, until SIGTERM or Ctrl-C."""
     from web.server import serve_dashboard
 
-    config = obj.config()
+    config = obj.config("web")
     serve_dashboard(config, host=host or config.web.host, port=port or config.web.port)
 
 

@@ -24,3 +24,17 @@ def test_leftover_temporary_files_are_cleaned(tmp_path):
     leftover.write_bytes(b"half a message")
     assert store.clean_temporary() == 1 and not leftover.exists()
     assert os.listdir(store.root / "tmp") == []
+
+
+def test_the_store_is_its_owners_alone_whatever_the_umask(tmp_path):
+    """Every message as received: directories 0700 and files 0600 from the start, the temporary
+    file's mode kept through its rename, even where the umask would let everyone read."""
+    previous = os.umask(0)
+    try:
+        store = RawStore(tmp_path / "var" / "raw")
+        shas = store.put_many([b"From: a@b\r\n\r\none", b"From: a@b\r\n\r\ntwo"])
+    finally:
+        os.umask(previous)
+    directories = [store.root, store.root / "tmp", *{store.path(sha).parent for sha in shas}]
+    assert {str(d): oct(d.stat().st_mode & 0o777) for d in directories} == {str(d): "0o700" for d in directories}
+    assert [oct(store.path(sha).stat().st_mode & 0o777) for sha in shas] == ["0o600", "0o600"]

@@ -1,0 +1,73 @@
+"""Files only their owner may read: the database (every report, the password hashes), the raw
+store (every message as received) and the dashboard's signing secret.
+
+Each is created owner-only from its first byte, never chmod-ed after the fact. One that already
+exists with a wider mode (made by an older version, or on purpose for a group) is left as it is,
+with a warning saying how to tighten it: changing an administrator's choice is theirs to make.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger("reportbox.files")
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def make_private_file(path: Path) -> bool:
+    """Create `path` empty and owner-only unless it exists; True when it was made now."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        return False
+    return True
+
+
+def make_private_dir(path: Path) -> None:
+    """Create the directory `path` owner-only unless it exists (its missing parents get the usual mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=DIR_MODE)
+    except FileExistsError:
+        pass
+
+
+def make_secret_file(path: Path, value: str) -> bool:
+    """Write `value` to `path` unless it exists; True when written now. The file appears whole and
+    owner-only or not at all: written to a private temporary file, then linked into place, so two
+    processes starting at once both read the first one's secret, never a half-written one."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(value)
+            stream.flush()
+            os.fsync(stream.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+    finally:
+        os.unlink(temporary)
+    return True
+
+
+def warn_if_shared(path: Path, what: str) -> bool:
+    """Log a warning when `path` can be read or entered by others than its owner; True if so."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return False  # missing or unreachable: whoever opens it reports that
+    if not mode & 0o077:
+        return False
+    wanted = DIR_MODE if os.path.isdir(path) else FILE_MODE
+    log.warning("%s %s has mode %04o, open to others than its owner: chmod %o %s", what, path, mode, wanted, path)
+    return True
