@@ -70,8 +70,8 @@ class Daemon:
             log.info("daemon stopped after %d poll(s)", self.polls)
 
     def _start_dashboard(self):
-        """The dashboard beside the jobs; a dashboard that cannot start (its secret unreadable, its
-        port taken) is logged and left out: polling matters more."""
+        """The dashboard beside the jobs; a dashboard that cannot start (its port taken) is logged
+        and left out: polling matters more. (Its secret was read when `run` started.)"""
         from web.server import DashboardThread
 
         try:
