@@ -125,3 +125,18 @@ def test_0009_downgrades_and_upgrades_again(engine):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT source, sections, \"match\" FROM campaign")).one()
     assert row[0] == "config" and row[1] in ([], "[]") and row[2] in ({}, "{}")
+
+
+def test_0010_downgrades_and_upgrades_again(engine):
+    """Claims that name their processor: a plain column, gone and back without a table copy."""
+    from alembic import command
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009")
+    assert "claimed_by" not in {c["name"] for c in inspect(engine).get_columns("raw_message")}
+    upgrade(engine)
+    assert "claimed_by" in {c["name"] for c in inspect(engine).get_columns("raw_message")}
+    assert current_revision(engine) == HEAD_REVISION
