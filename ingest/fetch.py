@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from queue import Full, Queue
 from typing import Protocol
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from tenacity import (
     Retrying,
@@ -31,6 +31,7 @@ from models import messages as q
 from models.schema import FolderState, utcnow
 from parsers.headers import body_sha256, peek_headers
 from reportbox.errors import (
+    ReportboxError,
     SourceAuthError,
     SourceError,
     SourceUnavailable,
@@ -96,11 +97,34 @@ def fetch_mailbox(sessions: sessionmaker[Session], store: RawStore, source: Mail
             if isinstance(exc, (SourceAuthError, SourceUnavailable)):
                 break  # the other folders are on the same server
         except (SQLAlchemyError, StorageError, OSError, ValueError) as exc:
-            # A fault of ours or of the disk: recorded on the folder, and the other mailboxes go on.
+            # A fault of ours, of the disk or of the database: recorded on the folder (when the
+            # database can take it), and the other mailboxes go on.
             log.exception("%s/%s: fetching failed", source.name, folder)
-            _record_error(sessions, source.name, kind, folder, "internal_error", repr(exc))
-            counts.errors.append(f"{source.name}/{folder}: {exc!r}")
+            reason, text = _fault(exc)
+            _record_error(sessions, source.name, kind, folder, reason, text)
+            counts.errors.append(f"{source.name}/{folder}: {text}")
     return counts
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot work now (down, restarting, disk full, locked): no fault of a message."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or getattr(exc, "connection_invalidated", False)
+
+
+def database_down_error(exc: BaseException, then: str) -> StorageError:
+    """The database error as one line: what the driver said, without SQL or links, and what follows."""
+    cause = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+    return StorageError(f"the database is unavailable ({cause}); {then}", reason="database_unavailable")
+
+
+def _fault(exc: Exception) -> tuple[str, str]:
+    """A reason code and one line a person can act on; what was not stored is fetched next time."""
+    if database_unavailable(exc):
+        exc = database_down_error(exc, "the rest is fetched at the next poll")
+        return exc.reason, str(exc)
+    if isinstance(exc, ReportboxError):
+        return exc.reason, f"{exc}; the rest is fetched at the next poll"
+    return "internal_error", repr(exc)
 
 
 def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, options: FetchOptions,
@@ -159,7 +183,9 @@ class _Place:
         stored = [_stored(m, sha) for m, sha in zip(batch, shas)]
         try:  # 2. rows and the new last UID, atomically
             self._record(store, stored, counts)
-        except (SQLAlchemyError, ValueError, UnicodeError):
+        except (SQLAlchemyError, ValueError, UnicodeError) as exc:
+            if database_unavailable(exc):
+                raise  # not the messages' fault: they are fetched again at the next poll
             # One message the database will not take must not hold back the rest of the
             # batch, nor the folder forever: record them one by one, the culprit plainly.
             log.exception("%s/%s: a batch could not be recorded; recording one by one",
@@ -168,6 +194,8 @@ class _Place:
                 try:
                     self._record(store, [message], counts)
                 except (SQLAlchemyError, ValueError, UnicodeError) as exc:
+                    if database_unavailable(exc):
+                        raise
                     self._record(store, [_unrecordable(message, exc)], counts)
         if on_message is not None:
             for _ in batch:
@@ -312,8 +340,11 @@ def _utc(moment: datetime) -> datetime:
 
 def _record_error(sessions, name: str, kind: str, folder: str, reason: str, message: str) -> None:
     log.error("%s/%s: %s", name, folder, message)
-    with sessions.begin() as session:
-        state = q.folder_state(session, q.mailbox_row(session, name, kind), folder)
-        state.last_poll_at = state.last_error_at = utcnow()
-        state.last_error = f"{reason}: {message}"
-        state.consecutive_failures += 1
+    try:
+        with sessions.begin() as session:
+            state = q.folder_state(session, q.mailbox_row(session, name, kind), folder)
+            state.last_poll_at = state.last_error_at = utcnow()
+            state.last_error = f"{reason}: {message}"
+            state.consecutive_failures += 1
+    except SQLAlchemyError as exc:  # the database is down too: the poll's errors and the log say it
+        log.error("%s/%s: the error could not be recorded on the folder: %s", name, folder, exc)

@@ -103,9 +103,9 @@ class Daemon:
         report = poll(self.app, [self.sources[name]], stop=self.stop)
         self.polls += 1
         fetched, processed = report.fetched, report.processed
-        if fetched.new or processed.total or fetched.errors:
+        if fetched.new or processed.total or report.errors:
             log.info("poll %s: %d new, %d parsed, %d failed, %d error(s)",
-                     name, fetched.new, processed.parsed, processed.failed, len(fetched.errors))
+                     name, fetched.new, processed.parsed, processed.failed, len(report.errors))
         self._mail()  # a report just accepted gets its receipt now, not a minute later
         if self._max_polls is not None and self.polls >= self._max_polls:
             self.stop.set()

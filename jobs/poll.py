@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ingest.fetch import FetchCounts, FetchOptions, fetch_mailbox
+from sqlalchemy.exc import SQLAlchemyError
+
+from ingest.fetch import FetchCounts, FetchOptions, database_down_error, database_unavailable, fetch_mailbox
 from ingest.sources import MailSource
 from reportbox.app import App
+from reportbox.errors import StorageError
 
 if TYPE_CHECKING:
     from ingest.process import ProcessCounts
@@ -27,6 +30,11 @@ log = logging.getLogger("reportbox.jobs")
 class PollReport:
     fetched: FetchCounts = field(default_factory=FetchCounts)
     processed: ProcessCounts = field(default_factory=lambda: _process_module().ProcessCounts())
+    processing_error: str | None = None  # processing stopped early (the database went away)
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.fetched.errors, *([self.processing_error] if self.processing_error else [])]
 
 
 def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
@@ -53,6 +61,10 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
     thread.start()
     try:
         report.processed = process(app, stop=stop, on_message=on_message, feed=feed)
+    except StorageError as exc:
+        if exc.reason != "database_unavailable":
+            raise
+        report.processing_error = str(exc)  # reported like a fetch error; the fetch stops too
     finally:
         halt.set()
         thread.join()
@@ -88,6 +100,15 @@ class _Either:
 
 def process(app: App, *, stop: threading.Event | None = None,
             on_message: Callable[[], None] | None = None, feed=None):
+    try:
+        return _process(app, stop, on_message, feed)
+    except SQLAlchemyError as exc:
+        if database_unavailable(exc):  # a restart, a full disk: no message's fault, and no traceback
+            raise database_down_error(exc, "processing stopped; the rest is processed at the next run") from exc
+        raise
+
+
+def _process(app: App, stop, on_message, feed):
     settings, module = app.config.processing, _process_module()
     identify = app.config.identify
     reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline(),

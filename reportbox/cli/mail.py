@@ -58,9 +58,9 @@ def poll_command(obj: Obj, fetch_only: bool) -> None:
                f"waiting: {counts.get(MessageState.FETCHED, 0)}")
     if fetched.duplicates or fetched.seen_again:
         click.echo(f"duplicates kept as ignored: {fetched.duplicates}  already stored: {fetched.seen_again}")
-    for error in fetched.errors:
+    for error in report.errors:
         click.echo(f"error: {error}", err=True)
-    if fetched.errors:
+    if report.errors:
         sys.exit(1)
 
 

@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -78,6 +79,32 @@ def stop_process(proc: subprocess.Popen | None, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def kill_tree(proc: subprocess.Popen | None) -> None:
+    """SIGKILL a child and every process below it at once, as a crash or the OOM killer would.
+
+    The tree is listed before anything is killed: a killed parent's children are handed to
+    init and could no longer be found by their parent.
+    """
+    if proc is None or proc.poll() is not None:
+        return
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    tree, pending = [], [proc.pid]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(children.get(pid, ()))
+    for pid in tree:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait()
 
 
 def make_shared_dir(prefix: str) -> Path:

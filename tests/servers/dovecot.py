@@ -38,6 +38,7 @@ from .common import (
     ServerStartError,
     check_traversable,
     free_port,
+    kill_tree,
     logs_report,
     stop_process,
     wait_until,
@@ -265,6 +266,12 @@ class Dovecot:
         """Stop and start again on the same port, keeping users and mail."""
         self.stop()
         self.start()
+
+    def kill(self) -> None:
+        """SIGKILL the master and every process it runs (imap, imap-login, auth …) at once: open
+        connections break in the middle of whatever they were sending. start() brings it back."""
+        kill_tree(self.proc)
+        self.proc = None
 
     def add_user(self, name: str | None = None, password: str = "secret") -> Account:
         """Add a login, usable at once, also while the server runs.

@@ -3,7 +3,10 @@
 PostgreSQL refuses to run as root, so the cluster belongs to the ``postgres``
 system user and every server binary runs through ``runuser``.  Durability is
 switched off (fsync, synchronous_commit, full_page_writes): a crash only loses
-test data, and it makes CREATE DATABASE and commits much faster.
+test data, and it makes CREATE DATABASE and commits much faster.  A test that
+crashes the server on purpose asks for ``crash_safe=True``: without
+synchronous_commit, an immediate shutdown loses the last commits (up to 200 ms
+of them), which a real server never does.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import itertools
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -77,8 +81,9 @@ class PostgresServer:
 
     host = LOCALHOST
 
-    def __init__(self, tmpdir: Path | str):
+    def __init__(self, tmpdir: Path | str, *, crash_safe: bool = False):
         self.dir = Path(tmpdir)
+        self.crash_safe = crash_safe
         self.data_dir = self.dir / "data"
         self.socket_dir = self.dir / "sock"
         self.log_path = self.dir / "postgres.log"
@@ -105,19 +110,28 @@ class PostgresServer:
             self.stop()
             raise ServerStartError(f"{error}\n{logs_report(self.log_path)}") from None
 
-    def stop(self) -> None:
-        """Fast shutdown (clients are disconnected) and reap the runuser child."""
+    def stop(self, mode: str = "fast") -> None:
+        """Shut down and reap the runuser child: ``fast`` disconnects clients cleanly,
+        ``immediate`` stops as a crash would (the next start recovers from the WAL)."""
+        if mode not in ("smart", "fast", "immediate"):
+            raise ValueError(f"mode must be smart, fast or immediate, not {mode!r}")
         if self.proc is None:
             return
         if self.proc.poll() is None:
             # runuser sits between us and the postmaster; pg_ctl signals the
             # postmaster directly, with the shutdown mode we want.
             subprocess.run(
-                as_postgres(self.bindir / "pg_ctl", "stop", "-D", self.data_dir, "-m", "fast", "-w"),
+                as_postgres(self.bindir / "pg_ctl", "stop", "-D", self.data_dir, "-m", mode, "-w"),
                 capture_output=True, cwd=self.dir,
             )
         stop_process(self.proc)
         self.proc = None
+
+    def restart(self, mode: str = "fast", down_for: float = 0.0) -> None:
+        """Stop (see stop()), stay down ``down_for`` seconds, start again on the same port and data."""
+        self.stop(mode)
+        time.sleep(down_for)
+        self.start()
 
     def create_database(self, name: str | None = None) -> str:
         """Create an empty database and return its SQLAlchemy URL (psycopg 3 driver)."""
@@ -142,7 +156,9 @@ class PostgresServer:
             raise ServerStartError(f"initdb failed ({result.returncode}):\n{result.stdout}{result.stderr}")
 
     def _launch(self) -> None:
-        settings = [arg for key, value in SPEED_SETTINGS.items() for arg in ("-c", f"{key}={value}")]
+        speed = {key: value for key, value in SPEED_SETTINGS.items()
+                 if not (self.crash_safe and key == "synchronous_commit")}
+        settings = [arg for key, value in speed.items() for arg in ("-c", f"{key}={value}")]
         command = as_postgres(
             self.bindir / "postgres", "-D", self.data_dir, "-k", self.socket_dir,
             "-c", f"listen_addresses={self.host}", "-p", str(self.port), *settings,
