@@ -65,8 +65,8 @@ def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = N
             clock: Callable[[], datetime] = utcnow, sleep: Callable[[float], None] | None = None,
             recheck: Recheck | None = None, stop: threading.Event | None = None) -> Delivery:
     """Send every due message (of one campaign, or all), until done or `stop` is set. A reminder
-    is checked once more just before it goes (`recheck`, as of `as_of` or now): one that is no
-    longer owed is cancelled. A relay that cannot be used (refused connection, certificate,
+    is checked once more just before it goes (`recheck`, as of `as_of` or now), and so is a resend
+    request (jobs.resend.why_not_resend): one that is no longer owed is cancelled. A relay that cannot be used (refused connection, certificate,
     login, sender address) stops the pass and charges no message an attempt."""
     config = app.config.smtp
     report = Delivery()
@@ -120,7 +120,8 @@ def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None
         row = session.get(Outbox, outbox_id)
         if row is None or row.state != OutboxState.QUEUED:
             return None
-        if row.kind == OutboxKind.REMINDER and (reason := recheck(session, row, as_of or clock())):
+        checked = {OutboxKind.REMINDER: recheck, OutboxKind.RESEND_REQUEST: _resend_recheck}.get(row.kind)
+        if checked is not None and (reason := checked(session, row, as_of or clock())):
             if outbox.cancel_queued(session, outbox_id, reason):
                 report.cancelled.append(outbox_id)
             return None
@@ -128,6 +129,12 @@ def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None
         if not outbox.claim(session, outbox_id, holder, clock()):
             return None
         return _Job(outbox_id, row.mail_from, [*row.to, *row.cc], row.raw, attempts)
+
+
+def _resend_recheck(session, row: Outbox, as_of: datetime) -> str | None:
+    from jobs.resend import why_not_resend  # jobs.resend reads status and templates: loaded when needed
+
+    return why_not_resend(session, row, as_of)
 
 
 def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: Delivery) -> bool:

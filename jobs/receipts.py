@@ -8,13 +8,15 @@ for a message a robot sent, one that answers one of our receipts, one from our o
 (parsers.loops), a forged sender (sender_check "auth_failed": identification's verdict by
 parsers.signals.forged_sender, kept when a reviewer accepts the report), or a report received more than
 `receipts.max_age_days` ago (a backfill, a late review); the decision not to send is kept in
-the outbox as a cancelled row, so it is visible and taken once.
+the outbox as a cancelled row, so it is visible and taken once. A report none of whose files could
+be read is not confirmed: its sender is asked to send it again (jobs.resend, which shares these
+safeguards); a file beside a report read that could not be (an annex with a password) is named.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -37,6 +39,7 @@ from models.schema import (
     utcnow,
 )
 from models.status import ON_TIME, campaign_status, registry_of
+from models.unreadable import resendable_files, unreadable_reports
 from parsers.loops import MAX_HEADER_BYTES, why_not_answer
 from parsers.registry import code_in
 from reportbox.app import App
@@ -53,7 +56,11 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
     queued = []
     templates = Templates(config.outgoing.templates_dir)
     with app.sessions() as session:
-        for submission, raw in _candidates(session, now - timedelta(days=config.receipts.max_age_days)):
+        candidates = _candidates(session, now - timedelta(days=config.receipts.max_age_days))
+        unreadable = unreadable_reports(session, [raw.id for _, raw in candidates])  # asked again instead (jobs.resend)
+        for submission, raw in candidates:
+            if raw.id in unreadable:
+                continue
             campaign = session.get(Campaign, submission.campaign)
             if campaign is None or not campaign.in_config:
                 continue
@@ -64,15 +71,16 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
             if outbox.exists(session, campaign.id, unit, OutboxKind.RECEIPT, step):
                 continue
             parsed = session.get(ParsedMessage, raw.id)
-            reason = _why_not(app, session, submission, raw, parsed)
+            reason = why_not_answer_to(app, session, submission, raw, parsed)
             if reason is not None:
-                outbox.queue(session, _declined(config, campaign.id, unit, step, submission, raw, reason, now))
+                outbox.queue(session, declined(config, OutboxKind.RECEIPT, campaign.id, unit, step, submission, raw,
+                                               reason, now))
                 log.info("no receipt for message %d: %s", raw.id, reason)
                 continue
             draft = templates.render(*receipt_letter(config, session, campaign, unit, submission, raw, parsed))
             row = outbox_row(config, draft, kind=OutboxKind.RECEIPT, campaign=campaign.id,
                              unit=unit, step=step, to=(submission.sender,), cc=(),
-                             replying_to=_thread(raw, parsed), auto_submitted="auto-replied",
+                             replying_to=reply_thread(raw, parsed), auto_submitted="auto-replied",
                              as_of=raw.received_at, now=now, submission_id=submission.id)
             if (outbox_id := outbox.queue(session, row)) is not None:
                 queued.append(outbox_id)
@@ -87,7 +95,10 @@ def _candidates(session: Session, since: datetime):
         .order_by(RawMessage.received_at)).all()
 
 
-def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage, parsed) -> str | None:
+def why_not_answer_to(app: App, session: Session, submission: Submission, raw: RawMessage, parsed, *,
+                      loops: Collection[str] = (OutboxKind.RECEIPT,)) -> str | None:
+    """Why no automatic answer (a receipt, a resend request) may go to this submission's sender, or
+    None: the safeguards both kinds share. `loops`: the kinds of our mail a reply to which gets none."""
     if not submission.sender:
         return "no sender address"
     if submission.sender_check == SenderCheck.AUTH_FAILED:
@@ -101,7 +112,7 @@ def _why_not(app: App, session: Session, submission: Submission, raw: RawMessage
     own = {app.config.smtp.from_address, *(m.username for m in app.config.mailbox if m.username)}
     # A reply to one of our receipts is where a loop would start; a province answering a reminder
     # with its report (as the reminder asks) is confirmed like any report.
-    answered = [row for row in outbox.by_message_ids(session, cited) if row.kind == OutboxKind.RECEIPT]
+    answered = [row for row in outbox.by_message_ids(session, cited) if row.kind in loops]
     return why_not_answer(head, own_addresses=own, replies_to_us=bool(answered))
 
 
@@ -121,21 +132,23 @@ def receipt_letter(config, session: Session, campaign: Campaign, unit: str, subm
         "subject": (parsed.subject if parsed is not None else None) or "(không có tiêu đề)",
         "files": list(files), "outline": list(outline), "found": found, "missing": missing,
         "sections_found": titles_of(found), "missing_sections": titles_of(missing), "versions": standing.versions,
+        # Files beside the report that could not be read for a reason the sender can fix (an annex with a password).
+        "unreadable_files": [{"name": f.path, "reason": f.reason} for f in resendable_files(session, raw.id)],
         **sender_variables(config),
     }
     return "receipt.j2", variables
 
 
-def _thread(raw: RawMessage, parsed) -> list[str]:
+def reply_thread(raw: RawMessage, parsed) -> list[str]:
     references = list(parsed.references) if parsed is not None else []
     return [*references, raw.message_id] if raw.message_id else references
 
 
-def _declined(config, campaign: str, unit: str, step: str, submission: Submission, raw: RawMessage, reason: str,
-              now: datetime) -> Outbox:
+def declined(config, kind: str, campaign: str, unit: str, step: str, submission: Submission, raw: RawMessage,
+             reason: str, now: datetime) -> Outbox:
     """The decision not to send, kept where planners look (`reportbox outbox`)."""
-    return Outbox(campaign=campaign, unit=unit, kind=OutboxKind.RECEIPT, step=step, submission_id=submission.id,
-                  message_id=new_message_id(OutboxKind.RECEIPT, config.smtp.from_), mail_from=config.smtp.from_address,
+    return Outbox(campaign=campaign, unit=unit, kind=kind, step=step, submission_id=submission.id,
+                  message_id=new_message_id(kind, config.smtp.from_), mail_from=config.smtp.from_address,
                   to=[submission.sender] if submission.sender else [], cc=[], subject="", raw=b"",
                   as_of=raw.received_at, state=OutboxState.CANCELLED, attempts=0, next_attempt_at=now, refused={},
-                  note=f"no receipt: {reason}", created_at=now)
+                  note=f"no {kind.replace('_', ' ')}: {reason}", created_at=now)

@@ -28,6 +28,12 @@ def exists(session: Session, campaign: str, unit: str, kind: str, step: str) -> 
         Outbox.campaign == campaign, Outbox.unit == unit, Outbox.kind == kind, Outbox.step == step)) is not None
 
 
+def answered(session: Session, kind: str, step: str) -> bool:
+    """Whether a message of this kind and step (a resend request's "message-<raw id>") was ever queued or
+    declined, under whatever campaign and unit: a report reassigned since is not answered twice."""
+    return session.scalar(select(Outbox.id).where(Outbox.kind == kind, Outbox.step == step).limit(1)) is not None
+
+
 def add(session: Session, row: Outbox) -> Outbox | None:
     """Insert the row unless its (campaign, unit, kind, step) is there already; None then.
 
@@ -159,18 +165,21 @@ def counts(session: Session, campaign: str) -> dict[str, int]:
     return found
 
 
+MAIL_COUNTS = {OutboxKind.RECEIPT: "receipts", OutboxKind.RESEND_REQUEST: "resend_requests"}
+
+
 def unit_mail(session: Session, campaign: str) -> dict[str, dict]:
-    """Per unit of a campaign: reminders sent and when the last went, receipts sent."""
+    """Per unit of a campaign: reminders sent and when the last went, receipts and resend requests sent."""
     rows = session.execute(select(Outbox.unit, Outbox.kind, func.count(), func.max(Outbox.sent_at))
                            .where(Outbox.campaign == campaign, Outbox.state == OutboxState.SENT)
                            .group_by(Outbox.unit, Outbox.kind)).all()
     mail: dict[str, dict] = {}
     for unit, kind, count, last in rows:
-        entry = mail.setdefault(unit, {"reminders": 0, "last_reminder_at": None, "receipts": 0})
+        entry = mail.setdefault(unit, {"reminders": 0, "last_reminder_at": None, "receipts": 0, "resend_requests": 0})
         if kind == OutboxKind.REMINDER:
             entry["reminders"], entry["last_reminder_at"] = count, last
-        else:
-            entry["receipts"] = count
+        elif kind in MAIL_COUNTS:
+            entry[MAIL_COUNTS[kind]] = count
     return mail
 
 

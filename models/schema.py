@@ -455,8 +455,10 @@ class KnownSender(Base):
 
 
 class OutboxKind:
-    REMINDER = "reminder"
-    RECEIPT = "receipt"
+    REMINDER = "reminder"  # to a unit that has not reported (jobs.reminders)
+    RECEIPT = "receipt"  # to the sender of an accepted report (jobs.receipts)
+    RESEND_REQUEST = "resend_request"  # to the sender of a report none of whose files could be read (jobs.resend)
+    ALL = (REMINDER, RECEIPT, RESEND_REQUEST)
 
 
 class OutboxState:
@@ -492,7 +494,7 @@ class Outbox(Base):
     campaign: Mapped[str] = mapped_column(ForeignKey("campaign.id"))
     unit: Mapped[str] = mapped_column(String(16))  # a code in the campaign's registry
     kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
-    step: Mapped[str] = mapped_column(String(64))  # reminders: "after-3@2019-12-15"; receipts: "message-<raw id>"
+    step: Mapped[str] = mapped_column(String(64))  # reminders: "after-3@2019-12-15"; receipts, resend requests: "message-<raw id>"
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)  # ours, with <>; bounces are matched on it
     mail_from: Mapped[str] = mapped_column(String(320))

@@ -28,7 +28,7 @@ def status_report(session: Session, campaign_id: str, as_of: datetime | None = N
     data = status_json(result)
     data["outbox"] = outbox.counts(session, data["campaign"])
     mail = outbox.unit_mail(session, data["campaign"])
-    empty = {"reminders": 0, "last_reminder_at": None, "receipts": 0}
+    empty = {"reminders": 0, "last_reminder_at": None, "receipts": 0, "resend_requests": 0}
     for unit in data["units"]:
         entry = mail.get(unit["unit"], empty)
         unit.update(entry, last_reminder_at=local_iso(entry["last_reminder_at"]))

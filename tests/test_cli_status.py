@@ -25,7 +25,7 @@ SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "
                 "needs_review", "unmapped", "unreadable"}
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
              "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments",
-             "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files"}
+             "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files", "resend_requests"}
 CAMPAIGN = """
 [[campaign]]
 id = "tk2019"

@@ -80,10 +80,10 @@ def api_messages(request: Request, user: SignedIn,
         return messages_json(session, list_messages(session, state))
 
 
-@router.get("/outbox", response_model=list[schemas.OutboxEntry], summary="Reminders and receipts, sent or to send (`outbox --format json`)")
+@router.get("/outbox", response_model=list[schemas.OutboxEntry], summary="Reminders, receipts and resend requests, sent or to send (`outbox --format json`)")
 def api_outbox(request: Request, user: SignedIn, campaign: str | None = None,
                state: Literal[OutboxState.ALL] | None = None,  # type: ignore[valid-type]
-               kind: Literal[OutboxKind.REMINDER, OutboxKind.RECEIPT] | None = None) -> list[dict]:
+               kind: Literal[OutboxKind.ALL] | None = None) -> list[dict]:  # type: ignore[valid-type]
     with request.app.state.dashboard.reader() as session:
         return [outbox_json(row) for row in outbox.listing(session, campaign, state, kind)]
 

@@ -49,7 +49,7 @@ OUTBOX_STATES = {
     "cancelled": "Đã huỷ",
     "bounced": "Bị trả lại",
 }
-OUTBOX_KINDS = {"reminder": "Nhắc nộp", "receipt": "Xác nhận đã nhận"}
+OUTBOX_KINDS = {"reminder": "Nhắc nộp", "receipt": "Xác nhận đã nhận", "resend_request": "Đề nghị gửi lại"}
 ADJUSTMENTS = {"extension": "Gia hạn", "exemption": "Miễn nộp", "offline": "Nhận bản giấy"}
 
 

@@ -54,6 +54,7 @@ class UnitStatus(_Shape):
     reminders: int
     last_reminder_at: str | None
     receipts: int
+    resend_requests: int = Field(description="E-mails that asked for a report none of whose files could be read")
     unreadable: bool = Field(description="A report came since the last readable one, and none of its files could "
                                          "be read: received, not counted")
     unreadable_files: list[UnreadableFile] = Field(description="Those files, and why each could not be read")
@@ -144,7 +145,7 @@ class OutboxEntry(_Shape):
     id: int
     campaign: str
     unit: str
-    kind: Literal["reminder", "receipt"]
+    kind: Literal["reminder", "receipt", "resend_request"]
     step: str
     state: str
     to: list[str]

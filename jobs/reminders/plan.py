@@ -1,8 +1,9 @@
 """Who is owed a reminder as of an instant, to which addresses, and why the others are not.
 
 Only a unit that has not reported (`pending` before its deadline, `missing` after) is owed one,
-and not while a report naming it waits in review, while its extension runs, or once it has had
-`max_reminders`. The step comes from the schedule (jobs.reminders.schedule), counted from the
+and not while a readable report naming it waits in review, while its extension runs, or once it
+has had `max_reminders`. A report none of whose files could be read holds nothing, in review or
+not: the unit has still not reported, and its reminder says which file could not be read. The step comes from the schedule (jobs.reminders.schedule), counted from the
 unit's own deadline; the outbox's unique key keeps each step to one message.
 """
 

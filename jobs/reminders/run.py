@@ -81,5 +81,7 @@ def reminder_letter(config, campaign, registry, owed: Owed, as_of: datetime) -> 
         "days_left": max(days, 0), "days_overdue": max(-days, 0),
         "outline": list(outline), "sections": titles_of(outline), "step": step.label,
         "escalated": step.escalated, "cc": list(owed.cc), **sender_variables(config),
+        # A report it sent none of whose files could be read: the reminder says which, and what to do.
+        "unreadable_files": [{"name": file.path, "reason": file.reason} for file in unit.unreadable],
     }
     return ("reminder_after.j2" if step.overdue else "reminder_before.j2"), variables

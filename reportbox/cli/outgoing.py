@@ -89,7 +89,7 @@ def _run_table(run, dry_run: bool) -> None:
 @cli.group(name="outbox", invoke_without_command=True)
 @click.option("--campaign", "campaign_id", help="Only this campaign's messages.")
 @click.option("--state", type=click.Choice(OutboxState.ALL), help="Only messages in this state.")
-@click.option("--kind", type=click.Choice([OutboxKind.REMINDER, OutboxKind.RECEIPT]))
+@click.option("--kind", type=click.Choice(OutboxKind.ALL))
 @click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
 @click.pass_context
 def outbox_group(ctx: click.Context, campaign_id: str | None, state: str | None, kind: str | None, fmt: str) -> None:

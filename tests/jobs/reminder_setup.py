@@ -45,7 +45,7 @@ def make_config(tmp_path, db_url: str, server=None, *, smtp: dict | None = None,
     data = {"database": {"url": db_url}, "storage": {"raw_dir": str(tmp_path / "raw")},
             "registry": {"default": "vn63", "contacts": str(contacts)},
             "outgoing": {"contact": "Phòng KH-TC, ĐT 024 3826 9547"},
-            "campaign": [campaign or TK2019], **sections}
+            "campaign": campaign if isinstance(campaign, list) else [campaign or TK2019], **sections}
     if server is not None or smtp is not None:
         data["smtp"] = smtp or smtp_section(server)
     return config_from_dict(data, tmp_path / "reportbox.toml")

@@ -23,7 +23,7 @@ VARIABLES = {
     "outline": [OutlineItem("results", "1a", "Kết quả năm 2019"), OutlineItem("proposals", "2b", "Kiến nghị")],
     "sections": ["Kết quả năm 2019", "Kiến nghị"], "step": "before-5", "escalated": False, "cc": [],
     "mailbox": "phongkh@molisa.gov.vn", "addressee": "Sở Lao động - Thương binh và Xã hội", "contact": "",
-    "signature": "Phòng KH-TC",
+    "signature": "Phòng KH-TC", "unreadable_files": [],
 }
 
 
@@ -34,6 +34,36 @@ def test_the_shipped_reminder_renders_in_vietnamese():
     assert "đến 08:30 ngày 10/12/2019" in draft.body
     assert "gồm các nội dung:\n  1a) Kết quả năm 2019\n  2b) Kiến nghị\n\n" in draft.body  # one per line
     assert "liên hệ" not in draft.body  # no contact configured: the line is left out
+
+
+REASONS = {"encrypted": "không đặt mật khẩu", "corrupt": "lưu lại rồi gửi lại", "needs_ocr": "PDF có chữ",
+           "conversion_failed": "Word (.docx) hoặc PDF có chữ", "timeout": "thời gian cho phép",
+           "too_large": "tách thành nhiều tệp", "unsupported": "Word (.docx, .doc) hoặc PDF"}
+
+
+def test_the_shipped_resend_request_names_each_file_with_what_to_do():
+    files = [{"name": f"tep-{reason}.pdf", "reason": reason} for reason in REASONS]
+    draft = Templates().render("resend_request.j2", {**VARIABLES, "files": files, "subject": "Báo cáo năm 2019",
+                                                     "received_at": datetime(2019, 12, 10, 2, tzinfo=timezone.utc)})
+    assert draft.subject == "Đề nghị gửi lại báo cáo: không đọc được tệp đính kèm (Công văn số 5025/LĐTBXH-KHTC)"
+    lines = [line for line in draft.body.splitlines() if line.startswith("  - ")]
+    assert [line.split(":")[0] for line in lines] == [f"  - tep-{reason}.pdf" for reason in REASONS]  # one a line
+    assert all(advice in line for line, advice in zip(lines, REASONS.values()))
+    assert 'đã nhận thư "Báo cáo năm 2019" lúc 09:00 ngày 10/12/2019' in draft.body
+    nobody = Templates().render("resend_request.j2", {**VARIABLES, "files": files[:1], "subject": "x", "unit": None,
+                                                      "campaign": None, "deadline": None,
+                                                      "received_at": datetime(2019, 12, 10, 2, tzinfo=timezone.utc)})
+    assert nobody.body.startswith("Kính gửi: Quý cơ quan\n") and "Công văn" not in nobody.subject + nobody.body
+
+
+@pytest.mark.parametrize("template", ["reminder_before.j2", "reminder_after.j2"])
+def test_a_reminder_says_which_file_of_the_report_sent_could_not_be_read(template):
+    plain = Templates().render(template, VARIABLES).body
+    told = Templates().render(template, {**VARIABLES, "unreadable_files": [
+        {"name": "Bao cao.pdf", "reason": "encrypted"}]}).body
+    assert "Bao cao.pdf" not in plain and "xin bỏ qua thư này" in plain
+    assert "  - Bao cao.pdf: tệp có đặt mật khẩu nên không mở được; đề nghị gửi lại bản không đặt mật khẩu.\n" in told
+    assert "chưa nhận được báo cáo đọc được" in told and "xin bỏ qua thư này" not in told
 
 
 def test_a_planners_copy_replaces_the_shipped_template(tmp_path):

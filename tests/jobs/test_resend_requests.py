@@ -1,0 +1,313 @@
+"""Unreadable reports are answered (issue 16): a province's report whose only file is password-protected,
+delivered to the Dovecot fixture and processed by the daemon, gets exactly one e-mail through the SMTP
+fixture asking for it again (which file, why, what to do); the unit shows `unreadable`, is not on time
+from it, and its reminders go on and say so; a readable copy then clears the flag and decides
+timeliness, with a receipt. Robots, lists, forged senders, replies to our own mail and old backfills
+get no request; a crash at any point of the mail pass still sends it at most once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from jobs.mailing import mail_pass
+from models.schema import Outbox, OutboxKind, OutboxState, Submission, SubmissionState
+from models.status import LATE, MISSING, campaign_status
+from reportbox.sample_documents import report_docx
+from tests.ingest.conftest import imap_settings  # noqa: F401
+from tests.jobs.reminder_setup import CONTACTS, make_app
+from tests.jobs.test_forged_senders import OURS
+from tests.jobs.test_receipts import CAMPAIGN, DOCX, QUANG_NINH, TODAY, receipts, report_id, run_daemon_once
+from tests.parsers.documents.pdf_fixtures import encrypted_pdf
+from tests.parsers.documents.word_fixtures import encrypted_docx
+
+REPO = Path(__file__).resolve().parents[2]
+PDF = ("application", "pdf")
+# Due yesterday, so that a report sent two days ago was on time and one sent now is late; the
+# after-deadline reminder of day 1 is owed today.
+OVERDUE = {**CAMPAIGN, "deadline": (TODAY - timedelta(days=1)).isoformat(),
+           "reminders": {"before_deadline_days": [], "after_deadline_days": [1], "send_at": "00:00"}}
+HA_NOI = "Sở Nội vụ Hà Nội <snv@hanoi.gov.vn>"
+BAC_GIANG = "Sở Nội vụ Bắc Giang <snv@bacgiang.gov.vn>"
+VINH_PHUC = "Sở Nội vụ Vĩnh Phúc <snv@vinhphuc.gov.vn>"
+
+
+def mail(sender: str, province: str, files: list[tuple[bytes, tuple[str, str], str]], *, seed: int = 0,
+         subject: str | None = None, headers: dict | None = None, body: str = "Kính gửi Bộ. Xin gửi báo cáo năm 2026.") -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "phongkh@molisa.gov.vn"
+    message["Subject"] = subject or f"Báo cáo đánh giá tình hình thực hiện năm 2026 của tỉnh {province}"
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = report_id(province, seed)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    for data, (maintype, subtype), filename in files:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return message.as_bytes(policy=policy.SMTP)
+
+
+def locked_report(sender: str = QUANG_NINH, province: str = "Quảng Ninh", **options) -> bytes:
+    return mail(sender, province, [(encrypted_pdf("mat-khau"), PDF, "Bao cao 2026.pdf")], **options)
+
+
+def readable_report(sender: str = QUANG_NINH, province: str = "Quảng Ninh", **options) -> bytes:
+    return mail(sender, province, [(report_docx(province, 2026, pages=1, seed=3), DOCX, "Bao cao 2026.docx")],
+                **options)
+
+
+def outbox_of(app, kind: str) -> list[Outbox]:
+    with app.sessions() as session:
+        return list(session.scalars(select(Outbox).where(Outbox.kind == kind).order_by(Outbox.id)))
+
+
+def delivered_to(server, address: str) -> list:
+    return [m.message for m in server.messages() if address in m.rcpt_tos]
+
+
+def unit_status(app, code: str):
+    with app.sessions() as session:
+        return next(u for u in campaign_status(session, "tk2026").units if u.unit == code)
+
+
+@pytest.fixture
+def setup(tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, campaign=OVERDUE,
+                   mailbox=[imap_settings()])
+    yield app, imap_account, smtp_server
+    app.close()
+
+
+def test_an_unreadable_report_is_answered_once_reminded_and_then_replaced(setup):
+    app, account, smtp = setup
+    now = datetime.now(timezone.utc)
+    sent_locked = now - timedelta(days=2)  # before the deadline
+    account.append(locked_report(), internaldate=sent_locked)
+    run_daemon_once(app)
+    with app.sessions() as session:
+        [submission] = session.scalars(select(Submission)).all()
+        assert (submission.unit, submission.campaign, submission.state) == ("22", "tk2026", SubmissionState.NEEDS_REVIEW)
+
+    # Exactly one request, to the sender, in Vietnamese, naming the file and what to do.
+    [request] = delivered_to(smtp, "vanphong.snv@quangninh.gov.vn")
+    assert request["Subject"] == ("Đề nghị gửi lại báo cáo: không đọc được tệp đính kèm "
+                                  "(Công văn số 4321/BNV-KHTC)")
+    assert request["In-Reply-To"] == report_id("Quảng Ninh", 0) and request["Auto-Submitted"] == "auto-replied"
+    body = request.get_content()
+    assert "Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh" in body
+    assert "  - Bao cao 2026.pdf: tệp có đặt mật khẩu nên không mở được; đề nghị gửi lại bản không đặt mật khẩu." in body
+    assert "báo cáo này chưa được ghi nhận" in body and "lần gửi đầu tiên đọc được" in body
+    [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
+    assert (row.campaign, row.unit, row.step, row.state) == ("tk2026", "22", f"message-{submission.raw_message_id}",
+                                                            OutboxState.SENT)
+    assert receipts(app) == []  # nothing was counted, so nothing is confirmed
+
+    # The unit: received, not counted, not on time from it; the review item holds no reminder.
+    unit = unit_status(app, "22")
+    assert (unit.status, unit.needs_review, [f.describe() for f in unit.unreadable]) == (
+        MISSING, 0, ["Bao cao 2026.pdf (encrypted)"])
+    [reminder] = delivered_to(smtp, "sldtbxh@quangninh.gov.vn")
+    reminded = reminder.get_content()
+    assert "chưa nhận được báo cáo đọc được của Quý cơ quan" in reminded
+    assert "  - Bao cao 2026.pdf: tệp có đặt mật khẩu" in reminded and "xin bỏ qua thư này" not in reminded
+    hanoi = delivered_to(smtp, "sldtbxh@hanoi.gov.vn")[0].get_content()
+    assert "Bao cao 2026.pdf" not in hanoi and "xin bỏ qua thư này" in hanoi  # others' reminders unchanged
+
+    # The mail pass again: nothing more.
+    count = len(smtp.messages())
+    run_daemon_once(app)
+    mail_pass(app)
+    assert len(smtp.messages()) == count and len(outbox_of(app, OutboxKind.RESEND_REQUEST)) == 1
+
+    # A readable copy, now, after the deadline: the flag clears, it decides (late), and it is confirmed.
+    sent_readable = now - timedelta(minutes=30)
+    account.append(readable_report(seed=1, headers={"In-Reply-To": request["Message-ID"]}),
+                   internaldate=sent_readable)
+    run_daemon_once(app)
+    unit = unit_status(app, "22")
+    assert (unit.status, unit.unreadable, unit.needs_review) == (LATE, (), 0)
+    assert abs(unit.received_at - sent_readable) < timedelta(seconds=1)  # the readable one's time, not the first's
+    [receipt] = delivered_to(smtp, "vanphong.snv@quangninh.gov.vn")[1:]
+    assert receipt["Subject"].startswith("Đã nhận báo cáo") and "Báo cáo được gửi sau hạn" in receipt.get_content()
+    assert len(outbox_of(app, OutboxKind.RESEND_REQUEST)) == 1
+
+
+def forged(domain: str) -> dict:
+    """Our own server's verdicts: the sender's domain did not send this."""
+    return {"Authentication-Results": f"{OURS}; spf=fail smtp.mailfrom={domain}; dmarc=fail header.from={domain}"}
+
+
+def test_robots_lists_forged_senders_loops_and_old_reports_get_no_request(tmp_path, imap_account,
+                                                                          imap_settings, smtp_server):  # noqa: F811
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   campaign={**CAMPAIGN, "reminders": {"enabled": False}}, mailbox=[imap_settings()],
+                   identify={"trusted_authserv_ids": [OURS]}, receipts={"max_age_days": 7})
+    try:
+        now = datetime.now(timezone.utc)
+        imap_account.append(locked_report(seed=1), internaldate=now - timedelta(hours=5))
+        imap_account.append(locked_report(HA_NOI, "Hà Nội", headers={"List-Id": "<baocao.hanoi.gov.vn>"}),
+                            internaldate=now - timedelta(hours=4))
+        imap_account.append(locked_report(BAC_GIANG, "Bắc Giang", headers=forged("bacgiang.gov.vn")),
+                            internaldate=now - timedelta(hours=4))
+        imap_account.append(locked_report(VINH_PHUC, "Vĩnh Phúc"), internaldate=now - timedelta(days=8))  # a backfill
+        run_daemon_once(app)
+        [first] = [row for row in outbox_of(app, OutboxKind.RESEND_REQUEST) if row.state == OutboxState.SENT]
+        # Quảng Ninh answers our request, with its file still locked: no second request (a loop would start).
+        imap_account.append(locked_report(seed=2, headers={"In-Reply-To": first.message_id,
+                                                            "References": first.message_id}),
+                            internaldate=now - timedelta(hours=1))
+        run_daemon_once(app)
+        rows = {(row.to[0], row.state): row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
+        assert set(rows) == {
+            ("vanphong.snv@quangninh.gov.vn", OutboxState.SENT),
+            ("vanphong.snv@quangninh.gov.vn", OutboxState.CANCELLED),
+            ("snv@hanoi.gov.vn", OutboxState.CANCELLED),
+            ("snv@bacgiang.gov.vn", OutboxState.CANCELLED),
+        }  # Vĩnh Phúc's, received 8 days ago, is not even considered
+        assert "a reply to our own mail" in rows["vanphong.snv@quangninh.gov.vn", OutboxState.CANCELLED].note
+        assert "mail from a list (list-id)" in rows["snv@hanoi.gov.vn", OutboxState.CANCELLED].note
+        assert "may be forged" in rows["snv@bacgiang.gov.vn", OutboxState.CANCELLED].note
+        assert all(row.raw == b"" and row.note.startswith("no resend request: ")
+                   for row in rows.values() if row.state == OutboxState.CANCELLED)
+        assert [m.rcpt_tos for m in smtp_server.messages()] == [["vanphong.snv@quangninh.gov.vn"]]
+        with app.sessions() as session:
+            units = {u.unit: u for u in campaign_status(session, "tk2026").units}
+        assert units["22"].unreadable and units["01"].unreadable  # flagged, answered or not
+    finally:
+        app.close()
+
+
+# Another request of the same year: a report that says nothing of which it answers goes to neither.
+BUDGET = {"id": "dt2027", "letter": "4400/BNV-KHTC", "title": "Xây dựng dự toán ngân sách nhà nước năm 2027",
+          "report_year": 2026, "plan_year": 2027, "issued": (TODAY - timedelta(days=10)).isoformat(),
+          "deadline": (TODAY + timedelta(days=40)).isoformat(), "registry": "vn34", "reminders": {"enabled": False}}
+
+
+def test_a_report_of_no_known_unit_or_campaign_is_answered_and_an_unreadable_annex_is_named_in_the_receipt(
+        tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   campaign=[{**CAMPAIGN, "reminders": {"enabled": False}}, BUDGET], mailbox=[imap_settings()])
+    try:
+        _no_unit_nor_campaign(app, imap_account, smtp_server)
+    finally:
+        app.close()
+
+
+def _no_unit_nor_campaign(app, account, smtp) -> None:
+    now = datetime.now(timezone.utc)
+    webmail = "Nguyễn Văn An <an.nguyen1980@gmail.com>"
+    account.append(mail(webmail, "", [(encrypted_docx(), DOCX, "BC.docx")], subject="Gửi báo cáo", seed=4,
+                        body="Kính gửi Quý Bộ. Xin gửi báo cáo."), internaldate=now - timedelta(hours=3))
+    account.append(mail(HA_NOI, "Hà Nội", [(report_docx("Hà Nội", 2026, pages=1, seed=5), DOCX, "Bao cao 2026.docx"),
+                                           (encrypted_docx(), DOCX, "Phu luc so lieu.docx")], seed=5),
+                   internaldate=now - timedelta(hours=2))
+    run_daemon_once(app)
+    with app.sessions() as session:
+        nobody = session.scalars(select(Submission).where(Submission.sender == "an.nguyen1980@gmail.com")).one()
+        assert (nobody.unit, nobody.campaign, nobody.state) == (None, None, SubmissionState.NEEDS_REVIEW)
+    [request] = delivered_to(smtp, "an.nguyen1980@gmail.com")
+    body = request.get_content()
+    assert "Kính gửi: Quý cơ quan" in body and "  - BC.docx: tệp có đặt mật khẩu" in body
+    [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
+    assert (row.campaign, row.unit, row.note) == ("tk2026", "", "the report names no campaign: filed under tk2026")
+    assert "Công văn" not in request["Subject"] + body  # which request it answers, nobody knows
+    # Hà Nội's report was read: it counts and is confirmed, naming the annex that could not be read.
+    [receipt] = delivered_to(smtp, "snv@hanoi.gov.vn")
+    text = receipt.get_content()
+    assert "Không đọc được các tệp sau" in text and "  - Phu luc so lieu.docx: tệp có đặt mật khẩu" in text
+    assert not unit_status(app, "01").unreadable
+
+
+CRASHES = {
+    # killed after the request was committed, before any SMTP conversation
+    "after_queue": "import jobs.mailing as m; m.deliver = lambda *a, **k: os._exit(3)",
+    # killed holding it (`sending`), before its DATA
+    "before_data": "from jobs.mail.smtp import SmtpRelay; SmtpRelay.send = lambda *a, **k: os._exit(3)",
+    # killed after the server accepted it, before `sent` was recorded
+    "after_reply": textwrap.dedent("""\
+        import jobs.outbox as m
+        settle = m._settle
+        def crash(app, job, holder, **values):
+            if values.get("state") == "sent":
+                os._exit(3)
+            settle(app, job, holder, **values)
+        m._settle = crash"""),
+}
+
+
+@pytest.mark.parametrize("crash", list(CRASHES))
+def test_a_crash_at_any_point_of_the_mail_pass_then_a_restart_asks_at_most_once(tmp_path, smtp_server, crash):
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(locked_report())
+    received = (datetime.now(timezone.utc) - timedelta(hours=1)).timestamp()
+    os.utime(folder / "1.eml", (received, received))
+    (tmp_path / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
+    config = tmp_path / "reportbox.toml"
+    config.write_text(textwrap.dedent(f"""\
+        [database]
+        url = "sqlite:///{tmp_path / 'rb.db'}"
+        [storage]
+        raw_dir = "raw"
+        [registry]
+        contacts = "contacts.csv"
+        [smtp]
+        host = "{smtp_server.host}"
+        port = {smtp_server.port}
+        security = "none"
+        from = "Phòng KH-TC <phongkh@molisa.gov.vn>"
+        max_per_minute = 100000
+        [[mailbox]]
+        name = "archive"
+        kind = "eml-dir"
+        path = "eml"
+        [[campaign]]
+        id = "tk2026"
+        letter = "{CAMPAIGN['letter']}"
+        title = "{CAMPAIGN['title']}"
+        report_year = 2026
+        plan_year = 2027
+        issued = {CAMPAIGN['issued']}
+        deadline = {CAMPAIGN['deadline']}
+        registry = "vn34"
+        [campaign.reminders]
+        enabled = false
+        """), encoding="utf-8")
+    cli = [sys.executable, "-m", "reportbox", "--config", str(config)]
+    assert subprocess.run([*cli, "poll"], cwd=REPO, capture_output=True, text=True, timeout=300).returncode == 0
+    script = "import os, sys\n" + CRASHES[crash] + textwrap.dedent(f"""
+        from jobs.mailing import mail_pass
+        from reportbox.app import open_app
+        from reportbox.config import load_config
+        mail_pass(open_app(load_config({str(config)!r})))
+        """)
+    crashed = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == 3, crashed.stderr
+    assert len(smtp_server.messages()) == (1 if crash == "after_reply" else 0)
+
+    from reportbox.app import open_app
+    from reportbox.config import load_config
+
+    app = open_app(load_config(config))
+    try:
+        restarted = mail_pass(app)  # the restart: the request is owed no longer, only maybe undelivered
+        assert restarted.resend_requests == []
+        mail_pass(app)
+        [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
+    finally:
+        app.close()
+    ids = Counter(m.message["Message-ID"] for m in smtp_server.messages())
+    assert dict(ids) == {row.message_id: 1}  # delivered once, under the Message-ID it was queued with
+    assert row.state == (OutboxState.UNCERTAIN if crash == "after_reply" else OutboxState.SENT)
