@@ -262,13 +262,15 @@ def claim_next(session: Session, holder: str, skip: Collection[int] = (), limit:
 
 def suspects(session: Session, skip: Collection[int] = (), now: datetime | None = None) -> list[int]:
     """Messages to be run one at a time: left in flight by a processor that died, or charged an
-    attempt already (a failure, a worker that died). Oldest first."""
+    attempt already (a failure, a worker that died). The least charged first, then the oldest: a
+    daemon killed again and again soon after it starts spreads those kills over the suspects
+    instead of charging them all to the first one."""
     now = now or utcnow()
     claimed = session.execute(
         select(RawMessage.id, RawMessage.attempts, RawMessage.claimed_by, RawMessage.claimed_at).where(
             RawMessage.state == MessageState.FETCHED,
             (RawMessage.attempts > 0) | RawMessage.claimed_by.is_not(None) | RawMessage.claimed_at.is_not(None))
-        .order_by(RawMessage.id))
+        .order_by(RawMessage.attempts, RawMessage.id))
     return [raw_id for raw_id, attempts, holder, claimed_at in claimed
             if raw_id not in skip and (claim_is_stale(holder, claimed_at, now) if claimed_at else attempts > 0)]
 

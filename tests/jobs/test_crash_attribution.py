@@ -109,6 +109,11 @@ class Database:
         with self.sessions() as session:
             return sorted(session.scalars(select(RawMessage.message_id)), key=lambda found: (found or "",))
 
+    def attempts(self) -> dict[int, int]:
+        """How many messages were charged how many runs."""
+        with self.sessions() as session:
+            return dict(session.execute(select(RawMessage.attempts, func.count()).group_by(RawMessage.attempts)).all())
+
     def submissions(self) -> int:
         with self.sessions() as session:
             return session.scalar(select(func.count()).select_from(Submission))
@@ -179,6 +184,7 @@ def test_killed_at_random_instants_the_daemon_charges_no_innocent_message(
             _kill_group(daemon)
 
     counts = database.counts()
+    print(f"runs charged: {database.attempts()} (runs: messages)")
     assert counts == expected_db.counts(), log.read_text(errors="replace")[-4000:]
     assert MessageState.QUARANTINED not in counts
     assert database.message_ids() == expected_db.message_ids()  # none lost, none twice
