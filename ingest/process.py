@@ -285,6 +285,7 @@ class Processor:
         # top the window up once half of it is done, so each claim commit covers several messages.
         window = 1 if self.inline else 8 * self.workers
         in_flight: dict[Future, tuple[int, str]] = {}  # future → (message id, raw SHA-256)
+        suspects_done = False
         q.LIVE_CLAIMANTS.add(self.holder)
         try:
             while True:
@@ -299,7 +300,10 @@ class Processor:
                 orphans, drained = [], False
                 if room > 0 and len(in_flight) <= window // 2 and not stopping:
                     busy = tried | {raw_id for raw_id, _ in in_flight.values()}
-                    suspects = self._suspects(busy)
+                    # Once a run: the suspects a dead processor left, or a failure charged, go first.
+                    # Those of this run's own making are run alone at once; later ones wait a run.
+                    suspects = [] if suspects_done else self._suspects(busy)
+                    suspects_done = not suspects
                     if suspects and not in_flight:
                         self._run_alone(suspects[:room], counts, tried)
                         continue
