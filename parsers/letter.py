@@ -562,18 +562,16 @@ def _kind(data: bytes, filename: str) -> str:
 
 
 def decode_letter_text(data: bytes) -> str:
-    """Text of unknown charset: a BOM, UTF-16 without one (every other byte NUL), UTF-8, then cp1258;
-    legacy TCVN3/VNI typing converted."""
-    from parsers.documents.text import decode_text
+    """Text of unknown charset: a BOM, UTF-16 without one (every other byte NUL), UTF-8, then cp1258 or
+    TCVN3/VNI bytes (parsers.documents.text.decode); legacy TCVN3/VNI typing converted."""
+    from parsers.documents.text import decode
     from parsers.vietnamese import fix_legacy
 
     head = data[:2000]
     if head and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) and head.count(b"\x00") > len(head) // 4:
         codec = "utf-16-le" if head[1::2].count(b"\x00") > head[0::2].count(b"\x00") else "utf-16-be"
-        text = data.decode(codec, "replace")
-    else:
-        text = decode_text(data)
-    return fix_legacy(text)[0]
+        return fix_legacy(data.decode(codec, "replace"))[0]
+    return decode(data).text
 
 
 def _read_blocks(data: bytes, filename: str, kind: str, limits: Limits) -> tuple[Block, ...]:

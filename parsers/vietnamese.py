@@ -12,6 +12,10 @@ TCVN3 has no accented capitals. Headings were set in the "H" fonts (.VnTimeH ...
 capitals in the lower-case slots. So the font name matters ("tcvn3h"). When the font is
 unknown, an all-capitals line is read as set in an H font.
 
+Bytes. A plain-text file that is not UTF-8 is Vietnamese Windows (cp1258) or the bytes of a
+legacy font; cp1258 reads 12 of TCVN3's letters (and VNI's marks) as other letters, so
+`decode_8bit` reads both ways and keeps the one with more well-spelled syllables.
+
 Matching. `fold` builds the key that names and headings are compared on. Tone placement changed
 over the years (Hoà/Hòa, Thuỷ/Thủy), and the same heading comes in every case, so the key drops
 all diacritics and case.
@@ -19,14 +23,16 @@ all diacritics and case.
 Numbers. Vietnamese writes "24.744" for 24744 and "68,8" for 68.8. `parse_number` reads table
 cells by that convention and falls back to the English one only where it cannot be misread.
 
-Pure functions: no I/O, no clock, no state.
+Pure functions: no I/O, no clock; the only state is a cache of words already judged.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from parsers.headers import nfc
 
@@ -172,6 +178,7 @@ _SYLLABLE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a language of a few thousand syllables: words repeat
 def _is_syllable(word: str) -> bool:
     """Whether a lower-case word is spelled the way a Vietnamese syllable can be."""
     if not _SYLLABLE.fullmatch(word.translate(_UNTONE)):
@@ -200,27 +207,33 @@ def detect_legacy(text: str) -> _Detectable | None:
     for word in _WORD.findall(text):
         if word.isascii():
             continue
-        lower = word.lower()
-        if any(c in _VIET_LETTERS and c > "\xff" for c in word):
-            unicode_words += 1
-            continue
-        readings: list[_Detectable] = []
-        # "×", "½", "µ" alone are symbols far more often than one-letter legacy words.
-        if any("a" <= c <= "z" for c in lower):
-            for encoding in found:
-                converted = convert_legacy(word, encoding).lower()
-                if converted != lower and _is_syllable(converted):
-                    readings.append(encoding)
-        if _is_syllable(lower):
-            unicode_words += not readings  # "cã" is có in TCVN3 and cã in Unicode: evidence of neither
-        else:
-            for encoding in readings:
-                found[encoding].add(lower)
+        unicode_word, encodings = _evidence(word)
+        unicode_words += unicode_word
+        for encoding in encodings:
+            found[encoding].add(word.lower())
     (best, best_words), (_, other_words) = sorted(found.items(), key=lambda kv: -len(kv[1]))
     count = len(best_words)
     if count >= 2 and count > unicode_words and count >= 2 * len(other_words):
         return best
     return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _evidence(word: str) -> tuple[bool, tuple[_Detectable, ...]]:
+    """What one word says (see `detect_legacy`): whether it is a Unicode word, and the encodings it is evidence of."""
+    lower = word.lower()
+    if any(c in _VIET_LETTERS and c > "\xff" for c in word):
+        return True, ()
+    readings: list[_Detectable] = []
+    # "×", "½", "µ" alone are symbols far more often than one-letter legacy words.
+    if any("a" <= c <= "z" for c in lower):
+        for encoding in ("tcvn3", "vni"):
+            converted = convert_legacy(word, encoding).lower()
+            if converted != lower and _is_syllable(converted):
+                readings.append(encoding)
+    if _is_syllable(lower):
+        return not readings, ()  # "cã" is có in TCVN3 and cã in Unicode: evidence of neither
+    return False, tuple(readings)
 
 
 _TCVN3_LOWER_LETTERS = frozenset(chr(b) for b, letter in _TCVN3.items() if letter.islower())
@@ -257,6 +270,64 @@ def fix_legacy(text: str, font_name: str | None = None) -> tuple[str, LegacyEnco
     lines = text.splitlines(keepends=True)
     converted = (convert_legacy(line, "tcvn3h" if _set_in_h_font(line) else "tcvn3") for line in lines)
     return "".join(converted), "tcvn3"
+
+
+# --- Bytes of an unknown 8-bit charset -------------------------------------------------------------
+SAMPLE_BYTES = 16_384  # a file is saved in one encoding: this much from its first telling byte decides
+# The bytes Vietnamese Windows (cp1258) reads otherwise than cp1252 (Ă, the five tone marks, Đ Ơ Ư ă
+# đ ơ ư ₫): TCVN3's è é ề ế í ị ó ỡ ũ ừ ý ỵ and VNI's marks live there, so reading legacy bytes as
+# cp1258 breaks those letters ("kÕt" → "kƠt", not "kết").
+_CP1258_OWN = re.compile(rb"[\xc3\xcc\xd0\xd2\xd5\xdd\xde\xe3\xec\xf0\xf2\xf5\xfd\xfe]")
+# cp1252, with the five bytes it leaves undefined read as Latin-1: legacy fonts draw only 0xA1-0xFE.
+_CP1252_TABLE = "".join(
+    chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in range(256)
+)
+
+
+class Decoded(NamedTuple):
+    reading: str  # the characters as read: TCVN3/VNI text still in cp1252 code points, as Word gives it
+    text: str  # NFC Unicode, legacy text converted
+    encoding: LegacyEncoding | None  # the legacy encoding converted, if any
+
+
+def decode_8bit(data: bytes) -> Decoded:
+    """Bytes that are not UTF-8, as text: Vietnamese Windows (cp1258), or text typed in a TCVN3/VNI font.
+
+    Read as cp1258, TCVN3's "kÕt qu¶ … ch\xddnh s\xb8ch" turns "kƠt quả … chƯnh sách": still taken
+    for TCVN3, but 12 of its letters are lost. So where the two differ, the bytes are also read as
+    cp1252, the code points legacy fonts use, and through `fix_legacy`. That reading wins when it is
+    found legacy and its converted text has more Vietnamese syllables (`syllable_score`) than the
+    cp1258 reading as it stands, both judged on SAMPLE_BYTES from the line of the first byte where
+    they differ; else (a tie included) cp1258, composed to NFC."""
+    telling = _CP1258_OWN.search(data)
+    if telling is not None:
+        start = data.rfind(b"\n", 0, telling.start()) + 1
+        sample = data[start : start + SAMPLE_BYTES]
+        converted, encoding = fix_legacy(_cp1252(sample))
+        as_windows = nfc(sample.decode("cp1258", "replace"))
+        if encoding is not None and syllable_score(converted) > syllable_score(as_windows):
+            legacy = _cp1252(data)
+            converted, encoding = fix_legacy(legacy)
+            if encoding is not None:
+                return Decoded(legacy, converted, encoding)
+    windows = nfc(data.decode("cp1258", "replace"))
+    return Decoded(windows, *fix_legacy(windows))
+
+
+def _cp1252(data: bytes) -> str:
+    return codecs.charmap_decode(data, "strict", _CP1252_TABLE)[0]
+
+
+def syllable_score(text: str) -> int:
+    """How Vietnamese a reading looks: each word holding a character beyond ASCII counts +1 when it is
+    spelled as a Vietnamese syllable can be (`_is_syllable`), −1 when not. Words are found as
+    `detect_legacy` finds them, so a legacy letter left unconverted ("®éng") spoils its word; ASCII
+    words read alike in every reading and are skipped."""
+    score = 0
+    for word in _WORD.findall(text):
+        if not word.isascii():
+            score += 1 if _is_syllable(word.lower()) else -1
+    return score
 
 
 # --- Folding -------------------------------------------------------------------------------------

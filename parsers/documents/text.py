@@ -9,20 +9,34 @@ import html2text
 from parsers.documents.limits import Limits
 from parsers.documents.model import Block, BlockKind, Document
 from parsers.headers import nfc
-from parsers.vietnamese import fix_legacy
+from parsers.vietnamese import Decoded, decode_8bit, fix_legacy
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode_text(data: bytes) -> str:
-    """Bytes of unknown charset as Unicode: a BOM decides, then UTF-8, then Vietnamese Windows (cp1258)."""
+    """Bytes of unknown charset as characters, legacy text not yet converted (see `decode`)."""
+    text = _unicode(data)
+    return text if text is not None else decode_8bit(data).reading
+
+
+def decode(data: bytes) -> Decoded:
+    """Bytes of unknown charset as Unicode: a BOM decides, then UTF-8, then Vietnamese Windows (cp1258)
+    or a TCVN3/VNI font's bytes, whichever reads as more Vietnamese (parsers.vietnamese.decode_8bit);
+    legacy text converted."""
+    text = _unicode(data)
+    return Decoded(text, *fix_legacy(text)) if text is not None else decode_8bit(data)
+
+
+def _unicode(data: bytes) -> str | None:
+    """The text when a BOM says its encoding or it is UTF-8, else None."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1258", "replace")
+        return None
 
 
 def html_to_text(html: str) -> str:
@@ -33,14 +47,15 @@ def html_to_text(html: str) -> str:
 
 
 def read_text(data: bytes, path: str, limits: Limits) -> Document:
-    return _from_text(decode_text(data), path, "text")
+    decoded = decode(data)
+    return _from_text(decoded.text, decoded.encoding, path, "text")
 
 
 def read_html(data: bytes, path: str, limits: Limits) -> Document:
-    return _from_text(html_to_text(decode_text(data)), path, "html")
+    # Markup first: a heading line typed in a .VnTimeH font is told by its capitals, which tags hide.
+    return _from_text(*fix_legacy(html_to_text(decode_text(data))), path, "html")
 
 
-def _from_text(text: str, path: str, kind: str) -> Document:
-    text, legacy = fix_legacy(text)
+def _from_text(text: str, legacy: str | None, path: str, kind: str) -> Document:
     blocks = tuple(Block(BlockKind.PARAGRAPH, line.strip()) for line in text.splitlines() if line.strip())
     return Document(path=path, kind=kind, blocks=blocks, legacy_encoding=legacy)

@@ -15,7 +15,10 @@ from parsers.vietnamese import (
     legacy_encoding_for_font,
     parse_number,
     parse_percent,
+    decode_8bit,
+    syllable_score,
 )
+from tests.parsers.documents.archive_fixtures import cp1258
 
 # Encoders for the round trips, written out here in Unicode order, apart from the module's
 # byte-ordered tables, so that a slip in either one makes the round trip fail.
@@ -268,6 +271,65 @@ def test_encoded_sentences_are_detected_as_their_encoding():
         assert detect_legacy(to_vni(sentence)) == "vni", sentence
 
 
+# --- Bytes of an unknown 8-bit charset ---------------------------------------------------------------
+def read_8bit(data: bytes) -> str:
+    """The characters decode_8bit reads, before legacy conversion (fix_legacy converts them as it did)."""
+    decoded = decode_8bit(data)
+    assert fix_legacy(decoded.reading) == (decoded.text, decoded.encoding)
+    return decoded.reading
+
+
+def tcvn3_bytes(text: str) -> bytes:
+    """Text as a .VnTime document saves it: one byte per letter, the byte being TCVN3's code point."""
+    return to_tcvn3(text).encode("latin-1")
+
+
+def vni_bytes(text: str) -> bytes:
+    return to_vni(text).encode("cp1252")
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_8bit_bytes_read_as_their_own_encoding(sentence):
+    assert fix_legacy(read_8bit(tcvn3_bytes(sentence))) == (sentence, "tcvn3")
+    assert fix_legacy(read_8bit(vni_bytes(sentence))) == (sentence, "vni")
+    assert read_8bit(cp1258(sentence)) == sentence  # Vietnamese Windows: combining tones, composed here
+    assert fix_legacy(read_8bit(cp1258(sentence))) == (sentence, None)
+
+
+@pytest.mark.parametrize("heading", CAPITALS)
+def test_8bit_capitals_of_an_h_font_and_of_windows(heading):
+    assert fix_legacy(read_8bit(to_tcvn3h(heading).encode("latin-1"))) == (heading, "tcvn3")
+    assert fix_legacy(read_8bit(cp1258(heading))) == (heading, None)
+
+
+def test_tcvn3_letters_that_cp1258_reads_otherwise_are_kept():
+    text = "Kết quả thực hiện các chính sách, đề án; tiếp tục ổn định, mở rộng ưu đãi, kỹ năng."
+    assert b"\xd5" in tcvn3_bytes(text) and b"\xdd" in tcvn3_bytes(text)  # ế, í: Ơ and Ư in cp1258
+    wrong = fix_legacy(tcvn3_bytes(text).decode("cp1258"))  # what reading it as cp1258 gave
+    assert wrong[1] == "tcvn3" and wrong[0].startswith("KƠt quả") and "chƯnh" in wrong[0]
+    assert fix_legacy(read_8bit(tcvn3_bytes(text))) == (text, "tcvn3")
+    assert syllable_score(text) > syllable_score(wrong[0])
+
+
+def test_short_and_ambiguous_8bit_input():
+    assert fix_legacy(read_8bit(tcvn3_bytes("kết quả"))) == ("kết quả", "tcvn3")
+    assert fix_legacy(read_8bit(tcvn3_bytes("Hà Nội"))) == ("Hà Nội", "tcvn3")  # no byte cp1258 reads otherwise
+    # One word is too little to call it legacy (as detect_legacy): TCVN3 "có" stays cp1258's "că".
+    assert fix_legacy(read_8bit(b"c\xe3")) == ("că", None)
+    assert fix_legacy(read_8bit(cp1258("Đề án"))) == ("Đề án", None)
+    assert read_8bit(cp1258("Hà Nội")) == "Hà Nội"
+    assert read_8bit(b"Report 2019: 24,744 units \xa9") == "Report 2019: 24,744 units ©"
+    assert read_8bit(b"") == ""
+
+
+def test_syllable_score_counts_words_beyond_ascii():
+    assert syllable_score("kết quả thực hiện") == 4
+    assert syllable_score("kƠt quả chƯnh sách") == 2  # kơt is no syllable (−1); chưnh is spelled like one
+    assert syllable_score("đ\u0309 án") == 0  # a tone left on đ: "đ" alone is no syllable
+    assert syllable_score("Quarterly report, 2019") == 0
+    assert syllable_score("Ça coûte 5 € à Paris") < 0
+
+
 # --- Folding -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("a", "b"),
@@ -352,6 +414,23 @@ sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".jo
 def test_detect_never_fires_on_unicode_vietnamese(sentence, case):
     assert detect_legacy(case(sentence)) is None
     assert fix_legacy(case(sentence)) == (case(sentence), None)
+
+
+@settings(max_examples=200)
+@given(sentences, st.sampled_from([str, str.upper, str.lower, str.title]))
+def test_windows_text_is_never_taken_for_legacy(sentence, case):
+    text = case(sentence)
+    assert fix_legacy(read_8bit(cp1258(text))) == (unicodedata.normalize("NFC", text), None)
+
+
+@settings(max_examples=300)
+@given(sentences)
+def test_a_tcvn3_text_file_reads_as_the_same_text_in_a_vntime_document(sentence):
+    """Text detected as TCVN3 in a document (Word hands us its code points) reads the same from a file."""
+    data = tcvn3_bytes(sentence.lower())  # .VnTime has no toned capitals
+    in_a_document = fix_legacy(data.decode("latin-1"))
+    if in_a_document[1] is not None:
+        assert fix_legacy(read_8bit(data)) == in_a_document == (sentence.lower(), "tcvn3")
 
 
 # --- Numbers -------------------------------------------------------------------------------------
