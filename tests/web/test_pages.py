@@ -360,3 +360,33 @@ def test_the_pages_quote_the_outline_in_the_letters_words_with_its_years(site):
         assert "năm sau" not in unit + section + campaign
     finally:
         asgi.dashboard.close()
+
+
+def test_a_unit_whose_report_could_not_be_read_is_flagged_and_can_be_filtered(site, make_client):
+    from datetime import datetime
+
+    from models.schema import Document, RawMessage, Submission, SubmissionState
+
+    units, _ = campaign_units(site)
+    code = next(c for c, u in units.items() if u.status == MISSING and not u.needs_review)
+    with database(site) as session:
+        raw = RawMessage(sha256="f" * 64, size=1, received_at=datetime(2019, 12, 12, 9, tzinfo=VIETNAM),
+                         received_source="internaldate", state="submission")
+        session.add(raw)
+        session.flush()
+        session.add(Submission(raw_message_id=raw.id, campaign=CAMPAIGN, unit_registry="vn63", unit=code,
+                               state=SubmissionState.NEEDS_REVIEW))
+        session.add(Document(raw_message_id=raw.id, position=0, attachment_position=0, path="Bao cao.pdf",
+                             kind="pdf", size=1, sha256="f" * 64, error="encrypted"))
+    reader = make_client("an")
+    flagged = reader.get(f"/campaigns/{CAMPAIGN}", params={"flag": "unreadable"})
+    assert unit_statuses(flagged.text) == {code: MISSING}  # not counted, and no one else
+    assert "không đọc được tệp</span>" in flagged.text and 'title="Bao cao.pdf (có mật khẩu)"' in flagged.text
+    assert re.search(r'<b>1</b>Không đọc được tệp</a>', flagged.text)  # the summary's tile
+    page = reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
+    assert "chưa được tính: Bao cao.pdf (có mật khẩu)." in page.text
+    status = reader.get(f"/api/campaigns/{CAMPAIGN}/status").json()
+    unit = next(u for u in status["units"] if u["unit"] == code)
+    assert (unit["unreadable"], unit["unreadable_files"], unit["needs_review"]) == (
+        True, [{"filename": "Bao cao.pdf", "error": "encrypted"}], 0)
+    assert status["summary"]["unreadable"] == 1
