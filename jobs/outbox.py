@@ -66,8 +66,9 @@ def deliver(app: App, *, as_of: datetime | None = None, campaign: str | None = N
             recheck: Recheck | None = None, stop: threading.Event | None = None) -> Delivery:
     """Send every due message (of one campaign, or all), until done or `stop` is set. A reminder
     is checked once more just before it goes (`recheck`, as of `as_of` or now), and so is a resend
-    request (jobs.resend.why_not_resend): one that is no longer owed is cancelled. A relay that cannot be used (refused connection, certificate,
-    login, sender address) stops the pass and charges no message an attempt."""
+    request (jobs.resend.why_not_resend): one that is no longer owed is cancelled. A relay that
+    cannot be used (refused connection, certificate, login, sender address) stops the pass and
+    charges no message an attempt."""
     config = app.config.smtp
     report = Delivery()
     if config is None:

@@ -264,7 +264,8 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.state == SubmissionState.NEEDS_REVIEW, Submission.unit.is_not(None),
                RawMessage.received_at <= as_of,
-               Submission.campaign == campaign_id))  # a review item of another campaign, or of none, never holds this one
+               # a review item of another campaign, or of none, never holds this one
+               Submission.campaign == campaign_id))
     for unit_registry, unit, raw_id, received_at in rows:
         code = code_in(unit, unit_registry or registry, registry)
         if code not in codes:

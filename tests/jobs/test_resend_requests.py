@@ -44,7 +44,8 @@ VINH_PHUC = "Sở Nội vụ Vĩnh Phúc <snv@vinhphuc.gov.vn>"
 
 
 def mail(sender: str, province: str, files: list[tuple[bytes, tuple[str, str], str]], *, seed: int = 0,
-         subject: str | None = None, headers: dict | None = None, body: str = "Kính gửi Bộ. Xin gửi báo cáo năm 2026.") -> bytes:
+         subject: str | None = None, headers: dict | None = None,
+         body: str = "Kính gửi Bộ. Xin gửi báo cáo năm 2026.") -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "phongkh@molisa.gov.vn"
@@ -98,7 +99,8 @@ def test_an_unreadable_report_is_answered_once_reminded_and_then_replaced(setup)
     run_daemon_once(app)
     with app.sessions() as session:
         [submission] = session.scalars(select(Submission)).all()
-        assert (submission.unit, submission.campaign, submission.state) == ("22", "tk2026", SubmissionState.NEEDS_REVIEW)
+        assert (submission.unit, submission.campaign) == ("22", "tk2026")
+        assert submission.state == SubmissionState.NEEDS_REVIEW
 
     # Exactly one request, to the sender, in Vietnamese, naming the file and what to do.
     [request] = delivered_to(smtp, "vanphong.snv@quangninh.gov.vn")
@@ -107,7 +109,8 @@ def test_an_unreadable_report_is_answered_once_reminded_and_then_replaced(setup)
     assert request["In-Reply-To"] == report_id("Quảng Ninh", 0) and request["Auto-Submitted"] == "auto-replied"
     body = request.get_content()
     assert "Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh" in body
-    assert "  - Bao cao 2026.pdf: tệp có đặt mật khẩu nên không mở được; đề nghị gửi lại bản không đặt mật khẩu." in body
+    assert ("  - Bao cao 2026.pdf: tệp có đặt mật khẩu nên không mở được; "
+            "đề nghị gửi lại bản không đặt mật khẩu.") in body
     assert "báo cáo này chưa được ghi nhận" in body and "lần gửi đầu tiên đọc được" in body
     [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
     assert (row.campaign, row.unit, row.step, row.state) == ("tk2026", "22", f"message-{submission.raw_message_id}",
@@ -228,6 +231,43 @@ def _no_unit_nor_campaign(app, account, smtp) -> None:
     text = receipt.get_content()
     assert "Không đọc được các tệp sau" in text and "  - Phu luc so lieu.docx: tệp có đặt mật khẩu" in text
     assert not unit_status(app, "01").unreadable
+
+
+def test_a_reviewers_decisions_neither_count_an_unreadable_report_nor_ask_twice(
+        tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
+    from jobs.outbox import deliver
+    from jobs.poll import poll
+    from jobs.resend import queue_resend_requests
+    from models.review import ASSIGN, REJECT, decide
+    from reportbox.app import make_source
+
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   campaign={**CAMPAIGN, "reminders": {"enabled": False}}, mailbox=[imap_settings()])
+    try:
+        now = datetime.now(timezone.utc)
+        imap_account.append(locked_report(), internaldate=now - timedelta(hours=3))
+        imap_account.append(locked_report(HA_NOI, "Hà Nội"), internaldate=now - timedelta(hours=2))
+        poll(app, [make_source(m) for m in app.config.mailbox])
+        assert len(queue_resend_requests(app)) == 2  # queued, not yet sent
+        with app.sessions.begin() as session:
+            by_sender = {s.sender: s for s in session.scalars(select(Submission))}
+            # Quảng Ninh's is accepted as its report (a reviewer recognises it); Hà Nội's was spam.
+            decide(session, by_sender["vanphong.snv@quangninh.gov.vn"].id, ASSIGN, unit="22", campaign="tk2026",
+                   reason="đúng báo cáo của tỉnh", decided_by="lan")
+            decide(session, by_sender["snv@hanoi.gov.vn"].id, REJECT, reason="thư rác", decided_by="lan")
+        delivery = deliver(app)
+        assert len(delivery.sent) == 1 and len(delivery.cancelled) == 1
+        rows = {row.to[0]: row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
+        assert rows["vanphong.snv@quangninh.gov.vn"].state == OutboxState.SENT
+        assert (rows["snv@hanoi.gov.vn"].state, rows["snv@hanoi.gov.vn"].note) == (
+            OutboxState.CANCELLED, "not sent: the report is rejected")
+        mail_pass(app)  # accepted now, but unreadable: no receipt, and no second request
+        assert receipts(app) == [] and len(outbox_of(app, OutboxKind.RESEND_REQUEST)) == 2
+        assert [m.rcpt_tos for m in smtp_server.messages()] == [["vanphong.snv@quangninh.gov.vn"]]
+        unit = unit_status(app, "22")
+        assert (unit.status, unit.received_at, bool(unit.unreadable)) == ("pending", None, True)
+    finally:
+        app.close()
 
 
 CRASHES = {
