@@ -7,6 +7,7 @@ get no request; a crash at any point of the mail pass still sends it at most onc
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -351,3 +352,7 @@ def test_a_crash_at_any_point_of_the_mail_pass_then_a_restart_asks_at_most_once(
     ids = Counter(m.message["Message-ID"] for m in smtp_server.messages())
     assert dict(ids) == {row.message_id: 1}  # delivered once, under the Message-ID it was queued with
     assert row.state == (OutboxState.UNCERTAIN if crash == "after_reply" else OutboxState.SENT)
+    listed = subprocess.run([*cli, "outbox", "--kind", "resend_request", "--format", "json"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert [(r["id"], r["kind"], r["unit"], r["state"]) for r in json.loads(listed.stdout)] == [
+        (row.id, "resend_request", "22", row.state)]
