@@ -165,6 +165,11 @@ def test_a_report_none_of_whose_files_could_be_read_is_flagged_not_counted(app):
     with app.sessions() as session:
         summary = campaign_status(session, "tk2019", as_of=day(20)).summary
     assert (summary["unreadable"], summary["on_time"], summary["late"]) == (3, 3, 1)
+    with app.sessions() as session:  # the SQL view leaves the unreadable reports out too
+        viewed = dict(session.execute(text(
+            "SELECT unit, status FROM campaign_unit_status WHERE campaign = 'tk2019'"
+            " AND unit IN ('22', '26', '01', '02')")).all())
+    assert viewed == {"22": "late", "26": "missing", "01": "on_time", "02": "on_time"}
 
 
 def test_extension_exemption_and_offline_receipt(app):

@@ -1,0 +1,49 @@
+"""campaign_unit_status: a report none of whose files could be read is received, not counted
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+import importlib.util
+from pathlib import Path
+
+from alembic import op
+
+
+revision = '0011'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+COUNTED = "WHERE s.state IN ('accepted', 'superseded')"
+# As models.unreadable says: files came, and none was read (an archive counts by its members).
+READABLE = """WHERE s.state IN ('accepted', 'superseded')
+      AND (NOT EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id AND d.error IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id AND d.error IS NULL
+                      AND d.kind NOT IN ('zip', '7z', 'rar')))"""
+
+
+def upgrade() -> None:
+    op.execute("DROP VIEW campaign_unit_status")
+    op.execute(status_view(op.get_bind().dialect.name))
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW campaign_unit_status")
+    op.execute(_revision_0007().status_view(op.get_bind().dialect.name))
+
+
+def _revision_0007():
+    """The migration that made the view this one amends (its file name is not an importable module name)."""
+    path = Path(__file__).with_name("0007_status_view_fixes.py")
+    spec = importlib.util.spec_from_file_location("reportbox_migration_0007", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def status_view(dialect: str) -> str:
+    """0007's view, counting only the reports that could be read (models.status, since 0011)."""
+    view = _revision_0007().status_view(dialect)
+    assert view.count(COUNTED) == 1, "0007's view changed: amend this migration's anchor"
+    return view.replace(COUNTED, READABLE)
