@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -215,10 +216,15 @@ class InlineExecutor(Executor):
         return future
 
 
-def _limit_worker_memory(limit: int) -> None:
-    """A worker that outgrows its share gets a MemoryError (the document is refused as too large)
+def _start_worker(limit: int) -> None:
+    """A worker leaves stopping to the daemon, which finishes the message in hand: a service stop or
+    Ctrl-C, sent to the whole process group, must not kill a worker mid-message.
+
+    A worker that outgrows its share gets a MemoryError (the document is refused as too large)
     instead of the kernel's OOM killer choosing a process. Only the soft limit: the tools a worker
     runs (LibreOffice, Tesseract) set their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if limit:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
@@ -246,11 +252,11 @@ def default_workers() -> int:
 class Processor:
     """Runs the stages over the waiting messages, and decides who is charged when a run fails.
 
-    Fresh messages run together in the pool. A message is charged an attempt only for a run of
-    its own doing: an error raised on it, or a run *alone* that never finished. When a worker
-    dies, or the whole process did (its claims are left behind), every message that was in
-    flight is run again alone, one at a time, before anything is charged; a message that kills
-    its run alone `max_attempts` times is quarantined.
+    Messages run together in the pool, claimed but not charged. A message is charged an attempt
+    only for a run of its own doing: an error raised on it, or a run *alone* that never finished.
+    When a worker dies, or the whole process did (its claims are left behind), every message that
+    was in flight is run again alone, one at a time, each charged as it starts; a message that
+    kills its run alone `max_attempts` times is quarantined.
     """
 
     def __init__(self, sessions: sessionmaker[Session], store: RawStore, *, max_attempts: int = 3,
@@ -273,14 +279,13 @@ class Processor:
         self.holder = new_holder()  # names this processor's claims
         self._received: dict[int, datetime] = {}  # claimed message → its received time, for the worker
         self._pool: Executor | None = None
-        self._pool_ready = False
         self._alone: set[int] = set()  # running alone now: already charged for this run
 
     def run(self, limit: int | None = None) -> ProcessCounts:
         """Process waiting messages until none is left (or `limit`, or a stop is asked for)."""
         sweep_tool_leftovers()
         counts = ProcessCounts()
-        tried: set[int] = set()  # failed in this run: each waits for the next run, not this one
+        tried: set[int] = set()  # failed in this run, or taken by another processor: not again in this run
         # Messages in flight: enough to keep every worker busy while this process commits. Claims
         # top the window up once half of it is done, so each claim commit covers several messages.
         window = 1 if self.inline else 8 * self.workers
@@ -300,15 +305,14 @@ class Processor:
                 orphans, drained = [], False
                 if room > 0 and len(in_flight) <= window // 2 and not stopping:
                     busy = tried | {raw_id for raw_id, _ in in_flight.values()}
-                    # Once a run: the suspects a dead processor left, or a failure charged, go first.
-                    # Those of this run's own making are run alone at once; later ones wait a run.
-                    suspects = [] if suspects_done else self._suspects(busy)
-                    suspects_done = not suspects
-                    if suspects and not in_flight:
-                        self._run_alone(suspects[:room], counts, tried)
+                    if not suspects_done:
+                        # First, alone, what a processor that is gone left in flight and what killed
+                        # a worker: read once a run (those of this run's own making run at once).
+                        suspects_done = True
+                        self._run_alone(self._suspects(busy), counts, tried, limit)
                         continue
-                    claimed = [] if suspects else self._claim(busy, room)
-                    drained = not claimed and not suspects
+                    claimed = self._claim(busy, room)
+                    drained = not claimed
                     for raw_id, sha256 in claimed:
                         try:
                             in_flight[self._submit(raw_id, sha256)] = (raw_id, sha256)
@@ -318,9 +322,14 @@ class Processor:
                 if in_flight and not orphans:
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 if orphans or any(isinstance(f.exception(), BrokenProcessPool) for f in done):
-                    # A worker died (killed, out of memory): every message in flight failed with it.
-                    # Re-run them one by one so only the one that kills a worker is charged.
+                    # A worker died (killed, out of memory): every message in flight failed with it,
+                    # but for those that had finished. Re-run the others one by one, so that only
+                    # the one that kills a worker is charged.
                     self._drop_pool()
+                    finished = sorted((in_flight.pop(future)[0], future) for future in done
+                                      if not isinstance(future.exception(), BrokenProcessPool))
+                    for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
+                        self._count(counts, outcome, raw_id, tried)
                     victims = sorted([raw_id for raw_id, _ in in_flight.values()] + orphans)
                     in_flight.clear()
                     self._run_alone(victims, counts, tried)
@@ -343,7 +352,7 @@ class Processor:
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            self._pool, self._pool_ready = self._new_executor(), False
+            self._pool = self._new_executor()
         return self._pool
 
     def _new_executor(self) -> Executor:
@@ -352,7 +361,7 @@ class Processor:
         # Workers come from a clean single-threaded fork server: forking the daemon itself, with
         # its scheduler and heartbeat threads, could copy a lock some thread holds at that moment.
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WORKER_CONTEXT,
-                                   initializer=_limit_worker_memory, initargs=(self.worker_memory,))
+                                   initializer=_start_worker, initargs=(self.worker_memory,))
 
     def _drop_pool(self) -> None:
         if self._pool is not None:
@@ -360,12 +369,15 @@ class Processor:
             self._pool = None
 
     def _warm_pool(self) -> None:
-        """Start the workers before a run alone is charged: a process killed while the fork
-        server boots was working on no message."""
-        executor = self._executor()
-        if not self._pool_ready:
-            executor.submit(os.getpid).result()
-            self._pool_ready = True
+        """A pool known to be alive before a run alone is charged: a process killed while the fork
+        server boots, or a worker that died idle (the OOM killer), is no message's doing."""
+        for _ in range(2):
+            try:
+                self._executor().submit(os.getpid).result()
+                return
+            except BrokenProcessPool:
+                self._drop_pool()
+        self._executor().submit(os.getpid).result()  # a pool that cannot start at all: raised
 
     def _submit(self, raw_id: int, sha256: str) -> Future:
         item = Item(raw_id=raw_id, raw_path=str(self.store.path(sha256)), reading=self.reading,
@@ -376,10 +388,11 @@ class Processor:
         with self.sessions() as session:
             return q.suspects(session, skip)
 
-    def _run_alone(self, raw_ids: list[int], counts: ProcessCounts, tried: set[int]) -> None:
+    def _run_alone(self, raw_ids: list[int], counts: ProcessCounts, tried: set[int],
+                   limit: int | None = None) -> None:
         """Run messages one at a time, each charged an attempt (committed) before it starts."""
         for index, raw_id in enumerate(raw_ids):
-            if self._stop_asked():
+            if self._stop_asked() or (limit is not None and counts.total >= limit):
                 with self.sessions.begin() as session:  # our own claims among them go back
                     q.release_claims(session, self.holder, raw_ids[index:])
                 return
@@ -394,26 +407,44 @@ class Processor:
             self._alone.add(raw_id)
             try:
                 outcome = self._finish_alone(raw_id, self._submit(raw_id, claim), waited=True)
+            except BaseException:  # Ctrl-C, a database gone: the run did not end by the message's doing
+                self._uncharge(raw_id)
+                raise
             finally:
                 self._alone.discard(raw_id)
             self._count(counts, outcome, raw_id, tried)
 
     def _claim_alone(self, raw_id: int) -> str | None:
-        """The message's SHA-256, once its attempt is committed; QUARANTINED when it has no
-        attempt left (its earlier runs alone never finished); None if another processor has it."""
+        """The message's SHA-256, once its attempt is committed; QUARANTINED when it has no attempt
+        left; None if another processor has it."""
         with self.sessions.begin() as session:
-            raw = q.claim_alone(session, raw_id, self.holder)
+            raw, cut_short = q.claim_alone(session, raw_id, self.holder)
             if raw is None:
                 return None
-            if raw.attempts >= self.max_attempts:
-                log.error("message %d: quarantined after %d runs that never finished", raw_id, raw.attempts)
-                q.set_outcome(raw, MessageState.QUARANTINED, "crashed",
-                              f"{raw.attempts} runs of this message alone ended without a result (the process "
-                              "died); run `reportbox reprocess --message ID` once the cause is fixed")
+            if raw.attempts >= self.max_attempts:  # its last run alone never finished (or max_attempts went down)
+                log.error("message %d: quarantined after %d runs that did not finish", raw_id, raw.attempts)
+                if cut_short:
+                    q.set_outcome(raw, MessageState.QUARANTINED, "crashed",
+                                  f"{raw.attempts} runs of this message alone ended without a result (the process "
+                                  "died); run `reportbox reprocess --message ID` once the cause is fixed")
+                else:
+                    q.set_outcome(raw, MessageState.QUARANTINED, raw.reason, raw.detail)
                 return MessageState.QUARANTINED
             raw.attempts += 1
             self._received[raw.id] = raw.received_at
             return raw.sha256
+
+    def _uncharge(self, raw_id: int) -> None:
+        """Give back the attempt of a run alone that a stop, not the message, cut short."""
+        if raw_id in self._alone:
+            self._alone.discard(raw_id)
+            try:
+                with self.sessions.begin() as session:
+                    raw = q.lock_for_processing(session, raw_id, self.holder)
+                    if raw is not None and raw.attempts > 0:
+                        raw.attempts -= 1
+            except Exception as exc:  # noqa: BLE001 - the database may be what stopped us
+                log.warning("message %d: could not give back its attempt (%r)", raw_id, exc)
 
     def _count(self, counts: ProcessCounts, outcome: str, raw_id: int, tried: set[int]) -> None:
         if outcome in ("retry", "skipped"):
@@ -454,7 +485,7 @@ class Processor:
             return [self._finish_alone(*finished[0])]
         try:
             with self.sessions.begin() as session:
-                held = q.lock_many_for_processing(session, [raw_id for raw_id, _ in finished])
+                held = q.lock_many_for_processing(session, [raw_id for raw_id, _ in finished], self.holder)
                 return [self._finish(session, held.get(raw_id), future, alone=False)
                         for raw_id, future in finished]
         except Exception as exc:  # noqa: BLE001 - each message is retried alone just below
@@ -464,14 +495,29 @@ class Processor:
 
     def _finish_alone(self, raw_id: int, future: Future, *, waited: bool = False) -> str:
         if waited:
-            wait([future])
+            self._wait_alone(raw_id, future)
             if isinstance(future.exception(), BrokenProcessPool):
                 self._drop_pool()
                 with self.sessions.begin() as session:
-                    return self._charge_attempt(session.get(RawMessage, raw_id), "worker_died",
+                    raw = q.lock_for_processing(session, raw_id, self.holder)
+                    if raw is None:
+                        return "skipped"  # taken back meanwhile (`reprocess`): not ours to charge
+                    if self._stop_asked():  # the stop reached the worker too (Ctrl-C, a service stop)
+                        q.release_claims(session, self.holder, [raw_id])
+                        return "skipped"
+                    return self._charge_attempt(raw, q.WORKER_DIED,
                                                 "the worker process died on this message, run alone")
         with self.sessions.begin() as session:
-            return self._finish(session, q.lock_for_processing(session, raw_id), future, alone=True)
+            return self._finish(session, q.lock_for_processing(session, raw_id, self.holder), future, alone=True)
+
+    def _wait_alone(self, raw_id: int, future: Future) -> None:
+        """Wait for a run alone; should a stop be asked meanwhile, its attempt is given back at once,
+        so that the kill that may follow (a service manager's, after its timeout) charges nothing."""
+        while not wait([future], timeout=0.5).done:
+            if self._stop_asked():
+                self._uncharge(raw_id)
+                wait([future])
+                return
 
     def _finish(self, session: Session, raw: RawMessage | None, future: Future, *, alone: bool) -> str:
         """Record what the pure stages found for one message, or why they could not.

@@ -6,7 +6,8 @@ import os
 import socket
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
@@ -226,27 +227,29 @@ def set_marked(session: Session, mailbox_id: int, folder: str, uidvalidity: int,
         )
 
 
-# A claim of another host is taken for abandoned only after this long: no single message takes it.
+# A claim of another host is taken for abandoned only after this long (on this host, whether its
+# process lives is known at once): no single message takes that long.
 STALE_CLAIM_AFTER = timedelta(hours=2)
 # Processors running in this process now: their claims are alive whatever their age.
 LIVE_CLAIMANTS: set[str] = set()
+WORKER_DIED = "worker_died"  # the reason of a message whose worker died under it: it runs alone
 
 
 def claim_next(session: Session, holder: str, skip: Collection[int] = (), limit: int = 1) -> list[RawMessage]:
-    """Take the oldest messages waiting for their first run, to be run together in the pool.
+    """Take the oldest waiting messages, to be run together in the pool.
 
     The claim names its holder and is committed before any work, but charges no attempt: should
     the whole process die, the claims it leaves say which messages were in flight, and each is
-    then run alone (`claim_alone`) before anything is charged to it. Messages already charged
-    once (`attempts` > 0) are never run together with others again. `skip` holds what the
-    caller has in flight or has already tried in this run. SKIP LOCKED lets several processors
-    share the queue on PostgreSQL; NO KEY UPDATE lets a fetch add locations to a message (a
-    key-share lock) without hiding it.
+    then run alone (`suspects`, `claim_alone`) before anything is charged to it. A message whose
+    worker died under it is never run together with others again. `skip` holds what the caller
+    has in flight or has already tried in this run. SKIP LOCKED lets several processors share
+    the queue on PostgreSQL; NO KEY UPDATE lets a fetch add locations to a message (a key-share
+    lock) without hiding it.
     """
     query = (
         select(RawMessage)
-        .where(RawMessage.state == MessageState.FETCHED, RawMessage.claimed_by.is_(None),
-               RawMessage.claimed_at.is_(None), RawMessage.attempts == 0)
+        .where(RawMessage.state == MessageState.FETCHED, RawMessage.claimed_at.is_(None),
+               RawMessage.claimed_by.is_(None), RawMessage.reason.is_distinct_from(WORKER_DIED))
         .order_by(RawMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, key_share=True)
@@ -261,42 +264,62 @@ def claim_next(session: Session, holder: str, skip: Collection[int] = (), limit:
 
 
 def suspects(session: Session, skip: Collection[int] = (), now: datetime | None = None) -> list[int]:
-    """Messages to be run one at a time: left in flight by a processor that died, or charged an
-    attempt already (a failure, a worker that died). The least charged first, then the oldest: a
-    daemon killed again and again soon after it starts spreads those kills over the suspects
-    instead of charging them all to the first one."""
+    """Messages to be run one at a time: left in flight by a processor that is gone (`claim_is_stale`),
+    or whose worker died under them. The least charged first, then the oldest: a daemon killed again
+    and again soon after it starts spreads those kills over the suspects instead of charging them
+    all to the first one."""
     now = now or utcnow()
-    claimed = session.execute(
-        select(RawMessage.id, RawMessage.attempts, RawMessage.claimed_by, RawMessage.claimed_at).where(
+    rows = session.execute(
+        select(RawMessage.id, RawMessage.claimed_by, RawMessage.claimed_at).where(
             RawMessage.state == MessageState.FETCHED,
-            (RawMessage.attempts > 0) | RawMessage.claimed_by.is_not(None) | RawMessage.claimed_at.is_not(None))
+            RawMessage.claimed_at.is_not(None) | (RawMessage.reason == WORKER_DIED))
         .order_by(RawMessage.attempts, RawMessage.id))
-    return [raw_id for raw_id, attempts, holder, claimed_at in claimed
-            if raw_id not in skip and (claim_is_stale(holder, claimed_at, now) if claimed_at else attempts > 0)]
+    return [raw_id for raw_id, holder, claimed_at in rows
+            if raw_id not in skip and (claimed_at is None or claim_is_stale(holder, claimed_at, now))]
 
 
 def claim_is_stale(holder: str | None, claimed_at: datetime, now: datetime) -> bool:
-    """True when the processor named by a claim is certainly gone (or the claim is ancient)."""
+    """True when the processor named by a claim is certainly gone: on this host, its process has
+    exited, or the machine has booted since (its pid may be another's now); elsewhere, after
+    STALE_CLAIM_AFTER. A claim naming nobody is from before claims were named."""
     if holder in LIVE_CLAIMANTS:
         return False
-    if holder is None or now - claimed_at > STALE_CLAIM_AFTER:
-        return True  # no holder: a claim from before claims were named
+    if holder is None:
+        return True
     host, _, rest = holder.partition(":")
-    return holder_is_dead(holder) or (host == socket.gethostname() and rest.partition(":")[0] == str(os.getpid()))
+    if host != socket.gethostname():
+        return now - claimed_at > STALE_CLAIM_AFTER
+    booted = _booted_at()
+    return (rest.partition(":")[0] == str(os.getpid())  # a processor of this process that is over
+            or holder_is_dead(holder) or (booted is not None and claimed_at < booted))
 
 
-def claim_alone(session: Session, raw_id: int, holder: str, now: datetime | None = None) -> RawMessage | None:
+@cache
+def _booted_at() -> datetime | None:
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            seconds = next(int(line.split()[1]) for line in stat if line.startswith("btime "))
+    except (OSError, StopIteration, ValueError):
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def claim_alone(session: Session, raw_id: int, holder: str, now: datetime | None = None
+                ) -> tuple[RawMessage | None, bool]:
     """Claim a suspect (or one of the holder's own claims) for a run on its own; the caller charges
     the attempt in the same transaction, before the run: should the process die now, this message
-    was the only one it was working on. None if another processor has it."""
+    was the only one it was working on. Returns the message (None if another processor has it)
+    and whether a run of it was cut short (the claim of a processor that is gone)."""
     now = now or utcnow()
     raw = session.scalar(select(RawMessage).where(RawMessage.id == raw_id, RawMessage.state == MessageState.FETCHED)
                          .with_for_update(skip_locked=True, key_share=True))
-    if raw is None or (raw.claimed_at is not None and raw.claimed_by != holder
-                       and not claim_is_stale(raw.claimed_by, raw.claimed_at, now)):
-        return None
+    if raw is None:
+        return None, False
+    cut_short = raw.claimed_at is not None and raw.claimed_by != holder
+    if cut_short and not claim_is_stale(raw.claimed_by, raw.claimed_at, now):
+        return None, False
     raw.claimed_by, raw.claimed_at = holder, now
-    return raw
+    return raw, cut_short
 
 
 def release_claims(session: Session, holder: str, raw_ids: Sequence[int] | None = None) -> None:
@@ -308,21 +331,25 @@ def release_claims(session: Session, holder: str, raw_ids: Sequence[int] | None 
     session.execute(query.values(claimed_by=None, claimed_at=None))
 
 
-def lock_for_processing(session: Session, raw_id: int) -> RawMessage | None:
+def lock_for_processing(session: Session, raw_id: int, holder: str | None = None) -> RawMessage | None:
     """Hold the message for the whole processing transaction; None if another worker has it.
 
     A row lock, not a lease: if the worker dies, the database releases it at once.
     """
-    return lock_many_for_processing(session, [raw_id]).get(raw_id)
+    return lock_many_for_processing(session, [raw_id], holder).get(raw_id)
 
 
-def lock_many_for_processing(session: Session, raw_ids: Sequence[int]) -> dict[int, RawMessage]:
-    """`lock_for_processing` for several messages in one statement: those this worker may record."""
+def lock_many_for_processing(session: Session, raw_ids: Sequence[int], holder: str | None = None
+                             ) -> dict[int, RawMessage]:
+    """`lock_for_processing` for several messages in one statement: those this worker may record
+    (with `holder`: only those it still holds; `reprocess` may have taken one back meanwhile)."""
     query = (
         select(RawMessage)
         .where(RawMessage.id.in_(list(raw_ids)), RawMessage.state == MessageState.FETCHED)
         .with_for_update(skip_locked=True, key_share=True)
     )
+    if holder is not None:
+        query = query.where(RawMessage.claimed_by == holder)
     return {raw.id: raw for raw in session.scalars(query)}
 
 

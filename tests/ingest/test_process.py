@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -72,9 +77,9 @@ def _dead_holder() -> str:
 def test_a_message_whose_runs_alone_never_finish_is_quarantined(stored_app):
     # Runs alone that never finished, as when the process dies on this message each time.
     for _ in range(2):
-        with stored_app.sessions.begin() as session:
-            raw = q.claim_alone(session, 1, _dead_holder())
-            raw.attempts += 1
+        dead = _processor(stored_app)
+        dead.holder = _dead_holder()
+        assert dead._claim_alone(1) is not None  # charged, then the process "dies"
     counts = _processor(stored_app).run()
     assert counts.quarantined == 1 and counts.parsed == 2
     with stored_app.sessions() as session:
@@ -84,18 +89,17 @@ def test_a_message_whose_runs_alone_never_finish_is_quarantined(stored_app):
 
 
 def test_messages_in_flight_when_the_process_died_are_run_alone_and_not_charged_for_it(stored_app):
-    # Three claims of a processor that died mid-batch, as often as max_attempts and more.
+    # Three processes died with the same three messages in flight: as many deaths as max_attempts, and more.
     for _ in range(3):
-        with stored_app.sessions.begin() as session:
-            assert [raw.id for raw in q.claim_next(session, _dead_holder(), limit=3)] == [1, 2, 3]
-            session.flush()
+        dead = _processor(stored_app)
+        dead.holder = _dead_holder()
+        assert [raw_id for raw_id, _ in dead._claim(set(), 3)] == [1, 2, 3]
         with stored_app.sessions() as session:
             assert q.suspects(session) == [1, 2, 3]
             assert all(raw.attempts == 0 for raw in session.scalars(select(RawMessage)))
-        with stored_app.sessions.begin() as session:  # dead claims are claimed again, by the next dead one
-            session.execute(RawMessage.__table__.update().values(claimed_by=None, claimed_at=None))
-    with stored_app.sessions.begin() as session:
-        q.claim_next(session, _dead_holder(), limit=3)
+        with stored_app.sessions.begin() as session:  # what the next process finds: the last one's claims
+            q.release_claims(session, dead.holder)
+    dead._claim(set(), 3)
     counts = _processor(stored_app).run()
     assert (counts.parsed, counts.quarantined) == (3, 0)
     with stored_app.sessions() as session:
@@ -183,6 +187,7 @@ def test_a_worker_that_dies_charges_only_its_own_message(make_app, tmp_path):
         innocent = [session.get(RawMessage, i) for i in (1, 2, 4, 5, 6)]
         # Those that were in flight with it ran again alone (one attempt, which they finished).
         assert all(raw.state == MessageState.SUBMISSION and raw.attempts <= 1 for raw in innocent)
+        assert all(raw.reason is None for raw in innocent)
 
 
 def slow_after_the_first(item):
@@ -258,3 +263,116 @@ def test_work_folders_left_by_dead_workers_are_swept(tmp_path, monkeypatch):
         os.utime(folder, (time.time() - 7200, time.time() - 7200))
     assert sweep_tool_leftovers() == 1
     assert not old.exists() and fresh.exists() and other.exists()
+
+
+def test_whether_a_claims_processor_is_gone():
+    now = datetime.now(timezone.utc)
+    here = socket.gethostname()
+    alive = f"{here}:{os.getppid()}:t"  # the process that started the tests
+    booted = q._booted_at()
+    old = max(now - q.STALE_CLAIM_AFTER * 2, booted + timedelta(seconds=1)) if booted else now - timedelta(hours=5)
+    assert not q.claim_is_stale(alive, old, now)  # alive here: never taken, however old
+    assert q.claim_is_stale(_dead_holder(), now, now)
+    assert q.claim_is_stale(f"{here}:{os.getpid()}:over", now, now)  # a processor of this process whose run ended
+    assert q.claim_is_stale(alive, datetime(2000, 1, 1, tzinfo=timezone.utc), now)  # before this machine booted
+    assert q.claim_is_stale(None, now, now)  # a claim from before claims were named
+    elsewhere = "another-host:12:t"
+    assert not q.claim_is_stale(elsewhere, now - timedelta(hours=1), now)
+    assert q.claim_is_stale(elsewhere, now - q.STALE_CLAIM_AFTER - timedelta(seconds=1), now)
+    q.LIVE_CLAIMANTS.add(elsewhere)
+    try:
+        assert not q.claim_is_stale(elsewhere, now - timedelta(days=1), now)
+    finally:
+        q.LIVE_CLAIMANTS.discard(elsewhere)
+
+
+def linger_on_the_first(item):
+    """Message 1 takes its time, saying so in a file beside its raw bytes (with its worker's pid)."""
+    if item.raw_id == 1:
+        Path(item.raw_path + ".started").write_text(str(os.getpid()))
+        time.sleep(1.5)
+    return item
+
+
+def _when_started(app, then) -> threading.Thread:
+    def watch():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = list(app.store.root.rglob("*.started"))
+            if found:
+                then(int(found[0].read_text()))
+                return
+            time.sleep(0.02)
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("kill_the_worker", [False, True])
+def test_a_stop_during_a_run_alone_charges_nothing(stored_app, kill_the_worker):
+    """A service stop reaches the whole group; a kill may follow (after the manager's timeout)."""
+    dead = _processor(stored_app)
+    dead.holder = _dead_holder()
+    dead._claim(set(), 1)  # message 1 was in flight when a process died: it runs alone
+    stop = threading.Event()
+
+    def stop_then_maybe_kill(worker_pid: int) -> None:
+        stop.set()
+        time.sleep(0.7)  # the processor sees the stop and gives the attempt back
+        if kill_the_worker:
+            os.kill(worker_pid, signal.SIGKILL)
+
+    watcher = _when_started(stored_app, stop_then_maybe_kill)
+    counts = Processor(stored_app.sessions, stored_app.store, max_attempts=1, workers=1, stop=stop,
+                       pure_stages=(linger_on_the_first,) + PURE_STAGES).run()
+    watcher.join()
+    assert counts.quarantined == 0
+    with stored_app.sessions() as session:
+        first = session.get(RawMessage, 1)
+        if kill_the_worker:  # back in the queue, uncharged
+            assert (first.state, first.attempts, first.claimed_by) == (MessageState.FETCHED, 0, None)
+        else:  # the message in hand was finished, its attempt given back
+            assert (first.state, first.attempts) == (MessageState.SUBMISSION, 0)
+        assert all(raw.state == MessageState.FETCHED and raw.attempts == 0
+                   for raw in (session.get(RawMessage, 2), session.get(RawMessage, 3)))
+
+
+def test_an_idle_worker_that_died_is_no_messages_doing(stored_app):
+    for raw_id in (1, 2):
+        dead = _processor(stored_app)
+        dead.holder = _dead_holder()
+        with stored_app.sessions.begin() as session:
+            q.claim_alone(session, raw_id, dead.holder)
+    processor = Processor(stored_app.sessions, stored_app.store, max_attempts=1, workers=1)
+
+    def kill_the_idle_workers() -> None:  # once, after the first message: the OOM killer choosing an idle worker
+        if processor._pool is not None and not killed:
+            killed.extend(processor._pool._processes)
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    killed: list[int] = []
+
+    processor.on_message = kill_the_idle_workers
+    counts = processor.run()
+    assert (counts.parsed, counts.quarantined) == (3, 0) and killed
+    with stored_app.sessions() as session:
+        assert [session.get(RawMessage, i).attempts for i in (1, 2, 3)] == [1, 1, 0]
+
+
+def test_a_worker_death_is_not_charged_to_a_message_taken_back_meanwhile(stored_app):
+    processor = Processor(stored_app.sessions, stored_app.store, max_attempts=1, workers=1)
+    q.LIVE_CLAIMANTS.add(processor.holder)
+    try:
+        processor._claim(set(), 1)
+        assert processor._claim_alone(1) is not None
+        with stored_app.sessions.begin() as session:  # `reprocess --message 1`, beside the daemon
+            q.reset_for_reprocess(session, [1])
+        died: Future = Future()
+        died.set_exception(BrokenProcessPool("a worker died"))
+        assert processor._finish_alone(1, died, waited=True) == "skipped"
+    finally:
+        processor._let_go()
+    with stored_app.sessions() as session:
+        raw = session.get(RawMessage, 1)
+        assert (raw.state, raw.attempts, raw.reason) == (MessageState.FETCHED, 0, None)

@@ -130,6 +130,7 @@ def test_0009_downgrades_and_upgrades_again(engine):
 def test_0010_downgrades_and_upgrades_again(engine):
     """Claims that name their processor: a plain column, gone and back without a table copy."""
     from alembic import command
+    from sqlalchemy import text
 
     upgrade(engine)
     config = alembic_config(engine)
@@ -137,6 +138,14 @@ def test_0010_downgrades_and_upgrades_again(engine):
         config.attributes["connection"] = connection
         command.downgrade(config, "0009")
     assert "claimed_by" not in {c["name"] for c in inspect(engine).get_columns("raw_message")}
+    with engine.begin() as connection:  # in flight at the upgrade, charged by the claim as before; and one waiting
+        for raw_id, claimed_at, attempts in ((1, "'2019-12-01 00:00:00'", 2), (2, "NULL", 1)):
+            connection.execute(text(
+                "INSERT INTO raw_message (id, sha256, size, received_at, received_source, fetched_at, state, attempts,"
+                f" claimed_at) VALUES ({raw_id}, '{raw_id}', 1, '2019-12-01 00:00:00', 'internaldate',"
+                f" '2019-12-01 00:00:00', 'fetched', {attempts}, {claimed_at})"))
     upgrade(engine)
     assert "claimed_by" in {c["name"] for c in inspect(engine).get_columns("raw_message")}
     assert current_revision(engine) == HEAD_REVISION
+    with engine.connect() as connection:  # the claim's charge given back: it will run alone, charged then
+        assert connection.execute(text("SELECT id, attempts FROM raw_message ORDER BY id")).all() == [(1, 1), (2, 1)]
