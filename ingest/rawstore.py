@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from reportbox.errors import StorageError
@@ -71,8 +71,10 @@ class RawStore:
                     touched.add(self.root)  # the new folder's own entry must be durable too
                 fresh[sha] = blob
             # fsync waits for the disk; several in flight share the journal's commits (about 2x).
-            for future in [_writers().submit(self._put_new, sha, blob) for sha, blob in fresh.items()]:
-                future.result()
+            writes = [_writers().submit(self._put_new, sha, blob) for sha, blob in fresh.items()]
+            wait(writes)  # all of them, even after one fails (a full disk): none goes on behind our back
+            for write in writes:
+                write.result()
             for directory in touched:
                 _fsync_dir(directory)
         except OSError as exc:
