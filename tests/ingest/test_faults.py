@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
+from jobs.daemon import Daemon
 from jobs.poll import poll, process
 from models.health import FolderHealth, health
 from models.schema import MessageLocation, MessageState, RawMessage
@@ -201,18 +202,23 @@ def go_down(server: PostgresServer, for_seconds: float) -> threading.Thread:
     return thread
 
 
+def crash_at_insert(app: App, server: PostgresServer, number: int, restarts: list) -> None:
+    """Crash the server inside the transaction of the `number`-th batch, its rows about to go in;
+    it comes back a second later."""
+    inserts = itertools.count(1)
+
+    @event.listens_for(app.engine, "before_cursor_execute")
+    def batch_insert(connection, cursor, statement, *args) -> None:
+        if statement.startswith("INSERT INTO raw_message ") and next(inserts) == number:
+            restarts.append(go_down(server, 1.0))
+
+
 def test_postgres_restarted_mid_batch(tmp_path, own_postgres, imap_settings, imap_account):
     messages = reports(30)
     append_all(imap_account, messages)
     app = app_on(tmp_path, own_postgres.create_database(), imap_settings(batch_size=5))
-    restarts, inserts = [], itertools.count(1)
-
-    @event.listens_for(app.engine, "before_cursor_execute")
-    def third_batch_insert(connection, cursor, statement, *args) -> None:
-        # Inside the third batch's transaction, its rows about to go in: the server crashes.
-        if statement.startswith("INSERT INTO raw_message ") and next(inserts) == 3:
-            restarts.append(go_down(own_postgres, 1.0))
-
+    restarts: list[threading.Thread] = []
+    crash_at_insert(app, own_postgres, 3, restarts)
     try:
         report = poll_once(app)
         restarts[0].join()
@@ -221,8 +227,7 @@ def test_postgres_restarted_mid_batch(tmp_path, own_postgres, imap_settings, ima
         assert all("\n" not in error and "sqlalche.me" not in error for error in report.errors)
         assert report.fetched.new == 10 and stored_uids(app) == set(imap_account.uids()[:10])
         assert marked_uids(imap_account) <= stored_uids(app)
-        event.remove(app.engine, "before_cursor_execute", third_batch_insert)
-        again = poll_once(app)
+        again = poll_once(app)  # the hook is spent: it crashed the server once
         assert again.errors == []
         assert_each_stored_once(app, imap_account, messages)
     finally:
@@ -252,6 +257,32 @@ def test_postgres_restarted_mid_processing(tmp_path, own_postgres, imap_settings
             assert session.scalar(select(RawMessage.id).where(RawMessage.attempts > 1)) is None
         assert_each_stored_once(app, imap_account, messages)
     finally:
+        for thread in restarts:
+            thread.join()
+        app.close()
+
+
+@pytest.mark.slow
+def test_the_daemon_rides_out_a_postgres_crash(tmp_path, own_postgres, imap_settings, imap_account, caplog):
+    messages = reports(20)
+    append_all(imap_account, messages)
+    app = app_on(tmp_path, own_postgres.create_database(), imap_settings(batch_size=5, poll_interval=5))
+    restarts: list[threading.Thread] = []
+    crash_at_insert(app, own_postgres, 2, restarts)
+    daemon = Daemon(app)
+    try:
+        with caplog.at_level(logging.INFO, logger="reportbox.daemon"):
+            # Two polls and it stops by itself: the first meets the crash, the second, 5 s later, the server back.
+            runner = threading.Thread(target=daemon.run, kwargs={"install_signals": False, "max_polls": 2})
+            runner.start()
+            runner.join(timeout=120)
+        assert not runner.is_alive() and daemon.polls == 2
+        polls = [r.getMessage() for r in caplog.records if r.getMessage().startswith("poll phongkh:")]
+        assert len(polls) == 2 and not polls[0].endswith(" 0 error(s)") and polls[1].endswith(" 0 error(s)")
+        assert not [r for r in caplog.records if r.getMessage().startswith("job ")]  # no poll blew up
+        assert_each_stored_once(app, imap_account, messages)
+    finally:
+        daemon.stop.set()
         for thread in restarts:
             thread.join()
         app.close()
