@@ -166,6 +166,12 @@ def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: 
             return False
         _failure(app, job, holder, exc, not exc.temporary or job.attempts >= config.max_attempts, config, clock,
                  report)
+        if exc.reason == "dropped_in_data":
+            # Nothing was delivered. The link is gone, which may be the relay's fault or this
+            # message's (its size, a filter): it is charged, with backoff, so that a message the
+            # relay always drops cannot hold up the queue behind it for ever, and the pass stops.
+            report.link_error = str(exc)
+            return False
         return True
     except Exception as exc:  # noqa: BLE001 - a message smtplib cannot even express (an address it cannot encode)
         _failure(app, job, holder, exc, True, config, clock, report)

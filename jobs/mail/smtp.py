@@ -51,6 +51,7 @@ class SmtpRelay:
         if not recipients:
             raise DeliveryError("the message has no recipient", reason="no_recipient", temporary=False)
         smtp = self._connection()
+        in_data = False
         try:
             try:
                 code, reply = smtp.mail(mail_from)
@@ -76,9 +77,12 @@ class SmtpRelay:
             code, reply = smtp.docmd("DATA")
             if code != 354:
                 raise _refusal("DATA", code, reply)
+            in_data = True
             smtp.send(_data_without_dot(raw))
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
+            if in_data:
+                raise _dropped_in_data(self._where(), exc) from exc
             raise DeliveryError(f"{self._where()}: {_describe(exc)}", reason="connection") from exc
         except DeliveryError:
             if _is_rset_safe(smtp):
@@ -107,8 +111,7 @@ class SmtpRelay:
             # The dot could not even be written (the server had already dropped the link): it
             # never reached the server, which keeps nothing, so the message can go again.
             self._drop()
-            raise DeliveryError(f"{self._where()}: the connection broke before the final dot "
-                                f"({_describe(exc)}): nothing was delivered", reason="connection") from exc
+            raise _dropped_in_data(self._where(), exc) from exc
         try:
             code, reply = smtp.getreply()
         except (smtplib.SMTPException, OSError) as exc:
@@ -214,6 +217,13 @@ def _text(reply: bytes | str) -> str:
 
 def _listing(refused: dict[str, str]) -> str:
     return "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+
+
+def _dropped_in_data(where: str, exc: BaseException) -> DeliveryError:
+    """The relay dropped the link while this message's data went out: nothing was delivered (the
+    dot never reached it), and the cause may be the message itself (its size, a content filter)."""
+    return DeliveryError(f"{where}: the connection broke before the final dot ({_describe(exc)}): nothing "
+                         "was delivered", reason="dropped_in_data")
 
 
 def _describe(exc: BaseException) -> str:

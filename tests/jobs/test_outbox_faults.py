@@ -1,7 +1,8 @@
 """The relay drops the connection in the middle of DATA (a real SMTP server, tests/servers/smtp.py).
 
-Before the final dot the server keeps nothing (RFC 5321), so the message is queued again,
-uncharged, and delivered once by the next pass. After the dot it may have been delivered: the
+Before the final dot the server keeps nothing (RFC 5321), so the message is queued again (charged
+one attempt, with backoff: a message the relay always drops must not hold up the queue) and
+delivered once by the next pass. After the dot it may have been delivered: the
 message is `uncertain`, shown with what to do, and never sent again by itself. Either way every
 other message goes out exactly once.
 """
@@ -51,9 +52,11 @@ def test_a_drop_before_the_final_dot_queues_the_message_again_and_the_next_pass_
     assert run.delivery.link_error and "SMTP 127.0.0.1" in run.delivery.link_error
     assert smtp_server.messages() == []  # the server kept nothing
     first, *others = rows_of(app)
-    # The dropped one is back in the queue, its attempt not charged (not its fault), with the reason.
-    assert (first.state, first.attempts) == (OutboxState.QUEUED, 0) and first.error == run.delivery.link_error
-    assert first.next_attempt_at > utcnow()  # the link is tried again after retry_after, not at once
+    # The dropped one is back in the queue with the reason, charged one attempt (the relay may have
+    # dropped it for what it is): it waits its backoff; the others, not tried, are not charged.
+    assert (first.state, first.attempts) == (OutboxState.QUEUED, 1) and first.error == run.delivery.link_error
+    assert "nothing was delivered" in first.error
+    assert first.next_attempt_at > utcnow()  # tried again after retry_after, not at once
     assert {(row.state, row.attempts) for row in others} == {(OutboxState.QUEUED, 0)}
 
     smtp_server.recover()
@@ -86,3 +89,21 @@ def test_a_drop_after_the_final_dot_leaves_the_message_uncertain_and_never_sends
     assert delivered(smtp_server) == Counter({row.message_id: 1 for row in rows})  # nothing twice
     assert remind(app, "tk2019", as_of=vn(10, 10)).queued == {}  # nor queued again by a later run
     assert len(smtp_server.messages()) == 4
+
+
+def test_a_message_the_relay_always_drops_holds_up_no_other(app, smtp_server):
+    """A relay that drops one message every time (its size, a content filter): the others go out
+    once each; the dropped one, charged each time with a growing backoff, fails after max_attempts."""
+    smtp_server.drop("before_dot", only_to=["sldtbxh@hanoi.gov.vn"])  # Hà Nội's reminder
+    run = remind(app, "tk2019", as_of=vn(10))
+    assert run.delivery.sent == [] and run.delivery.link_error  # the first in the queue, dropped
+    clock = utcnow()
+    for _ in range(12):  # passes far enough apart for any backoff
+        clock += timedelta(hours=2)
+        deliver(app, clock=lambda: clock, as_of=vn(10, 9))
+    rows = {row.unit: row for row in rows_of(app)}
+    poisoned = rows.pop("01")
+    assert (poisoned.state, poisoned.attempts) == (OutboxState.FAILED, app.config.smtp.max_attempts)
+    assert "nothing was delivered" in poisoned.error
+    assert {row.state for row in rows.values()} == {OutboxState.SENT}
+    assert delivered(smtp_server) == Counter({row.message_id: 1 for row in rows.values()})

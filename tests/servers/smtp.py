@@ -102,7 +102,7 @@ class SmtpServer:
         self.auth_file = self.dir / "users.json"
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
-        self._control: dict = {"refuse": None, "reject_recipients": {}, "drop": None}
+        self._control: dict = {"refuse": None, "reject_recipients": {}, "drop": None, "drop_only_to": []}
 
     @property
     def ca_file(self) -> Path | None:
@@ -194,7 +194,7 @@ class SmtpServer:
             self._control["reject_recipients"][address.lower()] = [_error_code(code), text]
         self._write_control()
 
-    def drop(self, when: str) -> None:
+    def drop(self, when: str, only_to: list[str] | None = None) -> None:
         """Break every connection in the middle of DATA, as a relay that crashes or loses its network:
 
         * ``"before_dot"``: answer DATA with 354, then reset the connection before reading a line
@@ -203,15 +203,21 @@ class SmtpServer:
           then reset the connection instead of replying;
         * ``"no_reply"``: store it and never reply, keeping the connection open: the client's
           timeout ends it.
+
+        With ``only_to`` (``"before_dot"`` only), just the mail for those recipients is dropped, as a
+        relay's filter drops one message every time.
         """
         if when not in DROPS:
             raise ValueError(f"when must be one of {DROPS}, not {when!r}")
+        if only_to and when != "before_dot":
+            raise ValueError("only_to applies to a before_dot drop")
         self._control["drop"] = when
+        self._control["drop_only_to"] = [address.lower() for address in only_to or ()]
         self._write_control()
 
     def recover(self) -> None:
         """Accept mail normally again: no refusal, no rejected recipients, no dropped connection."""
-        self._control = {"refuse": None, "reject_recipients": {}, "drop": None}
+        self._control = {"refuse": None, "reject_recipients": {}, "drop": None, "drop_only_to": []}
         self._write_control()
 
     # --- internals ----------------------------------------------------------

@@ -13,8 +13,8 @@ Files in ``--dir``, the contract with smtp.py:
 * ``control.json`` - how to misbehave, re-read at every MAIL, RCPT and DATA
   so a test can change it while the server runs: ``{"refuse": null | {"code",
   "message", "at": "MAIL" | "DATA"}, "reject_recipients": {address: [code, text]},
-  "drop": null | "before_dot" | "after_dot" | "no_reply"}`` (addresses
-  lower-cased).  The test side replaces it atomically.
+  "drop": null | "before_dot" | "after_dot" | "no_reply", "drop_only_to": [address]}`` (addresses
+  lower-cased; "drop_only_to" limits a "before_dot" drop to mail for those recipients).  The test side replaces it atomically.
 * ``smtp.log`` - aiosmtpd's and this module's log.
 """
 
@@ -52,7 +52,7 @@ def read_control(path: Path) -> dict:
     except FileNotFoundError:
         control = {}
     return {"refuse": control.get("refuse"), "reject_recipients": control.get("reject_recipients") or {},
-            "drop": control.get("drop")}
+            "drop": control.get("drop"), "drop_only_to": control.get("drop_only_to") or []}
 
 
 def refusal(control: dict, stage: str) -> str | None:
@@ -149,8 +149,10 @@ class DroppingSMTP(SMTP):
     """aiosmtpd's SMTP, able to drop the connection in the middle of DATA (control.json "drop")."""
 
     async def smtp_DATA(self, arg: str) -> None:
-        drop = read_control(self.event_handler.control_path)["drop"]
-        if drop == "before_dot" and self.envelope is not None and self.envelope.rcpt_tos and not arg:
+        control = read_control(self.event_handler.control_path)
+        drop, only_to = control["drop"], control["drop_only_to"]
+        if (drop == "before_dot" and self.envelope is not None and self.envelope.rcpt_tos and not arg
+                and (not only_to or any(rcpt.lower() in only_to for rcpt in self.envelope.rcpt_tos))):
             # The message's lines never get read, so its final dot cannot have been: RFC 5321 says
             # the server keeps nothing. A reset right behind the 354 makes it so on the client too.
             await self.push("354 End data with <CR><LF>.<CR><LF>")
