@@ -29,6 +29,7 @@ from reportbox.sample_documents import report_docx
 from tests.ingest.conftest import imap_settings  # noqa: F401
 from tests.jobs.reminder_setup import CONTACTS, make_app
 from tests.jobs.test_forged_senders import OURS
+from tests.jobs.test_outbox_delivery import CRASHES as DELIVERY_CRASHES
 from tests.jobs.test_receipts import CAMPAIGN, DOCX, QUANG_NINH, TODAY, receipts, report_id, run_daemon_once
 from tests.parsers.documents.pdf_fixtures import encrypted_pdf
 from tests.parsers.documents.word_fixtures import encrypted_docx
@@ -272,19 +273,9 @@ def test_a_reviewers_decisions_neither_count_an_unreadable_report_nor_ask_twice(
 
 
 CRASHES = {
+    **DELIVERY_CRASHES,  # killed holding it (`sending`) before its DATA, or after the server's reply
     # killed after the request was committed, before any SMTP conversation
     "after_queue": "import jobs.mailing as m; m.deliver = lambda *a, **k: os._exit(3)",
-    # killed holding it (`sending`), before its DATA
-    "before_data": "from jobs.mail.smtp import SmtpRelay; SmtpRelay.send = lambda *a, **k: os._exit(3)",
-    # killed after the server accepted it, before `sent` was recorded
-    "after_reply": textwrap.dedent("""\
-        import jobs.outbox as m
-        settle = m._settle
-        def crash(app, job, holder, **values):
-            if values.get("state") == "sent":
-                os._exit(3)
-            settle(app, job, holder, **values)
-        m._settle = crash"""),
 }
 
 
