@@ -30,7 +30,7 @@ from pydantic import (
 from parsers.documents.limits import Limits
 from parsers.outline import PLACEHOLDERS, Outline, outline_from_config, unknown_placeholders
 from reportbox.errors import ConfigError
-from reportbox.private_files import make_secret_file, warn_if_shared
+from reportbox.private_files import make_secret_file, own_regular_file, warn_if_shared
 from reportbox.timefmt import VIETNAM, deadline_instant
 
 DEFAULT_CONFIG_NAME = "reportbox.toml"
@@ -323,13 +323,16 @@ class WebConfig(_Section):
         if self.secret_env:
             return read_secret(self.secret_env, None)
         path = self.secret_file or default_file
+        created = False
         if self.secret_file is None:
             try:
                 created = make_secret_file(path, secrets.token_urlsafe(48))
             except OSError as exc:
                 raise SecretUnavailable(f"file {path} cannot be created: {exc.strerror or exc}") from exc
-            if not created:
-                warn_if_shared(path, "the dashboard's signing secret")
+            if not created and (problem := own_regular_file(path)):  # made here, so it must be ours
+                raise SecretUnavailable(f"file {path} {problem}; remove it and a new secret is made")
+        if not created:  # the operator's own file too: a signing secret others can read forges sessions
+            warn_if_shared(path, "the dashboard's signing secret")
         value = read_secret(None, path).strip()
         if len(value) < 32:
             raise SecretUnavailable(f"file {path} holds fewer than 32 characters")

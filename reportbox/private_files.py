@@ -42,7 +42,7 @@ def make_secret_file(path: Path, value: str) -> bool:
     """Write `value` to `path` unless it exists; True when written now. The file appears whole and
     owner-only or not at all: written to a private temporary file, then linked into place, so two
     processes starting at once both read the first one's secret, never a half-written one."""
-    if path.exists():
+    if os.path.lexists(path):  # a dangling symbolic link too: never followed to make a file elsewhere
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
@@ -57,7 +57,38 @@ def make_secret_file(path: Path, value: str) -> bool:
             return False
     finally:
         os.unlink(temporary)
+    _sync_dir(path.parent)
     return True
+
+
+def own_regular_file(path: Path) -> str | None:
+    """Why `path` cannot be trusted to hold a secret, or None: it must be a regular file of this
+    user, not a symbolic link (which another user able to write in its folder could plant)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None  # missing or unreachable: whoever opens it reports that
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if info.st_uid != os.geteuid():
+        return f"belongs to user {info.st_uid}, not to this one ({os.geteuid()})"
+    return None
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make a new name in `folder` durable (a crash then finds the secret, not an empty name)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def warn_if_shared(path: Path, what: str) -> bool:

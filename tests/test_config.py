@@ -245,6 +245,32 @@ def test_the_dashboard_secret_is_made_once_and_owner_only(tmp_path, caplog):
     assert f"has mode 0644, open to others than its owner: chmod 600 {secret}" in caplog.text
 
 
+def test_a_planted_dashboard_secret_is_refused(tmp_path):
+    """A symbolic link where the secret is made (someone able to write in that folder planted it,
+    pointing at a file they know) is never followed, neither to write nor to read."""
+    config = load_config(_write(tmp_path, '[storage]\nraw_dir = "var/raw"\n'))
+    known = tmp_path / "known"
+    known.write_text("k" * 40)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "web-secret").symlink_to(known)
+    with pytest.raises(ConfigError, match="web-secret is a symbolic link; remove it"):
+        with_secrets(config, ["web"])
+    (tmp_path / "var" / "web-secret").unlink()
+    (tmp_path / "var" / "web-secret").symlink_to(tmp_path / "nowhere")  # dangling: not made through it
+    with pytest.raises(ConfigError, match="symbolic link"):
+        with_secrets(config, ["web"])
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_an_operators_secret_file_open_to_others_is_reported(tmp_path, caplog):
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 40)
+    secret.chmod(0o644)
+    config = load_config(_write(tmp_path, f'[web]\nsecret_file = "{secret}"\n'))
+    assert config.web.secret(tmp_path / "unused") == "s" * 40
+    assert f"has mode 0644, open to others than its owner: chmod 600 {secret}" in caplog.text
+
+
 def test_loopback_allows_clear_text(tmp_path, monkeypatch):
     monkeypatch.setenv("RB_TEST_PW", "x")
     config = load_config(_write(tmp_path, IMAP.format(host="127.0.0.1", extra='security = "none"')))
