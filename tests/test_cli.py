@@ -140,7 +140,8 @@ def test_demo_runs_end_to_end(tmp_path):
     assert status["summary"] == {
         "expected": len(demo.UNITS), "on_time": sum(t <= demo.DEADLINE for t in first.values()),
         "late": sum(demo.DEADLINE < t <= demo.AS_OF for t in first.values()), "missing": len(units) - len(first),
-        "pending": 0, "exempt": 0, "complete": complete, "incomplete": len(first) - complete, "needs_review": 1, "unmapped": 0}
+        "pending": 0, "exempt": 0, "complete": complete, "incomplete": len(first) - complete, "needs_review": 1, "unmapped": 0,
+        "unreadable": 0}
     assert {code for code, row in units.items() if row["status"] == "missing"} == set(units) - set(first)
     resend = next(m for m in plan if m.kind == "resend")
     assert first[resend.unit] <= demo.DEADLINE < resend.received  # on time, corrected after the deadline
