@@ -29,8 +29,9 @@ def exists(session: Session, campaign: str, unit: str, kind: str, step: str) -> 
 
 
 def answered(session: Session, kind: str, step: str) -> bool:
-    """Whether a message of this kind and step (a resend request's "message-<raw id>") was ever queued or
-    declined, under whatever campaign and unit: a report reassigned since is not answered twice."""
+    """Whether a message of this kind and step (a receipt's or resend request's "message-<raw id>") was
+    ever queued or declined, under whatever campaign and unit: a report reassigned since is not
+    answered twice. Asked per message at every pass: the index ix_outbox_kind_step serves it."""
     return session.scalar(select(Outbox.id).where(Outbox.kind == kind, Outbox.step == step).limit(1)) is not None
 
 
@@ -48,7 +49,9 @@ def add(session: Session, row: Outbox) -> Outbox | None:
 
 def queue(session: Session, row: Outbox) -> int | None:
     """Commit one message on its own; its id, or None when its key was taken (by an earlier run, or
-    by a concurrent one whose insert won: the unique key refuses ours and only this row is lost)."""
+    by a concurrent one whose insert won: the unique key refuses ours and only this row is lost). A
+    resend request for a message already asked about under another campaign or unit is refused the
+    same way (the unique index on its kind and step): it is already there."""
     try:
         added = add(session, row)
         session.commit()

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -477,6 +478,9 @@ class OutboxState:
     ALL = (QUEUED, SENDING, CONFIRMING, SENT, UNCERTAIN, FAILED, CANCELLED)
 
 
+RESEND_ONLY = "kind = 'resend_request'"  # the partial unique index's rows (OutboxKind.RESEND_REQUEST)
+
+
 class Outbox(Base):
     """One e-mail to a province, committed before any SMTP conversation about it.
 
@@ -488,6 +492,11 @@ class Outbox(Base):
     __table_args__ = (
         UniqueConstraint("campaign", "unit", "kind", "step"),
         Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+        # "Was this message ever answered?" (models.outbox.answered), asked per message and pass.
+        Index("ix_outbox_kind_step", "kind", "step"),
+        # A message is asked to be sent again once, whatever campaign and unit it is filed under.
+        Index("uq_outbox_resend_request_step", "kind", "step", unique=True,
+              sqlite_where=text(RESEND_ONLY), postgresql_where=text(RESEND_ONLY)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

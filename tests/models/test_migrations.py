@@ -149,3 +149,40 @@ def test_0010_downgrades_and_upgrades_again(engine):
     assert current_revision(engine) == HEAD_REVISION
     with engine.connect() as connection:  # the claim's charge given back: it will run alone, charged then
         assert connection.execute(text("SELECT id, attempts FROM raw_message ORDER BY id")).all() == [(1, 1), (2, 1)]
+
+
+def test_0011_outbox_indexes_go_down_and_up_again(engine):
+    """(kind, step): any message answered is found by the index, and a second resend request for one
+    message is refused by the database, on both engines; a receipt of the same step is not."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    def insert(connection, outbox_id: int, unit: str, kind: str) -> None:
+        connection.execute(text(
+            "INSERT INTO outbox (id, campaign, unit, kind, step, message_id, mail_from, \"to\", cc, subject, raw,"
+            " as_of, state, attempts, next_attempt_at, refused, created_at) VALUES"
+            f" ({outbox_id}, 'c', '{unit}', '{kind}', 'message-1', '<{outbox_id}@x>', 'a@x', '[]', '[]', '', :raw,"
+            " '2019-12-01 00:00:00', 'queued', 0, '2019-12-01 00:00:00', '{}', '2019-12-01 00:00:00')"),
+            {"raw": b""})
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    assert not {"ix_outbox_kind_step", "uq_outbox_resend_request_step"} & {
+        index["name"] for index in inspect(engine).get_indexes("outbox")}
+    upgrade(engine)
+    assert {"ix_outbox_kind_step", "uq_outbox_resend_request_step"} <= {
+        index["name"] for index in inspect(engine).get_indexes("outbox")}
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO campaign (id, letter, title, report_year, plan_year, issued, deadline,"
+                                " unit_registry, outline, exempt, message_ids, in_config, synced_at) VALUES ('c', 'l',"
+                                " '', 2019, 2020, '2019-11-01', '2019-12-15 00:00:00', 'vn63', '[]', '[]', '[]', true,"
+                                " '2019-11-01 00:00:00')"))
+        insert(connection, 1, "22", "resend_request")
+        insert(connection, 2, "22", "receipt")
+        insert(connection, 3, "01", "receipt")  # another unit's receipt of the same step: no rule against it
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        insert(connection, 4, "", "resend_request")  # the same message, filed under another unit

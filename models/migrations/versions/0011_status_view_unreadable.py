@@ -1,4 +1,5 @@
-"""campaign_unit_status: a report none of whose files could be read is received, not counted
+"""campaign_unit_status: a report none of whose files could be read is received, not counted;
+outbox indexes on (kind, step): any message answered, and one resend request per message
 
 Revision ID: 0011
 Revises: 0010
@@ -7,6 +8,7 @@ Revises: 0010
 import importlib.util
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -23,12 +25,20 @@ READABLE = """WHERE s.state IN ('accepted', 'superseded')
                       AND d.kind NOT IN ('zip', '7z', 'rar')))"""
 
 
+RESEND_ONLY = "kind = 'resend_request'"
+
+
 def upgrade() -> None:
     op.execute("DROP VIEW campaign_unit_status")
     op.execute(status_view(op.get_bind().dialect.name))
+    op.create_index("ix_outbox_kind_step", "outbox", ["kind", "step"])
+    op.create_index("uq_outbox_resend_request_step", "outbox", ["kind", "step"], unique=True,
+                    sqlite_where=sa.text(RESEND_ONLY), postgresql_where=sa.text(RESEND_ONLY))
 
 
 def downgrade() -> None:
+    op.drop_index("uq_outbox_resend_request_step", table_name="outbox")
+    op.drop_index("ix_outbox_kind_step", table_name="outbox")
     op.execute("DROP VIEW campaign_unit_status")
     op.execute(_revision_0007().status_view(op.get_bind().dialect.name))
 
