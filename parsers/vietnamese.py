@@ -263,13 +263,19 @@ def fix_legacy(text: str, font_name: str | None = None) -> tuple[str, LegacyEnco
     if encoding is not None:
         return convert_legacy(text, encoding), encoding
     detected = detect_legacy(text)
-    if detected is None:
-        return nfc(text), None
-    if detected == "vni":
-        return convert_legacy(text, "vni"), "vni"
+    return convert_as(text, detected), detected
+
+
+def convert_as(text: str, encoding: LegacyEncoding | None) -> str:
+    """Text already known to be in `encoding` (detected on it, or decided on its bytes by `decode_8bit`)
+    in NFC Unicode: TCVN3 lines that look set in an H font (see `_set_in_h_font`) converted as capitals;
+    None leaves it as it is."""
+    if encoding is None:
+        return nfc(text)
+    if encoding != "tcvn3":
+        return convert_legacy(text, encoding)
     lines = text.splitlines(keepends=True)
-    converted = (convert_legacy(line, "tcvn3h" if _set_in_h_font(line) else "tcvn3") for line in lines)
-    return "".join(converted), "tcvn3"
+    return "".join(convert_legacy(line, "tcvn3h" if _set_in_h_font(line) else "tcvn3") for line in lines)
 
 
 # --- Bytes of an unknown 8-bit charset -------------------------------------------------------------

@@ -9,15 +9,9 @@ import html2text
 from parsers.documents.limits import Limits
 from parsers.documents.model import Block, BlockKind, Document
 from parsers.headers import nfc
-from parsers.vietnamese import Decoded, decode_8bit, fix_legacy
+from parsers.vietnamese import Decoded, convert_as, decode_8bit, fix_legacy
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def decode_text(data: bytes) -> str:
-    """Bytes of unknown charset as characters, legacy text not yet converted (see `decode`)."""
-    text = _unicode(data)
-    return text if text is not None else decode_8bit(data).reading
 
 
 def decode(data: bytes) -> Decoded:
@@ -52,8 +46,14 @@ def read_text(data: bytes, path: str, limits: Limits) -> Document:
 
 
 def read_html(data: bytes, path: str, limits: Limits) -> Document:
-    # Markup first: a heading line typed in a .VnTimeH font is told by its capitals, which tags hide.
-    return _from_text(*fix_legacy(html_to_text(decode_text(data))), path, "html")
+    """The encoding is decided once: on the bytes (`decode_8bit`) when they are not Unicode, else on
+    the text. It is applied after the markup is stripped: a heading line typed in a .VnTimeH font is
+    told by its capitals, which tags hide."""
+    text = _unicode(data)
+    if text is None:
+        decoded = decode_8bit(data)
+        return _from_text(convert_as(html_to_text(decoded.reading), decoded.encoding), decoded.encoding, path, "html")
+    return _from_text(*fix_legacy(html_to_text(text)), path, "html")
 
 
 def _from_text(text: str, legacy: str | None, path: str, kind: str) -> Document:

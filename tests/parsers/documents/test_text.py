@@ -66,6 +66,18 @@ def test_an_html_attachment_in_tcvn3_and_in_cp1258():
     assert lines(legacy) == lines(plain) == [f"# {HEADING}", PARAGRAPH]
 
 
+def test_a_tcvn3_html_attachment_is_decoded_once_from_its_bytes():
+    """A table saved as a web page from a .VnTime document (Word puts the title in <head>): the bytes
+    say TCVN3, but the visible text left after the markup has one legacy word, too little to tell by
+    itself. The bytes' decision holds; deciding again on the text left it in cp1252 code points ("Tæng")."""
+    page = ("<html><head><title>{}</title></head><body><table><tr><td>{}</td><td>17.523</td></tr>"
+            "<tr><td>{}</td><td>1,45%</td></tr></table></body></html>")
+    data = page.format(to_tcvn3(PARAGRAPH[:120]), to_tcvn3("Tổng"), to_tcvn3("Tổng")).encode("latin-1")
+    document = read_document(data, "so-lieu.html", "html")
+    assert (document.legacy_encoding, document.error) == ("tcvn3", None)
+    assert [line for line in lines(document) if "Tổng" in line] and "Tæng" not in " ".join(lines(document))
+
+
 def test_short_attachments():
     assert lines(read_document(to_tcvn3("Kết quả năm 2019").encode("latin-1"), "a.txt", "text")) == ["Kết quả năm 2019"]
     assert lines(read_document(cp1258("Đề án"), "a.txt", "text")) == ["Đề án"]
