@@ -23,9 +23,32 @@ MAX_ADDRESS = 320
 MAX_NAME = 998
 MAX_TOKEN = 64
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
-_AUTH_METHODS = ("spf", "dkim", "dmarc", "arc")
-# RFC 8601: "method[/version]=result", "reason=value", "ptype.property=value"; values may be quoted.
-_AUTH_TOKEN = re.compile(r'([A-Za-z][\w.-]*)(?:/\d+)?\s*=\s*("(?:[^"\\]|\\.)*"|[^\s;"]+)')
+# Authentication-Results: senders can add as many as they like, each as long as they like. Ours are
+# on top and far shorter (RFC 8601's examples: under 1 KB); only these are read.
+MAX_AUTH_RESULTS = 20
+MAX_AUTH_RESULTS_CHARS = 8192
+# Methods of the IANA registry (RFC 8601 and later), and Microsoft's composite authentication.
+AUTH_METHODS = frozenset({"auth", "dkim", "dkim-adsp", "domainkeys", "dmarc", "arc", "iprev", "sender-id", "spf",
+                          "smime", "vbr", "rrvs", "dnswl", "bimi", "compauth"})
+_AUTH_SUMMARY = ("spf", "dkim", "dmarc", "arc")
+_AUTH_NOT_METHODS = {"reason", "action"}  # RFC 8601's reasonspec; Microsoft's "action=none"
+# One token of a header without comments: "method[/version]=result", "reason=value" or "ptype.property=
+# value" (values may be quoted), a ';', any other word. Possessive quantifiers and a word that is not a
+# key consumed whole: every character is read a bounded number of times (a long run of letters with no
+# '=' was read again from each of its positions, quadratic, by the pattern before).
+_AUTH_TOKEN = re.compile(r"""
+    (?P<key>[A-Za-z][\w.-]*+)(?:/[0-9]++)?+\s*+=\s*+(?P<value>"(?:[^"\\]|\\.)*+"?+|[^\s;"]*+)
+  | (?P<semicolon>;)
+  | (?P<word>"(?:[^"\\]|\\.)*+"?+|[^\s;"]++)
+  | \s++
+""", re.VERBOSE)
+# What _without_comments reads at a time outside a comment: text (a ')' that closes nothing is text),
+# a quoted string, a run of comments with none inside, or '('s; inside one: its text with the comments
+# nested in it that have none inside, '('s, or the ')' that closes it. Each is at least a character.
+_SIMPLE_COMMENT = r"\((?:[^()\\]|\\.)*+\)"
+_OUTSIDE = re.compile(
+    rf'(?:[^"(\\]|\\.)++|"(?:[^"\\]|\\.)*+"?+|(?P<comments>(?:{_SIMPLE_COMMENT})++)|(?P<open>\(++)|\\')
+_INSIDE = re.compile(rf"(?:[^()\\]|\\.|{_SIMPLE_COMMENT})++|(?P<open>\(++)|(?P<close>\))|\\")
 
 @dataclass(frozen=True)
 class HeaderPeek:
@@ -146,46 +169,57 @@ def parse_authentication_results(value: str) -> dict:
 
     {"authserv_id", "spf", "dkim", "dmarc", "arc"} give each method's first result; "results" has every
     one with its properties, e.g. {"method": "dkim", "result": "pass", "header.d": "quangninh.gov.vn"}.
-    Comments are not read: "arc=pass (i=1 spf=pass …)" quotes another server's verdicts, not ours."""
-    value = _without_comments(" ".join(value.split()))
-    authserv_id, _, rest = value.partition(";")
-    result: dict = {"authserv_id": authserv_id.strip()}
+    Comments are not read: "arc=pass (i=1 spf=pass …)" quotes another server's verdicts, not ours.
+    Microsoft 365 writes no authserv-id ("spf=pass … smtp.mailfrom=x.vn;dmarc=fail action=none …"): its
+    "authserv_id" is "" and its first statement a verdict. Senders can make a header as long as they
+    like: only the statements that end within the first MAX_AUTH_RESULTS_CHARS characters are read."""
+    return _read_authentication_results(value[:MAX_AUTH_RESULTS_CHARS], cut=len(value) > MAX_AUTH_RESULTS_CHARS)
+
+
+def _read_authentication_results(value: str, *, cut: bool = False) -> dict:
+    """parse_authentication_results of `value` whole, linear in its length (bench.headers). `cut`: the
+    header went on, so its last statement is left out (a domain cut short could name another one)."""
+    authserv_id: str | None = None  # decided by the first token
     verdicts: list[dict] = []
-    for statement in _split_unquoted(rest):
-        for key, token in _AUTH_TOKEN.findall(statement):
-            key, token = key.lower(), token.strip('"')
-            if "." not in key and key != "reason":  # a method starts a verdict (some servers omit the ';')
-                verdicts.append({"method": key, "result": token.lower()})
-            elif verdicts:
-                verdicts[-1].setdefault(key, token)
+    current: dict | None = None  # the verdict the statement being read has started
+    statement_start, ended = 0, False  # where the verdicts of the statement being read start; a ';' seen
+    for token in _AUTH_TOKEN.finditer(_without_comments(" ".join(value.split()))):
+        if token["semicolon"]:
+            current, statement_start, ended = None, len(verdicts), True
+            authserv_id = "" if authserv_id is None else authserv_id
+        elif token["word"]:
+            if authserv_id is None:  # "mx.molisa.gov.vn 1;": the server's id (a version may follow)
+                authserv_id = token["word"].strip('"')
+        elif token["key"]:
+            authserv_id = "" if authserv_id is None else authserv_id  # "spf=pass …" first: no id (Microsoft)
+            key, found = token["key"].lower(), token["value"].strip('"')
+            if key in AUTH_METHODS or (current is None and "." not in key and key not in _AUTH_NOT_METHODS):
+                current = {"method": key, "result": found.lower()}
+                verdicts.append(current)
+            elif current is not None:  # reason=, action=, ptype.property=: of the verdict before
+                current.setdefault(key, found)
+    if cut:
+        del verdicts[statement_start:]
+        authserv_id = authserv_id if ended else ""  # not even the first statement ended: nor may its id
+    result: dict = {"authserv_id": authserv_id or ""}
     for verdict in verdicts:
-        if verdict["method"] in _AUTH_METHODS:
+        if verdict["method"] in _AUTH_SUMMARY:
             result.setdefault(verdict["method"], verdict["result"])  # first verdict per method wins
     result["results"] = verdicts
     return result
 
 
 def _without_comments(value: str) -> str:
-    """The header without its (comments), nested ones too; parentheses inside quotes are text."""
-    kept, depth, quoted, escaped = [], 0, False, False
-    for char in value:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char == "(" and not quoted:
-            depth += 1
-            continue
-        elif char == ")" and not quoted and depth:
+    """The header without its (comments), nested ones too; parentheses inside quotes are text, a '"'
+    inside a comment too, a ')' that closes nothing too. Read a run at a time (_OUTSIDE, _INSIDE)."""
+    kept, depth, pos = [], 0, 0
+    while pos < len(value):
+        token = (_INSIDE if depth else _OUTSIDE).match(value, pos)
+        pos, kind = token.end(), token.lastgroup
+        if kind == "open":
+            depth += len(token.group())
+        elif kind == "close":
             depth -= 1
-            continue
-        if depth == 0:
-            kept.append(char)
+        elif not depth and kind != "comments":
+            kept.append(token.group())
     return "".join(kept)
-
-
-def _split_unquoted(value: str) -> list[str]:
-    """The statements between ';' outside quoted strings."""
-    return re.findall(r'(?:"(?:[^"\\]|\\.)*"|[^;"])+', value)

@@ -5,11 +5,13 @@ addresses (parsers.registry.Contacts) are passed in. Build `facts` with `facts_f
 name, analysis or None), …], received_at, trusted_authserv_ids)` or by hand (parsers.signals.Facts).
 Authentication-Results are trusted only when our own server added them: those whose authserv-id
 (its first word, any case) is one of `trusted_authserv_ids`, or without any, only the topmost one;
-the others may have been written by the sender. Order of the decision:
+the others may have been written by the sender. One with no authserv-id (Microsoft 365 writes none)
+is trusted only as the topmost, with no `trusted_authserv_ids`. Order of the decision:
 
 1. Not a report at all: a delivery-status notification (sender MAILER-DAEMON/postmaster, or a
    bounce subject) → `delivery_status`; an Auto-Submitted header other than "no", or an
-   out-of-office subject → `auto_reply`. Nothing else is read.
+   out-of-office subject → `auto_reply`. Nothing else is read but whether the sender is forged
+   (step 6: the verdict in the evidence, `sender_check` "auth_failed").
 2. Year and period (parsers.years) from the documents' titles, file names and dates, the e-mail
    subject and body, and the received date. A half-year, quarter, nine-month, monthly or
    multi-year report → `other_period`.
@@ -33,20 +35,23 @@ the others may have been written by the sender. Order of the decision:
    - No year but a match by letter or reply → the campaign's report year.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
-5. Content: no readable document, no unreadable one named like a report, and no report written
-   in the body → `no_documents`; documents that are only other kinds of papers (QUYẾT ĐỊNH, GIẤY
-   MỜI …) or the ministry's own letter forwarded back → `other_report` (to review); a half-year,
-   quarter or multi-year report when no campaign asks for that period → `other_period`, filed as
-   another report of its unit (`report_kind` other_report, accepted, never counted), unless it
-   replies to a campaign's request or cites its letter: then both readings go to review.
+5. Content: no readable document, no unreadable one named like a report, no scan left unread
+   because OCR is off here, and no report written in the body → `no_documents`; documents that
+   are only other kinds of papers (QUYẾT ĐỊNH, GIẤY MỜI …) or the ministry's own letter forwarded
+   back → `other_report` (to review); a half-year, quarter or multi-year report when no campaign
+   asks for that period → `other_period`, filed as another report of its unit (`report_kind`
+   other_report, accepted, never counted), unless it replies to a campaign's request or cites its
+   letter: then both readings go to review.
 6. State: `accepted` when unit confidence ≥ ACCEPT_UNIT without a conflicting strong signal, a
-   campaign matched with confidence ≥ ACCEPT_CAMPAIGN and a document was read; else `needs_review`.
+   campaign matched with confidence ≥ ACCEPT_CAMPAIGN, a document was read and no scan OCR could not
+   be run on here stands where the report should (none read beside it); else `needs_review`.
    Confidence = the weakest of the unit's and the campaign's (× AUTH_FAIL_CONFIDENCE when forged).
    `unverified_sender`: the sender's address is not a known address (contact or learned) or domain
    of the unit decided. With `require_known_sender`, an unverified sender is a doubt too. A forged
    sender (parsers.signals.forged_sender: our server says DMARC failed for its domain, or SPF failed
    with no DKIM pass of it) is always a doubt, another report of the unit included: `needs_review`
-   with the verdict in the evidence, `sender_check` "auth_failed" (no receipt, never learned).
+   with the verdict in the evidence, `sender_check` "auth_failed" (no receipt, never learned); a
+   forged non-submission (an automatic reply with a file) carries the same verdict and check.
 7. Continuation: the subject or a file name says this is a later part or a supplement of an earlier
    submission (parsers.continuation): `continuation` quotes it. It changes no state.
 """
@@ -172,19 +177,27 @@ def identify(
     registry_name: str | None = None,
     registries: Mapping[str, Registry] | None = None,
     require_known_sender: bool = False,
+    unread_scans: Sequence[str] = (),
 ) -> Identification:
     """Identify one message (steps: module docstring).
 
     `contacts` are known addresses: Contacts, or a mapping of unit codes to addresses (strings, or
     (address, name) as load_contacts_csv gives them) valid in any registry; `registries` holds
     operators' own sets by name, looked up before the built-in ones. `require_known_sender` sends
-    to review what would be accepted from a sender not known to be the unit's."""
+    to review what would be accepted from a sender not known to be the unit's. `unread_scans`: the
+    files that are scans OCR could not be run on here (`needs_ocr`): any may be the report, so with
+    no report read beside them the message is one (not `no_documents`) and waits in review."""
     day = vietnam_day(facts.received_at)
     letters = [c.letter for c in campaigns]
+    failed = forged_sender(facts.auth_results, facts.sender)
     if early := _not_a_report(facts):
         reason, evidence = early
+        # A person may yet assign it: the verdict is kept (the review line goes once a reviewer decides).
+        forged = () if not failed else (_unverified_evidence(facts, None, None, failed),
+                                        f"review: forged sender: {failed}")
         return Identification(None, _registry(None, registry_name, registries, day).name, None, None,
-                              "not_submission", reason, 0.95, "none", (evidence,), (), None)  # fmt: skip
+                              "not_submission", reason, 0.95, _sender_check(None, None, failed),
+                              (evidence, *forged), (), None)  # fmt: skip
     keys = letter_keys(letters)  # the campaigns' own letters, forwarded back, say nothing of the report
     signals = _year_signals(facts, day, keys)
     year = decide_year(signals)
@@ -195,7 +208,6 @@ def identify(
     registry = _registry(match.campaign, registry_name, registries, day)
     known = as_contacts(contacts)  # once, not per lookup
     units = combine_units(unit_signals(facts, registry, contacts=known, letters=letters))
-    failed = forged_sender(facts.auth_results, facts.sender)
     owner = sender_unit(facts, registry, known)
     sender_check = _sender_check(units.code, owner, failed)
     unverified = sender_check not in ("known", "none")
@@ -208,7 +220,7 @@ def identify(
     if continuation:
         evidence.append(f"continues an earlier submission: {continuation}")
     campaign_periods = {_profile(c).period for c in campaigns}
-    reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys)
+    reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys, unread_scans)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
     confidence *= AUTH_FAIL_CONFIDENCE if failed else 1.0
     state, report_kind, topic, campaign = None, "report", match.topic, match.campaign
@@ -224,12 +236,13 @@ def identify(
             evidence.insert(0, "another report of the unit, not counted: other_report")
         if units.code is None:
             evidence.append("review: no unit found")
-        if failed:
-            evidence.append(f"review: forged sender: {failed}")
     elif period_doubt:
         evidence.append(f"review: which request: {period_doubt}")
     if reason is None and report_kind == "report":
         doubts = _doubts(units, match, any(d.has_text for d in facts.documents))
+        if unread_scans and not _report_read(facts):  # the report may be the scan nobody read
+            doubts.append("a scan not read here, OCR is off or not installed (needs_ocr): "
+                          + ", ".join(unread_scans[:3]))
         if failed:  # whatever require_known_sender says: anyone could make the unit look on time
             doubts.append(f"forged sender: {failed}")
         elif not doubts and require_known_sender and unverified:
@@ -238,6 +251,8 @@ def identify(
         evidence += [f"review: {doubt}" for doubt in doubts]
     elif reason is not None:
         evidence.insert(0, f"not a submission: {reason}" + (f" ({period})" if reason == "other_period" else ""))
+    if failed and f"review: forged sender: {failed}" not in evidence:  # whatever it is: a person may assign it
+        evidence.append(f"review: forged sender: {failed}")
     if continuation and report_kind == "report":
         report_kind = "continuation"
     head = _main_letterhead(facts, keys)
@@ -334,12 +349,13 @@ def _not_a_report(facts: Facts) -> tuple[str, str] | None:
     return None
 
 
-def _content_reason(facts: Facts, period: str, keys: set[str]) -> str | None:
+def _content_reason(facts: Facts, period: str, keys: set[str], unread_scans: Sequence[str] = ()) -> str | None:
     if period in OTHER_PERIODS:
         return "other_period"
     body_report = _body_is_report(facts.body)
     readable = [d for d in facts.documents if d.has_text]
-    if not readable and not body_report and not any(_named_like_report(d.filename) for d in facts.documents):
+    if (not readable and not body_report and not unread_scans
+            and not any(named_like_report(d.filename) for d in facts.documents)):
         return "no_documents"
     if readable and not body_report and not any(_report_like(d, keys) for d in facts.documents):
         return "other_report"
@@ -351,7 +367,13 @@ def _body_is_report(body: str) -> bool:
     return len(text.strip()) >= BODY_REPORT_CHARS and "bao cao" in fold(text)
 
 
-def _named_like_report(filename: str) -> bool:
+def _report_read(facts: Facts) -> bool:
+    """A document read holds a report (a covering letter is none)."""
+    return any(part.role == "report" for document in facts.documents for part in document.parts)
+
+
+def named_like_report(filename: str) -> bool:
+    """A file name that says it is a report: "Bao cao", "BC", or a year or period ("năm 2019")."""
     return bool(_REPORT_NAME.search(fold(filename))) or report_period(filename).report_year is not None
 
 

@@ -25,6 +25,7 @@ from parsers.documents.text import html_to_text
 from parsers.filenames import safe_filename
 from parsers.headers import (
     MAX_ADDRESS,
+    MAX_AUTH_RESULTS,
     MAX_ID,
     MAX_NAME,
     MAX_TOKEN,
@@ -120,7 +121,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
         date_header=parse_date(headers.first("date")),
         in_reply_to=angle_id(headers.first("in-reply-to")),
         references=tuple(ref[:MAX_ID] for ref in re.findall(r"<[^<>\s]+>", headers.first("references") or "")),
-        auth_results=tuple(parse_authentication_results(v) for v in headers.all("authentication-results")),
+        # The topmost ones (ours are added last, on top); a sender may have written a thousand below them.
+        auth_results=tuple(parse_authentication_results(v)
+                           for v in headers.all("authentication-results")[:MAX_AUTH_RESULTS]),
         auto_submitted=(headers.first("auto-submitted") or "").strip().lower()[:MAX_TOKEN] or None,
         top_received_at=top_received_date(headers.all("received")),
         body_text=text,

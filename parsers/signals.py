@@ -220,7 +220,8 @@ def forged_sender(auth_results: Iterable[Mapping], sender: str) -> str | None:
             return f"dmarc=fail for {_domain(verdict.get('header.from', '')) or domain or 'the sender'}{_by(server)}"
     if any(verdict["result"] == "pass" for _, verdict in dmarc):
         return None
-    signed = any(v["method"] == "dkim" and v["result"] == "pass" and _about(_signer(v), domain) for _, v in verdicts)
+    signed = any(v["method"] == "dkim" and v["result"] == "pass" and _signs_for(_signer(v), domain)
+                 for _, v in verdicts)
     for server, verdict in verdicts:
         if verdict["method"] == "spf" and verdict["result"] == "fail" and not signed:
             mailfrom = _domain(verdict.get("smtp.mailfrom", "")) or domain or "the sender"
@@ -244,12 +245,40 @@ def _signer(dkim: Mapping) -> str:
 
 
 def _about(named: str | None, domain: str) -> bool:
-    """Whether a verdict naming `named` speaks of `domain`: the same domain or one inside the other
-    (DMARC's relaxed alignment, without a public-suffix list); a verdict naming none speaks of the sender."""
+    """Whether a DMARC verdict naming the From domain `named` speaks of `domain`: one naming none does
+    (DMARC judges the From); else they must be aligned (`_aligned`)."""
     named = _domain(named or "")
     if not named or not domain:
         return True
+    return named == domain or _aligned(named, domain)
+
+
+def _signs_for(signer: str, domain: str) -> bool:
+    """Whether a DKIM signature of `signer` vouches for the sender's `domain`: a signature naming no
+    domain vouches for nobody, nor one of another domain or of a public suffix ("gov.vn")."""
+    signer = _domain(signer)
+    return bool(signer and domain) and _aligned(signer, domain)
+
+
+def _aligned(named: str, domain: str) -> bool:
+    """The same domain or one inside the other (DMARC's relaxed alignment, roughly), neither of them a
+    public suffix: "quangninh.gov.vn" and "mail.quangninh.gov.vn" are, "gov.vn" and "quangninh.gov.vn" are not."""
+    if _public_suffix(named) or _public_suffix(domain):
+        return False
     return named == domain or named.endswith("." + domain) or domain.endswith("." + named)
+
+
+def _public_suffix(name: str) -> bool:
+    """Whether anyone may register names under `name`, by a small rule instead of the public-suffix list
+    (not a dependency): a top-level domain ("vn", "com"), or a generic second level under a country's
+    ("gov.vn", "com.vn", "edu.vn", "org.vn", "net.vn", "ac.vn", "co.uk"). Province-level ones such as
+    "hanoi.vn" are not known to it: the provinces' departments write from ….gov.vn."""
+    labels = name.split(".")
+    return len(labels) < 2 or (len(labels) == 2 and len(labels[1]) == 2 and labels[0] in _SECOND_LEVELS)
+
+
+_SECOND_LEVELS = frozenset({"gov", "com", "edu", "org", "net", "ac", "co", "int", "info", "biz", "name", "pro",
+                            "health", "mil"})
 
 
 def _by(server: str) -> str:

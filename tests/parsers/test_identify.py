@@ -495,7 +495,9 @@ def test_the_forged_verdict_is_the_same_function_for_every_caller():
     assert forged_sender(trusted, "sldtbxh@quangninh.gov.vn") == f"dmarc=fail for quangninh.gov.vn ({OURS})"
     dmarc = [{"authserv_id": OURS, "results": [{"method": "dmarc", "result": "fail", "header.from": "quangninh.gov.vn"}]}]
     assert forged_sender(dmarc, "someone@other.example") is None  # that verdict speaks of quangninh.gov.vn only
-    assert forged_sender([{"spf": "fail", "dkim": "pass"}], "a@quangninh.gov.vn") is None  # built by hand
+    # Built by hand with no properties: a DKIM pass that names no signer vouches for nobody.
+    assert forged_sender([{"spf": "fail", "dkim": "pass"}], "a@quangninh.gov.vn") == (
+        "spf=fail for quangninh.gov.vn, no DKIM pass for quangninh.gov.vn")
     assert forged_sender([{"spf": "fail"}], "a@quangninh.gov.vn") == "spf=fail for quangninh.gov.vn, no DKIM pass for quangninh.gov.vn"
     assert forged_sender([], "a@quangninh.gov.vn") is None
 
@@ -540,6 +542,82 @@ def test_a_forged_sender_of_no_unit_is_still_marked_forged():
     assert (forged.unit, forged.state, forged.sender_check) == (None, "needs_review", "auth_failed")
     plain = run(blocks, sender="Văn phòng <vp@example.org>")
     assert (plain.unit, plain.sender_check) == (None, "none")
+
+
+@pytest.mark.parametrize(("verdicts", "forged"), [
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass"), "spf=fail"),  # no header.d or header.i: nobody's
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.d=gov.vn"), "spf=fail"),  # a public suffix
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.i=@vn"), "spf=fail"),
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dmarc=pass header.from=gov.vn"), "spf=fail"),  # not its From
+    (("dmarc=fail header.from=gov.vn",), None),  # nor is it accused by a verdict about a suffix
+    (("spf=fail smtp.mailfrom=quangninh.gov.vn", "dkim=pass header.d=mail.quangninh.gov.vn"), None),  # inside it
+])  # fmt: skip
+def test_a_public_suffix_or_no_signer_vouches_for_nobody(verdicts, forged):
+    result = run(sender=QN, auth_results=(ours(*verdicts),), trusted_authserv_ids=(OURS,))
+    if forged is None:
+        assert (result.state, result.sender_check) == ("accepted", "known") and not has(result, "forged")
+    else:
+        assert (result.state, result.sender_check) == ("needs_review", "auth_failed")
+        assert has(result, f"review: forged sender: {forged}")
+
+
+def test_a_dkim_pass_of_a_second_level_vouches_for_no_company_under_it():
+    shop = "Kế toán <ketoan@congty.com.vn>"
+    signed = ours("spf=fail smtp.mailfrom=congty.com.vn", "dkim=pass header.d=com.vn")
+    assert run(sender=shop, auth_results=(signed,), trusted_authserv_ids=(OURS,)).sender_check == "auth_failed"
+    own = ours("spf=fail smtp.mailfrom=congty.com.vn", "dkim=pass header.d=congty.com.vn")
+    assert run(sender=shop, auth_results=(own,), trusted_authserv_ids=(OURS,)).sender_check != "auth_failed"
+
+
+# Microsoft 365 writes no authserv-id, 'action' after DMARC's result, and keeps what came in under other names.
+MICROSOFT_FAIL = ("spf=fail (sender IP is 192.0.2.10) smtp.mailfrom=quangninh.gov.vn; dkim=none (message not signed)"
+                  " header.d=none;dmarc=fail action=none header.from=quangninh.gov.vn;compauth=fail reason=000")
+
+
+def test_microsoft_365_results_on_top_count_without_trusted_ids():
+    forged = run(sender=QN, auth_results=(MICROSOFT_FAIL,))
+    assert (forged.state, forged.sender_check) == ("needs_review", "auth_failed")
+    assert has(forged, "review: forged sender: dmarc=fail for quangninh.gov.vn")
+    spf_only = run(sender=QN, auth_results=(MICROSOFT_FAIL.replace("dmarc=fail", "dmarc=none"),))
+    assert has(spf_only, "review: forged sender: spf=fail for quangninh.gov.vn, no DKIM pass")  # not lost as an id
+    # With trusted ids, a header naming no server is nobody's: it cannot be told from one the sender wrote.
+    assert run(sender=QN, auth_results=(MICROSOFT_FAIL,), trusted_authserv_ids=(OURS,)).sender_check == "known"
+
+
+def test_microsofts_dmarc_about_another_from_accuses_nobody():
+    other = ("spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=quangninh.gov.vn; dkim=pass (signature was verified)"
+             " header.d=quangninh.gov.vn;dmarc=fail action=none header.from=other.example;compauth=fail reason=000")
+    result = run(sender=QN, auth_results=(other,))
+    assert (result.state, result.sender_check) == ("accepted", "known") and not has(result, "forged")
+
+
+def test_microsofts_original_and_arc_results_neither_vouch_nor_sink():
+    planted = {"Authentication_Results_Original": "spf=pass smtp.mailfrom=quangninh.gov.vn; dmarc=pass action=none"
+                                                  " header.from=quangninh.gov.vn",
+               "ARC_Authentication_Results": "i=1; mx.microsoft.com 1; dmarc=pass action=none"
+                                             " header.from=quangninh.gov.vn"}
+    forged = run(sender=QN, auth_results=(MICROSOFT_FAIL,), **planted)
+    assert forged.sender_check == "auth_failed"
+    sinking = {name: value.replace("pass", "fail") for name, value in planted.items()}
+    clean = run(sender=QN, auth_results=(MICROSOFT_FAIL.replace("fail", "pass"),), **sinking)
+    assert (clean.state, clean.sender_check) == ("accepted", "known")
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"auto_submitted": "auto-replied"}, "auto_reply"),
+    ({"subject": "Trả lời tự động: Báo cáo năm 2019"}, "auto_reply"),
+    ({"documents": [("anh.jpg", None)]}, "no_documents"),
+])  # fmt: skip
+def test_a_forged_non_submission_carries_the_verdict(fields, reason):
+    fields = dict(fields)
+    documents = fields.pop("documents", None)
+    plain = run(documents=documents, sender=QN, trusted_authserv_ids=(OURS,), **fields)
+    assert (plain.kind, plain.reason) == ("not_submission", reason)
+    assert plain.sender_check != "auth_failed" and not has(plain, "forged")
+    forged = run(documents=documents, sender=QN, auth_results=(ALL_FAIL,), trusted_authserv_ids=(OURS,), **fields)
+    assert (forged.kind, forged.reason, forged.sender_check) == ("not_submission", reason, "auth_failed")
+    assert has(forged, f"review: forged sender: dmarc=fail for quangninh.gov.vn ({OURS})")
+    assert has(forged, "unverified sender: sldtbxh@quangninh.gov.vn, dmarc=fail")  # stays once a reviewer decides
 
 
 # --- Continuations -------------------------------------------------------------------------------
