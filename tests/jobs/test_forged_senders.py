@@ -77,3 +77,26 @@ def test_a_forged_report_waits_for_review_and_its_sender_gets_no_receipt(app, im
     assert [row.state for row in declined] == [OutboxState.CANCELLED]
     assert "may be forged" in declined[0].note and declined[0].raw == b""
     assert [m.rcpt_tos for m in smtp_server.messages()] == [["snv@hanoi.gov.vn"]]
+
+
+def test_a_forged_automatic_reply_with_a_file_carries_the_verdict(app, imap_account, smtp_server):
+    """No submission by its headers (Auto-Submitted), it waits for a person with the verdict: a reviewer
+    who assigns it makes it count, never makes its address anyone's or sends it a receipt."""
+    headers = {"Authentication-Results": FORGED["Authentication-Results"], "Auto-Submitted": "auto-replied"}
+    imap_account.append(report(QUANG_NINH, "Quảng Ninh", headers=headers, seed=9),
+                        internaldate=datetime.now(timezone.utc) - timedelta(hours=1))
+    run_daemon_once(app)
+    with app.sessions() as session:
+        reply = submission_of(session, "vanphong.snv@quangninh.gov.vn")
+        assert (reply.state, reply.sender_check) == (SubmissionState.NEEDS_REVIEW, SenderCheck.AUTH_FAILED)
+        assert "not a year-end report: auto_reply" in reply.evidence
+        assert f"review: forged sender: dmarc=fail for quangninh.gov.vn ({OURS})" in reply.evidence
+    with app.sessions.begin() as session:
+        decide(session, reply.id, ASSIGN, unit="22", campaign="tk2026", reason="đã gọi điện", decided_by="lan")
+    run_daemon_once(app)
+    with app.sessions() as session:
+        reply = submission_of(session, "vanphong.snv@quangninh.gov.vn")
+        assert reply.sender_check == SenderCheck.AUTH_FAILED
+        assert any("dmarc=fail" in line for line in reply.evidence)  # the verdict outlives the review line
+        assert session.scalars(select(KnownSender.address)).all() == []
+    assert smtp_server.messages() == []
