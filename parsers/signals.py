@@ -31,6 +31,7 @@ Contacts and learned addresses may be kept in another registry than the one iden
 Authentication-Results: anyone can write one into their own message, so only those our own
 receiving server added count (`trusted_auth_results`): with the server's authserv-ids configured,
 the results carrying one of them; without, the topmost one (added last, by the server nearest us).
+One naming no server (Microsoft 365 writes no authserv-id) counts only in the second way.
 
 Combination: per unit, the strongest signal of each source, then a noisy-OR across sources
 (score = 1 − ∏(1 − w)): two independent sources agreeing beat either alone, and one source
