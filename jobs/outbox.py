@@ -20,13 +20,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from jobs.mail.smtp import SmtpRelay
 from models import outbox
 from models.lock import new_holder
 from models.schema import Outbox, OutboxKind, OutboxState, utcnow
 from reportbox.app import App
-from reportbox.errors import DeliveryError, DeliveryUncertain
+from reportbox.errors import DeliveryError, DeliveryUncertain, ReportboxError
 
 log = logging.getLogger("reportbox.outbox")
 
@@ -121,21 +122,34 @@ def _claim(app, outbox_id, holder, as_of, clock, recheck, report) -> _Job | None
         row = session.get(Outbox, outbox_id)
         if row is None or row.state != OutboxState.QUEUED:
             return None
-        checked = {OutboxKind.REMINDER: recheck, OutboxKind.RESEND_REQUEST: _resend_recheck}.get(row.kind)
-        if checked is not None and (reason := checked(session, row, as_of or clock())):
-            if outbox.cancel_queued(session, outbox_id, reason):
-                report.cancelled.append(outbox_id)
-            return None
+        checks = {OutboxKind.REMINDER: recheck, OutboxKind.RESEND_REQUEST: partial(_resend_recheck, app)}
+        checked = checks.get(row.kind)
+        if checked is not None:
+            try:
+                with session.begin_nested():  # a check that fails leaves the transaction usable
+                    reason = checked(session, row, as_of or clock())
+            except Exception as exc:  # one message's check must not hold up every message behind it
+                from ingest.fetch import database_unavailable
+
+                if database_unavailable(exc):
+                    raise
+                log.error("outbox %d: the check before sending failed (%s); left queued, not sent", outbox_id,
+                          exc, exc_info=not isinstance(exc, ReportboxError))  # a bad contacts file: one line
+                return None
+            if reason:
+                if outbox.cancel_queued(session, outbox_id, reason):
+                    report.cancelled.append(outbox_id)
+                return None
         attempts = row.attempts + 1  # read before the claim, which also updates `row` in this session
         if not outbox.claim(session, outbox_id, holder, clock()):
             return None
         return _Job(outbox_id, row.mail_from, [*row.to, *row.cc], row.raw, attempts)
 
 
-def _resend_recheck(session, row: Outbox, as_of: datetime) -> str | None:
+def _resend_recheck(app: App, session, row: Outbox, as_of: datetime) -> str | None:
     from jobs.resend import why_not_resend  # jobs.resend reads status and templates: loaded when needed
 
-    return why_not_resend(session, row, as_of)
+    return why_not_resend(app, session, row, as_of)
 
 
 def _send(app, relay: SmtpRelay, job: _Job, holder: str, config, clock, report: Delivery) -> bool:

@@ -131,15 +131,18 @@ def campaign_infos(config) -> tuple:
                  for c in config.campaign)
 
 
-def known_addresses(app: App):
+def known_addresses(app: App, session=None):
     """The contacts file's addresses (codes of `registry.default`), every role, and the addresses
-    learned from accepted submissions; a missing file is an error the operator must see."""
+    learned from accepted submissions; a missing file is an error the operator must see. `session`:
+    a caller's own, read in its transaction (on SQLite a second one would wait for its lock)."""
     from jobs.contacts import read_contacts
     from models.senders import learned_addresses
     from parsers.registry import Contacts, KnownAddress
 
     config = app.config
     entries = [KnownAddress(row.email, row.unit, config.registry.default, "contacts") for row in read_contacts(config)]
+    if session is not None:
+        return Contacts(entries + learned_addresses(session))
     with app.sessions() as session:
         entries += learned_addresses(session)
     return Contacts(entries)

@@ -37,7 +37,7 @@ def test_the_shipped_reminder_renders_in_vietnamese():
 
 
 REASONS = {"encrypted": "không đặt mật khẩu", "corrupt": "lưu lại rồi gửi lại", "needs_ocr": "PDF có chữ",
-           "conversion_failed": "Word (.docx) hoặc PDF có chữ", "timeout": "thời gian cho phép",
+           "conversion_failed": "Word (.docx) hoặc PDF có chữ", "timeout": "hệ thống chưa đọc kịp tệp này",
            "too_large": "tách thành nhiều tệp", "unsupported": "Word (.docx, .doc) hoặc PDF"}
 
 
@@ -63,7 +63,8 @@ def test_a_reminder_says_which_file_of_the_report_sent_could_not_be_read(templat
         {"name": "Bao cao.pdf", "reason": "encrypted"}]}).body
     assert "Bao cao.pdf" not in plain and "xin bỏ qua thư này" in plain
     assert "  - Bao cao.pdf: tệp có đặt mật khẩu nên không mở được; đề nghị gửi lại bản không đặt mật khẩu.\n" in told
-    assert "chưa nhận được báo cáo đọc được" in told and "xin bỏ qua thư này" not in told
+    assert "chưa nhận được bản báo cáo đọc được của" in told and "xin bỏ qua thư này" not in told
+    assert "chưa nhận được báo cáo của Quý cơ quan" in plain
 
 
 def test_a_planners_copy_replaces_the_shipped_template(tmp_path):

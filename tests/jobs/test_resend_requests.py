@@ -113,7 +113,7 @@ def test_an_unreadable_report_is_answered_once_reminded_and_then_replaced(setup)
     assert "Kính gửi: Sở Lao động - Thương binh và Xã hội tỉnh Quảng Ninh" in body
     assert ("  - Bao cao 2026.pdf: tệp có đặt mật khẩu nên không mở được; "
             "đề nghị gửi lại bản không đặt mật khẩu.") in body
-    assert "báo cáo này chưa được ghi nhận" in body and "lần gửi đầu tiên đọc được" in body
+    assert "báo cáo này chưa được ghi nhận" in body and "lần gửi đầu tiên có tệp đọc được" in body
     [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
     assert (row.campaign, row.unit, row.step, row.state) == ("tk2026", "22", f"message-{submission.raw_message_id}",
                                                             OutboxState.SENT)
@@ -125,7 +125,7 @@ def test_an_unreadable_report_is_answered_once_reminded_and_then_replaced(setup)
         MISSING, 0, ["Bao cao 2026.pdf (encrypted)"])
     [reminder] = delivered_to(smtp, "sldtbxh@quangninh.gov.vn")
     reminded = reminder.get_content()
-    assert "chưa nhận được báo cáo đọc được của Quý cơ quan" in reminded
+    assert "chưa nhận được bản báo cáo đọc được của Quý cơ quan" in reminded
     assert "  - Bao cao 2026.pdf: tệp có đặt mật khẩu" in reminded and "xin bỏ qua thư này" not in reminded
     hanoi = delivered_to(smtp, "sldtbxh@hanoi.gov.vn")[0].get_content()
     assert "Bao cao 2026.pdf" not in hanoi and "xin bỏ qua thư này" in hanoi  # others' reminders unchanged
@@ -200,7 +200,7 @@ BUDGET = {"id": "dt2027", "letter": "4400/BNV-KHTC", "title": "Xây dựng dự 
           "deadline": (TODAY + timedelta(days=40)).isoformat(), "registry": "vn34", "reminders": {"enabled": False}}
 
 
-def test_a_report_of_no_known_unit_or_campaign_is_answered_and_an_unreadable_annex_is_named_in_the_receipt(
+def test_a_report_of_no_known_unit_is_answered_only_on_a_sign_a_province_sent_it_and_an_annex_is_named(
         tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
                    campaign=[{**CAMPAIGN, "reminders": {"enabled": False}}, BUDGET], mailbox=[imap_settings()])
@@ -210,29 +210,89 @@ def test_a_report_of_no_known_unit_or_campaign_is_answered_and_an_unreadable_ann
         app.close()
 
 
+WEBMAIL = "Nguyễn Văn An <an.nguyen1980@gmail.com>"
+CITING = "Trần Thị Bình <binh.tran.snv@gmail.com>"
+SPAM = "Accounts <billing@fastpay-invoices.example>"  # a domain that publishes no DMARC: anyone can write it
+
+
 def _no_unit_nor_campaign(app, account, smtp) -> None:
     now = datetime.now(timezone.utc)
-    webmail = "Nguyễn Văn An <an.nguyen1980@gmail.com>"
-    account.append(mail(webmail, "", [(encrypted_docx(), DOCX, "BC.docx")], subject="Gửi báo cáo", seed=4,
+    # Nothing says a province sent these: a webmail address nobody knows, a vague subject; spam with
+    # a locked attachment (what malware sends). Each goes to review, and nobody is written to.
+    account.append(mail(WEBMAIL, "", [(encrypted_docx(), DOCX, "BC.docx")], subject="Gửi báo cáo", seed=4,
                         body="Kính gửi Quý Bộ. Xin gửi báo cáo."), internaldate=now - timedelta(hours=3))
+    account.append(mail(SPAM, "", [(encrypted_docx(), DOCX, "Invoice_0931.docx")], subject="Invoice 0931 overdue",
+                        seed=6, body="Please see the attached invoice. Password: 0931"),
+                   internaldate=now - timedelta(hours=3))
+    # Another webmail address nobody knows, but it cites the campaign's letter: a province's report.
+    account.append(mail(CITING, "", [(encrypted_docx(), DOCX, "BC.docx")], subject="Gửi báo cáo", seed=7,
+                        body="Kính gửi Quý Bộ. Xin gửi báo cáo theo Công văn số 4321/BNV-KHTC."),
+                   internaldate=now - timedelta(hours=3))
     account.append(mail(HA_NOI, "Hà Nội", [(report_docx("Hà Nội", 2026, pages=1, seed=5), DOCX, "Bao cao 2026.docx"),
                                            (encrypted_docx(), DOCX, "Phu luc so lieu.docx")], seed=5),
                    internaldate=now - timedelta(hours=2))
     run_daemon_once(app)
     with app.sessions() as session:
-        nobody = session.scalars(select(Submission).where(Submission.sender == "an.nguyen1980@gmail.com")).one()
-        assert (nobody.unit, nobody.campaign, nobody.state) == (None, None, SubmissionState.NEEDS_REVIEW)
-    [request] = delivered_to(smtp, "an.nguyen1980@gmail.com")
+        found = {s.sender: s for s in session.scalars(select(Submission))}
+    for address, campaign in (("an.nguyen1980@gmail.com", None), ("billing@fastpay-invoices.example", None),
+                              ("binh.tran.snv@gmail.com", "tk2026")):
+        assert (found[address].unit, found[address].campaign, found[address].state) == (
+            None, campaign, SubmissionState.NEEDS_REVIEW)
+    assert delivered_to(smtp, "an.nguyen1980@gmail.com") == [] and delivered_to(smtp, "billing@fastpay-invoices.example") == []
+    rows = {row.to[0]: row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
+    for address in ("an.nguyen1980@gmail.com", "billing@fastpay-invoices.example"):  # decided once, where people look
+        assert (rows[address].campaign, rows[address].unit, rows[address].state) == ("tk2026", "", OutboxState.CANCELLED)
+        assert rows[address].note.startswith("no resend request: no unit identified, nothing says which request")
+        assert "left to a reviewer" in rows[address].note
+    [request] = delivered_to(smtp, "binh.tran.snv@gmail.com")
     body = request.get_content()
     assert "Kính gửi: Quý cơ quan" in body and "  - BC.docx: tệp có đặt mật khẩu" in body
-    [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
-    assert (row.campaign, row.unit, row.note) == ("tk2026", "", "the report names no campaign: filed under tk2026")
-    assert "Công văn" not in request["Subject"] + body  # which request it answers, nobody knows
+    assert request["Subject"].endswith("(Công văn số 4321/BNV-KHTC)")  # the request it answers, as it said
+    sent = rows["binh.tran.snv@gmail.com"]
+    assert (sent.campaign, sent.unit, sent.state, sent.note) == ("tk2026", "", OutboxState.SENT, None)
+    count = len(smtp.messages())
+    mail_pass(app)  # decided: nothing more, nothing new
+    assert len(smtp.messages()) == count and len(outbox_of(app, OutboxKind.RESEND_REQUEST)) == 3
     # Hà Nội's report was read: it counts and is confirmed, naming the annex that could not be read.
     [receipt] = delivered_to(smtp, "snv@hanoi.gov.vn")
     text = receipt.get_content()
     assert "Không đọc được các tệp sau" in text and "  - Phu luc so lieu.docx: tệp có đặt mật khẩu" in text
     assert not unit_status(app, "01").unreadable
+
+
+def test_a_known_sender_is_a_sign_a_province_sent_a_report_of_no_unit(tmp_path):
+    """A contact's or learned address, or a provincial domain, vouches for a report whose unit was not
+    found; a webmail address nobody knows, or a year alone ("report year 2026 → tk2026?"), does not."""
+    from jobs.resend import KnownSenders, no_positive_sign
+    from models.schema import Campaign, KnownSender, RawMessage
+
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", None, campaign=CAMPAIGN)
+    try:
+        with app.sessions.begin() as session:
+            raw = RawMessage(sha256="a" * 64, size=1, received_at=datetime.now(timezone.utc),
+                             received_source="internaldate")
+            session.add(raw)
+            session.flush()
+            session.add(KnownSender(raw_message_id=raw.id, address="chi.le@yahoo.com", unit_registry="vn34", unit="22",
+                                    learned_at=datetime.now(timezone.utc)))
+        with app.sessions() as session:
+            campaign = session.get(Campaign, "tk2026")
+            known = KnownSenders(app, session)
+
+            def sign(sender: str, campaign_id: str | None = None, evidence=()) -> bool:
+                report = Submission(sender=sender, unit=None, campaign=campaign_id, evidence=list(evidence))
+                return no_positive_sign(report, campaign, known) is None
+
+            assert sign("sldtbxh@hanoi.gov.vn")  # in the contacts file (vn63, the configured default)
+            assert sign("chi.le@yahoo.com")  # learned from a report a person accepted
+            assert sign("phongkh@sldtbxh.quangbinh.gov.vn")  # a provincial domain (vn63 only: merged since)
+            assert not sign("an.nguyen1980@gmail.com") and not sign("")
+            assert sign("an.nguyen1980@gmail.com", "tk2026", ["letter 4321/BNV-KHTC cited → tk2026"])
+            assert sign("an.nguyen1980@gmail.com", "tk2026", ["reply to tk2026's request message → tk2026"])
+            assert not sign("an.nguyen1980@gmail.com", "tk2026", [
+                "report year 2026 → tk2026?", "review: which request: nothing says it answers tk2026"])
+    finally:
+        app.close()
 
 
 def test_a_reviewers_decisions_neither_count_an_unreadable_report_nor_ask_twice(

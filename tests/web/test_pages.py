@@ -365,7 +365,7 @@ def test_the_pages_quote_the_outline_in_the_letters_words_with_its_years(site):
 def test_a_unit_whose_report_could_not_be_read_is_flagged_and_can_be_filtered(site, make_client):
     from datetime import datetime
 
-    from models.schema import Document, RawMessage, Submission, SubmissionState
+    from models.schema import Document, Outbox, RawMessage, Submission, SubmissionState
 
     units, _ = campaign_units(site)
     code = next(c for c, u in units.items() if u.status == MISSING and not u.needs_review)
@@ -385,6 +385,17 @@ def test_a_unit_whose_report_could_not_be_read_is_flagged_and_can_be_filtered(si
     assert re.search(r'<b>1</b>Không đọc được tệp</a>', flagged.text)  # the summary's tile
     page = reader.get(f"/campaigns/{CAMPAIGN}/units/{code}")
     assert "chưa được tính: Bao cao.pdf (có mật khẩu)." in page.text
+    # The page says what was really sent: nothing yet; then the request the outbox records.
+    assert 'data-state="none">Không có thư đề nghị gửi lại nào ghi cho đơn vị này.' in page.text
+    assert "Nếu đợt có lịch nhắc, thư nhắc nộp nêu tên các tệp này" in page.text
+    with database(site) as session:
+        session.add(Outbox(campaign=CAMPAIGN, unit=code, kind="resend_request", step=f"message-{raw.id}",
+                           submission_id=None, message_id="<r1@molisa.gov.vn>", mail_from="phongkh@molisa.gov.vn",
+                           to=["snv@tinh.gov.vn"], cc=[], subject="Đề nghị gửi lại báo cáo", raw=b"x",
+                           as_of=raw.received_at, state="sent", sent_at=datetime(2019, 12, 12, 9, 5, tzinfo=VIETNAM)))
+    page = html.unescape(reader.get(f"/campaigns/{CAMPAIGN}/units/{code}").text)
+    assert re.search(r'data-state="sent">Thư đề nghị gửi lại \(thư #\d+\):\s+đã gửi tới snv@tinh.gov.vn lúc ', page)
+    assert "Không có thư đề nghị gửi lại" not in page
     status = reader.get(f"/api/campaigns/{CAMPAIGN}/status").json()
     unit = next(u for u in status["units"] if u["unit"] == code)
     assert (unit["unreadable"], unit["unreadable_files"], unit["needs_review"]) == (
