@@ -48,7 +48,7 @@ from models.bounces import record_bounce
 from models.lock import new_holder
 from models import messages as q
 from models.schema import MessageState, RawMessage
-from parsers.attachments import Reading, ReadFile, read_attachments, sections_found
+from parsers.attachments import Reading, ReadFile, read_attachments, sections_found, unread_scans
 from parsers.bounces import Bounce, read_bounce
 from parsers.identify import Identification, identify
 from parsers.signals import facts_from
@@ -112,7 +112,8 @@ def identify_stage(item: Item) -> Item:
         reading = item.reading
         facts = facts_from(item.parsed, analyses, item.received_at, trusted_authserv_ids=reading.trusted_authserv_ids)
         item.identity = identify(facts, reading.campaigns, contacts=reading.contacts,
-                                 require_known_sender=reading.require_known_sender)
+                                 require_known_sender=reading.require_known_sender,
+                                 unread_scans=unread_scans(item.files))
     return item
 
 

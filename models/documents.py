@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.schema import Document, Section
 from parsers.attachments import ReadFile
 from parsers.documents.model import Block, BlockKind, Region
+from parsers.identify import named_like_report
 
 
 def store_documents(session: Session, raw_id: int, files: Sequence[ReadFile]) -> None:
@@ -46,13 +47,19 @@ def _document_row(raw_id: int, file: ReadFile) -> dict:
         sha256=document.sha256, pages=document.pages, ocr=document.ocr,
         ocr_confidence=document.ocr_confidence, legacy_encoding=document.legacy_encoding,
         error=document.error, detail=document.detail, notes=list(document.notes),
-        role=main.role if main else None, reason=main.reason if main else None,
+        role=main.role if main else _unread_role(document), reason=main.reason if main else None,
         letterhead=_plain(main.letterhead) if main and main.letterhead else None,
         signatures=[_plain(stamp) for stamp in document.signatures],
         parts=[dict(role=p.role, reason=p.reason, found=list(p.found), missing=list(p.missing),
                     letterhead=_plain(p.letterhead) if p.letterhead else None) for p in parts],
         blocks=[block_json(block) for block in document.blocks],
     )
+
+
+def _unread_role(document) -> str | None:
+    """A file that could not be read is taken for the report when its name says so ("Bao cao.pptx",
+    "BC 2019.exe"): only then does an `unsupported` one make its message unreadable (models.unreadable)."""
+    return "report" if document.error is not None and named_like_report(document.path) else None
 
 
 def block_json(block: Block) -> dict:

@@ -244,7 +244,8 @@ class Document(Base):
     error: Mapped[str | None] = mapped_column(String(32))  # encrypted | corrupt | too_large | unsupported | ...
     detail: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[list] = mapped_column(JSON, default=list)
-    role: Mapped[str | None] = mapped_column(String(16))  # report | covering_letter | other
+    # report | covering_letter | other (parsers.sections); a file not read: report when named like one
+    role: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(32))  # no_sections
     letterhead: Mapped[dict | None] = mapped_column(JSON)  # the report's official header fields
     signatures: Mapped[list] = mapped_column(JSON, default=list)

@@ -8,6 +8,9 @@ starts a new version, superseding the whole earlier one, or joins the version be
   pieces without saying so, or a covering letter followed by the report);
 - otherwise it *starts* a version: a corrected report sent again supersedes the earlier one.
 
+A report none of whose files could be read (models.unreadable) takes no part: it is no version,
+joins none and supersedes none, and stays `accepted` with no links.
+
 The latest version's submissions are `accepted`; earlier ones `superseded`, pointing at the first
 message of the version that replaced them. Versions are recomputed from scratch for a unit each
 time one of its submissions is recorded or decided, so the outcome depends only on what is stored,
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from models.campaigns import lock_campaign
 from models.schema import RawMessage, Submission, SubmissionState
+from models.unreadable import unreadable_reports
 
 UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
 
@@ -66,7 +70,14 @@ def resolve_versions(session: Session, keys: Iterable[UnitKey | None]) -> None:
                    Submission.unit == unit, Submission.state.in_(SubmissionState.COUNTED))
             .order_by(RawMessage.received_at, Submission.id)
         ).all()
-        _assign(split_versions(rows))
+        # A report none of whose files could be read is no version (models.status does not count it):
+        # a readable copy that comes after it starts one, rather than joining an empty report.
+        unreadable = unreadable_reports(session, [row.raw_message_id for row in rows])
+        for row in rows:
+            if row.raw_message_id in unreadable:
+                clear_version_links(row)
+                row.state = SubmissionState.ACCEPTED  # as accepted (or assigned): only versions supersede
+        _assign(split_versions([row for row in rows if row.raw_message_id not in unreadable]))
 
 
 def split_versions(parts: Sequence[P]) -> list[list[P]]:

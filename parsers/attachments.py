@@ -21,6 +21,14 @@ from parsers.sections import Analysis, split_document
 
 # Inline pictures and small images are logos and signatures of e-mail clients, not scanned reports.
 MIN_IMAGE_BYTES = 30 * 1024
+# Parts that are never a report's file, whatever they hold: an S/MIME signature (its signed content
+# is the message itself), a contact card, a calendar invitation. Known by their declared type or name.
+_NOT_FILES_TYPES = frozenset({
+    "application/pkcs7-signature", "application/x-pkcs7-signature",
+    "text/vcard", "text/x-vcard", "text/directory",
+    "text/calendar", "application/ics",
+})
+_NOT_FILES_EXTENSIONS = (".p7s", ".vcf", ".vcard", ".ics", ".vcs")
 
 
 @dataclass(frozen=True)
@@ -48,12 +56,20 @@ class ReadFile:
 
 def is_document(part: AttachmentPart) -> bool:
     """Every file sent counts, so an unreadable one is seen (`unsupported`, `corrupt`), except
-    forwarded messages (their own attachments are walked) and e-mail clients' pictures."""
-    if part.kind == "message":
+    forwarded messages (their own attachments are walked), e-mail clients' pictures, and what mail
+    programs add that is no file of a report: S/MIME signatures, cards, calendar parts. Outlook's
+    winmail.dat (TNEF) stays a document, `unsupported`, to be seen: it may hold the files sent; being
+    named like no report, it never makes a report unreadable (models.unreadable)."""
+    if part.kind == "message" or not_a_file_of_the_report(part):
         return False
     if part.kind == "image":
         return part.disposition != "inline" and part.size >= MIN_IMAGE_BYTES
     return True
+
+
+def not_a_file_of_the_report(part: AttachmentPart) -> bool:
+    name = (part.original_filename or part.filename).lower()
+    return part.declared_type.lower() in _NOT_FILES_TYPES or name.endswith(_NOT_FILES_EXTENSIONS)
 
 
 def read_attachments(parts: Iterable[AttachmentPart], reading: Reading = Reading()) -> tuple[ReadFile, ...]:
@@ -77,6 +93,11 @@ def _flatten(document: Document, attachment: int, parent: int | None, files: lis
     files.append(ReadFile(position, attachment, parent, replace(document, members=()), analysis))
     for member in document.members:
         _flatten(member, attachment, position, files, outline)
+
+
+def unread_scans(files: Iterable[ReadFile]) -> list[str]:
+    """The scans left unread because OCR is not installed or switched off here (`needs_ocr`)."""
+    return [file.document.path for file in files if file.document.error == "needs_ocr"]
 
 
 def sections_found(files: Iterable[ReadFile], outline: Outline) -> list[str]:

@@ -84,7 +84,10 @@ class DocumentError(ReportboxError):
     """An attachment that cannot be read. `reason` is one of DocumentError.REASONS."""
 
     reason = "corrupt"
-    REASONS = ("encrypted", "corrupt", "too_large", "unsupported", "needs_ocr", "timeout", "conversion_failed")
+    # needs_ocr: a scan, and OCR is not installed or switched off here (ours to fix, not the sender's);
+    # ocr_failed: OCR ran on it and failed or found no text (the sender can send a PDF with text).
+    REASONS = ("encrypted", "corrupt", "too_large", "unsupported", "needs_ocr", "ocr_failed", "timeout",
+               "conversion_failed")
 
 
 class DeliveryError(ReportboxError):

@@ -31,8 +31,8 @@ class Summary(_Shape):
 
 class UnreadableFile(_Shape):
     filename: str = Field(examples=["Bao cao 2019.pdf"])
-    error: str = Field(description="encrypted, corrupt, needs_ocr, conversion_failed, timeout, too_large or "
-                                   "unsupported", examples=["encrypted"])
+    error: str = Field(description="encrypted, corrupt, ocr_failed, conversion_failed, timeout, too_large, or "
+                                   "unsupported (a file named like a report)", examples=["encrypted"])
 
 
 class UnitStatus(_Shape):

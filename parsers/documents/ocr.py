@@ -28,7 +28,12 @@ _LEVEL, _BLOCK, _PARAGRAPH, _LINE, _CONF, _TEXT = 0, 2, 3, 4, 10, 11
 _WORD_LEVEL = "5"
 _SENTENCE_END = (".", ":", ";", "!", "?")
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[IVXLC]{1,6}\.|[a-zđ]\))\s")
-_NEEDS_OCR = "the file is a scan with no text layer and OCR (Tesseract with Vietnamese) is not available here"
+# Two reasons a scan is not read, kept apart: `needs_ocr` is our configuration (the report waits in
+# review until OCR is installed or switched on, then `reportbox reprocess`); `ocr_failed` is the scan
+# itself (OCR ran and failed, or found no text: the sender can send a PDF with text).
+_NEEDS_OCR = ("the file is a scan with no text layer and OCR (Tesseract with Vietnamese) is not installed "
+              "or is switched off here ([documents] ocr)")
+_NO_TEXT_FOUND = "OCR found no text in the scan; ask for a PDF with text (saved from Word) or the Word file"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def ocr_image(image: bytes, limits: Limits, *, dpi: int | None = None) -> OcrRes
     done = run_tool([*argv, "tsv"], limits, input=image, env=env, what="OCR (Tesseract)")
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        raise DocumentError(f"OCR failed: {message[0][:200]}", reason="conversion_failed")
+        raise DocumentError(f"OCR failed: {message[0][:200]}", reason="ocr_failed")
     return parse_tsv(done.stdout.decode("utf-8", "replace"))
 
 
@@ -157,6 +162,8 @@ def read_image(data: bytes, path: str, limits: Limits) -> Document:
         result = ocr_image(png, limits, dpi=dpi)
         results.append(result)
         blocks += text_blocks(result.text, page=number if pages > 1 else None)
+    if not any(result.text.strip() for result in results):
+        return Document(path=path, kind="image", pages=pages, error="ocr_failed", detail=_NO_TEXT_FOUND)
     notes = [f"{pages} pages OCR'd" if pages > 1 else "OCR'd"]
     if pages > limits.ocr_max_pages:
         notes.append(f"only the first {limits.ocr_max_pages} of {pages} pages were OCR'd")

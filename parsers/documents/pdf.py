@@ -41,7 +41,10 @@ _CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\ufffe\uffff]|\r(?!\n)|(?<!\r)
 _TCVN3_U_AS_HYPHEN = re.compile(r"(?<=[a-z\u00a1-\u00fe])-(?![0-9A-Z])")
 _FONT_OF_ENCODING = {"tcvn3": ".VnTime", "tcvn3h": ".VnTimeH", "vni": "VNI-Times"}  # to convert table cells
 _LATIN1_HIGH = bytes(range(0xA1, 0xFF))
-_NEEDS_OCR = "the PDF is a scan with no text layer; OCR (Tesseract with Vietnamese) is not available or is off"
+_NEEDS_OCR = ("the PDF is a scan with no text layer; OCR (Tesseract with Vietnamese) is not installed or is "
+              "switched off here ([documents] ocr)")
+_NO_TEXT_FOUND = ("the PDF is a scan with no text layer and OCR found no text in it; ask for a PDF with text "
+                  "(saved from Word) or the Word file")
 
 
 @dataclass
@@ -72,13 +75,16 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
         tables = _TableFinder()
         pages = [_read_page(pdf, index, tables) for index in range(count)]
         scans = [page for page in pages if page.scanned]
+        scan_only = bool(scans) and all(page.scanned or not page.items for page in pages)  # no text layer to read
         can_ocr = bool(scans) and limits.ocr and tesseract_available(limits.ocr_languages)
         results = _ocr_pages(pdf, scans, limits) if can_ocr else []
     finally:
         pdf.close()
     document = _document(path, pages, results)
-    if scans and not can_ocr and all(page.scanned or not page.items for page in pages):
+    if scan_only and not can_ocr:  # our configuration, not the sender's doing (parsers.documents.ocr)
         return replace(document, blocks=(), notes=(), error="needs_ocr", detail=_NEEDS_OCR)
+    if scan_only and not any(result.text.strip() for result in results):
+        return replace(document, blocks=(), notes=(), error="ocr_failed", detail=_NO_TEXT_FOUND)
     return document
 
 

@@ -16,6 +16,7 @@ from parsers.documents.limits import DEFAULT_LIMITS, Limits
 from parsers.documents.model import Document
 from reportbox.errors import DocumentError
 
+_TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # Outlook's winmail.dat
 # reader(data, path, limits) -> Document (without size/sha256: filled in here)
 Reader = Callable[[bytes, str, Limits], Document]
 
@@ -49,6 +50,10 @@ def read_document(data: bytes, path: str, kind: str, limits: Limits = DEFAULT_LI
     size, sha = len(data), hashlib.sha256(data).hexdigest()
     base = Document(path=path, kind=kind, size=size, sha256=sha)
     reader = _readers().get(kind)
+    if reader is None and data.startswith(_TNEF_SIGNATURE):
+        return _refused(base, DocumentError(
+            "Outlook's winmail.dat (TNEF): the files inside it are not read; ask the sender to attach them "
+            "as ordinary files (mail sent as HTML or plain text, not Rich Text)", reason="unsupported"))
     if reader is None:
         return _refused(base, DocumentError(
             f"this type of file ({kind}) cannot be read; reports are read from .docx, .doc, .pdf, .xlsx, "

@@ -119,13 +119,18 @@ def test_only_this_campaigns_review_items_hold_its_units(app):
     assert {code: now[code]["needs_review"] for code in ("22", "24", "26")} == {"22": 0, "24": 0, "26": 1}
 
 
-def with_files(app, submission_id: int, *files: tuple[str, str, str | None]) -> int:
-    """Record the documents a submission's message carried: (path, kind, error or None for read)."""
+def with_files(app, submission_id: int, *files: tuple) -> int:
+    """Record the documents a submission's message carried, as processing stores them, then its unit's
+    versions again: (path, kind, error or None for read[, role]); a file read is a report unless its
+    role says otherwise (an archive is none), one not read has no role unless named like a report."""
     with app.sessions.begin() as session:
-        raw_id = session.get(Submission, submission_id).raw_message_id
-        for position, (path, kind, error) in enumerate(files):
-            session.add(Document(raw_message_id=raw_id, position=position, attachment_position=0, path=path,
-                                 kind=kind, size=100, sha256=f"{raw_id}-{position}", error=error))
+        submission = session.get(Submission, submission_id)
+        for position, (path, kind, error, *role) in enumerate(files):
+            role = role[0] if role else ("report" if error is None and kind not in ("zip", "7z", "rar") else None)
+            session.add(Document(raw_message_id=submission.raw_message_id, position=position, attachment_position=0,
+                                 path=path, kind=kind, size=100, sha256=f"{submission.raw_message_id}-{position}",
+                                 error=error, role=role))
+        resolve_versions(session, [(submission.campaign, submission.unit_registry, submission.unit)])
     return submission_id
 
 
@@ -142,8 +147,24 @@ def test_a_report_none_of_whose_files_could_be_read_is_flagged_not_counted(app):
     # Hà Giang: read on time, then a correction nobody can read: on time, and the latest copy is flagged.
     with_files(app, submit(app, "02", day(12)), ("bc.docx", "docx", None))
     with_files(app, submit(app, "02", day(18), OUTLINE[:1]), ("bc-sua.doc", "doc", "conversion_failed"))
-    # Cao Bằng: unreadable, then a paper copy.
-    with_files(app, submit(app, "04", day(13)), ("scan.pdf", "pdf", "needs_ocr"))
+    # Cao Bằng: a scan in which OCR found no text, then a paper copy.
+    with_files(app, submit(app, "04", day(13)), ("scan.pdf", "pdf", "ocr_failed"))
+    # Bắc Kạn: its covering letter read, the report beside it password-protected: unreadable. Tuyên
+    # Quang: the same with a contact card and a logo read beside it (neither a report).
+    with_files(app, submit(app, "06", day(10), ()), ("Cong van.docx", "docx", None, "covering_letter"),
+               ("Bao cao.pdf", "pdf", "encrypted"))
+    with_files(app, submit(app, "08", day(10), ()), ("lien-he.vcf", "text", None, "other"),
+               ("logo.png", "image", None, None), ("bc.pdf", "pdf", "too_large"))
+    # Lào Cai: a report in the mail's body with Outlook's winmail.dat beside it, unread: no file of the
+    # report, so it counts. Điện Biên: a report in PowerPoint, named like one: unreadable.
+    with_files(app, submit(app, "10", day(10)), ("winmail.dat", "other", "unsupported"))
+    with_files(app, submit(app, "11", day(10), ()), ("Bao cao 2019.pptx", "pptx", "unsupported", "report"))
+    # Lai Châu: a scan OCR is switched off for, in review: not ours to ask about, it holds reminders;
+    # Sơn La: the same, accepted by a reviewer, with a password-protected annex: counted.
+    with_files(app, submit(app, "12", day(10), (), state=SubmissionState.NEEDS_REVIEW),
+               ("scan.pdf", "pdf", "needs_ocr"))
+    with_files(app, submit(app, "14", day(10), ()), ("scan.pdf", "pdf", "needs_ocr"),
+               ("phu luc.docx", "docx", "encrypted"))
     with app.sessions.begin() as session:
         adjustments.adjust(session, "tk2019", "04", AdjustmentKind.OFFLINE, at=day(14), decided_by="x")
 
@@ -162,14 +183,41 @@ def test_a_report_none_of_whose_files_could_be_read_is_flagged_not_counted(app):
     assert (after["02"]["status"], after["02"]["versions"], after["02"]["unreadable"]) == ("on_time", 1, True)
     assert after["02"]["unreadable_files"] == [{"filename": "bc-sua.doc", "error": "conversion_failed"}]
     assert (after["04"]["status"], after["04"]["unreadable"]) == ("on_time", False)  # the paper came after
+    flagged = {code: (after[code]["status"], after[code]["unreadable_files"])
+               for code in ("06", "08", "10", "11", "12", "14")}
+    assert flagged == {
+        "06": ("missing", [{"filename": "Bao cao.pdf", "error": "encrypted"}]),
+        "08": ("missing", [{"filename": "bc.pdf", "error": "too_large"}]),
+        "10": ("on_time", []),
+        "11": ("missing", [{"filename": "Bao cao 2019.pptx", "error": "unsupported"}]),
+        "12": ("missing", []),
+        "14": ("on_time", []),
+    }
+    assert after["12"]["needs_review"] == 1  # to review, as any report in review: it holds reminders
     with app.sessions() as session:
         summary = campaign_status(session, "tk2019", as_of=day(20)).summary
-    assert (summary["unreadable"], summary["on_time"], summary["late"]) == (3, 3, 1)
-    with app.sessions() as session:  # the SQL view leaves the unreadable reports out too
+    assert (summary["unreadable"], summary["on_time"], summary["late"]) == (6, 5, 1)
+    with app.sessions() as session:  # the SQL view leaves the unreadable reports out too, and only them
         viewed = dict(session.execute(text(
             "SELECT unit, status FROM campaign_unit_status WHERE campaign = 'tk2019'"
-            " AND unit IN ('22', '26', '01', '02')")).all())
-    assert viewed == {"22": "late", "26": "missing", "01": "on_time", "02": "on_time"}
+            " AND unit IN ('22', '26', '01', '02', '06', '08', '10', '11', '14')")).all())
+    assert viewed == {"22": "late", "26": "missing", "01": "on_time", "02": "on_time", "06": "missing",
+                      "08": "missing", "10": "on_time", "11": "missing", "14": "on_time"}
+
+
+def test_an_unreadable_report_is_no_version_a_readable_copy_joins(app):
+    """An unreadable report a reviewer accepted has no sections, so a readable copy that came after it
+    would look like its continuation: it is no version at all, and the copy starts one."""
+    day = lambda d: datetime(2019, 12, d, 9, tzinfo=VN)  # noqa: E731
+    locked = with_files(app, submit(app, "22", day(10), ()), ("Bao cao.pdf", "pdf", "encrypted"))
+    copy = with_files(app, submit(app, "22", day(12), OUTLINE[:2]), ("Bao cao.docx", "docx", None))
+    rest = with_files(app, submit(app, "22", day(13), OUTLINE[2:]), ("Bao cao phan 2.docx", "docx", None))
+    with app.sessions() as session:
+        rows = {s.id: (s.state, s.joined_to, s.superseded_by) for s in session.query(Submission)}
+    assert rows == {locked: (SubmissionState.ACCEPTED, None, None), copy: (SubmissionState.ACCEPTED, None, None),
+                    rest: (SubmissionState.ACCEPTED, copy, None)}
+    unit = status_at(app, day(20))["22"]
+    assert (unit["versions"], unit["submission"], unit["complete"], unit["unreadable"]) == (1, copy, True, False)
 
 
 def test_extension_exemption_and_offline_receipt(app):

@@ -46,3 +46,24 @@ def test_inline_and_small_pictures_are_not_documents_but_a_scan_is():
     files = attachments.read_attachments(_parts(message.as_bytes()), attachments.Reading(Limits(ocr=False)))
     assert [f.document.path for f in files] == ["scan-trang-1.png"]
     assert files[0].document.error == "needs_ocr"
+
+
+def test_signatures_cards_and_invitations_are_no_files_but_winmail_dat_is_seen():
+    """What mail programs add is not a file of the report: never read, never listed as unreadable. Outlook's
+    winmail.dat may hold the files sent, so it stays a document, unsupported, saying what to ask for."""
+    message = EmailMessage()
+    message["From"], message["Subject"] = "a@quangninh.gov.vn", "Báo cáo"
+    message.set_content("Kính gửi Bộ.")
+    message.add_attachment(b"0\x82\x05\x10\x06\t*\x86H\x86\xf7\r\x01\x07\x02" + bytes(200), maintype="application",
+                           subtype="pkcs7-signature", filename="smime.p7s")
+    message.add_attachment("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nguyễn Văn A\r\nEND:VCARD\r\n".encode(),
+                           maintype="text", subtype="vcard", filename="Nguyen Van A.vcf")
+    message.add_attachment(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", maintype="text",
+                           subtype="calendar", filename="invite.ics")
+    message.add_attachment(b"\x78\x9f\x3e\x22\x01\x00" + bytes(100), maintype="application", subtype="ms-tnef",
+                           filename="winmail.dat")
+    parts = _parts(message.as_bytes())
+    assert [part.filename for part in parts] == ["smime.p7s", "Nguyen Van A.vcf", "invite.ics", "winmail.dat"]
+    [tnef] = attachments.read_attachments(parts)
+    assert (tnef.document.path, tnef.document.error) == ("winmail.dat", "unsupported")
+    assert "winmail.dat (TNEF)" in tnef.document.detail

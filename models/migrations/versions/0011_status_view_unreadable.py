@@ -18,11 +18,20 @@ branch_labels = None
 depends_on = None
 
 COUNTED = "WHERE s.state IN ('accepted', 'superseded')"
-# As models.unreadable says: files came, and none was read (an archive counts by its members).
+# As models.unreadable says: a report is not counted when a file of it could not be read for a reason
+# its sender can fix (unsupported only for a file named like a report) and no document read plays the
+# report's role (a report, or sections found; an archive counts by its members), unless a scan we
+# did not OCR (needs_ocr) may be it.
 READABLE = """WHERE s.state IN ('accepted', 'superseded')
-      AND (NOT EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id AND d.error IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id AND d.error IS NULL
-                      AND d.kind NOT IN ('zip', '7z', 'rar')))"""
+      AND NOT (EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id
+                       AND (d.error IN ('encrypted', 'corrupt', 'ocr_failed', 'conversion_failed', 'timeout',
+                                        'too_large')
+                            OR (d.error = 'unsupported' AND d.role = 'report')))
+               AND NOT EXISTS (SELECT 1 FROM document d WHERE d.raw_message_id = r.id
+                       AND (d.error = 'needs_ocr'
+                            OR (d.error IS NULL AND d.kind NOT IN ('zip', '7z', 'rar')
+                                AND (d.role = 'report'
+                                     OR EXISTS (SELECT 1 FROM section x WHERE x.document_id = d.id))))))"""
 
 
 RESEND_ONLY = "kind = 'resend_request'"

@@ -130,4 +130,16 @@ def test_ocr_failure_is_reported_not_hidden():
     require_tool("tesseract", "to see it refuse a non-image")
     with pytest.raises(DocumentError) as caught:
         ocr_image(b"this is not an image", Limits())
-    assert caught.value.reason == "conversion_failed"
+    assert caught.value.reason == "ocr_failed"
+
+
+def test_a_scan_ocr_finds_no_text_in_failed_and_one_not_ocrd_here_needs_ocr():
+    """Two reasons kept apart: OCR ran and found nothing (the sender's scan: `ocr_failed`, ask for a
+    PDF with text) and OCR switched off or not installed (ours: `needs_ocr`, the report waits in review)."""
+    require_tool("tesseract", "to OCR a blank scan")
+    blank = fx.png_bytes(Image.new("L", (1200, 1600), 255))
+    failed = read_image(blank, "scan.png", Limits())
+    assert (failed.error, failed.pages, failed.blocks, failed.ocr) == ("ocr_failed", 1, (), False)
+    assert "PDF with text" in failed.detail
+    here = read_image(blank, "scan.png", Limits(ocr=False))
+    assert here.error == "needs_ocr" and "switched off" in here.detail

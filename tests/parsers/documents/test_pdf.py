@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from parsers.documents import pdf as pdf_module
 from parsers.documents import stamps
@@ -210,6 +211,15 @@ def test_scan_without_ocr_needs_ocr_and_still_counts_pages(scanned):
     document = read_pdf(scanned, "scan.pdf", NO_OCR)
     assert document.error == "needs_ocr" and document.pages == 1 and document.detail
     assert document.blocks == ()
+
+
+def test_scan_in_which_ocr_finds_no_text_failed_not_needs_ocr():
+    require_tool("tesseract", "to OCR a blank scanned page")
+    blank = fx.scanned_pdf([Image.new("L", (1200, 1600), 255)])
+    document = read_pdf(blank, "scan.pdf", Limits(ocr_dpi=150))
+    assert (document.error, document.pages, document.blocks) == ("ocr_failed", 1, ())
+    assert "found no text" in document.detail
+    assert read_pdf(blank, "scan.pdf", NO_OCR).error == "needs_ocr"  # OCR off here: ours, not the sender's
 
 
 def test_signed_scan_is_ocrd_and_keeps_one_stamp():
