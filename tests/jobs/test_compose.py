@@ -37,6 +37,7 @@ def test_the_shipped_reminder_renders_in_vietnamese():
 
 
 REASONS = {"encrypted": "không đặt mật khẩu", "corrupt": "lưu lại rồi gửi lại", "needs_ocr": "PDF có chữ",
+           "ocr_failed": "bản quét (ảnh chụp) mà hệ thống không nhận dạng được chữ",
            "conversion_failed": "Word (.docx) hoặc PDF có chữ", "timeout": "hệ thống chưa đọc kịp tệp này",
            "too_large": "tách thành nhiều tệp", "unsupported": "Word (.docx, .doc) hoặc PDF"}
 
