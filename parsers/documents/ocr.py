@@ -59,6 +59,12 @@ def tesseract_available(languages: str = "vie+eng") -> bool:
     return listed.returncode == 0 and all(code in installed for code in languages.split("+"))
 
 
+def ocr_enabled(limits: Limits) -> bool:
+    """OCR is switched on (with at least one page to read) and Tesseract has the languages: else a
+    scan is `needs_ocr`, our configuration's doing."""
+    return limits.ocr and limits.ocr_max_pages > 0 and tesseract_available(limits.ocr_languages)
+
+
 def ocr_image(image: bytes, limits: Limits, *, dpi: int | None = None) -> OcrResult:
     """Text of one image (PNG, PNM, TIFF, JPEG bytes) by Tesseract; DocumentError if it fails."""
     binary = find_tool("tesseract")
@@ -152,7 +158,7 @@ def _continues(previous: str, line: str, full_width: int) -> bool:
 
 def read_image(data: bytes, path: str, limits: Limits) -> Document:
     """An image attachment (PNG, JPEG, TIFF with one or more pages) read by OCR, page by page."""
-    can_ocr = limits.ocr and tesseract_available(limits.ocr_languages)
+    can_ocr = ocr_enabled(limits)
     pages, frames = _frames(data, limits.ocr_max_pages if can_ocr else 0)
     if not can_ocr:
         return Document(path=path, kind="image", pages=pages, error="needs_ocr", detail=_NEEDS_OCR)

@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 from parsers.documents import stamps
 from parsers.documents.limits import Limits
 from parsers.documents.model import Document, Table
-from parsers.documents.ocr import OcrResult, mean_confidence, ocr_image, tesseract_available
+from parsers.documents.ocr import OcrResult, mean_confidence, ocr_enabled, ocr_image
 from parsers.documents.pdf_layout import Item, layout_blocks
 from parsers.documents.pdf_tables import FoundTable as _FoundTable
 from parsers.documents.pdf_tables import find_tables
@@ -76,7 +76,7 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
         pages = [_read_page(pdf, index, tables) for index in range(count)]
         scans = [page for page in pages if page.scanned]
         scan_only = bool(scans) and all(page.scanned or not page.items for page in pages)  # no text layer to read
-        can_ocr = bool(scans) and limits.ocr and tesseract_available(limits.ocr_languages)
+        can_ocr = bool(scans) and ocr_enabled(limits)
         results = _ocr_pages(pdf, scans, limits) if can_ocr else []
     finally:
         pdf.close()

@@ -143,3 +143,8 @@ def test_a_scan_ocr_finds_no_text_in_failed_and_one_not_ocrd_here_needs_ocr():
     assert "PDF with text" in failed.detail
     here = read_image(blank, "scan.png", Limits(ocr=False))
     assert here.error == "needs_ocr" and "switched off" in here.detail
+
+
+def test_no_page_to_ocr_is_ocr_switched_off():
+    blank = fx.png_bytes(Image.new("L", (600, 800), 255))
+    assert read_image(blank, "scan.png", Limits(ocr_max_pages=0)).error == "needs_ocr"
