@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs.mailing import mail_pass
-from models.schema import Outbox, OutboxKind, OutboxState, Submission, SubmissionState
+from models.schema import Outbox, OutboxKind, OutboxState, RawMessage, Submission, SubmissionState
 from models.status import LATE, MISSING, campaign_status
 from reportbox.sample_documents import report_docx
 from tests.ingest.conftest import imap_settings  # noqa: F401
@@ -407,3 +407,195 @@ def test_a_crash_at_any_point_of_the_mail_pass_then_a_restart_asks_at_most_once(
                             capture_output=True, text=True, timeout=60)
     assert [(r["id"], r["kind"], r["unit"], r["state"]) for r in json.loads(listed.stdout)] == [
         (row.id, "resend_request", "22", row.state)]
+
+
+def reprocess(app) -> None:
+    """`reportbox reprocess --all` with the app's configuration (its limits, its trusted servers)."""
+    from jobs.poll import process
+    from models.messages import reset_for_reprocess
+
+    with app.sessions.begin() as session:
+        reset_for_reprocess(session, None)
+    process(app)
+
+
+def rtf(lines: list[str]) -> bytes:
+    """A report saved as .rtf (read through LibreOffice, under [documents] tool_timeout)."""
+    body = r"\par ".join("".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in line) for line in lines)
+    return ("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times New Roman;}}\\f0\\fs26 " + body + "}").encode("ascii")
+
+
+def test_a_report_confirmed_is_not_asked_for_again_when_a_reprocess_cannot_read_it(tmp_path, imap_account,
+                                                                                   imap_settings, smtp_server):  # noqa: F811
+    """Read and confirmed ("Đã nhận"), then `reprocess` under load: its file times out. The province is
+    not told "không đọc được" after "Đã nhận": a message with a receipt gets no resend request."""
+    from models.unreadable import unreadable_reports
+
+    options = {"campaign": {**CAMPAIGN, "reminders": {"enabled": False}}, "mailbox": [imap_settings()]}
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, **options)
+    document = rtf(["ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH", "SỞ NỘI VỤ", "BÁO CÁO",
+                    "Đánh giá tình hình thực hiện năm 2026", "I. KẾT QUẢ THỰC HIỆN NĂM 2026", "Nội dung báo cáo."])
+    try:
+        imap_account.append(mail(QUANG_NINH, "Quảng Ninh", [(document, ("application", "rtf"), "Bao cao 2026.rtf")]),
+                            internaldate=datetime.now(timezone.utc) - timedelta(hours=1))
+        run_daemon_once(app)
+        [receipt] = receipts(app)
+        assert receipt.state == OutboxState.SENT
+    finally:
+        app.close()
+    loaded = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                      documents={"tool_timeout": 0.001}, **options)  # LibreOffice cannot even start in time
+    try:
+        reprocess(loaded)
+        with loaded.sessions() as session:
+            [submission] = session.scalars(select(Submission)).all()
+            files = unreadable_reports(session, [submission.raw_message_id]).get(submission.raw_message_id)
+        assert [f.reason for f in files] == ["timeout"]
+        mail_pass(loaded)
+        [declined] = outbox_of(loaded, OutboxKind.RESEND_REQUEST)  # the decision, where people look
+        assert (declined.state, declined.note) == (OutboxState.CANCELLED, "no resend request: a receipt was "
+                                                   "queued for the same message: its files were read then")
+        assert [m.message["Subject"][:15] for m in smtp_server.messages()] == ["Đã nhận báo cáo"]
+    finally:
+        loaded.close()
+
+
+def test_one_message_that_fails_or_one_step_that_fails_stops_nothing_else(setup, monkeypatch, caplog):
+    import jobs.mailing
+    import jobs.resend
+
+    app, account, smtp = setup
+    now = datetime.now(timezone.utc)
+    account.append(locked_report(), internaldate=now - timedelta(hours=3))
+    account.append(locked_report(HA_NOI, "Hà Nội"), internaldate=now - timedelta(hours=2))
+    letter = jobs.resend.resend_letter
+
+    def broken_for_hanoi(config, session, campaign, unit, submission, *rest):
+        if submission.sender == "snv@hanoi.gov.vn":
+            next(iter(()))  # a bug on one row: StopIteration, as a bare next() on a missing unit raised
+        return letter(config, session, campaign, unit, submission, *rest)
+
+    monkeypatch.setattr(jobs.resend, "resend_letter", broken_for_hanoi)
+    run_daemon_once(app)
+    with app.sessions() as session:
+        hanoi = session.scalars(select(Submission).where(Submission.sender == "snv@hanoi.gov.vn")).one()
+    assert f"resend request for message {hanoi.raw_message_id} skipped: " in caplog.text
+    assert [m.rcpt_tos for m in smtp.messages() if m.message["Subject"].startswith("Đề nghị gửi lại")] == [
+        ["vanphong.snv@quangninh.gov.vn"]]  # the other message's request went
+    assert delivered_to(smtp, "sldtbxh@quangninh.gov.vn")  # and the reminders after it
+    assert {row.to[0] for row in outbox_of(app, OutboxKind.RESEND_REQUEST)} == {"vanphong.snv@quangninh.gov.vn"}
+
+    # A whole step that fails (here the resend step, with a bug's exception): the rest of the pass goes on.
+    monkeypatch.setattr(jobs.resend, "resend_letter", letter)
+
+    def broken_step(*args, **kwargs):
+        raise StopIteration
+
+    monkeypatch.setattr(jobs.mailing, "queue_resend_requests", broken_step)
+    account.append(readable_report(BAC_GIANG, "Bắc Giang", seed=8), internaldate=now - timedelta(minutes=5))
+    result = mail_pass(app)
+    assert result.errors == {"resend": "StopIteration: "} and "mail pass, resend: failed" in caplog.text
+    run_daemon_once(app)  # the poll, then a mail pass with the broken step: the receipt is queued and delivered
+    assert delivered_to(smtp, "snv@bacgiang.gov.vn")[0]["Subject"].startswith("Đã nhận báo cáo")
+
+    # Mended: the request that was skipped is owed still, and goes once.
+    monkeypatch.setattr(jobs.mailing, "queue_resend_requests", jobs.resend.queue_resend_requests)
+    mail_pass(app)
+    mail_pass(app)
+    assert len(delivered_to(smtp, "snv@hanoi.gov.vn")) == 1
+
+
+def test_the_check_before_sending_applies_every_rule_again(tmp_path, imap_account, imap_settings,
+                                                          smtp_server):  # noqa: F811
+    """Queued, then before it goes: moved to another report by a reviewer, found forged by a reprocess
+    once our server is trusted, or the relay was down until it grew older than max_age_days — none goes."""
+    from jobs.outbox import deliver
+    from jobs.poll import poll
+    from jobs.resend import queue_resend_requests
+    from models.review import OTHER, decide
+    from reportbox.app import make_source
+
+    options = {"campaign": {**CAMPAIGN, "reminders": {"enabled": False}}, "mailbox": [imap_settings()],
+               "receipts": {"max_age_days": 7}}
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   identify={"trusted_authserv_ids": ["mx.elsewhere.example"]}, **options)
+    now = datetime.now(timezone.utc)
+    try:
+        imap_account.append(locked_report(), internaldate=now - timedelta(hours=3))
+        imap_account.append(locked_report(HA_NOI, "Hà Nội"), internaldate=now - timedelta(hours=3))
+        imap_account.append(locked_report(BAC_GIANG, "Bắc Giang", headers=forged("bacgiang.gov.vn")),
+                            internaldate=now - timedelta(hours=3))  # our server's verdict, not trusted yet
+        imap_account.append(locked_report(VINH_PHUC, "Vĩnh Phúc"), internaldate=now - timedelta(days=6))
+        poll(app, [make_source(m) for m in app.config.mailbox])
+        assert len(queue_resend_requests(app)) == 4  # queued; the relay is down, say
+        with app.sessions.begin() as session:
+            hanoi = session.scalars(select(Submission).where(Submission.sender == "snv@hanoi.gov.vn")).one()
+            decide(session, hanoi.id, OTHER, reason="báo cáo chuyên đề", decided_by="lan")
+    finally:
+        app.close()
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   identify={"trusted_authserv_ids": [OURS]}, **options)  # our server is now known
+    try:
+        reprocess(app)
+        delivery = deliver(app, clock=lambda: datetime.now(timezone.utc) + timedelta(days=2))  # two days later
+        assert len(delivery.sent) == 1 and len(delivery.cancelled) == 3
+        rows = {row.to[0]: row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
+        assert rows["vanphong.snv@quangninh.gov.vn"].state == OutboxState.SENT
+        assert rows["snv@hanoi.gov.vn"].note == (
+            "not sent: the report is another report of its unit, not counted for any campaign")
+        assert rows["snv@bacgiang.gov.vn"].note.startswith("not sent: the sender's address may be forged")
+        assert rows["snv@vinhphuc.gov.vn"].note == "not sent: the report came more than [receipts] max_age_days (7) ago"
+        assert [m.rcpt_tos for m in smtp_server.messages()] == [["vanphong.snv@quangninh.gov.vn"]]
+    finally:
+        app.close()
+
+
+def test_only_what_sending_again_can_fix_is_asked_for_and_a_year_alone_is_no_sign(tmp_path, imap_account,
+                                                                                   imap_settings, smtp_server):  # noqa: F811
+    program = b"MZ\x90\x00\x03" + bytes(200)
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   campaign={**CAMPAIGN, "reminders": {"enabled": False}}, mailbox=[imap_settings()])
+    now = datetime.now(timezone.utc)
+    try:
+        imap_account.append(mail(QUANG_NINH, "Quảng Ninh", [(encrypted_pdf("mat-khau"), PDF, "Bao cao 2026.pdf"),
+                                                            (program, ("application", "octet-stream"), "setup.exe")]),
+                            internaldate=now - timedelta(hours=3))
+        imap_account.append(mail(HA_NOI, "Hà Nội", [(program, ("application", "octet-stream"), "setup.exe")], seed=2),
+                            internaldate=now - timedelta(hours=3))
+        # Only the year says which campaign (a guess, left to review): no sign a province sent it.
+        imap_account.append(mail(WEBMAIL, "", [(encrypted_docx(), DOCX, "BC.docx")], subject="Báo cáo năm 2026",
+                                 seed=3, body="Xin gửi báo cáo."), internaldate=now - timedelta(hours=3))
+        run_daemon_once(app)
+        [request] = delivered_to(smtp_server, "vanphong.snv@quangninh.gov.vn")
+        body = request.get_content()
+        assert "  - Bao cao 2026.pdf: tệp có đặt mật khẩu" in body and "setup.exe" not in body
+        assert delivered_to(smtp_server, "snv@hanoi.gov.vn") == []  # a program alone: nothing to ask for
+        assert delivered_to(smtp_server, "an.nguyen1980@gmail.com") == []
+        rows = {row.to[0]: row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
+        assert "snv@hanoi.gov.vn" not in rows
+        with app.sessions() as session:
+            guessed = session.scalars(select(Submission).where(Submission.sender == "an.nguyen1980@gmail.com")).one()
+        assert (guessed.unit, guessed.campaign) == (None, "tk2026")
+        assert rows["an.nguyen1980@gmail.com"].state == OutboxState.CANCELLED
+        assert "left to a reviewer" in rows["an.nguyen1980@gmail.com"].note
+    finally:
+        app.close()
+
+
+def test_the_database_refuses_a_second_request_for_one_message(setup):
+    """Once per message is the database's rule too: a second resend request for the same message, filed
+    under another campaign or unit (two daemons racing, a bug), is refused and taken as already there."""
+    from jobs.receipts import declined
+    from models import outbox
+
+    app, account, smtp = setup
+    account.append(locked_report(), internaldate=datetime.now(timezone.utc) - timedelta(hours=1))
+    run_daemon_once(app)
+    [row] = outbox_of(app, OutboxKind.RESEND_REQUEST)
+    with app.sessions() as session:
+        submission = session.get(Submission, row.submission_id)
+        raw = session.get(RawMessage, submission.raw_message_id)
+        other = declined(app.config, OutboxKind.RESEND_REQUEST, "tk2026", "", row.step, submission, raw, "test",
+                         datetime.now(timezone.utc))
+        assert outbox.queue(session, other) is None
+    assert [r.id for r in outbox_of(app, OutboxKind.RESEND_REQUEST)] == [row.id]
