@@ -75,7 +75,8 @@ NO_UNIT = ""  # the outbox's unit for a report that named none we could find
 # A reply to one of these is not answered with another request: a sender (or its robot) that keeps
 # sending what cannot be read would otherwise get one per message.
 LOOPS = (OutboxKind.RECEIPT, OutboxKind.RESEND_REQUEST)
-_unfiled_said: set[int] = set()  # messages already logged as filed under no campaign (this process)
+# (database, message) already logged as filed under no campaign by this process: said once, not every pass.
+_unfiled_said: set[tuple[str, int]] = set()
 
 
 class KnownSenders:
@@ -141,8 +142,8 @@ def _queue_one(app: App, session: Session, templates: Templates, known: KnownSen
         return None
     campaign = _filed_under(session, submission, raw)
     if campaign is None:
-        if raw.id not in _unfiled_said:  # said once, not at every pass for days
-            _unfiled_said.add(raw.id)
+        if (said := (config.database.url, raw.id)) not in _unfiled_said:
+            _unfiled_said.add(said)
             log.info("no resend request for message %d: no campaign in the configuration was open when it came",
                      raw.id)
         return None

@@ -599,3 +599,55 @@ def test_the_database_refuses_a_second_request_for_one_message(setup):
                          datetime.now(timezone.utc))
         assert outbox.queue(session, other) is None
     assert [r.id for r in outbox_of(app, OutboxKind.RESEND_REQUEST)] == [row.id]
+
+
+def test_a_check_before_sending_that_fails_holds_back_only_its_own_message(tmp_path, imap_account, imap_settings,
+                                                                          smtp_server, monkeypatch, caplog):  # noqa: F811
+    import jobs.resend
+    from jobs.outbox import deliver
+    from jobs.poll import poll
+    from reportbox.app import make_source
+
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
+                   campaign={**CAMPAIGN, "reminders": {"enabled": False}}, mailbox=[imap_settings()])
+    try:
+        now = datetime.now(timezone.utc)
+        imap_account.append(locked_report(HA_NOI, "Hà Nội"), internaldate=now - timedelta(hours=3))
+        imap_account.append(locked_report(), internaldate=now - timedelta(hours=2))
+        poll(app, [make_source(m) for m in app.config.mailbox])
+        hanoi, quang_ninh = jobs.resend.queue_resend_requests(app)
+        check = jobs.resend.why_not_resend
+
+        def broken_for_hanoi(app, session, row, as_of):
+            if row.id == hanoi:
+                raise RuntimeError("a row the code does not expect")
+            return check(app, session, row, as_of)
+
+        monkeypatch.setattr(jobs.resend, "why_not_resend", broken_for_hanoi)
+        delivery = deliver(app)
+        assert (delivery.sent, delivery.cancelled) == ([quang_ninh], [])  # the one behind it went
+        assert f"outbox {hanoi}: the check before sending failed (a row the code does not expect)" in caplog.text
+        assert {row.id: row.state for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}[hanoi] == OutboxState.QUEUED
+        monkeypatch.setattr(jobs.resend, "why_not_resend", check)
+        assert deliver(app).sent == [hanoi]  # not cancelled for our bug: it goes once mended
+    finally:
+        app.close()
+
+
+def test_a_report_filed_under_no_campaign_is_not_answered_and_said_once(tmp_path, imap_account, imap_settings,
+                                                                        smtp_server, caplog):  # noqa: F811
+    """Every campaign's window closed long ago: nothing to key the decision on, so no row; the log says
+    it once, not at every pass of the daemon for as long as the report is within max_age_days."""
+    old = {**CAMPAIGN, "issued": (TODAY - timedelta(days=800)).isoformat(),
+           "deadline": (TODAY - timedelta(days=700)).isoformat(), "reminders": {"enabled": False}}
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, campaign=old, mailbox=[imap_settings()])
+    try:
+        imap_account.append(locked_report(), internaldate=datetime.now(timezone.utc) - timedelta(hours=1))
+        with caplog.at_level("INFO", logger="reportbox.resend"):
+            run_daemon_once(app)
+            for _ in range(3):
+                mail_pass(app)
+        assert caplog.text.count("no campaign in the configuration was open when it came") == 1
+        assert outbox_of(app, OutboxKind.RESEND_REQUEST) == [] and smtp_server.messages() == []
+    finally:
+        app.close()
