@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingest.fetch import database_down_error, database_unavailable
 from jobs.mail.compose import Templates, new_message_id
 from jobs.mail.letters import campaign_variables, outbox_row, outline_of, picked, sender_variables, titles_of, unit_variables
 from models import outbox
@@ -43,6 +44,7 @@ from models.unreadable import resendable_files, unreadable_reports
 from parsers.loops import MAX_HEADER_BYTES, why_not_answer
 from parsers.registry import code_in
 from reportbox.app import App
+from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.receipts")
 
@@ -61,30 +63,47 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
         for submission, raw in candidates:
             if raw.id in unreadable:
                 continue
-            campaign = session.get(Campaign, submission.campaign)
-            if campaign is None or not campaign.in_config:
+            raw_id = raw.id
+            try:
+                outbox_id = _queue_one(app, session, templates, submission, raw, now)
+            except ReportboxError:
+                raise  # a broken template: every receipt would fail alike
+            except Exception as exc:  # one message's: logged with its id, and the others go on
+                session.rollback()
+                if database_unavailable(exc):
+                    raise database_down_error(exc, "receipts are queued at the next pass") from exc
+                log.exception("receipt for message %d skipped: %s", raw_id, exc)
                 continue
-            unit = code_in(submission.unit, submission.unit_registry, campaign.unit_registry)
-            if unit is None:
-                continue
-            step = f"message-{raw.id}"
-            if outbox.exists(session, campaign.id, unit, OutboxKind.RECEIPT, step):
-                continue
-            parsed = session.get(ParsedMessage, raw.id)
-            reason = why_not_answer_to(app, session, submission, raw, parsed)
-            if reason is not None:
-                outbox.queue(session, declined(config, OutboxKind.RECEIPT, campaign.id, unit, step, submission, raw,
-                                               reason, now))
-                log.info("no receipt for message %d: %s", raw.id, reason)
-                continue
-            draft = templates.render(*receipt_letter(config, session, campaign, unit, submission, raw, parsed))
-            row = outbox_row(config, draft, kind=OutboxKind.RECEIPT, campaign=campaign.id,
-                             unit=unit, step=step, to=(submission.sender,), cc=(),
-                             replying_to=reply_thread(raw, parsed), auto_submitted="auto-replied",
-                             as_of=raw.received_at, now=now, submission_id=submission.id)
-            if (outbox_id := outbox.queue(session, row)) is not None:
+            if outbox_id is not None:
                 queued.append(outbox_id)
     return queued
+
+
+def _queue_one(app: App, session: Session, templates: Templates, submission: Submission, raw: RawMessage,
+               now: datetime) -> int | None:
+    config = app.config
+    campaign = session.get(Campaign, submission.campaign)
+    if campaign is None or not campaign.in_config:
+        return None
+    unit = code_in(submission.unit, submission.unit_registry, campaign.unit_registry)
+    if unit is None:
+        return None
+    step = f"message-{raw.id}"
+    if outbox.exists(session, campaign.id, unit, OutboxKind.RECEIPT, step):
+        return None
+    parsed = session.get(ParsedMessage, raw.id)
+    reason = why_not_answer_to(app, session, submission, raw, parsed)
+    if reason is not None:
+        outbox.queue(session, declined(config, OutboxKind.RECEIPT, campaign.id, unit, step, submission, raw,
+                                       reason, now))
+        log.info("no receipt for message %d: %s", raw.id, reason)
+        return None
+    draft = templates.render(*receipt_letter(config, session, campaign, unit, submission, raw, parsed))
+    row = outbox_row(config, draft, kind=OutboxKind.RECEIPT, campaign=campaign.id,
+                     unit=unit, step=step, to=(submission.sender,), cc=(),
+                     replying_to=reply_thread(raw, parsed), auto_submitted="auto-replied",
+                     as_of=raw.received_at, now=now, submission_id=submission.id)
+    return outbox.queue(session, row)
 
 
 def _candidates(session: Session, since: datetime):
@@ -120,7 +139,9 @@ def receipt_letter(config, session: Session, campaign: Campaign, unit: str, subm
                    raw: RawMessage, parsed) -> tuple[str, dict]:
     """The template and its variables: the unit's standing as of the moment this message came."""
     status = campaign_status(session, campaign.id, as_of=raw.received_at)
-    standing = next(u for u in status.units if u.unit == unit)
+    standing = next((u for u in status.units if u.unit == unit), None)
+    if standing is None:
+        raise LookupError(f"unit {unit!r} is not among {campaign.id}'s units")
     files = session.scalars(select(Attachment.filename).where(Attachment.raw_message_id == raw.id)
                             .order_by(Attachment.position)).all()
     outline = outline_of(config, campaign)

@@ -111,6 +111,29 @@ def test_no_receipt_for_a_reply_to_our_mail_a_bulk_sender_or_a_forged_one(setup)
         outbox.retry(session, rows[2].id, "it")  # a receipt declined was never written: nothing to resend
 
 
+def test_one_receipt_that_fails_is_skipped_and_the_others_go(setup, monkeypatch, caplog):
+    import jobs.receipts
+
+    app, account, smtp = setup
+    account.append(report(), internaldate=datetime.now(timezone.utc) - timedelta(hours=2))
+    account.append(report(sender="Sở Nội vụ Hà Nội <snv@hanoi.gov.vn>", province="Hà Nội"),
+                   internaldate=datetime.now(timezone.utc) - timedelta(hours=1))
+    letter = jobs.receipts.receipt_letter
+
+    def broken_for_hanoi(config, session, campaign, unit, submission, *rest):
+        if submission.sender == "snv@hanoi.gov.vn":
+            raise LookupError("a row the code does not expect")
+        return letter(config, session, campaign, unit, submission, *rest)
+
+    monkeypatch.setattr(jobs.receipts, "receipt_letter", broken_for_hanoi)
+    run_daemon_once(app)
+    assert [m.rcpt_tos for m in smtp.messages()] == [["vanphong.snv@quangninh.gov.vn"]]
+    assert "receipt for message 2 skipped: a row the code does not expect" in caplog.text
+    monkeypatch.setattr(jobs.receipts, "receipt_letter", letter)
+    mail_pass(app)  # mended: the one skipped is owed still
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages()) == ["snv@hanoi.gov.vn", "vanphong.snv@quangninh.gov.vn"]
+
+
 def test_old_reports_and_disabled_receipts_get_none(tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server, campaign=CAMPAIGN,
                    mailbox=[imap_settings()], receipts={"enabled": True, "max_age_days": 3})
