@@ -74,8 +74,8 @@ OFFLINE_NOTE = "nhận ngoài e-mail"
 # the settings and the unit's status; the unit's page on the dashboard shows what was sent.
 UNREADABLE_MEANING = ("\"Không đọc được tệp\": đơn vị đã gửi báo cáo nhưng không tệp nào đọc được (có mật khẩu, tệp "
                       "hỏng, bản quét …); báo cáo đó chưa được tính cho đến khi có bản đọc được. Đúng hạn hay muộn "
-                      "được xét theo bản đọc được đầu tiên. Thư đề nghị gửi lại và thư nhắc đã gửi cho đơn vị (nếu có) xem trên "
-                      "trang của đơn vị.")
+                      "được xét theo bản đọc được đầu tiên. Thư đề nghị gửi lại và thư nhắc đã gửi cho đơn vị (nếu "
+                      "có) xem trên trang của đơn vị.")
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATETIME_COLUMNS = {3, 5, 7}  # zero-based positions in HEADERS

@@ -238,10 +238,12 @@ def _no_unit_nor_campaign(app, account, smtp) -> None:
                               ("binh.tran.snv@gmail.com", "tk2026")):
         assert (found[address].unit, found[address].campaign, found[address].state) == (
             None, campaign, SubmissionState.NEEDS_REVIEW)
-    assert delivered_to(smtp, "an.nguyen1980@gmail.com") == [] and delivered_to(smtp, "billing@fastpay-invoices.example") == []
+    assert delivered_to(smtp, "an.nguyen1980@gmail.com") == []
+    assert delivered_to(smtp, "billing@fastpay-invoices.example") == []
     rows = {row.to[0]: row for row in outbox_of(app, OutboxKind.RESEND_REQUEST)}
     for address in ("an.nguyen1980@gmail.com", "billing@fastpay-invoices.example"):  # decided once, where people look
-        assert (rows[address].campaign, rows[address].unit, rows[address].state) == ("tk2026", "", OutboxState.CANCELLED)
+        assert (rows[address].campaign, rows[address].unit, rows[address].state) == (
+            "tk2026", "", OutboxState.CANCELLED)
         assert rows[address].note.startswith("no resend request: no unit identified, nothing says which request")
         assert "left to a reviewer" in rows[address].note
     [request] = delivered_to(smtp, "binh.tran.snv@gmail.com")
@@ -425,8 +427,8 @@ def rtf(lines: list[str]) -> bytes:
     return ("{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times New Roman;}}\\f0\\fs26 " + body + "}").encode("ascii")
 
 
-def test_a_report_confirmed_is_not_asked_for_again_when_a_reprocess_cannot_read_it(tmp_path, imap_account,
-                                                                                   imap_settings, smtp_server):  # noqa: F811
+def test_a_report_confirmed_is_not_asked_for_again_when_a_reprocess_cannot_read_it(
+        tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
     """Read and confirmed ("Đã nhận"), then `reprocess` under load: its file times out. The province is
     not told "không đọc được" after "Đã nhận": a message with a receipt gets no resend request."""
     from models.unreadable import unreadable_reports
@@ -550,8 +552,8 @@ def test_the_check_before_sending_applies_every_rule_again(tmp_path, imap_accoun
         app.close()
 
 
-def test_only_what_sending_again_can_fix_is_asked_for_and_a_year_alone_is_no_sign(tmp_path, imap_account,
-                                                                                   imap_settings, smtp_server):  # noqa: F811
+def test_only_what_sending_again_can_fix_is_asked_for_and_a_year_alone_is_no_sign(
+        tmp_path, imap_account, imap_settings, smtp_server):  # noqa: F811
     program = b"MZ\x90\x00\x03" + bytes(200)
     app = make_app(tmp_path, f"sqlite:///{tmp_path / 'rb.db'}", smtp_server,
                    campaign={**CAMPAIGN, "reminders": {"enabled": False}}, mailbox=[imap_settings()])
@@ -601,8 +603,8 @@ def test_the_database_refuses_a_second_request_for_one_message(setup):
     assert [r.id for r in outbox_of(app, OutboxKind.RESEND_REQUEST)] == [row.id]
 
 
-def test_a_check_before_sending_that_fails_holds_back_only_its_own_message(tmp_path, imap_account, imap_settings,
-                                                                          smtp_server, monkeypatch, caplog):  # noqa: F811
+def test_a_check_before_sending_that_fails_holds_back_only_its_own_message(
+        tmp_path, imap_account, imap_settings, smtp_server, monkeypatch, caplog):  # noqa: F811
     import jobs.resend
     from jobs.outbox import deliver
     from jobs.poll import poll
