@@ -55,27 +55,36 @@ def queue_receipts(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[
     if config.smtp is None or not config.receipts.enabled:
         return []
     now = clock()
-    queued = []
     templates = Templates(config.outgoing.templates_dir)
     with app.sessions() as session:
         candidates = _candidates(session, now - timedelta(days=config.receipts.max_age_days))
         unreadable = unreadable_reports(session, [raw.id for _, raw in candidates])  # asked again instead (jobs.resend)
-        for submission, raw in candidates:
-            if raw.id in unreadable:
-                continue
-            raw_id = raw.id
-            try:
-                outbox_id = _queue_one(app, session, templates, submission, raw, now)
-            except ReportboxError:
-                raise  # a broken template: every receipt would fail alike
-            except Exception as exc:  # one message's: logged with its id, and the others go on
-                session.rollback()
-                if database_unavailable(exc):
-                    raise database_down_error(exc, "receipts are queued at the next pass") from exc
-                log.exception("receipt for message %d skipped: %s", raw_id, exc)
-                continue
-            if outbox_id is not None:
-                queued.append(outbox_id)
+        owed = [(raw.id, (lambda s=submission, r=raw: _queue_one(app, session, templates, s, r, now)))
+                for submission, raw in candidates if raw.id not in unreadable]
+        queued = queue_each(session, owed, "receipts")
+    return queued
+
+
+def queue_each(session: Session, owed: list[tuple[int, Callable[[], int | None]]], what: str) -> list[int]:
+    """Queue one answer per message (its id, and what queues it); the outbox ids queued.
+
+    One message's failure is logged with its id and the others go on; a ReportboxError (a broken
+    template, an unreadable contacts file) would fail them all alike and stops the step, as does
+    a database that is down, said in one line."""
+    queued = []
+    for raw_id, queue_one in owed:
+        try:
+            outbox_id = queue_one()
+        except ReportboxError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one message's
+            session.rollback()
+            if database_unavailable(exc):
+                raise database_down_error(exc, f"{what} are queued at the next pass") from exc
+            log.exception("%s: message %d skipped: %s", what, raw_id, exc)
+            continue
+        if outbox_id is not None:
+            queued.append(outbox_id)
     return queued
 
 

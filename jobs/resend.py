@@ -44,10 +44,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ingest.fetch import database_down_error, database_unavailable
 from jobs.mail.compose import Templates
 from jobs.mail.letters import campaign_variables, outbox_row, sender_variables, unit_variables
-from jobs.receipts import declined, reply_thread, why_not_answer_to
+from jobs.receipts import declined, queue_each, reply_thread, why_not_answer_to
 from models import adjustments, outbox
 from models.schema import (
     AdjustmentKind,
@@ -66,7 +65,6 @@ from models.submissions import other_report_window
 from models.unreadable import UnreadableFile, resendable_files, unreadable_reports
 from parsers.registry import BUILTIN_NAMES, Contacts, builtin, code_in, unit_for_domain
 from reportbox.app import App
-from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.resend")
 
@@ -97,34 +95,19 @@ class KnownSenders:
 
 def queue_resend_requests(app: App, *, clock: Callable[[], datetime] = utcnow) -> list[int]:
     """Queue the resend requests owed now; the outbox ids of those queued (not of those declined).
-
-    A broken template or an unreadable contacts file (ReportboxError) stops the step, as it would
-    for every message; any other error is one message's: logged with its id, and the others go on."""
+    A failure is one message's unless it would fail them all (jobs.receipts.queue_each)."""
     config = app.config
     if config.smtp is None or not config.receipts.enabled:
         return []
     now = clock()
-    queued = []
     templates = Templates(config.outgoing.templates_dir)
     with app.sessions() as session:
         known = KnownSenders(app, session)
         candidates = _candidates(session, now - timedelta(days=config.receipts.max_age_days))
         unreadable = unreadable_reports(session, [raw_id for _, raw_id in candidates])
-        for submission_id, raw_id in candidates:
-            if raw_id not in unreadable:
-                continue
-            try:
-                outbox_id = _queue_one(app, session, templates, known, submission_id, now)
-            except ReportboxError:
-                raise
-            except Exception as exc:
-                session.rollback()
-                if database_unavailable(exc):  # no message's fault: the step stops, said in one line
-                    raise database_down_error(exc, "resend requests are queued at the next pass") from exc
-                log.exception("resend request for message %d skipped: %s", raw_id, exc)
-                continue
-            if outbox_id is not None:
-                queued.append(outbox_id)
+        owed = [(raw_id, (lambda s=submission_id: _queue_one(app, session, templates, known, s, now)))
+                for submission_id, raw_id in candidates if raw_id in unreadable]
+        queued = queue_each(session, owed, "resend requests")
     return queued
 
 

@@ -128,7 +128,7 @@ def test_one_receipt_that_fails_is_skipped_and_the_others_go(setup, monkeypatch,
     monkeypatch.setattr(jobs.receipts, "receipt_letter", broken_for_hanoi)
     run_daemon_once(app)
     assert [m.rcpt_tos for m in smtp.messages()] == [["vanphong.snv@quangninh.gov.vn"]]
-    assert "receipt for message 2 skipped: a row the code does not expect" in caplog.text
+    assert "receipts: message 2 skipped: a row the code does not expect" in caplog.text
     monkeypatch.setattr(jobs.receipts, "receipt_letter", letter)
     mail_pass(app)  # mended: the one skipped is owed still
     assert sorted(m.rcpt_tos[0] for m in smtp.messages()) == ["snv@hanoi.gov.vn", "vanphong.snv@quangninh.gov.vn"]

@@ -481,7 +481,7 @@ def test_one_message_that_fails_or_one_step_that_fails_stops_nothing_else(setup,
     run_daemon_once(app)
     with app.sessions() as session:
         hanoi = session.scalars(select(Submission).where(Submission.sender == "snv@hanoi.gov.vn")).one()
-    assert f"resend request for message {hanoi.raw_message_id} skipped: " in caplog.text
+    assert f"resend requests: message {hanoi.raw_message_id} skipped: " in caplog.text
     assert [m.rcpt_tos for m in smtp.messages() if m.message["Subject"].startswith("Đề nghị gửi lại")] == [
         ["vanphong.snv@quangninh.gov.vn"]]  # the other message's request went
     assert delivered_to(smtp, "sldtbxh@quangninh.gov.vn")  # and the reminders after it
