@@ -327,18 +327,13 @@ class Processor:
                     # but for those that had finished. Re-run the others one by one, so that only
                     # the one that kills a worker is charged.
                     self._drop_pool()
-                    finished = sorted((in_flight.pop(future)[0], future) for future in done
-                                      if not isinstance(future.exception(), BrokenProcessPool))
-                    for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
-                        self._count(counts, outcome, raw_id, tried)
+                    self._record([f for f in done if not isinstance(f.exception(), BrokenProcessPool)],
+                                 in_flight, counts, tried)
                     victims = sorted([raw_id for raw_id, _ in in_flight.values()] + orphans)
                     in_flight.clear()
                     self._run_alone(victims, counts, tried)
                     continue
-                if done:
-                    finished = sorted((in_flight.pop(future)[0], future) for future in done)
-                    for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
-                        self._count(counts, outcome, raw_id, tried)
+                self._record(done, in_flight, counts, tried)
                 if not in_flight and (stopping or drained):
                     if stopping or self.feed is None or not self.feed.wait_for_more():
                         break
@@ -347,6 +342,14 @@ class Processor:
                 self._pool.shutdown(wait=True, cancel_futures=True)
             self._let_go()
         return counts
+
+    def _record(self, futures, in_flight: dict[Future, tuple[int, str]], counts: ProcessCounts,
+                tried: set[int]) -> None:
+        """Record the messages of these finished futures, taking them out of `in_flight`."""
+        finished = sorted((in_flight.pop(future)[0], future) for future in futures)
+        if finished:
+            for (raw_id, _), outcome in zip(finished, self._finish_together(finished)):
+                self._count(counts, outcome, raw_id, tried)
 
     def _stop_asked(self) -> bool:
         return self.stop is not None and self.stop.is_set()
