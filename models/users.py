@@ -6,6 +6,7 @@ and a hash made with older parameters is replaced at the next successful sign-in
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,8 +19,14 @@ from reportbox.errors import NotFoundError, UsageError
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-# Verified against when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@cache
+def dummy_hash() -> str:
+    """Checked against when no account matches, so a wrong name costs what a wrong password does.
+    Made when the dashboard starts (web.app), not at import: every command imports this module,
+    and the hash takes a tenth of a second."""
+    return _hasher.hash("not a password anyone has")
 
 
 def add_user(session: Session, username: str, role: str, password: str | None, full_name: str | None = None) -> WebUser:
@@ -79,7 +86,7 @@ def check_password(session: Session, username: str, password: str) -> WebUser | 
     user = find_user(session, username)
     stored = user.password_hash if user is not None and not user.disabled else None
     try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
+        _hasher.verify(stored or dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user if stored is not None else None

@@ -59,6 +59,24 @@ def test_poll_then_messages_json(eml_config):
     assert "3 message(s)" in table.stdout
 
 
+def test_global_options_after_the_command_name(eml_config, tmp_path):
+    """As operators type them: `reportbox poll --config FILE`, in a sub-group too, logs as asked."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()  # no reportbox.toml here: only the option after the command finds the file
+    polled = reportbox("poll", "--config", str(eml_config), "--log-format", "json", cwd=elsewhere)
+    assert polled.returncode == 0, polled.stderr
+    logged = [json.loads(line) for line in polled.stderr.splitlines() if line.startswith("{")]
+    assert any(entry["message"].startswith("archive/INBOX: 3 new") for entry in logged), polled.stderr
+    after = reportbox("messages", "--format", "json", "--config", str(eml_config), cwd=elsewhere)
+    before = reportbox("--config", str(eml_config), "messages", "--format", "json", cwd=elsewhere)
+    assert after.returncode == 0 and json.loads(after.stdout) == json.loads(before.stdout)
+    assert len(json.loads(after.stdout)) == 3
+    review_list = reportbox("review", "list", "--config", str(eml_config), cwd=elsewhere)
+    assert review_list.returncode == 0 and "2 submission(s) to review" in review_list.stdout
+    assert "--config" not in reportbox("messages", "--help").stdout  # said once, in the group's help
+    assert "Also after the command" in reportbox("--help").stdout
+
+
 SUBMISSION_KEYS = {"id", "message", "message_id", "from", "subject", "received_at", "unit", "report_year",
                    "campaign", "state", "confidence", "evidence", "sections", "documents",
                    "unverified_sender", "sender_check", "continuation", "joined_to", "superseded_by", "candidates",

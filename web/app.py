@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from models import users
 from models.db import make_engine, session_factory
 from reportbox.app import App, open_app
 from reportbox.config import Config
@@ -57,6 +58,7 @@ def create_app(config: Config, *, app: App | None = None):
     filters.install(templates.env)
     dashboard = Dashboard(app.config, app, reader, templates, owns_app)  # with the campaigns stored from letters
     secret = config.web_secret()
+    users.dummy_hash()  # made now, so that the first sign-in with an unknown name is no quicker than others
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
                   version="1", docs_url=None, redoc_url=None, openapi_url=None)  # served signed in (web.api)

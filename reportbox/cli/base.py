@@ -28,8 +28,9 @@ PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many me
 
 
 class Obj:
-    def __init__(self, config_path: str | None) -> None:
+    def __init__(self, config_path: str | None, log_level: str = "INFO", log_format: str = "text") -> None:
         self.config_path = config_path
+        self.log_level, self.log_format = log_level, log_format
         self._config: Config | None = None
 
     def config(self, *needs: str) -> Config:
@@ -49,18 +50,50 @@ class Obj:
             app.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default ./reportbox.toml, then $REPORTBOX_CONFIG).")
-@click.option("--log-level", default="INFO", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-@click.option("--log-format", default="text", show_default=True, type=click.Choice(["text", "json"]))
+CONFIG_HELP = "Configuration file (default ./reportbox.toml, then $REPORTBOX_CONFIG)."
+LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+LOG_FORMATS = click.Choice(["text", "json"])
+
+
+class GlobalOptionsGroup(click.Group):
+    """A group whose commands also take the global options after their name, as operators type
+    them (`reportbox serve --config FILE`); hidden from the commands' help, where they would repeat."""
+
+    group_class = type  # its sub-groups are of this class too, and so pass the options on
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend([
+            click.Option(["--config"], type=click.Path(dir_okay=False), hidden=True, expose_value=False,
+                         callback=_later_config),
+            click.Option(["--log-level"], type=LOG_LEVELS, hidden=True, expose_value=False, callback=_later_logs),
+            click.Option(["--log-format"], type=LOG_FORMATS, hidden=True, expose_value=False, callback=_later_logs),
+        ])
+        super().add_command(cmd, name)
+
+
+def _later_config(ctx: click.Context, _param, value: str | None) -> None:
+    if value is not None:
+        obj = ctx.find_object(Obj)
+        obj.config_path, obj._config = value, None
+
+
+def _later_logs(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        obj = ctx.find_object(Obj)
+        setattr(obj, param.name, value)
+        logs.configure(obj.log_level, obj.log_format)
+
+
+@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP + " Also after the command.")
+@click.option("--log-level", default="INFO", show_default=True, type=LOG_LEVELS)
+@click.option("--log-format", default="text", show_default=True, type=LOG_FORMATS)
 @click.version_option(package_name="reportbox")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, log_level: str, log_format: str) -> None:
     """reportbox: the ministry's reporting mailbox."""
     logs.configure(log_level, log_format)
-    ctx.obj = Obj(config_path)
+    ctx.obj = Obj(config_path, log_level, log_format)
 
 
 # Who made a decision or asked for an action, for the audit trail (every command that changes something).
