@@ -167,14 +167,8 @@ def resend_letter(config, session: Session, campaign: Campaign, unit: str, submi
 def unit_deadline(session: Session, campaign: Campaign, unit: str) -> datetime:
     """The unit's deadline as models.status has it (an extension in force that ends later), without
     computing the whole campaign's status for one letter."""
-    if not unit:
-        return campaign.deadline
-    extensions = [row for row in adjustments.history(session, campaign.id, unit)
-                  if row.kind == AdjustmentKind.EXTENSION]
-    latest = extensions[-1] if extensions else None
-    if latest is not None and not latest.cancelled and latest.at is not None and latest.at > campaign.deadline:
-        return latest.at
-    return campaign.deadline
+    extension = adjustments.in_force(session, campaign.id, unit, AdjustmentKind.EXTENSION) if unit else None
+    return extension.at if extension is not None and extension.at > campaign.deadline else campaign.deadline
 
 
 def why_not(app: App, session: Session, submission: Submission, raw: RawMessage, parsed, campaign: Campaign, *,

@@ -40,7 +40,7 @@ def adjust(session: Session, campaign_id: str, unit: str, kind: str, *, at: date
             raise UsageError(f"extension until {at.isoformat()} is not after the deadline {campaign.deadline.isoformat()}")
         if kind == AdjustmentKind.OFFLINE and at > utcnow():
             raise UsageError(f"received offline at {local_iso(at)} is later than now: give the time it came")
-    elif _current(session, campaign.id, unit, kind) is None:
+    elif in_force(session, campaign.id, unit, kind) is None:
         raise UsageError(f"unit {unit} has no {kind} in campaign {campaign.id} to cancel")
     row = CampaignAdjustment(campaign=campaign.id, unit=unit, kind=kind, at=None if cancel else at,
                              cancelled=cancel, note=note, decided_by=decided_by, decided_at=utcnow())
@@ -49,7 +49,8 @@ def adjust(session: Session, campaign_id: str, unit: str, kind: str, *, at: date
     return row
 
 
-def _current(session: Session, campaign_id: str, unit: str, kind: str) -> CampaignAdjustment | None:
+def in_force(session: Session, campaign_id: str, unit: str, kind: str) -> CampaignAdjustment | None:
+    """The unit's adjustment of this kind in force: the latest, unless it cancels."""
     row = session.scalars(select(CampaignAdjustment).where(
         CampaignAdjustment.campaign == campaign_id, CampaignAdjustment.unit == unit, CampaignAdjustment.kind == kind)
         .order_by(CampaignAdjustment.id.desc()).limit(1)).first()

@@ -339,8 +339,8 @@ class WebConfig(_Section):
         return value
 
 
-OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-CAMPAIGN_ID = r"^[a-z0-9][a-z0-9_-]{0,31}$"  # stored in campaign.id (32); also in URLs  # stored in section.key (64)
+OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
+CAMPAIGN_ID = r"^[a-z0-9][a-z0-9_-]{0,31}$"  # stored in campaign.id (32); also in URLs
 
 
 class OutlineSectionConfig(_Section):

@@ -377,3 +377,24 @@ def test_the_sql_view_agrees_with_the_status_of_now(app):
     assert by_unit["11"][5] == datetime(2019, 12, 12, tzinfo=VN)  # the paper, after the e-mail
     assert by_unit["12"][5] == datetime(2019, 12, 11, tzinfo=VN)  # the e-mail, after the paper
     assert by_unit["06"][3] == DEADLINE + timedelta(days=3) and by_unit["12"][2] == 2
+
+
+def test_a_resend_letter_reads_the_units_deadline_as_the_status_does(app):
+    """jobs.resend names one unit's deadline without computing the campaign's status: the same one."""
+    from jobs.resend import unit_deadline
+    from models.schema import Campaign
+
+    with app.sessions.begin() as session:
+        adjustments.adjust(session, "tk2019", "06", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=3),
+                           decided_by="x")
+        for days in (3, 4):
+            adjustments.adjust(session, "tk2019", "10", AdjustmentKind.EXTENSION, at=DEADLINE + timedelta(days=days),
+                               decided_by="x")
+        adjustments.adjust(session, "tk2019", "10", AdjustmentKind.EXTENSION, cancel=True, decided_by="x")
+    with app.sessions() as session:
+        campaign = session.get(Campaign, "tk2019")
+        status = {u.unit: u.deadline for u in campaign_status(session, "tk2019").units}
+        assert {code: unit_deadline(session, campaign, code) for code in ("06", "10", "22")} == {
+            code: status[code] for code in ("06", "10", "22")}
+        assert status["06"] == DEADLINE + timedelta(days=3) and status["10"] == DEADLINE
+        assert unit_deadline(session, campaign, "") == DEADLINE  # a report of no identified unit
