@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-import html2text
+from inscriptis import get_text
 
 from parsers.documents.limits import Limits
 from parsers.documents.model import Block, BlockKind, Document
@@ -34,10 +34,11 @@ def _unicode(data: bytes) -> str | None:
 
 
 def html_to_text(html: str) -> str:
-    converter = html2text.HTML2Text(bodywidth=0)
-    converter.ignore_images = True
-    converter.ignore_links = True
-    return nfc(converter.handle(html).strip())
+    """The text a reader sees, with tables kept in rows and columns and no markup marks added
+    (inscriptis: images and link targets are dropped)."""
+    if not html.strip():
+        return ""
+    return nfc(get_text(html).strip())
 
 
 def read_text(data: bytes, path: str, limits: Limits) -> Document:

@@ -7,6 +7,7 @@ import pytest
 
 from parsers.documents.read import read_document
 from parsers.letter import decode_letter_text
+from parsers.documents.text import html_to_text
 from tests.parsers.documents.archive_fixtures import cp1258
 from tests.parsers.test_vietnamese import to_tcvn3, to_tcvn3h, to_vni
 
@@ -63,7 +64,7 @@ def test_an_html_attachment_in_tcvn3_and_in_cp1258():
     windows = cp1258(page.format(HEADING, PARAGRAPH))
     legacy, plain = read_document(tcvn3, "bc.html", "html"), read_document(windows, "bc.html", "html")
     assert (legacy.legacy_encoding, plain.legacy_encoding) == ("tcvn3", None)
-    assert lines(legacy) == lines(plain) == [f"# {HEADING}", PARAGRAPH]
+    assert lines(legacy) == lines(plain) == [HEADING, PARAGRAPH]  # no Markdown marks (no "# ")
 
 
 def test_a_tcvn3_html_attachment_is_decoded_once_from_its_bytes():
@@ -94,3 +95,15 @@ def test_legacy_text_after_a_long_ascii_head_is_still_found():
 def test_a_request_letter_saved_as_tcvn3_text_reads_right():
     assert decode_letter_text(to_tcvn3(PARAGRAPH).encode("latin-1")) == PARAGRAPH
     assert decode_letter_text(cp1258(PARAGRAPH)) == PARAGRAPH
+
+
+def test_an_html_body_reads_as_plain_text_with_its_table_in_rows():
+    """What a reader sees: no Markdown marks for bold, links or images, and a table's cells kept on
+    their row (html2text gave `**Bộ**`, `[link](…)` and one cell per line)."""
+    html = ("<p>Kính gửi: <b>Bộ Nội vụ</b> (<a href='https://example.vn/x'>văn bản</a>)<img src='logo.png' alt='logo'></p>"
+            "<table><tr><td>Chỉ tiêu</td><td>Kết quả</td></tr><tr><td>Việc làm</td><td>35.120</td></tr></table>")
+    text = html_to_text(html)
+    assert "Kính gửi: Bộ Nội vụ (văn bản)" in text
+    assert not any(mark in text for mark in ("**", "](", "![", "example.vn", "logo"))
+    rows = [line.split() for line in text.splitlines() if "Việc làm" in line]
+    assert rows == [["Việc", "làm", "35.120"]]
