@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportbox.errors import StorageError
@@ -99,6 +101,28 @@ class RawStore:
                 _unlink_quietly(leftover)
                 removed += 1
         return removed
+
+
+@dataclass(frozen=True)
+class DiskSpace:
+    """Room on the file system holding a folder, as an unprivileged writer sees it."""
+
+    path: Path  # the folder measured: the one asked for, or its nearest existing parent
+    free: int  # bytes available to us (root's reserved blocks left out: the daemon does not run as root)
+    total: int
+
+    @property
+    def free_fraction(self) -> float:
+        return self.free / self.total if self.total else 0.0
+
+
+def disk_space(path: Path | str) -> DiskSpace:
+    """Free space where `path` is, or will be: a raw store not yet made is measured on the
+    folder it will be made in. Raises OSError when nothing of the path can be read."""
+    path = Path(path).absolute()
+    measured = next((p for p in (path, *path.parents) if p.exists()), path)
+    usage = shutil.disk_usage(measured)
+    return DiskSpace(path=measured, free=usage.free, total=usage.total)
 
 
 @functools.cache

@@ -38,3 +38,15 @@ def test_the_store_is_its_owners_alone_whatever_the_umask(tmp_path):
     directories = [store.root, store.root / "tmp", *{store.path(sha).parent for sha in shas}]
     assert {str(d): oct(d.stat().st_mode & 0o777) for d in directories} == {str(d): "0o700" for d in directories}
     assert [oct(store.path(sha).stat().st_mode & 0o777) for sha in shas] == ["0o600", "0o600"]
+
+
+def test_disk_space_is_measured_where_the_store_is_or_will_be(tmp_path):
+    from ingest.rawstore import disk_space
+
+    stat = os.statvfs(tmp_path)
+    here = disk_space(tmp_path)
+    assert here.path == tmp_path and here.total == stat.f_blocks * stat.f_frsize
+    assert abs(here.free - stat.f_bavail * stat.f_frsize) < 64 * 1024 * 1024  # others write meanwhile
+    assert 0 < here.free_fraction <= 1
+    later = disk_space(tmp_path / "var" / "raw")  # not made yet: its nearest existing parent
+    assert later.path == tmp_path and later.total == here.total
