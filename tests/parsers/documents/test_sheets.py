@@ -13,6 +13,8 @@ import pytest
 from parsers.documents import sheets
 from parsers.documents.limits import Limits
 from parsers.documents.model import BlockKind
+from parsers.documents.office_crypto import ole_kind
+from parsers.documents.read import read_document
 from reportbox.errors import DocumentError
 from tests.servers.availability import require_tool
 
@@ -129,14 +131,31 @@ def test_encrypted_xlsx_is_encrypted(report_xlsx):
 
 
 def test_encrypted_xls_is_encrypted(report_xls):
-    # Excel marks an encrypted .xls by a FILEPASS record (0x002F) in the workbook globals; turning
-    # the CODEPAGE record (0x0042, 2 bytes) into one, in place, is what xlrd then sees.
-    codepage = b"\x42\x00\x02\x00"
-    assert report_xls.count(codepage) >= 1
-    locked = report_xls.replace(codepage, b"\x2f\x00\x02\x00", 1)
+    locked = locked_xls(report_xls)
+    assert locked != report_xls
     with pytest.raises(DocumentError) as caught:
         sheets.read_xls(locked, "locked.xls", LIMITS)
     assert caught.value.reason == "encrypted"
+
+
+def locked_xls(report_xls: bytes) -> bytes:
+    # Excel marks an encrypted .xls by a FILEPASS record (0x002F) in the workbook globals, starting
+    # with its wEncryptionType (1: RC4). The CODEPAGE record (0x0042, 2 bytes) turned into one, in
+    # place, is what readers then see.
+    at = report_xls.index(b"\x42\x00\x02\x00")
+    return report_xls[:at] + b"\x2f\x00\x02\x00\x01\x00" + report_xls[at + 6:]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("locked.xlsx", "xlsx"),  # an .xls renamed .xlsx: the OLE check sees it before openpyxl or xlrd
+    ("locked.doc", "doc"),  # named .doc: it must not reach LibreOffice, which would wait for a password
+])  # fmt: skip
+def test_an_encrypted_xls_under_another_name_is_encrypted_before_any_reader_opens_it(report_xls, name, kind):
+    """The hand-written OLE reader this replaced knew only OOXML packages and .doc files as encrypted:
+    such an .xls went on to xlrd or LibreOffice. msoffcrypto-tool reads its FILEPASS record."""
+    assert (ole_kind(report_xls), ole_kind(locked_xls(report_xls))) == ("xls", "encrypted")
+    document = read_document(locked_xls(report_xls), name, kind, LIMITS)
+    assert (document.error, document.blocks) == ("encrypted", ())
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a workbook", b"\x00" * 300, b""])
