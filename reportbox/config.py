@@ -7,6 +7,8 @@ and a test keeps the two in step. Errors name the file and the dotted key.
 from __future__ import annotations
 
 import ipaddress
+import json
+import logging
 import os
 import re
 import secrets
@@ -32,6 +34,8 @@ from parsers.outline import PLACEHOLDERS, Outline, outline_from_config, unknown_
 from reportbox.errors import ConfigError
 from reportbox.private_files import make_secret_file, own_regular_file, warn_if_shared
 from reportbox.timefmt import VIETNAM, deadline_instant
+
+log = logging.getLogger("reportbox.config")
 
 DEFAULT_CONFIG_NAME = "reportbox.toml"
 CONFIG_ENV = "REPORTBOX_CONFIG"
@@ -462,11 +466,11 @@ class Config(_Section):
 
     @model_validator(mode="after")
     def _outlines_defined(self) -> "Config":
-        for index, campaign in enumerate(self.campaign):
+        for campaign in self.campaign:
             try:
                 self.section_outline(campaign.outline)
             except ValueError as exc:
-                raise ValueError(f"campaign.{index}.outline: {exc}; define it under [outline.<key>]") from None
+                raise ValueError(f'campaign "{campaign.id}": outline: {exc}; define it under [outline.<key>]') from None
         return self
 
     def section_outline(self, keys: tuple[str, ...] | None = None) -> Outline:
@@ -517,24 +521,43 @@ def _is_loopback(host: str) -> bool:
 
 
 def find_config_path(explicit: str | os.PathLike | None) -> Path:
-    """The --config option, else ./reportbox.toml, else $REPORTBOX_CONFIG."""
+    """The configuration file in use: see `config_choice`."""
+    return config_choice(explicit)[0]
+
+
+def config_choice(explicit: str | os.PathLike | None) -> tuple[Path, str]:
+    """(file, what named it): the --config option, else $REPORTBOX_CONFIG, else ./reportbox.toml.
+    The variable beats the current folder so that an administrator's `export REPORTBOX_CONFIG=…`
+    is never silently overridden by a reportbox.toml lying where they happen to stand."""
     if explicit:
-        return Path(explicit)
-    local = Path(DEFAULT_CONFIG_NAME)
-    if local.exists():
-        return local
-    if os.environ.get(CONFIG_ENV):
-        return Path(os.environ[CONFIG_ENV])
-    return local
+        return Path(explicit), "--config"
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        local = Path(DEFAULT_CONFIG_NAME)
+        if local.is_file() and not _same_file(local, Path(named)):
+            log.warning("using $%s (%s); ./%s is not read (give --config to use it)", CONFIG_ENV, named,
+                        DEFAULT_CONFIG_NAME)
+        return Path(named), f"${CONFIG_ENV}"
+    return Path(DEFAULT_CONFIG_NAME), "the current folder"
 
 
-def load_config(path: str | os.PathLike) -> Config:
-    """Read, validate and resolve a configuration file; raise ConfigError naming file and key."""
-    path = Path(path)
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def load_config(path: str | os.PathLike, *, named_by: str | None = None) -> Config:
+    """Read, validate and resolve a configuration file; raise ConfigError naming file and key.
+    The file is kept by its absolute path, so every message names the file really in use."""
+    path = Path(path).absolute()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: configuration file not found (use --config PATH)") from exc
+        by = f" (named by {named_by})" if named_by else ""
+        raise ConfigError(f"{path}: configuration file not found{by}; give one with --config PATH or "
+                          f"${CONFIG_ENV}, or copy config.example.toml to ./{DEFAULT_CONFIG_NAME}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -546,17 +569,36 @@ def config_from_dict(data: dict, path: Path) -> Config:
     try:
         config = Config.model_validate({**data, "path": path})
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_first_error(exc)}") from exc
+        raise ConfigError(f"{path}: {_first_error(exc, data)}") from exc
     return _resolve(config)
 
 
-def _first_error(exc: ValidationError) -> str:
+# The arrays of tables whose entries a person knows by a name, not by their place in the file.
+_NAMED_ENTRIES = {"mailbox": "name", "campaign": "id"}
+
+
+def _first_error(exc: ValidationError, data: dict) -> str:
     error = exc.errors()[0]
-    key = ".".join(str(part) for part in error["loc"] if part not in ("function-after",))
+    loc = [part for part in error["loc"] if part not in ("function-after",)]
+    key = ".".join(str(part) for part in loc)
+    if len(loc) >= 2 and loc[0] in _NAMED_ENTRIES and isinstance(loc[1], int):
+        entry = _entry_label(data, loc[0], loc[1])
+        inner = ".".join(str(part) for part in loc[2:])
+        key = f"{entry}: {inner}" if inner else entry
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"
     return f"{key}: {message}" if key else message
+
+
+def _entry_label(data: dict, array: str, index: int) -> str:
+    """`mailbox "phongkh"` for the entry's name (or id), else its place: `[[mailbox]] number 2`."""
+    entries = data.get(array)
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    name = entry.get(_NAMED_ENTRIES[array]) if isinstance(entry, dict) else None
+    if isinstance(name, str) and name:
+        return f"{array} {json.dumps(name, ensure_ascii=False)}"
+    return f"[[{array}]] number {index + 1}"
 
 
 def _resolve(config: Config) -> Config:

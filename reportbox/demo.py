@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import shlex
 import shutil
 import subprocess
 import time
@@ -370,7 +371,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:
     echo("")
     _status_table(result, data, None)  # to the terminal, as `reportbox status` prints it
     echo("")
-    where = f"reportbox --config {config}"
+    where = f"reportbox --config {shlex.quote(str(config))}"  # to be pasted as printed: a folder may have spaces
     echo("Next:")
     echo(f"  {where} status --campaign {CAMPAIGN} --format xlsx --out status.xlsx   # this table, for Excel")
     echo(f"  {where} export sections --campaign {CAMPAIGN} --out tonghop.docx   # every province's sections")

@@ -21,8 +21,9 @@ from rich.text import Text
 
 from reportbox import logs
 from reportbox.app import open_app
-from reportbox.config import Config, find_config_path, load_config, with_secrets
-from reportbox.errors import StorageError
+from reportbox.config import Config, config_choice, load_config, with_secrets
+from reportbox.errors import ConfigError, StorageError
+from reportbox.writable import require_writable
 
 PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
 
@@ -32,25 +33,42 @@ class Obj:
         self.config_path = config_path
         self.log_level, self.log_format = log_level, log_format
         self._config: Config | None = None
+        self._choice: tuple[str | None, tuple[Path, str]] | None = None
 
     def config(self, *needs: str) -> Config:
         """The configuration with the secrets of the parts this command uses (reportbox.config.
         SECRET_PARTS) read, and no others: a command that reads the database starts without the
         mailbox passwords; one that needs some refuses to start, naming every one missing."""
         if self._config is None:
-            self._config = load_config(find_config_path(self.config_path))
+            path, named_by = self.config_choice()
+            self._config = load_config(path, named_by=named_by)
         return with_secrets(self._config, needs)
 
+    def config_choice(self) -> tuple[Path, str]:
+        """(the configuration file in use, what named it): reportbox.config.config_choice, asked once."""
+        if self._choice is None or self._choice[0] != self.config_path:
+            self._choice = (self.config_path, config_choice(self.config_path))
+        return self._choice[1]
+
+    def config_file(self) -> Path:
+        """The configuration file in use (absolute), for messages that must name it."""
+        return self.config_choice()[0].absolute()
+
     @contextmanager
-    def app(self, *needs: str, migrate: bool = True):
-        app = open_app(self.config(*needs), migrate=migrate)
+    def app(self, *needs: str, migrate: bool = True, fetches: bool = False):
+        """The app for a command; it writes the database (migrations at least), and the raw store
+        when it `fetches`: a path there that cannot be written stops it now, in one line."""
+        config = self.config(*needs)
+        if migrate:
+            require_writable(config, raw_store=fetches)
+        app = open_app(config, migrate=migrate)
         try:
             yield app
         finally:
             app.close()
 
 
-CONFIG_HELP = "Configuration file (default ./reportbox.toml, then $REPORTBOX_CONFIG)."
+CONFIG_HELP = "Configuration file (default $REPORTBOX_CONFIG, then ./reportbox.toml)."
 LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
 LOG_FORMATS = click.Choice(["text", "json"])
 
@@ -69,6 +87,15 @@ class GlobalOptionsGroup(click.Group):
             click.Option(["--log-format"], type=LOG_FORMATS, hidden=True, expose_value=False, callback=_later_logs),
         ])
         super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:  # one from a template, the contacts file …: which configuration?
+            obj = ctx.find_object(Obj)
+            if obj is None or str(path := obj.config_file()) in str(exc):
+                raise
+            raise ConfigError(f"{exc} (configuration file: {path})", reason=exc.reason) from exc
 
 
 def _later_config(ctx: click.Context, _param, value: str | None) -> None:

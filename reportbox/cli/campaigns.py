@@ -15,7 +15,6 @@ from models import adjustments
 from models.schema import AdjustmentKind
 from models.status import STATUSES, CampaignStatus, campaign_status
 from reportbox.cli.base import Obj, by_option, cli, console, echo_json, output_file, plain
-from reportbox.config import find_config_path
 from reportbox.errors import DocumentError, UsageError
 from reportbox.shapes import campaigns_json, status_csv, status_report
 from reportbox.timefmt import local_short, parse_instant
@@ -249,7 +248,7 @@ def _read_letter(obj: Obj, path: Path, apply: bool):
     from parsers.documents.limits import DEFAULT_LIMITS
     from parsers.letter import letter_from_file
 
-    config_path = find_config_path(obj.config_path)
+    config_path = obj.config_file()
     limits = obj.config().documents.limits() if apply or config_path.exists() else DEFAULT_LIMITS
     try:
         data = path.read_bytes()

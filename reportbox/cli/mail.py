@@ -18,6 +18,7 @@ from reportbox.app import App, make_source
 from reportbox.cli.base import Obj, cli, console, echo_json, plain, progress_bar
 from reportbox.errors import UsageError
 from reportbox.shapes import messages_json
+from reportbox.writable import require_writable
 from reportbox.timefmt import local_short
 
 
@@ -29,7 +30,7 @@ def run(obj: Obj) -> None:
 
     # Every secret the daemon will use is read now: a missing one stops it here, not at its first poll.
     needs = ("imap", "smtp", "web") if obj.config().web.in_daemon else ("imap", "smtp")
-    with obj.app(*needs) as app:
+    with obj.app(*needs, fetches=True) as app:
         Daemon(app).run()
 
 
@@ -41,7 +42,7 @@ def poll_command(obj: Obj, fetch_only: bool) -> None:
     from jobs.poll import poll
 
     # A one-shot poll holds the daemon's lock too: two fetchers on one mailbox would race.
-    with obj.app("imap") as app, lock.held(app.sessions):
+    with obj.app("imap", fetches=True) as app, lock.held(app.sessions):
         sources = [make_source(m) for m in app.config.mailbox]
         try:
             with progress_bar("fetching and processing") as tick:
@@ -130,6 +131,7 @@ def db() -> None:
 def db_upgrade(obj: Obj) -> None:
     """Apply every pending migration."""
     config = obj.config()
+    require_writable(config)  # the raw store too: this is the command an installation runs first
     engine = make_engine(config.database.url)
     try:
         upgrade(engine)
