@@ -15,6 +15,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from ingest.sources import FetchedMessage, KnownKeys
 from reportbox.config import MailboxConfig
 from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
+from reportbox.oauth import SaslExchange, choose_mechanism, initial_response, token_source, with_token
 
 log = logging.getLogger("reportbox.ingest.imap")
 
@@ -43,45 +44,10 @@ class ImapSource:
     def connect(self) -> IMAPClient:
         if self._client is not None:
             return self._client
-        config = self.config
-        password = config.password_value(f'mailbox "{self.name}"')  # read before connecting
-        context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
-        try:
-            client = IMAPClient(
-                config.host,
-                port=config.effective_port,
-                ssl=config.security == "ssl",
-                ssl_context=context,
-                timeout=config.timeout,
-            )
-            # IMAPClient 4.1.0 switches on imaplib's debug output and sends it to a logger that
-            # drops it: every fetched message is formatted as text first, which costs 4-6x.
-            client._imap.debug = 0
-            client.normalise_times = False  # keep INTERNALDATE's zone: we store UTC
-            if config.security == "starttls":
-                client.starttls(context)
-            client.login(config.username, password)
-        except LoginError as exc:
-            raise SourceAuthError(
-                f"{self.name}: the server refused the login for {config.username}: check the password "
-                f"({config.password_env or config.password_file})"
-            ) from exc
-        except ssl.SSLCertVerificationError as exc:
-            raise SourceError(
-                f"{self.name}: the certificate of {config.host} does not verify ({exc.verify_message}); "
-                "set ca_file to the ministry's CA if it uses its own",
-                reason="tls_verify",
-            ) from exc
-        except _CONNECTION_ERRORS as exc:
-            raise SourceUnavailable(
-                f"{self.name}: cannot reach {config.host}:{config.effective_port}: {exc}"
-            ) from exc
-        except IMAPClientError as exc:
-            raise SourceError(f"{self.name}: the server answered an error at login: {exc}") from exc
-        self._client = client
+        self._client = open_connection(self.config)
         self._selected = None
         self.round_trips = 0
-        return client
+        return self._client
 
     def close(self) -> None:
         client, self._client, self._selected = self._client, None, None
@@ -223,3 +189,88 @@ def _groups(uids: list[int], size_of) -> Iterator[list[int]]:
             group, total = [], 0
     if group:
         yield group
+
+
+def open_connection(config: MailboxConfig) -> IMAPClient:
+    """A connected, secured and logged-in client for the mailbox: the one way in, for the poll's
+    connection and any other (IDLE's). Raises SourceAuthError, SourceUnavailable or SourceError."""
+    name = config.name
+    tokens = token = password = None
+    if config.auth == "oauth2":  # a token first: a refused grant needs no connection
+        tokens = token_source(config.oauth2, label=f'mailbox "{name}"', protocol="imap", timeout=config.timeout)
+        token = tokens.get()
+    else:
+        password = config.password_value(f'mailbox "{name}"')  # read before connecting
+    context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
+    client = None
+    try:
+        client = IMAPClient(
+            config.host,
+            port=config.effective_port,
+            ssl=config.security == "ssl",
+            ssl_context=context,
+            timeout=config.timeout,
+        )
+        # IMAPClient 4.1.0 switches on imaplib's debug output and sends it to a logger that
+        # drops it: every fetched message is formatted as text first, which costs 4-6x.
+        client._imap.debug = 0
+        client.normalise_times = False  # keep INTERNALDATE's zone: we store UTC
+        if config.security == "starttls":
+            client.starttls(context)
+        if tokens is not None:
+            _oauth2_login(client, config, tokens, token)
+        else:
+            try:
+                client.login(config.username, password)
+            except LoginError as exc:
+                raise SourceAuthError(
+                    f"{name}: the server refused the login for {config.username}: check the password "
+                    f"({config.password_env or config.password_file})"
+                ) from exc
+    except BaseException as exc:
+        if client is not None:
+            _shutdown(client)
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            raise SourceError(
+                f"{name}: the certificate of {config.host} does not verify ({exc.verify_message}); "
+                "set ca_file to the ministry's CA if it uses its own",
+                reason="tls_verify",
+            ) from exc
+        if isinstance(exc, _CONNECTION_ERRORS):
+            raise SourceUnavailable(f"{name}: cannot reach {config.host}:{config.effective_port}: {exc}") from exc
+        if isinstance(exc, IMAPClientError) and not isinstance(exc, LoginError):
+            raise SourceError(f"{name}: the server answered an error at login: {exc}") from exc
+        raise
+    return client
+
+
+def _oauth2_login(client: IMAPClient, config: MailboxConfig, tokens, token) -> None:
+    """AUTHENTICATE with an access token; a cached one the server refuses is renewed once."""
+    offered = [c.decode().split("=", 1)[1] for c in client.capabilities() if c.upper().startswith(b"AUTH=")]
+    mechanism = choose_mechanism(config.oauth2.mechanism, offered)
+    exchanges: list[SaslExchange] = []
+
+    def authenticate(token: str) -> None:
+        exchange = SaslExchange(mechanism, initial_response(mechanism, config.username, token, config.host,
+                                                            config.effective_port))
+        exchanges.append(exchange)
+        client.sasl_login(mechanism, exchange)
+
+    try:
+        with_token(tokens, authenticate, (LoginError,), token)
+    except LoginError as exc:
+        said = exchanges[-1].error if exchanges else None
+        raise SourceAuthError(
+            f'mailbox "{config.name}": the server refused the OAuth2 login ({mechanism}) of {config.username}'
+            f"{' (' + said + ')' if said else ''} with a token the provider issued: check that the app has the "
+            "IMAP permission, that IMAP is enabled for this mailbox, that username is the mailbox the token is "
+            "for, and (client credentials) that the app was given access to this mailbox",
+            reason="oauth_login_refused",
+        ) from exc
+
+
+def _shutdown(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except Exception:  # noqa: BLE001 - a connection we are dropping anyway
+        pass

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -110,6 +111,98 @@ class _SecretRef(_Section):
             raise ConfigError(f"{label} password: {exc}") from None
 
 
+def _one_source(data, name: str) -> None:
+    """A secret `name` given by `name_env` or `name_file`, never written inline, never both."""
+    if isinstance(data, dict):
+        if name in data:
+            raise ValueError(f'write no {name.replace("_", " ")} in the file: use {name}_env = "NAME" or '
+                             f'{name}_file = "path"')
+        if data.get(f"{name}_env") and data.get(f"{name}_file"):
+            raise ValueError(f"give {name}_env or {name}_file, not both")
+
+
+class OAuth2Config(_Section):
+    """`[mailbox.oauth2]` / `[smtp.oauth2]`: how access tokens are obtained for `auth = "oauth2"`
+    (reportbox.oauth; README "Hosted mail (Microsoft 365, Gmail): OAuth2")."""
+
+    provider: Literal["microsoft", "google", "other"]
+    tenant: str | None = None  # microsoft: the directory (tenant) ID or its domain
+    flow: Literal["refresh_token", "client_credentials"] = "refresh_token"
+    client_id: Annotated[str, Field(min_length=1)]
+    client_secret_env: str | None = None
+    client_secret_file: Path | None = None
+    refresh_token_env: str | None = None
+    refresh_token_file: Path | None = None  # rewritten (0600, atomically) when the provider rotates it
+    token_url: str | None = None  # default: the provider's token endpoint
+    scope: str | None = None  # default: the provider's scope for IMAP or SMTP and the flow
+    mechanism: Literal["auto", "xoauth2", "oauthbearer"] = "auto"  # auto: OAUTHBEARER if offered, else XOAUTH2
+    client_secret: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    refresh_token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secrets_by_reference(cls, data):
+        _one_source(data, "client_secret")
+        _one_source(data, "refresh_token")
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> "OAuth2Config":
+        if self.provider == "microsoft" and not self.tenant and not self.token_url:
+            raise ValueError("tenant: required for provider microsoft (the directory ID or domain)")
+        if self.provider == "other" and not self.token_url:
+            raise ValueError("token_url: required for provider other")
+        if self.provider == "google" and self.flow == "client_credentials":
+            raise ValueError('flow: Google gives mail access only through a refresh token (flow = "refresh_token")')
+        if self.flow == "client_credentials" and not (self.client_secret_env or self.client_secret_file):
+            raise ValueError("client_secret_env or client_secret_file: required for flow client_credentials")
+        if self.flow == "refresh_token" and not (self.refresh_token_env or self.refresh_token_file):
+            raise ValueError("refresh_token_env or refresh_token_file: required for flow refresh_token")
+        if self.token_url:
+            url = urlsplit(self.token_url)
+            if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and _is_loopback(url.hostname))):
+                raise ValueError("token_url: must be an https:// URL (http:// only on loopback)")
+        return self
+
+    def with_secrets(self) -> "OAuth2Config":
+        """A copy holding the client secret and refresh token, read now; raises SecretUnavailable
+        with the secret named."""
+        update = {}
+        for name in ("client_secret", "refresh_token"):
+            env, file = getattr(self, f"{name}_env"), getattr(self, f"{name}_file")
+            if getattr(self, name) is None and (env or file):
+                try:
+                    update[name] = SecretStr(read_secret(env, file))
+                except SecretUnavailable as exc:
+                    raise SecretUnavailable(f"{name.replace('_', ' ')}: {exc}") from None
+        return self.model_copy(update=update)
+
+
+class _Login(_SecretRef):
+    """A server we log in to: with a password (`_SecretRef`) or OAuth2 access tokens."""
+
+    auth: Literal["password", "oauth2"] = "password"
+    oauth2: OAuth2Config | None = None
+
+    @model_validator(mode="after")
+    def _auth_settings(self) -> "_Login":
+        if self.auth == "oauth2":
+            if self.oauth2 is None:
+                raise ValueError('oauth2: auth = "oauth2" needs an [oauth2] table (provider, client_id …)')
+            if self.password_env or self.password_file:
+                raise ValueError('password_env / password_file: not used with auth = "oauth2"; remove them')
+        elif self.oauth2 is not None:
+            raise ValueError('oauth2: set auth = "oauth2" to log in with it')
+        return self
+
+    def with_password(self):
+        """A copy holding the secrets it logs in with: the password, or the OAuth2 client secret and
+        refresh token; raises SecretUnavailable."""
+        if self.auth == "oauth2":
+            return self.model_copy(update={"oauth2": self.oauth2.with_secrets()})
+        return super().with_password()
+
+
 class DatabaseConfig(_Section):
     url: str = "sqlite:///reportbox.db"
 
@@ -172,7 +265,7 @@ class DocumentsConfig(_Section):
 Security = Literal["ssl", "starttls", "none"]
 
 
-class MailboxConfig(_SecretRef):
+class MailboxConfig(_Login):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     kind: Literal["imap", "maildir", "eml-dir"]
     host: str | None = None
@@ -201,7 +294,7 @@ class MailboxConfig(_SecretRef):
                 raise ValueError("host: required for an imap mailbox")
             if not self.username:
                 raise ValueError("username: required for an imap mailbox")
-            if not (self.password_env or self.password_file):
+            if not (self.password_env or self.password_file or self.auth == "oauth2"):
                 raise ValueError("password_env or password_file: required for an imap mailbox")
             target = self.mark.removeprefix("move:") if self.mark.startswith("move:") else None
             if target is not None and target in self.folders:
@@ -211,6 +304,8 @@ class MailboxConfig(_SecretRef):
                 raise ValueError(
                     f'security: "none" sends the password in clear; allowed only on loopback, not {self.host}'
                 )
+        elif self.auth == "oauth2":
+            raise ValueError(f'auth: "oauth2" applies to imap mailboxes, not {self.kind}')
         elif self.path is None:
             raise ValueError(f"path: required for a {self.kind} mailbox")
         return self
@@ -220,7 +315,7 @@ class MailboxConfig(_SecretRef):
         return self.port or {"ssl": 993, "starttls": 143, "none": 143}[self.security]
 
 
-class SmtpConfig(_SecretRef):
+class SmtpConfig(_Login):
     host: str
     port: Annotated[int, Field(ge=1, le=65535)] = 587
     security: Security = "starttls"
@@ -247,6 +342,8 @@ class SmtpConfig(_SecretRef):
     def _clear_only_on_loopback(self) -> "SmtpConfig":
         if self.security == "none" and self.username and not _is_loopback(self.host):
             raise ValueError(f'security: "none" with a login is allowed only on loopback, not {self.host}')
+        if self.auth == "oauth2" and not self.username:
+            raise ValueError('username: required with auth = "oauth2" (the mailbox the token is for)')
         return self
 
 
@@ -608,11 +705,17 @@ def _resolve(config: Config) -> Config:
     def local(p: Path | None) -> Path | None:
         return p if p is None or p.is_absolute() else base / p
 
+    def oauth2(o: OAuth2Config | None) -> OAuth2Config | None:
+        return o and o.model_copy(update={"client_secret_file": local(o.client_secret_file),
+                                          "refresh_token_file": local(o.refresh_token_file)})
+
     mailboxes = tuple(
-        m.model_copy(update={"path": local(m.path), "ca_file": local(m.ca_file), "password_file": local(m.password_file)})
+        m.model_copy(update={"path": local(m.path), "ca_file": local(m.ca_file), "password_file": local(m.password_file),
+                             "oauth2": oauth2(m.oauth2)})
         for m in config.mailbox
     )
-    smtp = config.smtp.model_copy(update={"password_file": local(config.smtp.password_file)}) if config.smtp else None
+    smtp = config.smtp and config.smtp.model_copy(
+        update={"password_file": local(config.smtp.password_file), "oauth2": oauth2(config.smtp.oauth2)})
     return config.model_copy(
         update={
             "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
@@ -654,9 +757,13 @@ def with_secrets(config: Config, parts: Iterable[str]) -> Config:
             missing.append(f"{label} ({exc})")
             return ref
 
-    mailbox = tuple(read(m, f'mailbox "{m.name}" password') if "imap" in parts and m.kind == "imap" else m
+    def what(ref, owner: str) -> str:
+        return f"{owner} oauth2" if ref.auth == "oauth2" else f"{owner} password"
+
+    mailbox = tuple(read(m, what(m, f'mailbox "{m.name}"')) if "imap" in parts and m.kind == "imap" else m
                     for m in config.mailbox)
-    smtp = read(config.smtp, "smtp password") if "smtp" in parts and config.smtp is not None else config.smtp
+    smtp = (read(config.smtp, what(config.smtp, "smtp")) if "smtp" in parts and config.smtp is not None
+            else config.smtp)
     if "web" in parts:
         try:
             config.web.read_secret(config.web_secret_default)

@@ -8,6 +8,8 @@
     │   └── LockHeldError           another daemon holds the single-instance lock (exit 2)
     ├── SourceError                 a mailbox cannot be read (IMAP, Maildir, .eml folder)
     │   ├── SourceAuthError         the server refused our credentials: retrying will not help
+    │   │   └── TokenRefused        the OAuth2 provider issues no access token (grant revoked,
+    │   │                           wrong tenant, client secret expired): a person must act
     │   └── SourceUnavailable       connection refused, dropped or timed out: retry with backoff
     ├── MessageError                one message cannot be parsed; recorded on it, never fatal
     ├── DocumentError               one attachment cannot be read (encrypted, corrupt, too large,
@@ -70,6 +72,17 @@ class SourceError(ReportboxError):
 
 class SourceAuthError(SourceError):
     reason = "auth_failed"
+
+
+class TokenRefused(SourceAuthError):
+    """The identity provider refused to issue an access token (reportbox.oauth). `error` is its
+    OAuth2 error code (invalid_grant, invalid_client, unauthorized_client …), for scripts and logs."""
+
+    reason = "oauth_refused"
+
+    def __init__(self, message: str, *, error: str = "", reason: str | None = None) -> None:
+        super().__init__(message, reason=reason)
+        self.error = error
 
 
 class SourceUnavailable(SourceError):

@@ -1,5 +1,5 @@
 """Files only their owner may read: the database (every report, the password hashes), the raw
-store (every message as received) and the dashboard's signing secret.
+store (every message as received), the dashboard's signing secret and a rotated OAuth2 refresh token.
 
 Each is created owner-only from its first byte, never chmod-ed after the fact. One that already
 exists with a wider mode (made by an older version, or on purpose for a group) is left as it is,
@@ -59,6 +59,27 @@ def make_secret_file(path: Path, value: str) -> bool:
         os.unlink(temporary)
     _sync_dir(path.parent)
     return True
+
+
+def replace_secret_file(path: Path, value: str) -> None:
+    """Replace the secret in `path` by `value` (a rotated OAuth2 refresh token). The new file is
+    owner-only from its first byte and appears whole: written to a private temporary file beside
+    it, synced, then renamed over it, so a crash leaves the old secret or the new one, never half
+    of either. A symbolic link at `path` is replaced, never followed. Raises OSError."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(value + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    _sync_dir(path.parent)
 
 
 def own_regular_file(path: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -27,8 +28,8 @@ def secrets(monkeypatch):
 def _schema_keys(model: type[BaseModel], prefix: str = "") -> set[str]:
     keys = set()
     for name, field in model.model_fields.items():
-        if name in ("path", "password"):
-            continue  # set by the loader, never written in a file
+        if name in ("path", "password") or field.exclude:
+            continue  # set by the loader (the config's path, secrets read), never written in a file
         key = prefix + (field.alias or name)
         keys.add(key)
         annotation = field.annotation
@@ -70,6 +71,9 @@ def _documented(text: str) -> str:
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
+        if re.fullmatch(r"# \[[a-z0-9_.]+\]", stripped.split("  #")[0]):  # a commented-out table: [smtp.oauth2]
+            lines.append(stripped[2:])
+            continue
         if stripped.startswith("# ") and " = " in stripped and not stripped.startswith("# kind ="):
             candidate = stripped[2:].split("  #")[0]
             key = candidate.split("=")[0].strip()

@@ -17,7 +17,8 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reportbox.errors import DeliveryError, DeliveryUncertain
+from reportbox.errors import DeliveryError, DeliveryUncertain, SourceAuthError, SourceError, TokenRefused
+from reportbox.oauth import SaslExchange, choose_mechanism, initial_response, token_source, with_token
 
 _DOT_STUFFING = re.compile(rb"^\.", re.MULTILINE)
 _LONE_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
@@ -143,7 +144,12 @@ class SmtpRelay:
         config = self.config
         # Our own host name for EHLO, without smtplib's reverse-DNS lookup (slow on a closed network).
         helo = socket.gethostname()
-        password = config.password_value("smtp") if config.username else ""  # before connecting
+        tokens = token = None
+        if config.auth == "oauth2":  # a token before connecting: a refused grant needs no connection
+            tokens = token_source(config.oauth2, label="smtp", protocol="smtp", timeout=config.timeout)
+            token = _token_or_delivery_error(tokens.get)
+        password = config.password_value("smtp") if config.username and tokens is None else ""
+        exchanges: list[SaslExchange] = []
         try:
             if config.security == "ssl":
                 smtp = smtplib.SMTP_SSL(config.host, config.port, local_hostname=helo, timeout=config.timeout,
@@ -157,21 +163,44 @@ class SmtpRelay:
             # algorithm holds each one until the server's delayed ACK (tens of ms a message).
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
-            if config.username:
+            if tokens is not None:
+                self._oauth2_login(smtp, tokens, token, exchanges)
+            elif config.username:
                 smtp.login(config.username, password)
             return smtp
         except ssl.SSLCertVerificationError as exc:
             raise DeliveryError(f"{self._where()}: the server's certificate does not verify ({exc.verify_message}); "
                                 "give its CA in [smtp] ca_file", reason="tls", temporary=False) from exc
         except smtplib.SMTPAuthenticationError as exc:
+            hint = ""
+            if tokens is not None:
+                said = exchanges[-1].error if exchanges and exchanges[-1].error else ""
+                hint = (f"{' (' + said + ')' if said else ''}; the provider issued the token, so check that the app "
+                        "has the SMTP.Send permission (Gmail: the mail.google.com scope), that SMTP AUTH is "
+                        "enabled for this mailbox, and that username is the mailbox the token is for")
             raise DeliveryError(f"{self._where()}: the server refused the login of {config.username}: "
-                                f"{exc.smtp_code} {_text(exc.smtp_error)}", reason="auth", temporary=False,
+                                f"{exc.smtp_code} {_text(exc.smtp_error)}{hint}", reason="auth", temporary=False,
                                 code=exc.smtp_code) from exc
+        except SourceError as exc:  # the token endpoint, when a renewed token was needed
+            raise _token_delivery_error(exc) from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise DeliveryError(f"{self._where()}: {exc} (check [smtp] security)", reason="tls",
                                 temporary=False) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{self._where()}: {_describe(exc)}", reason="connection") from exc
+
+    def _oauth2_login(self, smtp: smtplib.SMTP, tokens, token, exchanges: list[SaslExchange]) -> None:
+        """AUTH with an access token; a cached one the server refuses is renewed once."""
+        config = self.config
+        mechanism = choose_mechanism(config.oauth2.mechanism, smtp.esmtp_features.get("auth", "").split())
+
+        def authenticate(token: str) -> None:
+            exchange = SaslExchange(mechanism, initial_response(mechanism, config.username, token, config.host,
+                                                                config.port))
+            exchanges.append(exchange)
+            smtp.auth(mechanism, exchange, initial_response_ok=True)
+
+        with_token(tokens, authenticate, (smtplib.SMTPAuthenticationError,), token)
 
     def _tls(self) -> ssl.SSLContext:
         ca_file = self.config.ca_file
@@ -193,6 +222,20 @@ class SmtpRelay:
 
     def _where(self) -> str:
         return f"SMTP {self.config.host}:{self.config.port}"
+
+
+def _token_or_delivery_error(get):
+    try:
+        return get()
+    except SourceError as exc:
+        raise _token_delivery_error(exc) from exc
+
+
+def _token_delivery_error(exc: SourceError) -> DeliveryError:
+    """The token endpoint's answer as the outbox counts it: a refusal waits for a person, an
+    unreachable endpoint for a later attempt."""
+    return DeliveryError(str(exc), reason="oauth" if isinstance(exc, TokenRefused) else "connection",
+                         temporary=not isinstance(exc, SourceAuthError))
 
 
 def _data_without_dot(raw: bytes) -> bytes:

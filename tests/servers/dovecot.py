@@ -60,7 +60,7 @@ protocols = imap
 listen = {host}
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_verbose = yes
 # Tests of bad logins must not slow down later logins: without these a
 # failed login delays every following login from 127.0.0.1 by 2, 4, 8, 15 s.
@@ -83,7 +83,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {dir}/users/%u
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = static
   args = uid={uid} gid={gid} home={dir}/mail/%u
 }}
@@ -96,6 +96,24 @@ service imap-login {{
     port = 0
   }}
 }}
+"""
+
+# With an introspection URL: XOAUTH2 and OAUTHBEARER logins whose access tokens Dovecot checks
+# there (RFC 7662, the token POSTed as a form), the token's "username" having to be the login's.
+OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {dir}/dovecot-oauth2.conf.ext
+}}
+"""
+OAUTH2_CONFIG = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 """
 
 _APPENDUID = re.compile(rb"\[APPENDUID \d+ (\d+)\]")
@@ -229,8 +247,11 @@ class Dovecot:
 
     host = LOCALHOST
 
-    def __init__(self, tmpdir: Path | str):
+    def __init__(self, tmpdir: Path | str, *, oauth2_introspection_url: str | None = None):
+        """With `oauth2_introspection_url` (tests/servers/oauth.py's), XOAUTH2 and OAUTHBEARER logins
+        are offered too, checked there; password logins work as ever (Account's helpers use them)."""
         self.dir = Path(tmpdir)
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
         self._numbers = itertools.count(1)
@@ -309,6 +330,11 @@ class Dovecot:
         mail_root.mkdir(exist_ok=True)
         shutil.chown(mail_root, uid, gid)
         self.users_path.mkdir(exist_ok=True)
+        oauth2 = self.oauth2_introspection_url
+        if oauth2:
+            (self.dir / "dovecot-oauth2.conf.ext").write_text(OAUTH2_CONFIG.format(url=oauth2))
         self.conf_path.write_text(CONFIG_TEMPLATE.format(
             dir=self.dir, host=self.host, port=self.port, uid=uid, gid=gid, separator=SEPARATOR,
+            oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+            oauth2_passdb=OAUTH2_PASSDB.format(dir=self.dir) if oauth2 else "",
         ))

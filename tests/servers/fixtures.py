@@ -16,11 +16,13 @@ import pytest
 
 from .common import shared_dir
 from .dovecot import Account, Dovecot
+from .oauth import TokenServer
 from .postgres import PostgresServer
 from .smtp import SmtpServer
 
 __all__ = [
-    "dovecot_server", "imap_account", "make_smtp_server", "postgres_server", "postgres_url", "smtp_server",
+    "dovecot_server", "imap_account", "make_smtp_server", "oauth_dovecot", "postgres_server", "postgres_url",
+    "smtp_server", "token_server",
 ]
 
 
@@ -45,6 +47,31 @@ def dovecot_server() -> Iterator[Dovecot]:
 def imap_account(dovecot_server: Dovecot) -> Account:
     """A fresh, empty IMAP user (password ``secret``) for this test alone."""
     return dovecot_server.add_user()
+
+
+@pytest.fixture(scope="session")
+def token_server() -> Iterator[TokenServer]:
+    """A small OAuth2 token and introspection server on 127.0.0.1; see tests/servers/oauth.py.
+    Shared by the session: each test registers its own client and tokens."""
+    server = TokenServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(token_server: TokenServer) -> Iterator[Dovecot]:
+    """A second private Dovecot that also takes XOAUTH2 and OAUTHBEARER logins, their tokens checked
+    by `token_server`; password logins work as on `dovecot_server`."""
+    with shared_dir("reportbox-dovecot-oauth-") as path:
+        server = Dovecot(path, oauth2_introspection_url=token_server.introspection_url)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

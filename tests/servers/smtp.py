@@ -24,6 +24,9 @@ Options:
 * ``auth={user: password}`` offers AUTH PLAIN and LOGIN and requires a login
   before MAIL.  Without TLS the login is accepted in clear text, which is
   tolerable only because the server listens on loopback.
+* ``oauth_introspection=URL`` (tests/servers/oauth.py's ``introspection_url``) offers AUTH
+  XOAUTH2 and OAUTHBEARER and requires a login before MAIL: the bearer token must be active
+  there for the user the SASL message names (``Received.auth_user``).
 
 Things tests must keep in mind:
 
@@ -87,12 +90,14 @@ class SmtpServer:
 
     host = LOCALHOST
 
-    def __init__(self, directory: Path | str, *, tls: str = "none", auth: dict[str, str] | None = None):
+    def __init__(self, directory: Path | str, *, tls: str = "none", auth: dict[str, str] | None = None,
+                 oauth_introspection: str | None = None):
         if tls not in TLS_MODES:
             raise ValueError(f"tls must be one of {TLS_MODES}, not {tls!r}")
         self.dir = Path(directory)
         self.tls = tls
         self.auth = dict(auth) if auth is not None else None
+        self.oauth_introspection = oauth_introspection
         self.spool_dir = self.dir / SPOOL_DIR
         self.control_path = self.dir / CONTROL_FILE
         self.log_path = self.dir / LOG_FILE
@@ -242,6 +247,8 @@ class SmtpServer:
             command += ["--cert", str(self.cert_file), "--key", str(self.key_file)]
         if self.auth is not None:
             command += ["--auth-file", str(self.auth_file)]
+        if self.oauth_introspection:
+            command += ["--oauth-introspection", self.oauth_introspection]
         return command
 
     def _write_control(self) -> None:

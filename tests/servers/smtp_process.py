@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import itertools
 import json
 import logging
 import os
 import signal
 import ssl
+import urllib.parse
+import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 SPOOL_DIR = "spool"
 DROPS = ("before_dot", "after_dot", "no_reply")
@@ -179,6 +182,65 @@ class PasswordAuthenticator:
         return AuthResult(success=False, handled=False)
 
 
+class OAuthSMTP(DroppingSMTP):
+    """DroppingSMTP with AUTH XOAUTH2 and OAUTHBEARER, the bearer token checked at an RFC 7662
+    introspection endpoint (tests/servers/oauth.py), as a hosted provider's relay does."""
+
+    introspection_url = ""
+
+    async def auth_XOAUTH2(self, _, args: list[str]) -> AuthResult:  # noqa: N802 - aiosmtpd's naming
+        return await self._bearer("XOAUTH2", args)
+
+    async def auth_OAUTHBEARER(self, _, args: list[str]) -> AuthResult:  # noqa: N802
+        return await self._bearer("OAUTHBEARER", args)
+
+    async def _bearer(self, mechanism: str, args: list[str]) -> AuthResult:
+        if len(args) > 1:
+            try:
+                message = base64.b64decode(args[1], validate=True)
+            except ValueError:
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        else:
+            message = await self.challenge_auth("")
+            if message is MISSING:
+                return AuthResult(success=False, handled=True)
+        user, token = parse_bearer(mechanism, message.decode("utf-8", "replace"))
+        loop = asyncio.get_running_loop()
+        owner = await loop.run_in_executor(None, introspect, self.introspection_url, token)
+        if user and owner == user:
+            return AuthResult(success=True, auth_data=user)
+        log.info("AUTH %s refused for %r (token for %r)", mechanism, user, owner)
+        # The error goes to the client as a challenge (Google's and RFC 7628's way); its answer
+        # (empty, or ^A) ends the exchange, then 535.
+        answer = await self.challenge_auth(json.dumps({"status": "401", "schemes": "bearer", "scope": "mail"}))
+        return AuthResult(success=False, handled=answer is MISSING)  # not handled: aiosmtpd replies 535
+
+
+def parse_bearer(mechanism: str, message: str) -> tuple[str | None, str | None]:
+    """(user, token) from an XOAUTH2 or OAUTHBEARER client message."""
+    fields = message.split("\x01")
+    user = None
+    if mechanism == "XOAUTH2":
+        user = next((f[5:] for f in fields if f.startswith("user=")), None)
+    else:
+        authzid = next((part[2:] for part in fields[0].split(",") if part.startswith("a=")), None)
+        user = authzid.replace("=2C", ",").replace("=3D", "=") if authzid else None
+    auth = next((f[5:] for f in fields if f.startswith("auth=")), "")
+    token = auth[7:] if auth.lower().startswith("bearer ") else None
+    return user, token
+
+
+def introspect(url: str, token: str | None) -> str | None:
+    """The username the introspection endpoint says the token is for, or None."""
+    if not token:
+        return None
+    data = urllib.parse.urlencode({"token": token}).encode()
+    with urllib.request.urlopen(url, data=data, timeout=10) as reply:
+        answer = json.loads(reply.read())
+    return answer.get("username") if answer.get("active") else None
+
+
 def tls_context(cert: str, key: str) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -200,6 +262,9 @@ def smtp_factory(args: argparse.Namespace):
         # Like a real submission port: a client configured for STARTTLS that skips it must fail.
         "require_starttls": args.tls == "starttls",
     }
+    if args.oauth_introspection:
+        OAuthSMTP.introspection_url = args.oauth_introspection
+        users = users or {}
     if users is not None:
         options.update(
             authenticator=PasswordAuthenticator(users),
@@ -208,7 +273,8 @@ def smtp_factory(args: argparse.Namespace):
             # AUTH with tls "none" is tolerable only because this server listens on loopback.
             auth_require_tls=args.tls == "starttls",
         )
-    return lambda: DroppingSMTP(handler, **options), (context if args.tls == "ssl" else None)
+    protocol = OAuthSMTP if args.oauth_introspection else DroppingSMTP
+    return lambda: protocol(handler, **options), (context if args.tls == "ssl" else None)
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -235,6 +301,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cert", help="PEM certificate (with --tls starttls or ssl)")
     parser.add_argument("--key", help="PEM private key (with --tls starttls or ssl)")
     parser.add_argument("--auth-file", help="JSON object user -> password; enables and requires AUTH")
+    parser.add_argument("--oauth-introspection", help="introspection URL; enables and requires AUTH XOAUTH2")
     args = parser.parse_args(argv)
     if args.tls != "none" and not (args.cert and args.key):
         parser.error(f"--tls {args.tls} needs --cert and --key")
