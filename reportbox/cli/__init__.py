@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from reportbox.cli import campaigns, exports, mail, outgoing, submissions, web  # noqa: F401  (they register their commands)
+from reportbox.cli import campaigns, doctor, exports, mail, outgoing, submissions, web  # noqa: F401  (they register their commands)
 from reportbox.cli.base import cli
 from reportbox.errors import ReportboxError
 
