@@ -25,7 +25,15 @@ from ingest.rawstore import disk_space
 from parsers.documents.external import find_tool, run_tool
 from parsers.documents.limits import Limits
 from reportbox.config import Config, SecretUnavailable
-from reportbox.errors import ConfigError, DeliveryError, DocumentError, SourceAuthError, SourceError, SourceUnavailable
+from reportbox.errors import (
+    ConfigError,
+    DeliveryError,
+    DocumentError,
+    SourceAuthError,
+    SourceError,
+    SourceUnavailable,
+    TokenRefused,
+)
 from reportbox.writable import FIX as WRITABLE_FIX
 from reportbox.writable import database_problem, folder_problem, sqlite_file
 
@@ -240,8 +248,10 @@ def _check_imap(mailbox, where: str) -> str:
                          + "; ".join(f"folder {name!r} ({why})" for name, why in missing)
                          + f"; the server has: {', '.join(listed[:15])}{' …' if len(listed) > 15 else ''}",
                          f"correct folders in {where}, spelled as the server lists them")
+    except TokenRefused as exc:
+        raise Failed(str(exc), f"renew the grant named by the [oauth2] settings of {where} (README: OAuth2)") from None
     except SourceAuthError as exc:
-        raise Failed(str(exc), f"check username and the password ({_secret_source(mailbox)}) in {where}") from None
+        raise Failed(str(exc), f"check username and {_login_source(mailbox)} in {where}") from None
     except SourceUnavailable as exc:
         raise Failed(str(exc), f"check host, port and security in {where}, and that this machine may reach "
                                "the server (firewall)") from None
@@ -264,14 +274,15 @@ def check_smtp(config: Config, timeout: float) -> str:
     if config.smtp is None:
         raise Skipped("no [smtp] section: nothing is ever sent (no reminders, receipts or resend requests)")
     smtp = config.smtp
-    if smtp.username:
+    if smtp.username or smtp.auth == "oauth2":
         smtp = _with_secret(smtp, "[smtp]")
     smtp = smtp.model_copy(update={"timeout": min(smtp.timeout, timeout)})
     relay = SmtpRelay(smtp)
     try:
         relay.open()  # connect, TLS as configured, EHLO, AUTH; no MAIL FROM: nothing is sent
     except DeliveryError as exc:
-        fixes = {"auth": f"check username and the password ({_secret_source(smtp)}) in [smtp]",
+        fixes = {"auth": f"check username and {_login_source(smtp)} in [smtp]",
+                 "oauth": "renew the grant named by the [oauth2] settings of [smtp] (README: OAuth2)",
                  "tls": "check security, and give the relay's CA in [smtp] ca_file"}
         raise Failed(str(exc), fixes.get(exc.reason, "check host, port and security in [smtp], and that this "
                                                      "machine may reach the relay (firewall)")) from None
@@ -286,6 +297,9 @@ def _with_secret(ref, where: str):
     try:
         return ref.with_password()
     except SecretUnavailable as exc:
+        if ref.auth == "oauth2":
+            raise Failed(f"oauth2 {exc}", f"give it to the service that runs reportbox as the [oauth2] settings "
+                                          f"of {where} name it") from None
         if ref.password_env:
             fix = (f"set {ref.password_env} in the environment of the service that runs reportbox "
                    f"(or name another with password_env in {where})")
@@ -294,8 +308,10 @@ def _with_secret(ref, where: str):
         raise Failed(f"password: {exc}", fix) from None
 
 
-def _secret_source(ref) -> str:
-    return f"${ref.password_env}" if ref.password_env else str(ref.password_file)
+def _login_source(ref) -> str:
+    if ref.auth == "oauth2":
+        return "the [oauth2] settings"
+    return f"the password (${ref.password_env})" if ref.password_env else f"the password ({ref.password_file})"
 
 
 def check_web_secret(config: Config) -> str:

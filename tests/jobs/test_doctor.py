@@ -285,3 +285,45 @@ def test_tesseract_without_vietnamese(tmp_path, monkeypatch):
 def test_the_text_report_marks_each_line():
     checks = [doctor.Check("smtp", SKIP, "no [smtp] section"), doctor.Check("unar", FAIL, "not found", "install it")]
     assert doctor.text_lines(checks) == ["skip  smtp: no [smtp] section", "FAIL  unar: not found — install it"]
+
+
+def test_an_oauth2_mailbox_logs_in_with_a_token_then_a_revoked_grant_fails(tmp_path, token_server, oauth_dovecot):
+    from reportbox import oauth
+
+    account = oauth_dovecot.add_user()
+    client = token_server.register_client(secret="app-secret")
+    refresh = token_server.issue_refresh_token(client, account.username)
+    (tmp_path / "refresh-token").write_text(refresh + "\n")
+    (tmp_path / "client-secret").write_text("app-secret")
+    config = config_with(tmp_path, f"""\
+[[mailbox]]
+name = "hosted"
+kind = "imap"
+host = "{account.host}"
+port = {account.port}
+security = "none"
+username = "{account.username}"
+auth = "oauth2"
+[mailbox.oauth2]
+provider = "other"
+token_url = "{token_server.token_url}"
+client_id = "{client.client_id}"
+client_secret_file = "client-secret"
+refresh_token_file = "refresh-token"
+""")
+    oauth.forget_tokens()
+    try:
+        assert f"logged in as {account.username}; folders INBOX (0 messages)" in \
+            doctor.check_mailbox(config.mailbox[0], timeout=10)
+        token_server.revoke(refresh)
+        oauth.forget_tokens()  # as a new doctor process: no cached access token
+        with pytest.raises(doctor.Failed) as failed:
+            doctor.check_mailbox(config.mailbox[0], timeout=10)
+    finally:
+        oauth.forget_tokens()
+    assert "hosted" in failed.value.detail and failed.value.fix.startswith('renew the grant named by the [oauth2] '
+                                                                         'settings of [[mailbox]] "hosted"')
+    (tmp_path / "client-secret").unlink()
+    with pytest.raises(doctor.Failed) as failed:
+        doctor.check_mailbox(config.mailbox[0], timeout=10)
+    assert failed.value.detail.startswith("oauth2 client secret: file") and "[oauth2] settings" in failed.value.fix
