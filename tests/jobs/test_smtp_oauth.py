@@ -95,3 +95,30 @@ def test_a_token_for_another_sender_is_refused_with_advice(make_smtp_server, tok
     text = str(failed.value)
     assert f"refused the login of {SENDER}: 535" in text and "(status 401, schemes bearer, scope mail)" in text
     assert "SMTP.Send permission" in text
+
+
+def test_reminders_go_out_through_oauth2_and_a_revoked_grant_charges_no_message(tmp_path, make_smtp_server,
+                                                                                token_server, monkeypatch):
+    from jobs.reminders.run import remind
+    from tests.jobs.reminder_setup import make_app, smtp_section, vn
+
+    server = make_smtp_server(oauth_introspection=token_server.introspection_url)
+    client = token_server.register_client(rotate=True)
+    refresh = tmp_path / "smtp-refresh-token"
+    refresh.write_text(token_server.issue_refresh_token(client, "phongkh@molisa.gov.vn"))
+    oauth2 = {"provider": "other", "token_url": token_server.token_url, "client_id": client.client_id,
+              "refresh_token_file": str(refresh)}
+    smtp = smtp_section(server, username="phongkh@molisa.gov.vn", auth="oauth2", oauth2=oauth2)
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'a.db'}", smtp=smtp)
+    try:
+        run = remind(app, "tk2019", as_of=vn(10))
+        assert run.delivery.sent and run.delivery.link_error is None
+        assert {r.auth_user for r in server.messages()} == {"phongkh@molisa.gov.vn"}
+        assert len(token_server.grants(client)) == 1  # one token for the whole batch
+        token_server.revoke(refresh.read_text().strip())  # the rotated one, kept in the file
+        oauth.forget_tokens()  # the next command is another process
+        again = remind(app, "tk2019", as_of=vn(14))  # the next step is due
+    finally:
+        app.close()
+    assert again.delivery.sent == [] and again.delivery.failed == []
+    assert again.delivery.link_error.startswith("smtp: the OAuth2 provider refused a token (invalid_grant")
