@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -129,6 +130,7 @@ def _fault(exc: Exception) -> tuple[str, str]:
 
 def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, options: FetchOptions,
                   counts: FetchCounts) -> None:
+    started = time.monotonic()
     uidvalidity = source.open_folder(folder)
     with sessions.begin() as session:
         mailbox = q.mailbox_row(session, source.name, kind)
@@ -165,6 +167,9 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
         state = session.get(FolderState, state_id)
         state.last_success_at = utcnow()
         state.consecutive_failures = 0
+        elapsed = time.monotonic() - started  # what /metrics shows (jobs.metrics)
+        state.polls, state.poll_seconds = FolderState.polls + 1, FolderState.poll_seconds + elapsed
+        state.last_poll_seconds = elapsed
         if not q.unmarked_keys(session, mailbox_id, folder, uidvalidity):
             state.last_error = None  # a refused mark stays visible until it goes through
 
@@ -346,5 +351,6 @@ def _record_error(sessions, name: str, kind: str, folder: str, reason: str, mess
             state.last_poll_at = state.last_error_at = utcnow()
             state.last_error = f"{reason}: {message}"
             state.consecutive_failures += 1
+            state.polls, state.poll_failures = FolderState.polls + 1, FolderState.poll_failures + 1
     except SQLAlchemyError as exc:  # the database is down too: the poll's errors and the log say it
         log.error("%s/%s: the error could not be recorded on the folder: %s", name, folder, exc)

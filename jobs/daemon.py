@@ -4,7 +4,8 @@ One poll job per mailbox (never two runs of the same job at once; missed runs co
 one); with [smtp], a mail pass (receipts, reminders, deliveries and retries: jobs.mailing) after
 every poll and once a minute; a heartbeat that keeps the single-instance lease; and
 SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish. With
-[web] in_daemon, the planners' dashboard is served from a thread of the same process.
+[web] in_daemon, the planners' dashboard is served from a thread of the same process; with
+[metrics] listen, /metrics on loopback; alarms are evaluated once a minute (jobs.alerts).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from apscheduler.events import EVENT_JOB_ERROR
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from jobs import alerts
 from jobs.mailing import mail_pass
+from jobs.metrics import start_listener
 from jobs.poll import poll
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
@@ -26,6 +29,7 @@ from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.daemon")
 MAIL_EVERY = 60  # seconds: reminders fall due at send_at, retries at their time, without waiting for a poll
+ALERTS_EVERY = 60  # seconds: alarm conditions evaluated (jobs.alerts), their e-mails sent by the next mail pass
 
 
 class Daemon:
@@ -50,10 +54,11 @@ class Daemon:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, self._on_signal)
         self._max_polls = max_polls
-        dashboard = None
+        dashboard = metrics = None
         try:
             if self.app.config.web.in_daemon:
                 dashboard = self._start_dashboard()
+            metrics = start_listener(self.app)  # [metrics] listen, on loopback
             self._schedule()
             self.scheduler.start()
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
@@ -62,6 +67,8 @@ class Daemon:
         finally:
             if dashboard is not None:
                 dashboard.stop()
+            if metrics is not None:
+                metrics.stop()
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=True)  # lets the poll in hand finish its message
             for source in self.sources.values():
@@ -94,6 +101,8 @@ class Daemon:
         if self.app.config.smtp is not None:
             self.scheduler.add_job(self._mail, "interval", seconds=MAIL_EVERY, id="mail",
                                    next_run_time=now + timedelta(seconds=len(self.sources)))
+        self.scheduler.add_job(self._alerts, "interval", seconds=ALERTS_EVERY, id="alerts",
+                               next_run_time=now + timedelta(seconds=len(self.sources) + 1))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
 
     def _poll_mailbox(self, name: str) -> None:
@@ -116,9 +125,14 @@ class Daemon:
         self.app.refresh_campaigns()
         mail_pass(self.app, stop=self.stop)
 
+    def _alerts(self) -> None:
+        if not self.stop.is_set():
+            alerts.evaluate(self.app, holder=self.lock.holder)
+
     def _heartbeat(self) -> None:
         if not self.lock.renew():
             log.critical("the daemon lock was taken by another process; stopping")
+            alerts.lease_lost(self.app, self.lock.holder)
             self.stop.set()
 
     def _on_job_error(self, event) -> None:

@@ -36,6 +36,10 @@ class FolderHealth:
     last_error_at: datetime | None
     consecutive_failures: int
     last_uid: int
+    polls: int  # begun, failed or not (since 0012)
+    poll_failures: int
+    poll_seconds: float  # the successful polls' time together
+    last_poll_seconds: float | None
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ def health(session: Session) -> Health:
     lock = session.get(DaemonLock, DAEMON)
     folders = [
         FolderHealth(mailbox.name, mailbox.kind, state.folder, state.last_poll_at, state.last_success_at,
-                     state.last_error, state.last_error_at, state.consecutive_failures, state.last_uid)
+                     state.last_error, state.last_error_at, state.consecutive_failures, state.last_uid,
+                     state.polls, state.poll_failures, state.poll_seconds, state.last_poll_seconds)
         for state, mailbox in session.execute(
             select(FolderState, Mailbox).join(Mailbox, Mailbox.id == FolderState.mailbox_id)
             .order_by(Mailbox.name, FolderState.folder))

@@ -110,6 +110,11 @@ class FolderState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # For /metrics (jobs.metrics): polls begun, those that failed, and the time the successful ones took.
+    polls: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    poll_failures: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    poll_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    last_poll_seconds: Mapped[float | None] = mapped_column(Float)
 
     mailbox: Mapped[Mailbox] = relationship(back_populates="folders")
 
@@ -460,7 +465,8 @@ class OutboxKind:
     REMINDER = "reminder"  # to a unit that has not reported (jobs.reminders)
     RECEIPT = "receipt"  # to the sender of an accepted report (jobs.receipts)
     RESEND_REQUEST = "resend_request"  # to the sender of a report none of whose files could be read (jobs.resend)
-    ALL = (REMINDER, RECEIPT, RESEND_REQUEST)
+    ALERT = "alert"  # to ministry IT ([alerts] to): a condition raised or cleared (jobs.alerts); no campaign
+    ALL = (REMINDER, RECEIPT, RESEND_REQUEST, ALERT)
 
 
 class OutboxState:
@@ -480,6 +486,7 @@ class OutboxState:
 
 
 RESEND_ONLY = "kind = 'resend_request'"  # the partial unique index's rows (OutboxKind.RESEND_REQUEST)
+ALERT_ONLY = "kind = 'alert'"  # one e-mail per alarm raised or cleared: campaign is NULL, so its own index
 
 
 class Outbox(Base):
@@ -498,11 +505,13 @@ class Outbox(Base):
         # A message is asked to be sent again once, whatever campaign and unit it is filed under.
         Index("uq_outbox_resend_request_step", "kind", "step", unique=True,
               sqlite_where=text(RESEND_ONLY), postgresql_where=text(RESEND_ONLY)),
+        Index("uq_outbox_alert_step", "kind", "step", unique=True,
+              sqlite_where=text(ALERT_ONLY), postgresql_where=text(ALERT_ONLY)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    campaign: Mapped[str] = mapped_column(ForeignKey("campaign.id"))
-    unit: Mapped[str] = mapped_column(String(16))  # a code in the campaign's registry
+    campaign: Mapped[str | None] = mapped_column(ForeignKey("campaign.id"))  # None: an alarm to ministry IT
+    unit: Mapped[str] = mapped_column(String(16))  # a code in the campaign's registry; "" for an alarm
     kind: Mapped[str] = mapped_column(String(16))  # OutboxKind
     step: Mapped[str] = mapped_column(String(64))  # reminders: "after-3@2019-12-15"; receipts, resend requests: "message-<raw id>"
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id", ondelete="SET NULL"))
@@ -557,6 +566,31 @@ class DaemonLock(Base):
     holder: Mapped[str] = mapped_column(String(255))  # host:pid:token
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+ALERT_ACTIVE = "cleared_at IS NULL"
+
+
+class Alert(Base):
+    """An alarm condition as jobs.alerts saw it: raised (its e-mail queued in the same transaction),
+    then cleared. At most one is active per condition and subject (a mailbox's name, or ""), which
+    is what makes each alarm go once, across restarts too."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        Index("uq_alert_active", "condition", "subject", unique=True,
+              sqlite_where=text(ALERT_ACTIVE), postgresql_where=text(ALERT_ACTIVE)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    condition: Mapped[str] = mapped_column(String(32))  # jobs.alerts: poll_stale, quarantine_growing, ...
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    summary: Mapped[str] = mapped_column(Text)  # one line, for logs and the health page
+    detail: Mapped[str] = mapped_column(Text, default="")  # the technical detail the e-mail carries
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The last instant the condition was seen true (for a growing one: the newest item seen grow it).
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UserRole:

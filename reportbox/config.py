@@ -440,6 +440,63 @@ class WebConfig(_Section):
         return value
 
 
+class AlertsConfig(_Section):
+    """Alarms e-mailed to ministry IT through the outbox (jobs.alerts), each once until it clears."""
+
+    to: tuple[str, ...] = ()  # who is told; none: alarms are only shown (health page, doctor)
+    poll_stale_hours: Annotated[float, Field(gt=0)] = 6  # a mailbox with no successful poll for this long
+    max_consecutive_failures: Annotated[int, Field(ge=1)] = 5  # a folder failing this often: /healthz says 503
+    heartbeat_stale_seconds: Annotated[int, Field(ge=30)] = 120  # the daemon's heartbeat older: /healthz says 503
+    outbox_retrying: Annotated[int, Field(ge=1)] = 10  # messages waiting to be tried again after a failure
+    min_free_mb: Annotated[int, Field(ge=0)] = 1024  # free space where the raw store is
+    min_free_percent: Annotated[float, Field(ge=0, lt=100)] = 5
+    quiet_hours: Annotated[float, Field(gt=0)] = 6  # a growing quarantine or failing outbox is over after this calm
+    send_cleared: bool = True  # also say when a condition has cleared
+
+    @field_validator("to")
+    def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if "@" not in parseaddr(value)[1]:
+                raise ValueError(f"{value!r} is not an e-mail address")
+        return values
+
+
+class MetricsConfig(_Section):
+    """Prometheus metrics (jobs.metrics): on the dashboard's /metrics, and from the daemon itself."""
+
+    web: bool = False  # the dashboard serves /metrics
+    token_file: Path | None = None  # then /metrics asks for "Authorization: Bearer <the file's text>"
+    listen: str | None = None  # "127.0.0.1:9108": `reportbox run` serves /metrics there (loopback only)
+
+    @field_validator("listen")
+    @classmethod
+    def _loopback(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        host = host.strip("[]")
+        if not port.isdigit() or not 1 <= int(port) <= 65535 or not host:
+            raise ValueError(f"{value!r} is not host:port")
+        if not _is_loopback(host):
+            raise ValueError(f"{host} is not a loopback address: the daemon's listener has no sign-in; "
+                             "scrape the dashboard's /metrics (with token_file) from other hosts")
+        return value
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        host, _, port = (self.listen or "").rpartition(":")
+        return host.strip("[]"), int(port)
+
+    def token(self) -> str | None:
+        """The bearer token /metrics asks for (read at each request, so it can be rotated); None: none asked."""
+        if self.token_file is None:
+            return None
+        try:
+            return read_secret(None, self.token_file).strip()
+        except SecretUnavailable as exc:
+            raise ConfigError(f"metrics token: {exc}") from None
+
+
 OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)
 CAMPAIGN_ID = r"^[a-z0-9][a-z0-9_-]{0,31}$"  # stored in campaign.id (32); also in URLs
 
@@ -558,6 +615,8 @@ class Config(_Section):
     outgoing: OutgoingConfig = OutgoingConfig()
     receipts: ReceiptsConfig = ReceiptsConfig()
     web: WebConfig = WebConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    metrics: MetricsConfig = MetricsConfig()
     outline: dict[OutlineKey, OutlineSectionConfig] = {}
     campaign: tuple[CampaignConfig, ...] = ()
 
@@ -725,6 +784,7 @@ def _resolve(config: Config) -> Config:
             "smtp": smtp,
             "outgoing": config.outgoing.model_copy(update={"templates_dir": local(config.outgoing.templates_dir)}),
             "web": config.web.model_copy(update={"secret_file": local(config.web.secret_file)}),
+            "metrics": config.metrics.model_copy(update={"token_file": local(config.metrics.token_file)}),
         }
     )
 

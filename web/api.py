@@ -8,6 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 
+from jobs.alerts import MAILED, active_conditions
 from models import outbox
 from models.health import health
 from models.messages import list_messages
@@ -90,8 +91,10 @@ def api_outbox(request: Request, user: SignedIn, campaign: str | None = None,
 
 @router.get("/health", response_model=schemas.Health, summary="Daemon, mailboxes, queues and recent failures: what IT looks at first")
 def api_health(request: Request, user: SignedIn) -> dict:
-    with request.app.state.dashboard.reader() as session:
+    dashboard = request.app.state.dashboard
+    with dashboard.reader() as session:
         report = health(session)
+        conditions = active_conditions(dashboard.app, session=session)
     return {
         "now": local_iso(report.now), "daemon": {"holder": report.daemon_holder,
                                                  "heartbeat_at": local_iso(report.daemon_heartbeat_at)},
@@ -100,4 +103,6 @@ def api_health(request: Request, user: SignedIn) -> dict:
                     for f in report.folders],
         "messages": report.messages, "submissions": report.submissions, "outbox": report.outbox,
         "failures": [{**asdict(f), "received_at": local_iso(f.received_at)} for f in report.failures],
+        "alerts": [{"condition": c.name, "subject": c.subject, "summary": c.summary, "detail": c.detail,
+                    "since": local_iso(c.since), "mailed": c.name in MAILED} for c in conditions],
     }

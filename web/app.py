@@ -63,9 +63,9 @@ def create_app(config: Config, *, app: App | None = None):
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",
                   version="1", docs_url=None, redoc_url=None, openapi_url=None)  # served signed in (web.api)
     api.state.dashboard = dashboard
-    from web import api as api_routes, auth, downloads, pages, review  # they import html() from here
+    from web import api as api_routes, auth, downloads, monitoring, pages, review  # they import html() from here
 
-    for module in (auth, pages, review, downloads, api_routes):
+    for module in (auth, pages, review, downloads, api_routes, monitoring):
         api.include_router(module.router)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _error_pages(api, templates)

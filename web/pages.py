@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from jobs.mail.letters import outline_of
 from models import adjustments, outbox
 from models.campaigns import list_campaigns
+from jobs.alerts import active_conditions
 from models.health import health
 from models.messages import attachments_of
 from models.schema import AdjustmentKind, Campaign, utcnow
@@ -165,7 +166,9 @@ def section_page(request: Request, user: SignedIn, campaign_id: str, key: str, a
 
 @router.get("/health", name="health")
 def health_page(request: Request, user: SignedIn):
-    with request.app.state.dashboard.reader() as session:
+    dashboard = request.app.state.dashboard
+    with dashboard.reader() as session:
         report = health(session)
-    return html(request, "health.html", health=report, mailboxes=request.app.state.dashboard.config.mailbox,
-                smtp=request.app.state.dashboard.config.smtp)
+        conditions = active_conditions(dashboard.app, session=session)
+    return html(request, "health.html", health=report, mailboxes=dashboard.config.mailbox,
+                smtp=dashboard.config.smtp, conditions=conditions, alert_to=dashboard.config.alerts.to)

@@ -143,9 +143,9 @@ class Message(_Shape):
 
 class OutboxEntry(_Shape):
     id: int
-    campaign: str
+    campaign: str | None  # None: an alarm to ministry IT
     unit: str
-    kind: Literal["reminder", "receipt", "resend_request"]
+    kind: Literal["reminder", "receipt", "resend_request", "alert"]
     step: str
     state: str
     to: list[str]
@@ -187,3 +187,4 @@ class Health(_Shape):
     submissions: dict[str, int]
     outbox: dict[str, int]
     failures: list[dict]
+    alerts: list[dict]

@@ -74,12 +74,13 @@ def same_origin_posts(app: ASGIApp) -> ASGIApp:
 def forms_only(app: ASGIApp) -> ASGIApp:
     """What asgi-csrf must never see: an `Authorization: Bearer` header, with which it skips the
     token check (the dashboard signs in by session or proxy header, never by bearer token; a
-    single sign-on proxy may pass one on), and a multipart body (no form here uploads files;
+    single sign-on proxy may pass one on; only Prometheus reading /metrics keeps it), and a multipart body (no form here uploads files;
     a malformed one crashes its parser)."""
 
     async def checked(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            if any(name == b"authorization" for name, _ in scope["headers"]):
+            scraping = scope["path"] == "/metrics" and scope["method"] in SAFE_METHODS  # its own bearer token
+            if not scraping and any(name == b"authorization" for name, _ in scope["headers"]):
                 scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n != b"authorization"]}
             if (scope["method"] not in SAFE_METHODS
                     and Headers(scope=scope).get("content-type", "").lower().startswith("multipart/")):

@@ -111,7 +111,7 @@ def outbox_group(ctx: click.Context, campaign_id: str | None, state: str | None,
             detail = plain(row.reply if row.state == OutboxState.SENT else (row.error or row.note or ""))
             if row.bounced_at:
                 detail = Text.assemble((f"bounced {local_short(row.bounced_at)} ", "red"), detail)
-            table.add_row(str(row.id), row.campaign, row.unit, row.kind, plain(row.step),
+            table.add_row(str(row.id), row.campaign or "-", row.unit, row.kind, plain(row.step),
                           Text(row.state, style=STATE_STYLE.get(row.state, "")), str(row.attempts),
                           plain("\n".join(row.to + row.cc)), when, detail)
         out = console()

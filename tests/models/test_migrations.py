@@ -186,3 +186,67 @@ def test_0011_outbox_indexes_go_down_and_up_again(engine):
         insert(connection, 3, "01", "receipt")  # another unit's receipt of the same step: no rule against it
     with pytest.raises(IntegrityError), engine.begin() as connection:
         insert(connection, 4, "", "resend_request")  # the same message, filed under another unit
+
+
+def test_0012_alerts_go_down_and_up_again_keeping_address_failures(engine):
+    """outbox.campaign made NULL-able (SQLite copies the table: an address failure's link to its
+    e-mail survives), one active alarm per condition and subject, one e-mail per alarm step; down
+    again, the alarms' e-mails go and the links of the others stay."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    def insert(connection, outbox_id: int, campaign: str | None, kind: str, step: str) -> None:
+        connection.execute(text(
+            "INSERT INTO outbox (id, campaign, unit, kind, step, message_id, mail_from, \"to\", cc, subject, raw,"
+            " as_of, state, attempts, next_attempt_at, refused, created_at) VALUES"
+            f" ({outbox_id}, :campaign, '22', '{kind}', '{step}', '<{outbox_id}@x>', 'a@x', '[]', '[]', '', :raw,"
+            " '2019-12-01 00:00:00', 'sent', 1, '2019-12-01 00:00:00', '{}', '2019-12-01 00:00:00')"),
+            {"raw": b"", "campaign": campaign})
+
+    def failure(connection, failure_id: int, outbox_id: int) -> None:
+        connection.execute(text(
+            "INSERT INTO address_failure (id, address, outbox_id, permanent, at) VALUES"
+            f" ({failure_id}, 'a@b.vn', {outbox_id}, true, '2019-12-02 00:00:00')"))
+
+    def alert(connection, condition: str, cleared: str | None) -> None:
+        connection.execute(text(
+            "INSERT INTO alert (condition, subject, summary, detail, raised_at, seen_at, cleared_at) VALUES"
+            " (:condition, '', 's', '', '2019-12-01 00:00:00', '2019-12-01 00:00:00', :cleared)"),
+            {"condition": condition, "cleared": cleared})
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    assert "alert" not in inspect(engine).get_table_names()
+    assert "polls" not in {c["name"] for c in inspect(engine).get_columns("folder_state")}
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO campaign (id, letter, title, report_year, plan_year, issued, deadline,"
+                                " unit_registry, outline, exempt, message_ids, in_config, synced_at) VALUES ('c', 'l',"
+                                " '', 2019, 2020, '2019-11-01', '2019-12-15 00:00:00', 'vn63', '[]', '[]', '[]', true,"
+                                " '2019-11-01 00:00:00')"))
+        insert(connection, 1, "c", "reminder", "before-5")
+        failure(connection, 1, 1)
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT outbox_id FROM address_failure")).scalar() == 1
+    with engine.begin() as connection:
+        insert(connection, 2, None, "alert", "alert-1")
+        failure(connection, 2, 2)
+        alert(connection, "disk_low", "2019-12-02 00:00:00")
+        alert(connection, "disk_low", None)  # one cleared, one active: allowed
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        alert(connection, "disk_low", None)
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        insert(connection, 3, None, "alert", "alert-1")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id FROM outbox")).scalars().all() == [1]
+        assert connection.execute(text("SELECT id, outbox_id FROM address_failure ORDER BY id")).all() == [
+            (1, 1), (2, None)]
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
