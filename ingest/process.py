@@ -20,11 +20,8 @@ import logging
 import multiprocessing
 import os
 import resource
-import shutil
 import signal
-import tempfile
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import (
@@ -38,10 +35,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.feed import Feed, ProcessCounts
+from ingest.leftovers import sweep_tool_leftovers
 from ingest.rawstore import RawStore
 from models import documents, submissions
 from models.bounces import record_bounce
@@ -52,7 +50,6 @@ from parsers.attachments import Reading, ReadFile, read_attachments, sections_fo
 from parsers.bounces import Bounce, read_bounce
 from parsers.identify import Identification, identify
 from parsers.signals import facts_from
-from parsers.documents.external import TEMP_PREFIX
 from parsers.message import ParsedMessage, parse_message, without_payloads
 from reportbox.errors import MessageError
 
@@ -163,46 +160,6 @@ def run_pure_stages(item: Item, stages: tuple[Callable[[Item], Item], ...]) -> I
     return item
 
 
-@dataclass
-class ProcessCounts:
-    parsed: int = 0
-    failed: int = 0
-    retry: int = 0
-    quarantined: int = 0
-    skipped: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.parsed + self.failed + self.retry + self.quarantined
-
-
-class Feed:
-    """Messages still arriving while the processor runs: a fetch in another thread stores them.
-
-    The fetch calls `arrived()` after each committed batch and `close()` when it is done; the
-    processor, having drained the queue, waits in `wait_for_more()` instead of stopping.
-    """
-
-    def __init__(self) -> None:
-        self._news = threading.Event()
-        self._closed = threading.Event()
-
-    def arrived(self) -> None:
-        self._news.set()
-
-    def close(self) -> None:
-        self._closed.set()
-        self._news.set()
-
-    def wait_for_more(self, timeout: float = 1.0) -> bool:
-        """False once the fetch is over and nothing came since; True when there may be more."""
-        if self._closed.is_set() and not self._news.is_set():
-            return False
-        self._news.wait(timeout)  # bounded, so a stop request is seen within a second
-        self._news.clear()
-        return True
-
-
 class InlineExecutor(Executor):
     """Runs work at once in this process: one worker, no pickling, the same driver code."""
 
@@ -229,21 +186,6 @@ def _start_worker(limit: int) -> None:
     if limit:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-
-
-def sweep_tool_leftovers(older_than: float = 3600.0) -> int:
-    """Remove the work folders of tools whose worker died mid-run (a live run is never this old:
-    tools are stopped at `documents.tool_timeout`)."""
-    removed = 0
-    cutoff = time.time() - older_than
-    for folder in Path(tempfile.gettempdir()).glob(TEMP_PREFIX + "*"):
-        try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-        except OSError:
-            continue
-    return removed
 
 
 def default_workers() -> int:

@@ -2,7 +2,9 @@
 
 The two stages meet only in the database, so they overlap: processing starts on the first
 stored batch while the fetch goes on in a thread of its own, and a long backfill takes about as
-long as the slower stage rather than both one after the other.
+long as the slower stage rather than both one after the other. Processing (and the parsers and
+document readers it imports) starts only once there is something to process: a poll that finds
+nothing new stays light.
 """
 
 from __future__ import annotations
@@ -11,17 +13,16 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ingest.feed import Feed, ProcessCounts
 from ingest.fetch import FetchCounts, FetchOptions, database_down_error, database_unavailable, fetch_mailbox
+from ingest.leftovers import sweep_tool_leftovers
 from ingest.sources import MailSource
+from models.messages import any_waiting
 from reportbox.app import App
 from reportbox.errors import StorageError
-
-if TYPE_CHECKING:
-    from ingest.process import ProcessCounts
 
 log = logging.getLogger("reportbox.jobs")
 
@@ -29,7 +30,7 @@ log = logging.getLogger("reportbox.jobs")
 @dataclass
 class PollReport:
     fetched: FetchCounts = field(default_factory=FetchCounts)
-    processed: ProcessCounts = field(default_factory=lambda: _process_module().ProcessCounts())
+    processed: ProcessCounts = field(default_factory=ProcessCounts)
     processing_error: str | None = None  # processing stopped early (the database went away)
 
     @property
@@ -45,7 +46,7 @@ def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
     if fetch_only:
         report.fetched = _fetch_all(app, sources, stop, on_message, backoff, on_stored=None)
         return report
-    feed = _process_module().Feed()
+    feed = Feed()
     halt = _Either(stop)  # also set if processing fails, so the fetch does not run on alone
     fetched: list = []
 
@@ -109,16 +110,29 @@ def process(app: App, *, stop: threading.Event | None = None,
 
 
 def _process(app: App, stop, on_message, feed):
+    contacts = known_addresses(app)  # first: a wrong contacts file is an error even when nothing is new
+    if not _anything_to_process(app, feed):
+        sweep_tool_leftovers()  # as a processing run would
+        return ProcessCounts()
     settings, module = app.config.processing, _process_module()
     identify = app.config.identify
     reading = module.Reading(limits=app.config.documents.limits(), outline=app.config.section_outline(),
-                             campaigns=campaign_infos(app.config), contacts=known_addresses(app),
+                             campaigns=campaign_infos(app.config), contacts=contacts,
                              require_known_sender=identify.require_known_sender,
                              trusted_authserv_ids=identify.trusted_authserv_ids)
     processor = module.Processor(app.sessions, app.store, max_attempts=settings.max_attempts,
                                  workers=settings.workers, stop=stop, on_message=on_message, feed=feed,
                                  reading=reading, worker_memory=settings.worker_memory_mb * 1024 * 1024)
     return processor.run()
+
+
+def _anything_to_process(app: App, feed: Feed | None) -> bool:
+    """Messages waiting now (the processor takes only those in state `fetched`), or, in a poll,
+    a first batch stored by its fetch; False once a poll's fetch is over with nothing stored."""
+    with app.sessions() as session:
+        if any_waiting(session):
+            return True
+    return feed is not None and feed.wait_for_first()
 
 
 def campaign_infos(config) -> tuple:

@@ -263,6 +263,12 @@ def claim_next(session: Session, holder: str, skip: Collection[int] = (), limit:
     return claimed
 
 
+def any_waiting(session: Session) -> bool:
+    """Whether a processor would find any work: it takes (`claim_next`, `suspects`) only messages in
+    state `fetched`."""
+    return session.scalar(select(RawMessage.id).where(RawMessage.state == MessageState.FETCHED).limit(1)) is not None
+
+
 def suspects(session: Session, skip: Collection[int] = (), now: datetime | None = None) -> list[int]:
     """Messages to be run one at a time: left in flight by a processor that is gone (`claim_is_stale`),
     or whose worker died under them. The least charged first, then the oldest: a daemon killed again

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, defer
 
 from models.lock import holder_is_dead
 from models.schema import AddressFailure, Outbox, OutboxKind, OutboxState, utcnow
-from parsers.bounces import status_in
 from reportbox.errors import UsageError
 
 RETRY_CAP = timedelta(hours=1)
@@ -199,6 +198,8 @@ def failing_addresses(session: Session, addresses: Iterable[str] | None = None) 
 
 def record_refusals(session: Session, outbox_id: int, refused: dict[str, str], at: datetime) -> None:
     """Recipients the relay refused at RCPT: a 5xx refusal marks the address as failing, like a bounce."""
+    from parsers.bounces import status_in  # the bounce parser, only for the mailing jobs
+
     for address, reply in refused.items():
         code = reply.split(" ", 1)[0]
         session.add(AddressFailure(address=address.lower(), outbox_id=outbox_id, bounce_message_id=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from collections.abc import Mapping, Sequence
 
@@ -14,8 +15,10 @@ from sqlalchemy.orm import Session, defer
 from models import review, senders, versions
 from models.schema import (Campaign, Document, ParsedMessage, RawMessage, Section, SenderCheck, Submission,
                            SubmissionKind, SubmissionState, utcnow)
-from parsers.identify import EARLY_DAYS, LATE_DAYS, Identification
 from reportbox.timefmt import VIETNAM
+
+if TYPE_CHECKING:  # identification (and the message parser under it) is imported only where it runs
+    from parsers.identify import Identification
 
 
 
@@ -108,6 +111,8 @@ def list_other_reports(session: Session, campaign: str, state: str | None = None
 def other_report_window(campaign: Campaign) -> tuple[datetime, datetime]:
     """When a report of unknown year goes with a campaign: its window in identification (from
     EARLY_DAYS before its letter was issued, Vietnam time, to LATE_DAYS after its deadline)."""
+    from parsers.identify import EARLY_DAYS, LATE_DAYS
+
     issued = datetime.combine(campaign.issued - timedelta(days=EARLY_DAYS), time(0), tzinfo=VIETNAM)
     return issued.astimezone(timezone.utc), campaign.deadline + timedelta(days=LATE_DAYS)
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingest.files import EmlDirSource, MaildirSource
-from ingest.imap import ImapSource
 from ingest.rawstore import RawStore
-from ingest.sources import MailSource
 from models.campaigns import letter_campaigns, sync_campaigns
 from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
 from reportbox.errors import ReportboxError
 from reportbox.letters import with_letter_campaigns
+
+if TYPE_CHECKING:
+    from ingest.sources import MailSource
 
 log = logging.getLogger("reportbox.app")
 
@@ -62,6 +63,10 @@ def open_app(config: Config, *, migrate: bool = True) -> App:
 
 
 def make_source(mailbox: MailboxConfig) -> MailSource:
+    # Imported here: only the commands that fetch need a mail client.
+    from ingest.files import EmlDirSource, MaildirSource
+    from ingest.imap import ImapSource
+
     if mailbox.kind == "imap":
         return ImapSource(mailbox)
     if mailbox.kind == "maildir":

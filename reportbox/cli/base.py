@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import json
 import threading
 from contextlib import contextmanager
+from gettext import gettext as _
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.text import Text
 
 from reportbox import logs
-from reportbox.app import open_app
-from reportbox.config import Config, config_choice, load_config, with_secrets
 from reportbox.errors import ConfigError, StorageError
-from reportbox.writable import require_writable
+
+# Only what every start needs is imported here: click and the logs. The configuration (pydantic),
+# the database (SQLAlchemy) and rich are imported by the commands that use them (`reportbox --help`
+# in a few tens of milliseconds; tests/test_cli_startup.py keeps it so).
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from reportbox.config import Config
 
 PROGRESS_FROM = 200  # show a progress bar on backfills of at least this many messages
 
@@ -39,6 +39,8 @@ class Obj:
         """The configuration with the secrets of the parts this command uses (reportbox.config.
         SECRET_PARTS) read, and no others: a command that reads the database starts without the
         mailbox passwords; one that needs some refuses to start, naming every one missing."""
+        from reportbox.config import load_config, with_secrets
+
         if self._config is None:
             path, named_by = self.config_choice()
             self._config = load_config(path, named_by=named_by)
@@ -46,6 +48,8 @@ class Obj:
 
     def config_choice(self) -> tuple[Path, str]:
         """(the configuration file in use, what named it): reportbox.config.config_choice, asked once."""
+        from reportbox.config import config_choice
+
         if self._choice is None or self._choice[0] != self.config_path:
             self._choice = (self.config_path, config_choice(self.config_path))
         return self._choice[1]
@@ -58,6 +62,9 @@ class Obj:
     def app(self, *needs: str, migrate: bool = True, fetches: bool = False):
         """The app for a command; it writes the database (migrations at least), and the raw store
         when it `fetches`: a path there that cannot be written stops it now, in one line."""
+        from reportbox.app import open_app
+        from reportbox.writable import require_writable
+
         config = self.config(*needs)
         if migrate:
             require_writable(config, raw_store=fetches)
@@ -98,6 +105,36 @@ class GlobalOptionsGroup(click.Group):
             raise ConfigError(f"{exc} (configuration file: {path})", reason=exc.reason) from exc
 
 
+class LazyGroup(GlobalOptionsGroup):
+    """The top-level group. A command's module is imported only when that command is invoked (or its
+    own help is asked for), and `--help` lists the commands from `lazy`, importing none of them.
+    The modules register their commands on this group as usual (`@cli.command()`, `@cli.group()`)."""
+
+    group_class = GlobalOptionsGroup
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}  # command name → (its module, its help's first paragraph)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name][0])
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with a stand-in carrying the help for each command not imported."""
+        commands = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
+                    for name in self.list_commands(ctx)]
+        commands = [(name, command) for name, command in commands if not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+
 def _later_config(ctx: click.Context, _param, value: str | None) -> None:
     if value is not None:
         obj = ctx.find_object(Obj)
@@ -111,7 +148,7 @@ def _later_logs(ctx: click.Context, param: click.Parameter, value: str | None) -
         logs.configure(obj.log_level, obj.log_format)
 
 
-@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help=CONFIG_HELP + " Also after the command.")
 @click.option("--log-level", default="INFO", show_default=True, type=LOG_LEVELS)
 @click.option("--log-format", default="text", show_default=True, type=LOG_FORMATS)
@@ -131,6 +168,8 @@ by_option = click.option("--by", "decided_by", default=getpass.getuser, show_def
 def console(file=None) -> Console:
     """The terminal's width on a terminal; wide enough not to fold rows in a pipe or a file
     (where colour codes are left out)."""
+    from rich.console import Console
+
     terminal = Console(file=file)
     return terminal if terminal.is_terminal else Console(file=file, width=240)
 
@@ -142,6 +181,8 @@ def echo_json(rows, file=None) -> None:
 def plain(value: object) -> Text:
     """Outside text (names, subjects, planners' notes) for a rich table or line: shown as it is,
     never read as markup (`[/b]` would crash, `[công văn]` vanish) or as `:emoji:` codes."""
+    from rich.text import Text
+
     return Text("" if value is None else str(value))
 
 
@@ -171,6 +212,9 @@ def _cannot_write(path: Path, exc: OSError) -> StorageError:
 @contextmanager
 def progress_bar(label: str):
     """A progress bar that appears only on long runs and only on a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     if not console.is_terminal:
         yield lambda: None
