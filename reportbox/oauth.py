@@ -24,10 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
-
 from reportbox.config import OAuth2Config, SecretUnavailable, read_secret
 from reportbox.errors import ConfigError, SourceError, SourceUnavailable, TokenRefused
 from reportbox.private_files import replace_secret_file
@@ -195,6 +191,12 @@ class TokenSource:
         return access
 
     def _request(self) -> dict:
+        # Imported here, by the first token request: requests and authlib take ~0.3 s to import, which
+        # every poll and mail pass would pay even with password logins.
+        import requests
+        from authlib.integrations.base_client import OAuthError
+        from authlib.integrations.requests_client import OAuth2Session
+
         settings = self.settings
         client_secret = self._secret("client_secret")
         session = OAuth2Session(
