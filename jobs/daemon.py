@@ -6,6 +6,7 @@ every poll and once a minute; a heartbeat that keeps the single-instance lease; 
 SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish. With
 [web] in_daemon, the planners' dashboard is served from a thread of the same process; with
 [metrics] listen, /metrics on loopback; alarms are evaluated once a minute (jobs.alerts).
+Where the server offers IMAP IDLE, a mailbox's poll also runs as soon as mail comes (ingest.idle).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from apscheduler.events import EVENT_JOB_ERROR
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from ingest.idle import IdleWatchers
 from jobs import alerts
 from jobs.mailing import mail_pass
 from jobs.metrics import start_listener
 from jobs.poll import poll
+from jobs.wake import PollWaker
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
 from reportbox.errors import ReportboxError
@@ -46,6 +49,9 @@ class Daemon:
             timezone=timezone.utc,
         )
         self.polls = 0
+        # IMAP IDLE: a mailbox's poll runs as soon as its server announces mail (ingest.idle).
+        self.waker = PollWaker(self.scheduler)
+        self.watchers = IdleWatchers(self.waker.wake)
 
     def run(self, *, install_signals: bool = True, max_polls: int | None = None) -> None:
         """Block until stopped. Raises LockHeldError if another daemon runs on this database."""
@@ -61,10 +67,12 @@ class Daemon:
             metrics = start_listener(self.app)  # [metrics] listen, on loopback
             self._schedule()
             self.scheduler.start()
+            self.watchers.start_all(self.app.config.mailbox)
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
             while not self.stop.wait(HEARTBEAT_SECONDS):
                 self._heartbeat()
         finally:
+            self.watchers.stop_all()
             if dashboard is not None:
                 dashboard.stop()
             if metrics is not None:
@@ -108,6 +116,7 @@ class Daemon:
     def _poll_mailbox(self, name: str) -> None:
         if self.stop.is_set():
             return
+        self.waker.polling(name)
         self.app.refresh_campaigns()  # a campaign applied from its letter while we run
         report = poll(self.app, [self.sources[name]], stop=self.stop)
         self.polls += 1

@@ -275,6 +275,7 @@ class MailboxConfig(_Login):
     username: str | None = None
     folders: tuple[str, ...] = ("INBOX",)
     poll_interval: Annotated[int, Field(ge=5)] = 60
+    idle: bool = True  # imap: IMAP IDLE where the server offers it (ingest.idle); the poll stays the safety net
     mark: str = "keyword"
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 100
     timeout: Annotated[float, Field(gt=0)] = 60.0

@@ -266,7 +266,8 @@ def test_postgres_restarted_mid_processing(tmp_path, own_postgres, imap_settings
 def test_the_daemon_rides_out_a_postgres_crash(tmp_path, own_postgres, imap_settings, imap_account, caplog):
     messages = reports(20)
     append_all(imap_account, messages)
-    app = app_on(tmp_path, own_postgres.create_database(), imap_settings(batch_size=5, poll_interval=5))
+    # idle off: IDLE would wake a second poll at once, while the server is still down; this is about the interval.
+    app = app_on(tmp_path, own_postgres.create_database(), imap_settings(batch_size=5, poll_interval=5, idle=False))
     restarts: list[threading.Thread] = []
     crash_at_insert(app, own_postgres, 2, restarts)
     daemon = Daemon(app)

@@ -115,6 +115,11 @@ username_attribute = username
 active_attribute = active
 active_value = true
 """
+# Dovecot 2.3's own capability list less IDLE, for a server that does not offer it.
+WITHOUT_IDLE = ("imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE SORT "
+                "THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED "
+                "I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS "
+                "BINARY MOVE\n")
 
 _APPENDUID = re.compile(rb"\[APPENDUID \d+ (\d+)\]")
 
@@ -247,11 +252,14 @@ class Dovecot:
 
     host = LOCALHOST
 
-    def __init__(self, tmpdir: Path | str, *, oauth2_introspection_url: str | None = None):
+    def __init__(self, tmpdir: Path | str, *, oauth2_introspection_url: str | None = None,
+                 extra_config: str = ""):
         """With `oauth2_introspection_url` (tests/servers/oauth.py's), XOAUTH2 and OAUTHBEARER logins
-        are offered too, checked there; password logins work as ever (Account's helpers use them)."""
+        are offered too, checked there; password logins work as ever (Account's helpers use them).
+        `extra_config` is appended to dovecot.conf (e.g. WITHOUT_IDLE)."""
         self.dir = Path(tmpdir)
         self.oauth2_introspection_url = oauth2_introspection_url
+        self.extra_config = extra_config
         self.port: int | None = None
         self.proc: subprocess.Popen | None = None
         self._numbers = itertools.count(1)
@@ -312,6 +320,13 @@ class Dovecot:
             maildir=self.dir / "mail" / username / "Maildir", server=self,
         )
 
+    def imap_sessions(self, username: str) -> list[int]:
+        """Process ids of the user's imap sessions (one per open connection), from `doveadm who`."""
+        for line in self.doveadm("who").splitlines():
+            if line.startswith(username + " "):
+                return [int(pid) for pid in re.search(r"\(([\d ]+)\)", line).group(1).split()]
+        return []
+
     def doveadm(self, *args: str) -> str:
         """Run doveadm against this instance; returns stdout, raises with stderr on failure."""
         result = subprocess.run(
@@ -337,4 +352,4 @@ class Dovecot:
             dir=self.dir, host=self.host, port=self.port, uid=uid, gid=gid, separator=SEPARATOR,
             oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
             oauth2_passdb=OAUTH2_PASSDB.format(dir=self.dir) if oauth2 else "",
-        ))
+        ) + self.extra_config)

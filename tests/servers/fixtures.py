@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from .common import shared_dir
-from .dovecot import Account, Dovecot
+from .dovecot import WITHOUT_IDLE, Account, Dovecot
 from .oauth import TokenServer
 from .postgres import PostgresServer
 from .smtp import SmtpServer
 
 __all__ = [
-    "dovecot_server", "imap_account", "make_smtp_server", "oauth_dovecot", "postgres_server", "postgres_url",
-    "smtp_server", "token_server",
+    "dovecot_server", "dovecot_without_idle", "imap_account", "make_smtp_server", "oauth_dovecot",
+    "postgres_server", "postgres_url", "smtp_server", "token_server",
 ]
 
 
@@ -41,6 +41,18 @@ def _running(server_class, prefix: str):
 def dovecot_server() -> Iterator[Dovecot]:
     """A running private Dovecot; see tests/servers/dovecot.py for its quirks."""
     yield from _running(Dovecot, "reportbox-dovecot-")
+
+
+@pytest.fixture(scope="session")
+def dovecot_without_idle() -> Iterator[Dovecot]:
+    """A second private Dovecot whose CAPABILITY does not offer IDLE (RFC 2177), as some servers."""
+    with shared_dir("reportbox-dovecot-noidle-") as path:
+        server = Dovecot(path, extra_config=WITHOUT_IDLE)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""Run a mailbox's scheduled poll now (IDLE announced mail): never two polls of it at once, and a
+wake during a poll gives exactly one more poll after it, whatever the number of wakes.
+
+The poll job is the daemon's `poll:<name>` interval job; moving its next run to now keeps it one
+job, so runs still take turns on the scheduler's worker and the interval goes on from there.
+APScheduler skips a run that is due while the job is still running, so a wake that comes during
+a poll is only remembered, and the job is moved once the poll has ended (its EXECUTED or ERROR
+event comes after APScheduler stopped counting it as running).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+from apscheduler.jobstores.base import JobLookupError
+
+PREFIX = "poll:"
+
+
+class PollWaker:
+    def __init__(self, scheduler) -> None:
+        self.scheduler = scheduler
+        self._lock = threading.Lock()
+        self._running: set[str] = set()  # polls under way (from polling() to their end event)
+        self._pending: set[str] = set()  # woken since their poll last started
+        scheduler.add_listener(self._ended, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+
+    def wake(self, name: str) -> None:
+        """New mail in mailbox `name`: poll it now, or right after the poll under way."""
+        with self._lock:
+            self._pending.add(name)
+            if name in self._running:
+                return
+        self._run_now(name)
+
+    def polling(self, name: str) -> None:
+        """Called as a poll of `name` starts: it fetches whatever the wakes so far announced."""
+        with self._lock:
+            self._running.add(name)
+            self._pending.discard(name)
+
+    def _ended(self, event) -> None:
+        if not event.job_id.startswith(PREFIX):
+            return
+        name = event.job_id.removeprefix(PREFIX)
+        with self._lock:
+            self._running.discard(name)
+            again = name in self._pending
+        if again:
+            # Not from here: when a poll ends before APScheduler has finished submitting it, this
+            # runs inside the scheduler's own pass, which then sets the job's next run over ours.
+            # A thread of its own waits for that pass (modify_job takes the scheduler's lock).
+            threading.Thread(target=self._run_now, args=[name], name=f"reportbox-wake-{name}", daemon=True).start()
+
+    def _run_now(self, name: str) -> None:
+        try:
+            self.scheduler.modify_job(PREFIX + name, next_run_time=datetime.now(timezone.utc))
+        except JobLookupError:
+            pass  # the mailbox was removed (a reload) or the daemon is stopping
