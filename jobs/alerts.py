@@ -25,11 +25,13 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ingest.fetch import database_down_error
 from ingest.rawstore import disk_space
 from jobs.mail.compose import Templates, build_message, new_message_id
 from models import alerts as stored
@@ -47,6 +49,7 @@ from models.schema import (
     utcnow,
 )
 from reportbox.app import App
+from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.alerts")
 
@@ -119,16 +122,19 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
     is over, each with its e-mail in the same transaction."""
     result = Evaluation()
     now = clock()
-    with app.sessions() as session:
-        found = {c.key: c for c in check(app, session, now) if c.name in MAILED}
-        active = {(a.condition, a.subject): a for a in stored.active(session)}
-        lock_holder = session.scalar(select(DaemonLock.holder).where(DaemonLock.name == DAEMON))
+    try:
+        with app.sessions() as session:
+            found = {c.key: c for c in check(app, session, now) if c.name in MAILED}
+            active = {(a.condition, a.subject): a for a in stored.active(session)}
+            lock_holder = session.scalar(select(DaemonLock.holder).where(DaemonLock.name == DAEMON))
+    except SQLAlchemyError as exc:
+        log.error("alarms not evaluated: %s", database_down_error(exc, "tried again in a minute"))
+        return result
+    steps = []
     for key, condition in found.items():
         alert = active.get(key)
-        if alert is None:
-            _raise(app, condition, now, result)
-        else:
-            _seen(app, alert.id, condition, now)
+        steps.append((key, partial(_raise, app, condition, now, result) if alert is None
+                      else partial(_seen, app, alert.id, condition, now)))
     quiet = timedelta(hours=app.config.alerts.quiet_hours)
     for key, alert in active.items():
         if key in found:
@@ -137,7 +143,15 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
             continue
         if alert.condition in EVENTS and (holder is None or lock_holder != holder):
             continue
-        _clear(app, alert, now, result)
+        steps.append((key, partial(_clear, app, alert, now, result)))
+    for (condition, subject), step in steps:
+        try:  # one alarm that cannot be written (a broken template of ours) holds up no other
+            step()
+        except ReportboxError as exc:
+            log.error("alarm %s %s: %s", condition, subject, exc)
+        except SQLAlchemyError as exc:
+            log.error("alarms not evaluated: %s", database_down_error(exc, "tried again in a minute"))
+            break
     return result
 
 

@@ -193,3 +193,46 @@ def test_the_daemon_that_loses_its_lease_raises_the_alarm_and_stops(tmp_path, sm
         assert condition.name == "lease_lost" and daemon.lock.holder in condition.summary
     finally:
         app.close()
+
+
+def test_outbox_command_lists_the_alarms_with_no_campaign(tmp_path, smtp_server):
+    import json
+
+    from tests.test_cli import reportbox
+
+    app = _app(tmp_path, f"sqlite:///{tmp_path / 'o.db'}", smtp_server, min_free_mb=10 ** 9)
+    try:
+        alerts.evaluate(app)
+    finally:
+        app.close()
+    config = tmp_path / "reportbox.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "o.db"}"\n[storage]\nraw_dir = "raw"\n',
+                      encoding="utf-8")
+    listed = reportbox("--config", str(config), "outbox", "--kind", "alert", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    (row,) = json.loads(listed.stdout)
+    assert (row["campaign"], row["unit"], row["kind"], row["step"], row["to"]) == (None, "", "alert", "alert-1", [IT])
+    table = reportbox("--config", str(config), "outbox", "--kind", "alert")
+    assert table.returncode == 0 and "alert-1" in table.stdout, table.stderr
+
+
+def test_an_alarm_whose_mail_cannot_be_written_is_not_raised_until_it_can(tmp_path, smtp_server, caplog):
+    """The alarm and its e-mail are one transaction: a broken template of the operator's leaves no
+    alarm recorded without its e-mail; mended, the next evaluation raises and mails it."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "alert.j2").write_text("{% block subject %}{{ nonexistent.x }}{% endblock %}{% block body %}{% endblock %}",
+                                        encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    app = _app(tmp_path, url, smtp_server, min_free_mb=10 ** 9, outbox_retrying=1)
+    broken = make_app(tmp_path, url, smtp_server, alerts={"to": [IT], "min_free_mb": 10 ** 9},
+                      outgoing={"templates_dir": str(templates)})
+    try:
+        assert alerts.evaluate(broken).raised == []
+        assert "alarm disk_low : template alert.j2" in caplog.text
+        with app.sessions() as session:
+            assert session.scalars(select(Alert)).all() == []
+        assert len(alerts.evaluate(app).queued) == 1
+    finally:
+        broken.close()
+        app.close()
