@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ingest.rawstore import disk_space
+from ingest.rawstore import RawStore, disk_space
 from parsers.documents.external import find_tool, run_tool
 from parsers.documents.limits import Limits
 from reportbox.config import Config, SecretUnavailable
@@ -39,7 +39,6 @@ from reportbox.writable import database_problem, folder_problem, sqlite_file
 
 OK, FAIL, SKIP = "ok", "fail", "skip"
 DEFAULT_TIMEOUT = 30.0  # seconds for one check: LibreOffice's first start on a busy server takes ~10
-DEFAULT_MIN_FREE_MB = 1024  # below this the raw store fails: a campaign's reports with attachments take ~1 GB
 _GRACE = 2.0  # beyond the connections' own timeout, before a check is declared hung
 
 
@@ -65,8 +64,9 @@ class Skipped(Exception):
 
 
 def diagnose(load: Callable[[], Config], named_by: str, *, timeout: float = DEFAULT_TIMEOUT,
-             min_free_bytes: int = DEFAULT_MIN_FREE_MB * 1024 * 1024) -> list[Check]:
-    """Every check, in a fixed order; only the configuration's when it cannot be loaded."""
+             min_free_bytes: int | None = None) -> list[Check]:
+    """Every check, in a fixed order; only the configuration's when it cannot be loaded. The raw
+    store needs `min_free_bytes` free, by default the disk_low alarm's [alerts] min_free_mb."""
     started = time.monotonic()
     try:
         config = load()
@@ -76,6 +76,8 @@ def diagnose(load: Callable[[], Config], named_by: str, *, timeout: float = DEFA
     mailboxes = ", ".join(f'"{m.name}"' for m in config.mailbox) or "none"
     first = Check("configuration", OK, f"{config.path} (chosen by {named_by}) is valid; mailboxes {mailboxes}; "
                   f"{len(config.campaign)} campaign(s) in the file", seconds=round(time.monotonic() - started, 2))
+    if min_free_bytes is None:
+        min_free_bytes = config.alerts.min_free_mb * 1024 * 1024
     checks: list[tuple[str, Callable[[], str]]] = [
         ("database", lambda: check_database(config, timeout)),
         ("raw store", lambda: check_raw_store(config, min_free_bytes)),
@@ -85,6 +87,7 @@ def diagnose(load: Callable[[], Config], named_by: str, *, timeout: float = DEFA
         ("tesseract", lambda: check_tesseract(config, timeout)),
         ("unar", lambda: check_unar(timeout)),
         ("web secret", lambda: check_web_secret(config)),
+        ("alarms", lambda: check_alarms(config, timeout)),
     ]
     return [first, *_run_side_by_side(checks, timeout + _GRACE)]
 
@@ -135,11 +138,9 @@ def as_json(checks: list[Check], config_path: Path | None) -> dict:
 
 # --- the database -----------------------------------------------------------------------------------
 def check_database(config: Config, timeout: float) -> str:
-    from alembic.script import ScriptDirectory
-    from sqlalchemy import make_url, text
     from sqlalchemy.exc import SQLAlchemyError
 
-    from models.db import alembic_config, current_revision, make_engine
+    from models.db import current_revision
 
     url = config.database.url
     path = sqlite_file(url)
@@ -148,34 +149,91 @@ def check_database(config: Config, timeout: float) -> str:
             raise Failed(f"{path} does not exist yet", "run `reportbox db upgrade` (the daemon also makes it at start)")
         if problem := database_problem(url):
             raise Failed(f"{path} cannot be written ({problem})", WRITABLE_FIX)
-        where, engine = str(path), make_engine(url, readonly=True)  # looking makes no file
-    else:
-        parsed = make_url(url)
-        where = parsed.render_as_string(hide_password=True)
-        if "connect_timeout" not in parsed.query:  # psycopg's own: a dead server is an answer, not a hang
-            parsed = parsed.update_query_dict({"connect_timeout": str(max(1, int(timeout)))})
-        engine = make_engine(parsed.render_as_string(hide_password=False))
+    where, engine = _looking_engine(config, timeout)
     try:
         try:
             with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+                connection.exec_driver_sql("SELECT 1")
         except SQLAlchemyError as exc:
             raise Failed(f"{where}: cannot connect: {_first_line(getattr(exc, 'orig', None) or exc)}",
                          "check [database] url, that the server runs and that it accepts this user from here")
         revision = current_revision(engine)
-        scripts = ScriptDirectory.from_config(alembic_config(engine))
-        head = scripts.get_current_head()
+        head, known = _migrations(engine)
     finally:
         engine.dispose()
     if revision is None:
         raise Failed(f"{where}: reachable, but holds no reportbox schema", "run `reportbox db upgrade`")
     if revision == head:
         return f"{where}: reachable, at revision {revision} (head)"
-    if revision not in {script.revision for script in scripts.walk_revisions()}:
+    if revision not in known:
         raise Failed(f"{where}: at revision {revision}, which this reportbox does not know (made by a newer one?)",
                      "run the reportbox version that upgraded it, or restore the database from its backup")
     raise Failed(f"{where}: at revision {revision}, not at head {head}",
                  "run `reportbox db upgrade` (the daemon also does at start)")
+
+
+def _looking_engine(config: Config, timeout: float):
+    """(how the database is named in messages, an engine that makes no file and waits `timeout` at
+    most to connect)."""
+    from sqlalchemy import make_url
+
+    from models.db import make_engine
+
+    url = config.database.url
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path), make_engine(url, readonly=True)
+    parsed = make_url(url)
+    if "connect_timeout" not in parsed.query:  # psycopg's own: a dead server is an answer, not a hang
+        parsed = parsed.update_query_dict({"connect_timeout": str(max(1, int(timeout)))})
+    return make_url(url).render_as_string(hide_password=True), make_engine(parsed.render_as_string(hide_password=False))
+
+
+def _migrations(engine) -> tuple[str, set[str]]:
+    """(the head revision, every revision) of this reportbox's migrations, as Alembic reads them."""
+    from alembic.script import ScriptDirectory
+
+    from models.db import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return scripts.get_current_head(), {script.revision for script in scripts.walk_revisions()}
+
+
+# --- alarms -----------------------------------------------------------------------------------------
+_ALARM_FIXES = {
+    "daemon_stale": "start the daemon (`reportbox run`, or its service) and read its log",
+    "mailbox_failing": "see the mailbox's line above and the daemon's log",
+    "poll_stale": "see the mailbox's line above and the daemon's log",
+    "quarantine_growing": "see `reportbox messages --state quarantined`, then `reportbox reprocess --message ID`",
+    "outbox_failed": "see `reportbox outbox --state failed`, then `reportbox outbox retry ID`",
+    "outbox_retrying": "see the errors in `reportbox outbox` and the smtp line above",
+    "disk_low": "free space where the raw store is (the raw store line above)",
+    "lease_lost": "two daemons use this database: stop the one that should not run",
+}
+
+
+def check_alarms(config: Config, timeout: float) -> str:
+    """The alarms active now (jobs.alerts.active_conditions), read from the database as it is."""
+    from jobs.alerts import active_conditions
+    from models.db import current_revision, session_factory
+    from reportbox.app import App
+
+    path = sqlite_file(config.database.url)
+    if path is not None and not path.exists():
+        raise Skipped("no database yet (see the database line)")
+    _where, engine = _looking_engine(config, timeout)
+    try:
+        if current_revision(engine) != _migrations(engine)[0]:
+            raise Skipped("the database cannot be read or is not at head (see the database line)")
+        app = App(config=config, engine=engine, sessions=session_factory(engine), store=RawStore(config.storage.raw_dir))
+        conditions = active_conditions(app)
+    finally:
+        engine.dispose()
+    if not conditions:
+        return "none active"
+    fixes = dict.fromkeys(_ALARM_FIXES.get(c.name, 'see README "Alarms"') for c in conditions)
+    raise Failed(f"{len(conditions)} active: " + "; ".join(f"{c.name}: {c.summary}" for c in conditions),
+                 "; ".join(fixes))
 
 
 # --- the raw store ----------------------------------------------------------------------------------

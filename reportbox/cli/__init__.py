@@ -21,7 +21,7 @@ COMMANDS = {
     "db": ("mail", "Database maintenance."),
     "demo": ("mail", "Build a sample mailbox, ingest it into SQLite and print a summary."),
     "doctor": ("doctor", "Check that this installation can do its work: configuration, database, raw store, "
-                         "mailboxes, SMTP, LibreOffice, Tesseract, unar, the dashboard's secret."),
+                         "mailboxes, SMTP, LibreOffice, Tesseract, unar, the dashboard's secret, the alarms active."),
     "export": ("exports", "Exports for planners."),
     "messages": ("mail", "Every message ever fetched, with its state and reason."),
     "outbox": ("outgoing", "Every e-mail reportbox has sent or will send: its state, attempts, the server's "

@@ -17,14 +17,16 @@ from sqlalchemy import text
 
 from jobs import doctor
 from jobs.doctor import FAIL, OK, SKIP
+from models import lock
 from models.db import alembic_config, make_engine
+from reportbox.app import open_app
 from reportbox.config import load_config
 from tests.servers.availability import require_tool
 from tests.servers.common import free_port
 from tests.unwritable import unwritable_folder
 
 CHECKS = ["configuration", "database", "raw store", 'mailbox "phongkh"', 'mailbox "luu-tru"', "smtp", "libreoffice",
-          "tesseract", "unar", "web secret"]
+          "tesseract", "unar", "web secret", "alarms"]
 SMTP_PASSWORD = "s3cret-pw"
 
 
@@ -90,7 +92,12 @@ def test_all_green_against_the_real_servers(tmp_path, servers):
     config = write_config(tmp_path, account, smtp)
     env = good_env(account)
     assert reportbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    result = reportbox("doctor", "--format", "json", "--min-free-mb", "1", env=env, cwd=tmp_path)
+    app = open_app(load_config(config), migrate=False)
+    try:
+        with lock.held(app.sessions):  # a daemon runs: else the alarms line says none does
+            result = reportbox("doctor", "--format", "json", "--min-free-mb", "1", env=env, cwd=tmp_path)
+    finally:
+        app.close()
     report = json.loads(result.stdout)
     assert [check["name"] for check in report["checks"]] == CHECKS
     assert {check["name"]: check["status"] for check in report["checks"]} == dict.fromkeys(CHECKS, OK), result.stdout
@@ -101,6 +108,7 @@ def test_all_green_against_the_real_servers(tmp_path, servers):
         details['mailbox "phongkh"']
     assert "connected, logged in as phongkh; no mail sent" in details["smtp"]
     assert "at revision" in details["database"] and "(head)" in details["database"]
+    assert details["alarms"] == "none active"
     assert smtp.messages() == []  # nothing was sent
     assert not (tmp_path / "web-secret").exists() and not (tmp_path / "raw").exists()  # nothing was made
 
@@ -118,6 +126,7 @@ def test_each_failure_is_its_own_line_with_what_to_do(tmp_path, servers, monkeyp
     lines = {line.split(":", 1)[0].split(None, 1)[1]: line for line in result.stdout.splitlines()[:-1]}
     assert list(lines) == CHECKS
     assert lines["configuration"].startswith("ok ") and lines['mailbox "luu-tru"'].startswith("ok ")
+    assert lines["alarms"] == "skip  alarms: the database cannot be read or is not at head (see the database line)"
     expected = {
         "database": ("holds no reportbox schema", "— run `reportbox db upgrade`"),
         "raw store": (f"{tmp_path / 'ro' / 'raw'} cannot be written", "— let the user reportbox runs as write there"),
@@ -185,8 +194,6 @@ def test_a_database_behind_or_ahead_of_this_version(tmp_path):
 
 
 def test_postgresql_migrated_then_unreachable(tmp_path, postgres_url):
-    from reportbox.app import open_app
-
     config = config_with(tmp_path, f'[database]\nurl = "{postgres_url}"\n')
     with pytest.raises(doctor.Failed, match="holds no reportbox schema"):
         doctor.check_database(config, timeout=10)
@@ -196,6 +203,27 @@ def test_postgresql_migrated_then_unreachable(tmp_path, postgres_url):
     with pytest.raises(doctor.Failed) as failed:
         doctor.check_database(dead, timeout=10)
     assert "cannot connect" in failed.value.detail and "[database] url" in failed.value.fix
+
+
+def test_active_alarms_are_listed_with_what_to_do(tmp_path):
+    settings = '[database]\nurl = "sqlite:///rb.db"\n[storage]\nraw_dir = "raw"\n'
+    config = config_with(tmp_path, settings + "[alerts]\nmin_free_percent = 99.99\n")  # no disk is that empty
+    with pytest.raises(doctor.Skipped, match="no database yet"):
+        doctor.check_alarms(config, timeout=10)
+    open_app(config).close()
+    with pytest.raises(doctor.Failed) as failed:
+        doctor.check_alarms(config, timeout=10)
+    assert failed.value.detail.startswith("2 active: daemon_stale: no daemon is running (`reportbox run` holds no "
+                                          "lease); disk_low: ")
+    assert failed.value.fix == ("start the daemon (`reportbox run`, or its service) and read its log; free space "
+                                "where the raw store is (the raw store line above)")
+    relaxed = config_with(tmp_path, settings)
+    app = open_app(relaxed, migrate=False)
+    try:
+        with lock.held(app.sessions):
+            assert doctor.check_alarms(relaxed, timeout=10) == "none active"
+    finally:
+        app.close()
 
 
 # --- the raw store, mailboxes and secrets -----------------------------------------------------------
