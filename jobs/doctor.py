@@ -131,8 +131,8 @@ def text_lines(checks: list[Check]) -> list[str]:
     return [f"{marks[c.status]:<4}  {c.name}: {c.detail}" + (f" — {c.fix}" if c.fix else "") for c in checks]
 
 
-def as_json(checks: list[Check], config_path: Path | None) -> dict:
-    return {"config": str(config_path) if config_path else None, "ok": all(c.status != FAIL for c in checks),
+def as_json(checks: list[Check], config_path: Path) -> dict:
+    return {"config": str(config_path), "ok": all(c.status != FAIL for c in checks),
             "checks": [asdict(c) for c in checks]}
 
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from jobs.doctor import DEFAULT_TIMEOUT, FAIL, as_json, diagnose, text_lines
 from reportbox.cli.base import Obj, cli, echo_json
 
 _COLOURS = {"ok": "green", "fail": "red", "skip": "yellow"}
@@ -13,7 +14,7 @@ _COLOURS = {"ok": "green", "fail": "red", "skip": "yellow"}
 
 @cli.command()
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1),
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(min=1),
               help="Seconds each check may take (a server that does not answer fails its line).")
 @click.option("--min-free-mb", type=click.IntRange(min=0), show_default="[alerts] min_free_mb, 1024",
               help="Free space the raw store's disk must have.")
@@ -22,8 +23,6 @@ def doctor(obj: Obj, fmt: str, timeout: float, min_free_mb: int | None) -> None:
     """Check that this installation can do its work: configuration, database, raw store, mailboxes,
     SMTP, LibreOffice, Tesseract, unar, the dashboard's secret, the alarms active. Changes nothing,
     sends nothing."""
-    from jobs.doctor import FAIL, as_json, diagnose, text_lines
-
     named_by = obj.config_choice()[1]
     checks = diagnose(obj.config, named_by, timeout=timeout,
                       min_free_bytes=None if min_free_mb is None else min_free_mb * 1024 * 1024)
