@@ -6,24 +6,16 @@ conditional update, so only one clearer wins and mails."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.schema import Alert
 
-RECENT = timedelta(days=7)
-
 
 def active(session: Session) -> list[Alert]:
     return list(session.scalars(select(Alert).where(Alert.cleared_at.is_(None)).order_by(Alert.id)))
-
-
-def recent(session: Session, now: datetime) -> list[Alert]:
-    """The active ones and those cleared in the last week, newest first: what the health page shows."""
-    return list(session.scalars(select(Alert).where(
-        (Alert.cleared_at.is_(None)) | (Alert.cleared_at >= now - RECENT)).order_by(Alert.id.desc())))
 
 
 def latest(session: Session, condition: str, subject: str = "") -> Alert | None:
