@@ -25,6 +25,7 @@ from jobs import alerts
 from jobs.mailing import mail_pass
 from jobs.metrics import start_listener
 from jobs.poll import poll
+from jobs.retention import prune_job
 from jobs.wake import PollWaker
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
@@ -111,6 +112,9 @@ class Daemon:
                                    next_run_time=now + timedelta(seconds=len(self.sources)))
         self.scheduler.add_job(self._alerts, "interval", seconds=ALERTS_EVERY, id="alerts",
                                next_run_time=now + timedelta(seconds=len(self.sources) + 1))
+        if self.app.config.storage.keep_raw_days is not None:  # in the poll's thread: never beside it
+            self.scheduler.add_job(prune_job, "interval", days=1, args=[self.app], id="retention",
+                                   next_run_time=now + timedelta(minutes=10))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
 
     def _poll_mailbox(self, name: str) -> None:

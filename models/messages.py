@@ -406,13 +406,16 @@ def set_outcome(raw: RawMessage, state: str, reason: str | None = None, detail: 
 def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> int:
     """Put messages back in the queue with fresh attempts, their earlier results removed.
 
-    None means every message but duplicates. The update comes first: it locks the rows, so a
-    processor still recording one of them (PostgreSQL) has committed before its rows are deleted.
+    None means every message but duplicates; never one whose raw bytes retention deleted. The update
+    comes first: it locks the rows, so a processor still recording one of them (PostgreSQL) has
+    committed before its rows are deleted.
     """
     if message_ids is None:
         chosen = select(RawMessage.id).where(RawMessage.duplicate_of_id.is_(None))
     else:
         chosen = list(message_ids)
+    # (jobs.retention: there is nothing left to parse.)
+    chosen = select(RawMessage.id).where(RawMessage.id.in_(chosen), RawMessage.raw_deleted_at.is_(None))
     query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(
         state=MessageState.FETCHED, attempts=0, claimed_by=None, claimed_at=None, reason=None, detail=None
     )

@@ -142,6 +142,8 @@ class RawMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("raw_message.id"))
+    # When retention (models.retention) deleted its bytes from the raw store; the row stays.
+    raw_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     locations: Mapped[list[MessageLocation]] = relationship(back_populates="raw_message")
     parsed: Mapped[ParsedMessage | None] = relationship(back_populates="raw_message")

@@ -216,6 +216,8 @@ class DatabaseConfig(_Section):
 
 class StorageConfig(_Section):
     raw_dir: Path = Path("var/raw")
+    # Days the raw bytes of auto-replies, bounces and duplicates are kept (jobs.retention); None: forever.
+    keep_raw_days: Annotated[int, Field(ge=1)] | None = None
 
 
 class ProcessingConfig(_Section):
@@ -779,7 +781,7 @@ def _resolve(config: Config) -> Config:
     return config.model_copy(
         update={
             "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
-            "storage": StorageConfig(raw_dir=local(config.storage.raw_dir)),
+            "storage": config.storage.model_copy(update={"raw_dir": local(config.storage.raw_dir)}),
             "registry": config.registry.model_copy(update={"contacts": local(config.registry.contacts)}),
             "mailbox": mailboxes,
             "smtp": smtp,

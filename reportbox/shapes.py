@@ -110,6 +110,7 @@ def message_json(raw, mailboxes: dict[int, str], submission: int | None) -> dict
         "reason": raw.reason,
         "attempts": raw.attempts,
         "submission": submission,
+        "raw_deleted_at": local_iso(raw.raw_deleted_at),  # retention deleted its raw bytes (jobs.retention)
     }
 
 

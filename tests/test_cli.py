@@ -17,7 +17,7 @@ from reportbox.config import load_config
 from reportbox import demo, samples
 
 MESSAGE_KEYS = {"id", "mailbox", "folder", "uid", "message_id", "sha256", "from", "subject", "received_at",
-                "state", "reason", "attempts", "submission"}
+                "state", "reason", "attempts", "submission", "raw_deleted_at"}
 
 
 def reportbox(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -17,6 +17,7 @@ from reportbox.errors import ReportboxError
 # module with `@cli.command()` / `@cli.group()` and add its line here; tests/test_cli_startup.py
 # checks this map against the modules (names and help) and that `--help` imports none of them.
 COMMANDS = {
+    "backup": ("backup", "Back up the database and the raw store while the daemon runs (README: Backup and restore)."),
     "campaign": ("campaigns", "Campaigns (request letters) and planners' adjustments for single units."),
     "db": ("mail", "Database maintenance."),
     "demo": ("mail", "Build a sample mailbox, ingest it into SQLite and print a summary."),
@@ -28,8 +29,10 @@ COMMANDS = {
                            "reply, bounces."),
     "poll": ("mail", "One pass over every mailbox, then exit; prints counts."),
     "process": ("mail", "Process every stored message not yet processed."),
+    "prune": ("backup", "Delete the raw bytes of old auto-replies, bounces and duplicates (retention; the rows stay)."),
     "remind": ("outgoing", "Send the reminders the campaign's policy owes as of now (or --as-of), each step once."),
     "reprocess": ("mail", "Re-run parsing from the stored raw messages (also releases quarantined ones)."),
+    "restore": ("backup", "Restore a backup into the empty database and raw store the config names."),
     "review": ("submissions", "The review queue: submissions the program was not sure of, for a person to decide."),
     "run": ("mail", "Run the daemon: poll every mailbox on schedule until SIGTERM or SIGINT."),
     "serve": ("web", "The planners' dashboard, until SIGTERM or Ctrl-C."),

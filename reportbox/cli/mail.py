@@ -114,7 +114,8 @@ def reprocess(obj: Obj, all_: bool, message_ids: tuple[int, ...]) -> None:
         with app.sessions.begin() as session:
             reset = q.reset_for_reprocess(session, None if all_ else message_ids)
         if not reset:
-            raise UsageError(f"no message with id {', '.join(map(str, message_ids))}")
+            raise UsageError(f"no message with id {', '.join(map(str, message_ids))} "
+                             "(or its raw bytes were deleted by retention: [storage] keep_raw_days)")
         with progress_bar("reprocessing") as tick:
             counts = run_process(app, on_message=tick)
     click.echo(f"reprocessed: {reset}  parsed: {counts.parsed}  failed: {counts.failed}  "
