@@ -237,7 +237,7 @@ def test_backup_refuses_a_folder_that_is_not_empty(deployment, tmp_path):
 def test_a_damaged_backup_is_refused_naming_the_file_and_nothing_is_restored(deployment, tmp_path):
     config, empty = deployment
     _run(config, "backup", "--out", str(tmp_path / "b"))
-    damaged = sorted((tmp_path / "b" / "raw").rglob("*.eml"))[3]
+    damaged = max((tmp_path / "b" / "raw").rglob("*.eml"), key=lambda path: path.stat().st_size)
     data = bytearray(damaged.read_bytes())
     data[100] ^= 1  # one bit: the size is right, the hash is not
     damaged.write_bytes(bytes(data))
