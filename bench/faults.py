@@ -128,13 +128,13 @@ def disk_full(work: Path, dovecot: Dovecot, n: int) -> None:
         app = make_app(work, f"sqlite:///{work / 'disk.db'}", account, disk / "raw", batch_size=50)
         real, calls = app.store.put_many, itertools.count(1)
 
-        def put_many(blobs):
+        def put_many(blobs, *hashes):
             if next(calls) == 3:  # the third batch finds room for half of itself
                 stat = os.statvfs(disk)
                 room = sum(-(-len(b) // 4096) * 4096 for b in blobs[:len(blobs) // 2])
                 with open(disk / "filler", "wb") as handle:
                     os.posix_fallocate(handle.fileno(), 0, stat.f_bavail * stat.f_frsize - room)
-            return real(blobs)
+            return real(blobs, *hashes)
 
         app.store.put_many = put_many
         started = time.perf_counter()

@@ -26,11 +26,11 @@ from tenacity import (
     wait_exponential,
 )
 
-from ingest.rawstore import RawStore
+from ingest.rawstore import RawStore, sha256_of
 from ingest.sources import FetchedMessage, MailSource
 from models import messages as q
 from models.schema import FolderState, utcnow
-from parsers.headers import body_sha256, peek_headers
+from parsers.headers import HeaderPeek, body_sha256, peek_headers
 from reportbox.errors import (
     ReportboxError,
     SourceAuthError,
@@ -156,7 +156,7 @@ def _fetch_folder(sessions, store, source: MailSource, kind: str, folder: str, o
     stored: list[str] = []
     for batch in _read_ahead(_batches(source, folder, keys, options)):
         place.store(store, batch, counts, options.on_message)
-        stored.extend(message.source_key for message in batch)
+        stored.extend(message.source_key for message in batch.messages)
         if options.on_stored is not None:
             options.on_stored()
     # 3. Only now tell the server, once the reader thread is done with the connection. Should we
@@ -183,9 +183,9 @@ class _Place:
         self.mailbox_id, self.state_id = mailbox_id, state_id
         self.folder, self.uidvalidity = folder, uidvalidity
 
-    def store(self, store: RawStore, batch: list[FetchedMessage], counts: FetchCounts, on_message) -> None:
-        shas = store.put_many([m.data for m in batch])  # 1. durable bytes
-        stored = [_stored(m, sha) for m, sha in zip(batch, shas)]
+    def store(self, store: RawStore, batch: _Batch, counts: FetchCounts, on_message) -> None:
+        store.put_many([m.data for m in batch.messages], batch.shas)  # 1. durable bytes
+        stored = [_stored(m, sha, peek) for m, sha, peek in zip(batch.messages, batch.shas, batch.peeks)]
         try:  # 2. rows and the new last UID, atomically
             self._record(store, stored, counts)
         except (SQLAlchemyError, ValueError, UnicodeError) as exc:
@@ -203,7 +203,7 @@ class _Place:
                         raise
                     self._record(store, [_unrecordable(message, exc)], counts)
         if on_message is not None:
-            for _ in batch:
+            for _ in batch.messages:
                 on_message()
 
     def _record(self, store: RawStore, stored: list[q.StoredMessage], counts: FetchCounts) -> None:
@@ -246,17 +246,28 @@ def _unrecordable(message: q.StoredMessage, exc: Exception) -> q.StoredMessage:
     return dataclasses.replace(message, message_id=None, problem=f"unrecordable: {exc!r}"[:2000])
 
 
-def _batches(source: MailSource, folder: str, keys: list[str], options: FetchOptions):
+@dataclass
+class _Batch:
+    """Messages read from the server, hashed and their headers peeked at by the reader thread,
+    while the batch before is written and synced."""
+
+    messages: list[FetchedMessage]
+    shas: list[str]
+    peeks: list[HeaderPeek]
+
+
+def _batches(source: MailSource, folder: str, keys: list[str], options: FetchOptions) -> Iterator[_Batch]:
     for start in range(0, len(keys), options.batch_size):
         if options.stop is not None and options.stop.is_set():
             return
-        yield from _by_size(source.fetch(folder, keys[start:start + options.batch_size]))
+        for messages in _by_size(source.fetch(folder, keys[start:start + options.batch_size])):
+            yield _Batch(messages, [sha256_of(m.data) for m in messages], [peek_headers(m.data) for m in messages])
 
 
 _DONE = object()
 
 
-def _read_ahead(batches: Iterator[list[FetchedMessage]], depth: int = 1) -> Iterator[list[FetchedMessage]]:
+def _read_ahead(batches: Iterator[_Batch], depth: int = 1) -> Iterator[_Batch]:
     """Read the next batch from the server in a thread while this one is written and synced.
 
     Both wait on I/O (the socket, fsync) with the GIL released, so they overlap. At most `depth`
@@ -307,8 +318,7 @@ def _by_size(messages: Iterable[FetchedMessage]):
         yield batch
 
 
-def _stored(message: FetchedMessage, sha: str) -> q.StoredMessage:
-    peek = peek_headers(message.data)
+def _stored(message: FetchedMessage, sha: str, peek: HeaderPeek) -> q.StoredMessage:
     received_at, source = received_time(message, peek.top_received_at)
     return q.StoredMessage(
         sha256=sha,

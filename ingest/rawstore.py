@@ -51,9 +51,10 @@ class RawStore:
     def put(self, data: bytes) -> str:
         return self.put_many([data])[0]
 
-    def put_many(self, blobs: list[bytes]) -> list[str]:
-        """Store a batch durably; return their SHA-256 in order. One directory fsync per touched folder."""
-        shas = [hashlib.sha256(blob).hexdigest() for blob in blobs]
+    def put_many(self, blobs: list[bytes], shas: list[str] | None = None) -> list[str]:
+        """Store a batch durably; return their SHA-256 in order. One directory fsync per touched folder.
+        `shas`: the blobs' SHA-256 (`sha256_of`), when the caller has hashed them already."""
+        shas = shas if shas is not None else [sha256_of(blob) for blob in blobs]
         touched: set[Path] = set()
         fresh: dict[str, bytes] = {}
         try:
@@ -101,6 +102,11 @@ class RawStore:
                 _unlink_quietly(leftover)
                 removed += 1
         return removed
+
+
+def sha256_of(blob: bytes) -> str:
+    """A message's name in the store."""
+    return hashlib.sha256(blob).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -105,10 +105,10 @@ def before_batch(app: App, number: int, fault) -> None:
     """Run `fault(blobs)` just before the `number`-th batch of this app is written to the raw store."""
     real, calls = app.store.put_many, itertools.count(1)
 
-    def put_many(blobs):
+    def put_many(blobs, *hashes):
         if next(calls) == number:
             fault(blobs)
-        return real(blobs)
+        return real(blobs, *hashes)
 
     app.store.put_many = put_many
 
