@@ -3,9 +3,10 @@
 One poll job per mailbox (never two runs of the same job at once; missed runs coalesce into
 one); with [smtp], a mail pass (receipts, reminders, deliveries and retries: jobs.mailing) after
 every poll and once a minute; a heartbeat that keeps the single-instance lease; and
-SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish. With
-[web] in_daemon, the planners' dashboard is served from a thread of the same process; with
-[metrics] listen, /metrics on loopback; alarms are evaluated once a minute (jobs.alerts).
+SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish; SIGHUP reloads the
+configuration file (jobs.reload). Under systemd it notifies readiness, status and the watchdog
+(jobs.service). With [web] in_daemon, the planners' dashboard is served from a thread of the same
+process; with [metrics] listen, /metrics on loopback; alarms are evaluated once a minute (jobs.alerts).
 Where the server offers IMAP IDLE, a mailbox's poll also runs as soon as mail comes (ingest.idle).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.events import EVENT_JOB_ERROR
@@ -25,7 +27,9 @@ from jobs import alerts
 from jobs.mailing import mail_pass
 from jobs.metrics import start_listener
 from jobs.poll import poll
+from jobs.reload import MAIL_JOB, reload_config
 from jobs.retention import prune_job
+from jobs.service import Systemd, keep_alive, log_poll
 from jobs.wake import PollWaker
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
@@ -53,6 +57,8 @@ class Daemon:
         # IMAP IDLE: a mailbox's poll runs as soon as its server announces mail (ingest.idle).
         self.waker = PollWaker(self.scheduler)
         self.watchers = IdleWatchers(self.waker.wake)
+        self.systemd = Systemd()
+        self._reload_asked = False  # set by SIGHUP; the main loop hands it to the worker thread
 
     def run(self, *, install_signals: bool = True, max_polls: int | None = None) -> None:
         """Block until stopped. Raises LockHeldError if another daemon runs on this database."""
@@ -60,6 +66,7 @@ class Daemon:
         if install_signals:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, self._on_signal)
+            signal.signal(signal.SIGHUP, self._on_reload_signal)
         self._max_polls = max_polls
         dashboard = metrics = None
         try:
@@ -70,9 +77,11 @@ class Daemon:
             self.scheduler.start()
             self.watchers.start_all(self.app.config.mailbox)
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
-            while not self.stop.wait(HEARTBEAT_SECONDS):
-                self._heartbeat()
+            self.systemd.ready(f"polling {len(self.sources)} mailbox(es)")
+            keep_alive(self.stop, self.systemd, heartbeat=self._heartbeat, every=HEARTBEAT_SECONDS,
+                       renewed=lambda: self.lock.renewed, on_tick=self._reload_if_asked)
         finally:
+            self.systemd.stopping()
             self.watchers.stop_all()
             if dashboard is not None:
                 dashboard.stop()
@@ -101,33 +110,37 @@ class Daemon:
         return dashboard
 
     def _schedule(self) -> None:
-        now = datetime.now(timezone.utc)
         for index, mailbox in enumerate(self.app.config.mailbox):
-            self.scheduler.add_job(
-                self._poll_mailbox, "interval", seconds=mailbox.poll_interval, args=[mailbox.name],
-                id=f"poll:{mailbox.name}", next_run_time=now + timedelta(seconds=index),
-            )
+            self._schedule_poll(mailbox, first_in=index)
         if self.app.config.smtp is not None:
-            self.scheduler.add_job(self._mail, "interval", seconds=MAIL_EVERY, id="mail",
-                                   next_run_time=now + timedelta(seconds=len(self.sources)))
+            self._schedule_mail(first_in=len(self.sources))
         self.scheduler.add_job(self._alerts, "interval", seconds=ALERTS_EVERY, id="alerts",
-                               next_run_time=now + timedelta(seconds=len(self.sources) + 1))
+                               next_run_time=_in(len(self.sources) + 1))
         if self.app.config.storage.keep_raw_days is not None:  # in the poll's thread: never beside it
             self.scheduler.add_job(prune_job, "interval", days=1, args=[self.app], id="retention",
-                                   next_run_time=now + timedelta(minutes=10))
+                                   next_run_time=_in(10 * 60))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
 
+    def _schedule_poll(self, mailbox, first_in: float = 0) -> None:
+        """Poll this mailbox in `first_in` seconds, then at its interval (a reload replaces the job)."""
+        self.scheduler.add_job(
+            self._poll_mailbox, "interval", seconds=mailbox.poll_interval, args=[mailbox.name],
+            id=f"poll:{mailbox.name}", replace_existing=True, next_run_time=_in(first_in),
+        )
+
+    def _schedule_mail(self, first_in: float = 0) -> None:
+        self.scheduler.add_job(self._mail, "interval", seconds=MAIL_EVERY, id=MAIL_JOB, next_run_time=_in(first_in))
+
     def _poll_mailbox(self, name: str) -> None:
-        if self.stop.is_set():
+        source = self.sources.get(name)  # None: removed by a reload after this run was queued
+        if self.stop.is_set() or source is None:
             return
         self.waker.polling(name)
         self.app.refresh_campaigns()  # a campaign applied from its letter while we run
-        report = poll(self.app, [self.sources[name]], stop=self.stop)
+        started = time.monotonic()
+        report = poll(self.app, [source], stop=self.stop)
         self.polls += 1
-        fetched, processed = report.fetched, report.processed
-        if fetched.new or processed.total or report.errors:
-            log.info("poll %s: %d new, %d parsed, %d failed, %d error(s)",
-                     name, fetched.new, processed.parsed, processed.failed, len(report.errors))
+        log_poll(name, report, time.monotonic() - started, self.systemd)
         self._mail()  # a report just accepted gets its receipt now, not a minute later
         if self._max_polls is not None and self.polls >= self._max_polls:
             self.stop.set()
@@ -152,6 +165,24 @@ class Daemon:
         # A poll must never take the daemon down; the next interval tries again.
         log.error("job %s failed: %r", event.job_id, event.exception, exc_info=event.exception)
 
+    def _reload_if_asked(self) -> None:
+        if self._reload_asked:
+            self._reload_asked = False
+            log.info("received SIGHUP; reloading %s", self.app.config.path)
+            # On the worker thread, after the poll in hand (see jobs.reload); a second SIGHUP may queue
+            # behind a first that waits for a long poll.
+            self.scheduler.add_job(self._reload, id="reload", max_instances=2, replace_existing=True)
+
+    def _reload(self) -> None:
+        reload_config(self)
+
+    def _on_reload_signal(self, _signum, _frame) -> None:
+        self._reload_asked = True  # only a flag: the handler may interrupt the main thread anywhere
+
     def _on_signal(self, signum, _frame) -> None:
         log.info("received %s; stopping after the message in hand", signal.Signals(signum).name)
         self.stop.set()
+
+
+def _in(seconds: float) -> datetime:
+    return datetime.now(timezone.utc) + timedelta(seconds=seconds)

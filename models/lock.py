@@ -32,6 +32,7 @@ class DatabaseLock:
         self.name = name
         self.stale_after = timedelta(seconds=stale_after)
         self.holder = new_holder()
+        self.renewed = False  # whether the latest acquire or renewal went through (the watchdog's cue)
 
     def acquire(self) -> None:
         now = utcnow()
@@ -50,11 +51,14 @@ class DatabaseLock:
                     current.holder, current.acquired_at, current.heartbeat_at = self.holder, now, now
         except IntegrityError as exc:  # another process inserted the row between our read and write
             raise LockHeldError("another reportbox daemon took the lock on this database just now") from exc
+        self.renewed = True
 
     def renew(self) -> bool:
         """Heartbeat, riding out a passing database error; False once the lock is someone else's."""
+        self.renewed = False
         try:
             self.heartbeat()
+            self.renewed = True
         except LockHeldError:
             return False
         except SQLAlchemyError as exc:  # a restarting server, a busy SQLite: the lease has slack

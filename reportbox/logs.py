@@ -1,4 +1,6 @@
-"""Logging set-up: readable lines for a terminal, one JSON object a line for a log collector."""
+"""Logging set-up: readable lines for a terminal, one JSON object a line for a log collector.
+Both carry ISO 8601 times with their offset (the line's in the machine's zone, the JSON's in UTC),
+so a line copied out of the journal or a mail still says when it happened."""
 
 from __future__ import annotations
 
@@ -8,6 +10,14 @@ import sys
 from datetime import datetime, timezone
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, timezone.utc).astimezone().isoformat(timespec="milliseconds")
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,7 +39,7 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
