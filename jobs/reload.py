@@ -41,11 +41,12 @@ class Changes:
     needs_restart: tuple[str, ...] = ()  # sections that differ but stay as they were until a restart
 
     def summary(self) -> str:
-        parts = [f"{label} {', '.join(names)}" for label, names in (
-            ("mailboxes added:", [m.name for m in self.added]),
-            ("removed:", list(self.removed)),
-            ("changed:", [m.name for m in self.changed]),
+        mailboxes = [f"{label}: {', '.join(names)}" for label, names in (
+            ("added", [m.name for m in self.added]),
+            ("removed", list(self.removed)),
+            ("changed", [m.name for m in self.changed]),
         ) if names]
+        parts = ["mailboxes " + "; ".join(mailboxes)] if mailboxes else []
         if self.smtp:
             parts.append("[smtp] changed")
         return "; ".join(parts) or "no mailbox or [smtp] change"

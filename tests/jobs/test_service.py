@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from jobs.reload import compare
 from jobs.service import Systemd, _watchdog_every, keep_alive
 from models.db import make_engine, session_factory
-from models.schema import MessageState, RawMessage
+from models.schema import Campaign, MessageState, RawMessage
 from reportbox import samples
 from reportbox.config import config_from_dict
 
@@ -78,8 +78,12 @@ def notify_socket():
     listener.close()
 
 
+CAMPAIGN = ('[[campaign]]\nid = "tk2017"\nletter = "5121/LĐTBXH-KHTC"\ntitle = "Tổng kết 2017"\n'
+            'report_year = 2017\nplan_year = 2018\nissued = 2017-12-07\ndeadline = 2017-12-20\n')
+
+
 def _write_config(tmp_path: Path, accounts: dict, *, raw_dir: str = "raw", interval: int = 5,
-                  broken: bool = False) -> Path:
+                  broken: bool = False, extra: str = "") -> Path:
     mailboxes = "".join(f"""
 [[mailbox]]
 name = "{name}"
@@ -98,7 +102,8 @@ timeout = 10
 url = "sqlite:///{tmp_path / 'reportbox.db'}"
 [storage]
 raw_dir = "{raw_dir}"
-{mailboxes}""", encoding="utf-8")
+{mailboxes}
+{extra}""", encoding="utf-8")
     return path
 
 
@@ -107,6 +112,15 @@ def _start(config: Path, password: str, log: Path, **env: str) -> subprocess.Pop
     return subprocess.Popen([sys.executable, "-m", "reportbox", "--config", str(config), "run"],
                             env={**os.environ, PASSWORD_ENV: password, **env},
                             stdout=subprocess.DEVNULL, stderr=log.open("w"), text=True)
+
+
+def _campaigns(config: Path) -> list[str]:
+    engine = make_engine(f"sqlite:///{config.parent / 'reportbox.db'}")
+    try:
+        with session_factory(engine)() as session:
+            return list(session.scalars(select(Campaign.id).where(Campaign.in_config)))
+    finally:
+        engine.dispose()
 
 
 def _submissions(config: Path) -> int:
@@ -227,13 +241,16 @@ def test_sighup_adds_a_mailbox_and_a_broken_file_keeps_the_one_in_force(tmp_path
         notify_socket.wait_for(lambda d: "READY=1" in d, 30, "READY=1")
         _wait_for(lambda: _submissions(config) == 2, 30, "the first mailbox's reports")
 
-        # A second mailbox, the first one's interval changed, and a raw store moved (needs a restart).
-        _write_config(tmp_path, {"phongkh": first, "vanthu": second}, raw_dir="raw-moved", interval=6)
+        assert _campaigns(config) == []
+        # A second mailbox, the first one's interval changed, a campaign, and a raw store moved (needs a restart).
+        _write_config(tmp_path, {"phongkh": first, "vanthu": second}, raw_dir="raw-moved", interval=6,
+                      extra=CAMPAIGN)
         daemon.send_signal(signal.SIGHUP)
         notify_socket.wait_for(lambda d: "RELOADING=1" in d, 30, "RELOADING=1")
         notify_socket.wait_for(lambda d: "READY=1" in d and "polling 2 mailbox(es)" in d, 30, "READY=1 again")
         _wait_for(lambda: _submissions(config) == 5, 30, "the added mailbox's reports")
         assert not (tmp_path / "raw-moved").exists()
+        assert _campaigns(config) == ["tk2017"]
 
         _write_config(tmp_path, {"phongkh": first, "vanthu": second}, broken=True)  # poll_interval = 2
         daemon.send_signal(signal.SIGHUP)
@@ -242,6 +259,17 @@ def test_sighup_adds_a_mailbox_and_a_broken_file_keeps_the_one_in_force(tmp_path
         _fill(second, 1, start=20)
         _wait_for(lambda: _submissions(config) == 6, 30, "a report fetched after the broken reload")
         assert daemon.poll() is None
+
+        # The first mailbox removed: neither its IDLE watcher nor its polls fetch from it any more.
+        _write_config(tmp_path, {"vanthu": second})
+        daemon.send_signal(signal.SIGHUP)
+        notify_socket.wait_for(lambda d: "READY=1" in d and "polling 1 mailbox(es)" in d, 30, "READY=1, one mailbox")
+        _fill(first, 1, start=30)
+        _fill(second, 1, start=31)
+        _wait_for(lambda: _submissions(config) == 7, 30, "the remaining mailbox's report")
+        for _ in range(2):  # two more of its polls: the removed mailbox's report would be stored by now
+            notify_socket.wait_for(lambda d: "STATUS=last poll vanthu" in d, 30, "a poll of the remaining mailbox")
+        assert _submissions(config) == 7
         assert _stop(daemon) == 0
     finally:
         if daemon.poll() is None:
@@ -252,6 +280,7 @@ def test_sighup_adds_a_mailbox_and_a_broken_file_keeps_the_one_in_force(tmp_path
     assert re.search(r"configuration not reloaded; the one in force is kept: \S+reportbox.toml: .*poll_interval: "
                      r"Input should be greater than or equal to 5", text), text
     assert re.search(r"poll vanthu: \d+\.\d s, 3 new, 3 parsed", text)
+    assert "mailboxes removed: phongkh; changed: vanthu" in text and "phongkh/INBOX: 1 new" not in text
 
 
 def _config(tmp_path, **sections) -> object:
@@ -269,6 +298,7 @@ def test_compare_tells_added_removed_changed_and_what_needs_a_restart(tmp_path):
     assert [m.name for m in changes.added] == ["d"] and changes.removed == ("c",)
     assert [m.name for m in changes.changed] == ["b"] and changes.smtp
     assert changes.needs_restart == ("[storage]", "[web]")
+    assert changes.summary() == "mailboxes added: d; removed: c; changed: b; [smtp] changed"
     assert compare(old, old).summary() == "no mailbox or [smtp] change"
     quiet_web = compare(_config(tmp_path), _config(tmp_path, web={"port": 8080}))
     assert quiet_web.needs_restart == ()  # a dashboard the daemon does not serve
