@@ -145,7 +145,9 @@ class RawMessage(Base):
     # When retention (models.retention) deleted its bytes from the raw store; the row stays.
     raw_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    locations: Mapped[list[MessageLocation]] = relationship(back_populates="raw_message")
+    # First seen first: `messages` shows the first location (PostgreSQL keeps no row order).
+    locations: Mapped[list[MessageLocation]] = relationship(back_populates="raw_message",
+                                                            order_by="MessageLocation.id")
     parsed: Mapped[ParsedMessage | None] = relationship(back_populates="raw_message")
 
 

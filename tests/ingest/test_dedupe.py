@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from jobs.poll import poll
-from models.schema import MessageState, RawMessage
+from models.schema import MessageLocation, MessageState, RawMessage
 from reportbox import samples
 
 from .conftest import sources_of
@@ -45,3 +46,21 @@ def test_duplicate_within_one_batch_and_across_batches(make_app, tmp_path):
         rows = list(session.scalars(select(RawMessage).order_by(RawMessage.id)))
     assert [r.duplicate_of_id for r in rows] == [None, rows[0].id, rows[0].id]
     assert rows[0].body_sha256 is not None  # computed once, then kept
+
+
+def test_a_message_seen_twice_shows_where_it_was_first_seen(make_app, tmp_path):
+    """`messages` names a message's first location. PostgreSQL returns rows in no fixed order: an
+    updated row (a location marked) moves to the end of its table, so the order must be asked for."""
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    original = samples.report_message(samples.PROVINCES[0])
+    (folder / "1.eml").write_bytes(original)
+    (folder / "2.eml").write_bytes(original)
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}])
+    poll(app, sources_of(app))
+    with app.sessions() as session, session.begin():
+        first = session.scalar(select(MessageLocation).order_by(MessageLocation.id).limit(1))
+        first.marked = not first.marked  # rewrites the first row
+    with app.sessions() as session:
+        raw = session.scalar(select(RawMessage).options(selectinload(RawMessage.locations)))
+        assert [location.source_key for location in raw.locations] == ["1.eml", "2.eml"]
