@@ -325,3 +325,37 @@ def test_log_lines_carry_iso_times_with_their_offset(capsys):
     for value in (stamp, entry["time"]):
         when = datetime.fromisoformat(value)
         assert when.tzinfo is not None and abs((when - before).total_seconds()) < 60
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_lines_to_the_journal_carry_their_priority_and_others_do_not(tmp_path, monkeypatch, fmt):
+    """Under systemd, stderr is the journal's socket ($JOURNAL_STREAM names it): each line is led by
+    its syslog priority so `journalctl -p warning` filters. Piped or redirected output stays plain."""
+    import logging
+
+    from reportbox import logs
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    output = []
+    try:
+        for journal in (True, False):
+            path = tmp_path / f"stderr-{journal}.log"
+            with path.open("w") as stream:
+                status = os.fstat(stream.fileno())
+                stream_id = f"{status.st_dev}:{status.st_ino}" if journal else f"{status.st_dev}:{status.st_ino + 1}"
+                monkeypatch.setenv("JOURNAL_STREAM", stream_id)
+                monkeypatch.setattr(sys, "stderr", stream)
+                logs.configure("DEBUG", fmt)
+                for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL):
+                    logging.getLogger("reportbox.test").log(level, "line")
+            output.append(path.read_text().splitlines())
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+    journal_lines, plain_lines = output
+    assert [line[:3] for line in journal_lines] == ["<7>", "<6>", "<4>", "<3>", "<2>"]
+    assert all(not line.startswith("<") for line in plain_lines) and len(plain_lines) == 5
+    def timeless(line: str) -> str:  # the line without its time, which differs between the two runs
+        return json.dumps({**json.loads(line), "time": ""}) if fmt == "json" else line.split(" ", 1)[1]
+
+    assert [timeless(line[3:]) for line in journal_lines] == [timeless(line) for line in plain_lines]
