@@ -101,7 +101,7 @@ def test_poll_with_nothing_new_and_status_import_no_reader(tmp_path, imap_config
     assert again.returncode == 0, again.stderr
     assert "new: 0  parsed: 0" in again.stdout
     assert "imapclient" in modules and "sqlalchemy" in modules  # it did talk to the server and the database
-    assert loaded(modules, READERS | WEB | {"alembic", "apscheduler", "authlib", "requests"}) == set()
+    assert loaded(modules, READERS | WEB | {"alembic", "apscheduler", "authlib", "requests", "rich"}) == set()
 
     status, modules = run_reportbox(tmp_path, "--config", str(imap_config), "status", "--campaign", "tk2019")
     assert status.returncode == 0, status.stderr

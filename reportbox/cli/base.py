@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import importlib
 import json
+import os
+import sys
 import threading
 from contextlib import contextmanager
 from gettext import gettext as _
@@ -212,6 +214,9 @@ def _cannot_write(path: Path, exc: OSError) -> StorageError:
 @contextmanager
 def progress_bar(label: str):
     """A progress bar that appears only on long runs and only on a terminal."""
+    if not (sys.stderr.isatty() or {"TTY_COMPATIBLE", "FORCE_COLOR"} & os.environ.keys()):
+        yield lambda: None  # what rich would decide (Console.is_terminal), without importing it
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from models import lock
 from models import messages as q
@@ -17,7 +16,6 @@ from models.submissions import submission_counts
 from reportbox.app import App, make_source
 from reportbox.cli.base import Obj, cli, console, echo_json, plain, progress_bar
 from reportbox.errors import UsageError
-from reportbox.shapes import messages_json
 from reportbox.writable import require_writable
 from reportbox.timefmt import local_short
 
@@ -84,12 +82,16 @@ def process(obj: Obj) -> None:
 @click.pass_obj
 def messages(obj: Obj, state: str | None, fmt: str) -> None:
     """Every message ever fetched, with its state and reason."""
+    from reportbox.shapes import messages_json  # here: `poll` and `run` need none of the shapes
+
     with obj.app() as app, app.sessions() as session:
         stored = q.list_messages(session, state)
         rows = messages_json(session, stored)
     if fmt == "json":
         echo_json(rows)
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     for column in ("id", "received", "from", "subject", "state", "reason"):
         table.add_column(column, overflow="fold")
