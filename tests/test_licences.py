@@ -52,9 +52,16 @@ def licences(names: list[str]) -> dict[str, str]:
 
 
 def verdict(licence: str) -> str:
-    """compatible, incompatible or unknown; of dual licences ("A OR B") the better one counts."""
-    verdicts = {_verdict_of_one(alternative) for alternative in re.split(r"\s+OR\s+", licence)}
-    return next(v for v in ("compatible", "incompatible", "unknown") if v in verdicts)
+    """compatible, incompatible or unknown. Of alternatives ("A OR B") the best counts; of parts that
+    all apply ("A AND B") the worst."""
+    alternatives = [_worst(re.split(r"\s+AND\s+", alternative))
+                    for alternative in re.split(r"\s+OR\s+", licence)]
+    return next(v for v in ("compatible", "incompatible", "unknown") if v in alternatives)
+
+
+def _worst(parts: list[str]) -> str:
+    verdicts = {_verdict_of_one(part) for part in parts if part.strip()}
+    return next(v for v in ("incompatible", "unknown", "compatible") if v in verdicts)
 
 
 def _verdict_of_one(licence: str) -> str:
@@ -71,6 +78,7 @@ def test_the_checker_tells_licences_apart():
         "AGPL-3.0": "incompatible", "GNU Lesser General Public License v3 (LGPLv3)": "compatible",
         "UNKNOWN": "unknown", "Proprietary": "unknown", "MIT AND GPL-2.0": "incompatible",
         "GPL-2.0 OR MIT": "compatible", "Apache-2.0 OR BSD-3-Clause": "compatible",
+        "MIT AND Proprietary": "unknown", "MIT AND Apache-2.0": "compatible",
     }
     assert {licence: verdict(licence) for licence in cases} == cases
 
