@@ -15,7 +15,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from ingest.sources import FetchedMessage, KnownKeys
 from reportbox.config import MailboxConfig
 from reportbox.errors import SourceAuthError, SourceError, SourceUnavailable
-from reportbox.oauth import SaslExchange, choose_mechanism, initial_response, token_source, with_token
+from reportbox.oauth import SaslLogin, token_source, with_token
 
 log = logging.getLogger("reportbox.ingest.imap")
 
@@ -249,21 +249,14 @@ def open_connection(config: MailboxConfig) -> IMAPClient:
 def _oauth2_login(client: IMAPClient, config: MailboxConfig, tokens, token) -> None:
     """AUTHENTICATE with an access token; a cached one the server refuses is renewed once."""
     offered = [c.decode().split("=", 1)[1] for c in client.capabilities() if c.upper().startswith(b"AUTH=")]
-    mechanism = choose_mechanism(config.oauth2.mechanism, offered)
-    exchanges: list[SaslExchange] = []
-
-    def authenticate(token: str) -> None:
-        exchange = SaslExchange(mechanism, initial_response(mechanism, config.username, token, config.host,
-                                                            config.effective_port))
-        exchanges.append(exchange)
-        client.sasl_login(mechanism, exchange)
-
+    login = SaslLogin(config.oauth2.mechanism, offered, config.username, config.host, config.effective_port)
     try:
-        with_token(tokens, authenticate, (LoginError,), token)
+        with_token(tokens, lambda token: client.sasl_login(login.mechanism, login.exchange(token)), (LoginError,),
+                   token)
     except LoginError as exc:
-        said = exchanges[-1].error if exchanges else None
+        said = login.refusal
         raise SourceAuthError(
-            f'mailbox "{config.name}": the server refused the OAuth2 login ({mechanism}) of {config.username}'
+            f'mailbox "{config.name}": the server refused the OAuth2 login ({login.mechanism}) of {config.username}'
             f"{' (' + said + ')' if said else ''} with a token the provider issued: check that the app has the "
             "IMAP permission, that IMAP is enabled for this mailbox, that username is the mailbox the token is "
             "for, and (client credentials) that the app was given access to this mailbox",

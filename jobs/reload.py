@@ -22,6 +22,7 @@ from models.campaigns import sync_campaigns
 from reportbox.app import make_source
 from reportbox.config import Config, MailboxConfig, load_config, with_secrets
 from reportbox.errors import ReportboxError
+from reportbox.oauth import forget_tokens
 
 if TYPE_CHECKING:
     from jobs.daemon import Daemon
@@ -104,6 +105,8 @@ def reload_config(daemon: Daemon) -> None:
         app.file_config = app.config = new
         app.refresh_campaigns()  # and those stored from letters
         _apply_mailboxes(daemon, changes)
+        if changes.smtp:
+            forget_tokens("smtp")
         _apply_smtp(daemon, new)
         log.info("configuration reloaded from %s: %s", old.path, changes.summary())
     finally:
@@ -111,6 +114,9 @@ def reload_config(daemon: Daemon) -> None:
 
 
 def _apply_mailboxes(daemon: Daemon, changes: Changes) -> None:
+    for name in (*changes.removed, *(m.name for m in changes.changed)):
+        # An account's tokens were got with its old secrets: a renewed client secret must be used now.
+        forget_tokens(f'mailbox "{name}"')
     for name in changes.removed:
         daemon.watchers.stop(name)
         daemon.scheduler.remove_job(f"poll:{name}")

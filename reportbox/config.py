@@ -164,11 +164,11 @@ class OAuth2Config(_Section):
                 raise ValueError("token_url: must be an https:// URL (http:// only on loopback)")
         return self
 
-    def with_secrets(self) -> "OAuth2Config":
-        """A copy holding the client secret and refresh token, read now; raises SecretUnavailable
-        with the secret named."""
+    def with_secrets(self, names: Iterable[str] = ("client_secret", "refresh_token")) -> "OAuth2Config":
+        """A copy holding the client secret and refresh token (or those of `names`) not held yet, read
+        now; raises SecretUnavailable with the secret named."""
         update = {}
-        for name in ("client_secret", "refresh_token"):
+        for name in names:
             env, file = getattr(self, f"{name}_env"), getattr(self, f"{name}_file")
             if getattr(self, name) is None and (env or file):
                 try:

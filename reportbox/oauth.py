@@ -10,12 +10,17 @@ A provider may answer a refresh with a new refresh token (Microsoft does, every 
 is used from then on and written back to `refresh_token_file`, whole and owner-only; one given
 through the environment cannot be written, and a warning says to update it.
 
+A failed request is remembered for FAILURE_BACKOFF seconds: the connections that were waiting for
+it (a poll and every IDLE watcher of a mailbox) get the same error at once, instead of each waiting
+its own timeout in turn on an endpoint that hangs.
+
 Expiry is measured on the monotonic clock: a wall clock set back or forward (NTP after months of
 running) neither keeps a dead token nor throws away a good one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -24,9 +29,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from reportbox.config import OAuth2Config, SecretUnavailable, read_secret
+from reportbox.config import OAuth2Config, SecretUnavailable
 from reportbox.errors import ConfigError, SourceError, SourceUnavailable, TokenRefused
-from reportbox.private_files import replace_secret_file
+from reportbox.private_files import NotOwner, replace_secret_file, user_name
 
 log = logging.getLogger("reportbox.oauth")
 
@@ -44,6 +49,7 @@ SCOPES = {
 }
 EXPIRY_MARGIN = 60.0  # seconds before its end a token is no longer handed out (at most a tenth of its life)
 DEFAULT_LIFETIME = 3600  # when a provider leaves out expires_in (RFC 6749 only recommends it)
+FAILURE_BACKOFF = 15.0  # seconds a failed token request answers every caller (shorter than any poll interval)
 
 _clock = time.monotonic  # a module attribute so that tests can move time on
 
@@ -87,6 +93,28 @@ def initial_response(mechanism: str, user: str, token: str, host: str, port: int
     if mechanism == "OAUTHBEARER":
         return oauthbearer_response(user, token, host, port)
     return xoauth2_response(user, token)
+
+
+class SaslLogin:
+    """The OAuth2 SASL login of one connection: the mechanism chosen from what the server offers, and
+    an exchange per token tried (`exchange`), whose last one holds the server's refusal (`refusal`).
+    The protocol's own call (IMAP AUTHENTICATE, SMTP AUTH) stays with the protocol."""
+
+    def __init__(self, setting: str, offered: Iterable[str], user: str, host: str, port: int) -> None:
+        self.mechanism = choose_mechanism(setting, offered)
+        self.user, self.host, self.port = user, host, port
+        self.exchanges: list[SaslExchange] = []
+
+    def exchange(self, token: str) -> SaslExchange:
+        exchange = SaslExchange(self.mechanism, initial_response(self.mechanism, self.user, token, self.host,
+                                                                 self.port))
+        self.exchanges.append(exchange)
+        return exchange
+
+    @property
+    def refusal(self) -> str | None:
+        """What the server said when it refused the last token, if anything."""
+        return self.exchanges[-1].error if self.exchanges else None
 
 
 class SaslExchange:
@@ -145,6 +173,9 @@ class TokenSource:
         self._token: str | None = None
         self._expires = 0.0
         self._refresh_token = _value(settings.refresh_token)
+        self._client_secret = _value(settings.client_secret)
+        self._failure: Exception | None = None  # the last request's error, answered until _failed_until
+        self._failed_until = 0.0
         self.requests = 0  # token requests made, for logs and tests
 
     def get(self) -> AccessToken:
@@ -152,7 +183,7 @@ class TokenSource:
         with self._lock:
             if self._token is not None and _clock() < self._expires:
                 return AccessToken(self._token, fresh=False)
-            return AccessToken(self._fetch(), fresh=True)
+            return AccessToken(self._fetch_once(), fresh=True)
 
     def renew(self, refused: str) -> AccessToken:
         """A new token after a server refused `refused` (revoked early, or a clock that disagrees);
@@ -161,17 +192,33 @@ class TokenSource:
             if self._token is not None and self._token != refused and _clock() < self._expires:
                 return AccessToken(self._token, fresh=True)
             self._token = None
-            return AccessToken(self._fetch(), fresh=True)
+            return AccessToken(self._fetch_once(), fresh=True)
 
     # -- the token endpoint ------------------------------------------------------------------------
+    def _fetch_once(self) -> str:
+        """`_fetch`, unless a request failed less than FAILURE_BACKOFF ago: then its error, at once.
+        Called with the lock held, so the callers that queued behind a failing request share it."""
+        if self._failure is not None and _clock() < self._failed_until:
+            raise self._failure
+        try:
+            access = self._fetch()
+        except SourceError as exc:  # the endpoint's refusal or silence; not our config (ConfigError)
+            self._failure, self._failed_until = exc, _clock() + FAILURE_BACKOFF
+            raise
+        self._failure = None
+        return access
+
     def _fetch(self) -> str:
         started = _clock()
         try:
             token = self._request()
         except TokenRefused as exc:
-            if exc.error != "invalid_grant" or not self._reread_refresh_token():
+            if exc.error == "invalid_grant" and self._reread("refresh_token"):
+                log.info("%s: the refresh token file changed meanwhile; trying the token it holds now", self.label)
+            elif exc.error == "invalid_client" and self._reread("client_secret"):
+                log.info("%s: the client secret file changed meanwhile; trying the secret it holds now", self.label)
+            else:
                 raise
-            log.info("%s: the refresh token file changed meanwhile; trying the token it holds now", self.label)
             token = self._request()
         access = token.get("access_token")
         if not access:
@@ -198,7 +245,7 @@ class TokenSource:
         from authlib.integrations.requests_client import OAuth2Session
 
         settings = self.settings
-        client_secret = self._secret("client_secret")
+        client_secret = self._current_client_secret()
         session = OAuth2Session(
             client_id=settings.client_id, client_secret=client_secret, scope=self.scope,
             token_endpoint_auth_method="client_secret_post" if client_secret else "none",
@@ -230,34 +277,38 @@ class TokenSource:
             error=error,
         )
 
-    def _secret(self, name: str) -> str | None:
-        """The client secret: read when the command started (with_secrets), else now."""
-        held = _value(getattr(self.settings, name))
-        env, file = getattr(self.settings, f"{name}_env"), getattr(self.settings, f"{name}_file")
-        if held is not None or not (env or file):
-            return held
+    def _read(self, name: str) -> str | None:
+        """The secret `name` as its environment variable or file holds it now (None: not configured)."""
         try:
-            return read_secret(env, file)
+            read = self.settings.model_copy(update={name: None}).with_secrets((name,))
         except SecretUnavailable as exc:
-            raise ConfigError(f"{self.label} oauth2 {name.replace('_', ' ')}: {exc}") from None
+            raise ConfigError(f"{self.label} oauth2 {exc}") from None
+        return _value(getattr(read, name))
+
+    def _current_client_secret(self) -> str | None:
+        """The client secret: read when the command started (with_secrets), else now."""
+        if self._client_secret is None:
+            self._client_secret = self._read("client_secret")
+        return self._client_secret
 
     def _current_refresh_token(self) -> str:
         if self._refresh_token is None:
-            self._refresh_token = self._secret("refresh_token")
+            self._refresh_token = self._read("refresh_token")
         return self._refresh_token
 
-    def _reread_refresh_token(self) -> bool:
-        """True when refresh_token_file now holds another token (rotated by another process)."""
-        file = self.settings.refresh_token_file
-        if file is None:
+    def _reread(self, name: str) -> bool:
+        """True when `{name}_file` now holds another value than the one refused (renewed by an
+        operator, or a refresh token rotated by another process); it is used from now on."""
+        if getattr(self.settings, f"{name}_file") is None:
             return False
         try:
-            current = read_secret(None, file)
-        except SecretUnavailable:
+            current = self._read(name)
+        except ConfigError:
             return False
-        if current == self._refresh_token:
+        held = f"_{name}"
+        if current == getattr(self, held):
             return False
-        self._refresh_token = current
+        setattr(self, held, current)
         return True
 
     def _keep_rotated(self, new: str) -> None:
@@ -270,6 +321,12 @@ class TokenSource:
             return
         try:
             replace_secret_file(file, new)
+        except NotOwner as exc:
+            log.error("%s: the provider issued a new refresh token, but %s, so it was not replaced (its owner could "
+                      "no longer read it): the new token is used until this command ends; run reportbox as that "
+                      "user (sudo -u %s reportbox …), or sign in again if the provider stops taking the old one",
+                      self.label, exc, user_name(exc.owner))
+            return
         except OSError as exc:
             log.error("%s: the provider issued a new refresh token but %s cannot be replaced (%s): it is used "
                       "until reportbox stops; let reportbox's user write that file's folder", self.label, file,
@@ -320,8 +377,9 @@ _sources_lock = threading.Lock()
 
 
 def token_source(settings: OAuth2Config, *, label: str, protocol: str, timeout: float) -> TokenSource:
-    """The TokenSource of this account, made on first use; settings changed since give a new one."""
-    key = (label, protocol, settings.model_dump_json())
+    """The TokenSource of this account, made on first use; settings changed since give a new one,
+    secrets included (a renewed client secret read by a reload): they count by their hash."""
+    key = (label, protocol, settings.model_dump_json(), _secrets_digest(settings))
     with _sources_lock:
         source = _sources.get(key)
         if source is None:
@@ -329,10 +387,18 @@ def token_source(settings: OAuth2Config, *, label: str, protocol: str, timeout: 
         return source
 
 
-def forget_tokens() -> None:
-    """Drop every cached token (tests; a process that reloads its configuration)."""
+def forget_tokens(label: str | None = None) -> None:
+    """Drop the cached tokens of the account `label` ('mailbox "phongkh"', 'smtp'), else of every one
+    (tests; a reload, for the accounts it changed or removed)."""
     with _sources_lock:
-        _sources.clear()
+        for key in [key for key in _sources if label is None or key[0] == label]:
+            del _sources[key]
+
+
+def _secrets_digest(settings: OAuth2Config) -> str:
+    """A hash of the secrets held by `settings`: tells them apart in the cache without keeping them."""
+    held = [_value(settings.client_secret) or "", _value(settings.refresh_token) or ""]
+    return hashlib.sha256(json.dumps(held).encode()).hexdigest()
 
 
 T = TypeVar("T")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pwd
 import stat
 import tempfile
 from pathlib import Path
@@ -61,16 +62,38 @@ def make_secret_file(path: Path, value: str) -> bool:
     return True
 
 
+class NotOwner(PermissionError):
+    """A secret file of another user, which this one may not replace: its owner could not read ours."""
+
+    def __init__(self, path: Path, owner: int) -> None:
+        super().__init__(f"{path} belongs to user {user_name(owner)}, not to this one ({user_name(os.geteuid())})")
+        self.path, self.owner = path, owner
+
+
 def replace_secret_file(path: Path, value: str) -> None:
     """Replace the secret in `path` by `value` (a rotated OAuth2 refresh token). The new file is
     owner-only from its first byte and appears whole: written to a private temporary file beside
     it, synced, then renamed over it, so a crash leaves the old secret or the new one, never half
-    of either. A symbolic link at `path` is replaced, never followed. Raises OSError."""
+    of either. A symbolic link at `path` is replaced, never followed.
+
+    The new file keeps the old one's owner and group: root running `reportbox doctor` or `poll`
+    must not leave a root-only file the daemon's user cannot read at its next start. A user other
+    than root and the owner cannot give a file away, so it replaces nothing: raises NotOwner.
+    Raises OSError."""
+    try:
+        old = os.lstat(path)
+    except FileNotFoundError:
+        old = None
+    me = os.geteuid()
+    if old is not None and old.st_uid != me and me != 0:
+        raise NotOwner(path, old.st_uid)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             stream.write(value + "\n")
             stream.flush()
+            if old is not None and (old.st_uid, old.st_gid) != (me, os.getegid()):
+                os.fchown(stream.fileno(), old.st_uid, old.st_gid)  # root only (above); mode stays 0600
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -80,6 +103,13 @@ def replace_secret_file(path: Path, value: str) -> None:
             pass
         raise
     _sync_dir(path.parent)
+
+
+def user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def own_regular_file(path: Path) -> str | None:

@@ -318,3 +318,154 @@ def test_missing_client_secret_at_use_is_a_config_error(token_server, tmp_path):
                                             "client_secret_file": tmp_path / "missing"})
     with pytest.raises(ConfigError, match='mailbox "m" oauth2 client secret: file .*missing cannot be read'):
         oauth.TokenSource(settings, label='mailbox "m"', protocol="imap", timeout=5).get()
+
+
+# -- renewed secrets, shared failures -----------------------------------------------------------------
+
+def _app_settings(token_server, client, tmp_path) -> OAuth2Config:
+    """Client-credentials settings, read as a command (or a reload) reads them: with_secrets."""
+    (tmp_path / "cs").write_text(client.secret)
+    return OAuth2Config.model_validate({"provider": "other", "token_url": token_server.token_url,
+                                        "client_id": client.client_id, "flow": "client_credentials",
+                                        "client_secret_file": tmp_path / "cs"}).with_secrets()
+
+
+def test_a_renewed_client_secret_read_by_a_reload_gets_its_own_token_source(token_server, tmp_path):
+    client = token_server.register_client(secret="cs-0ld-7f3a", mailbox="a@bo.gov.vn")
+    before = oauth.token_source(_app_settings(token_server, client, tmp_path), label='mailbox "renewed"',
+                                protocol="imap", timeout=5)
+    before.get()
+    client.secret = "cs-n3w-9b2c"  # the old secret expired; the operator made a new one and put it in the file
+    after_settings = _app_settings(token_server, client, tmp_path)  # what the reload read
+    after = oauth.token_source(after_settings, label='mailbox "renewed"', protocol="imap", timeout=5)
+    assert after is not before
+    after.get()
+    assert [g.error for g in token_server.grants(client)] == [None, None]
+    key = next(k for k, source in oauth._sources.items() if source is after)
+    assert "cs-n3w-9b2c" not in repr(key) and "cs-0ld-7f3a" not in repr(key)  # told apart by a hash, never the value
+    oauth.forget_tokens('mailbox "renewed"')
+    assert after not in oauth._sources.values()
+
+
+def test_invalid_client_reads_the_client_secret_file_again(token_server, tmp_path, clock):
+    client = token_server.register_client(secret="old", mailbox="a@bo.gov.vn")
+    tokens = oauth.TokenSource(_app_settings(token_server, client, tmp_path), label='mailbox "m"',
+                               protocol="imap", timeout=5)
+    client.secret = "new"  # renewed at the provider, not yet in the file
+    with pytest.raises(TokenRefused, match="invalid_client"):
+        tokens.get()
+    (tmp_path / "cs").write_text("new\n")
+    clock[0] += 60  # past the failure's backoff
+    assert tokens.get().fresh  # refused with the secret held, then taken with the file's
+    assert [g.error for g in token_server.grants(client)] == ["invalid_client", "invalid_client", None]
+
+
+def test_callers_waiting_on_a_hanging_endpoint_share_its_failure(token_server, tmp_path):
+    import threading
+    import time
+
+    client = token_server.register_client(secret="s", mailbox="a@bo.gov.vn")
+    settings = _app_settings(token_server, client, tmp_path)
+    tokens = oauth.TokenSource(settings, label='mailbox "m"', protocol="imap", timeout=1)
+    errors: list[BaseException] = []
+
+    def get():
+        try:
+            tokens.get()
+        except SourceUnavailable as exc:
+            errors.append(exc)
+
+    before = token_server.token_requests
+    token_server.stall()
+    try:
+        first = threading.Thread(target=get)
+        first.start()
+        deadline = time.monotonic() + 10
+        while token_server.token_requests == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second = threading.Thread(target=get)  # the poll, while IDLE's watcher waits for its token
+        second.start()
+        first.join(10)
+        second.join(10)
+    finally:
+        token_server.release()
+    assert len(errors) == 2 and "cannot reach the token endpoint" in str(errors[0])
+    assert token_server.token_requests - before == 1
+
+
+def _nobody() -> tuple[int, int]:
+    import pwd
+
+    entry = pwd.getpwnam("nobody")
+    return entry.pw_uid, entry.pw_gid
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_token_rotated_by_root_keeps_the_files_owner(token_server, tmp_path, clock):
+    """Root runs `reportbox doctor` on a Microsoft mailbox: the daemon's user must still read the file."""
+    uid, gid = _nobody()
+    client = token_server.register_client(rotate=True)
+    (tmp_path / "rt").write_text(token_server.issue_refresh_token(client, "a@bo.gov.vn"))
+    os.chown(tmp_path / "rt", uid, gid)
+    tokens = _source(token_server, client, tmp_path, refresh_token_file=tmp_path / "rt")
+    tokens.get()
+    info = os.stat(tmp_path / "rt")
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (uid, gid, 0o600)
+    assert (tmp_path / "rt").read_text().strip() == token_server.refresh_token_of(client)[0]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
+def test_another_users_token_file_is_not_replaced():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    uid, gid = _nobody()
+    folder = Path(tempfile.mkdtemp(prefix="rb-owner-"))  # pytest's tmp_path is closed to other users
+    try:
+        folder.chmod(0o777)
+        (folder / "rt").write_text("old\n")
+        os.chown(folder / "rt", 0, 0)
+        pid = os.fork()
+        if pid == 0:  # as nobody, who may write the folder but does not own the file
+            code = 1
+            try:
+                os.setgid(gid)
+                os.setuid(uid)
+                try:
+                    replace_secret_file(folder / "rt", "new")
+                except PermissionError as exc:
+                    code = 0 if "belongs to user root" in str(exc) else 2
+            finally:
+                os._exit(code)
+        assert os.waitpid(pid, 0)[1] == 0
+        assert (folder / "rt").read_text() == "old\n" and os.stat(folder / "rt").st_uid == 0
+        assert sorted(p.name for p in folder.iterdir()) == ["rt"]
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_reload_drops_the_token_caches_of_changed_and_removed_mailboxes(tmp_path):
+    from types import SimpleNamespace
+
+    from jobs import reload
+
+    (tmp_path / "cs").write_text("cs-1")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "rt").write_text("rt-1")
+    old = with_secrets(_config(tmp_path), ["imap"])
+    cached = [oauth.token_source(m.oauth2, label=f'mailbox "{m.name}"', protocol="imap", timeout=5)
+              for m in old.mailbox]
+    smtp_tokens = oauth.token_source(old.mailbox[0].oauth2, label="smtp", protocol="smtp", timeout=5)
+    (tmp_path / "cs").write_text("cs-2")
+    changes = reload.compare(old, with_secrets(_config(tmp_path), ["imap"]))
+    assert [m.name for m in changes.changed] == ["gmail"]
+    started = []
+    daemon = SimpleNamespace(sources={"gmail": SimpleNamespace(close=lambda: None)},
+                             watchers=SimpleNamespace(start=started.append, stop=lambda name: None),
+                             _schedule_poll=lambda mailbox: None)
+    reload._apply_mailboxes(daemon, changes)
+    assert [m.name for m in started] == ["gmail"]
+    assert not any(source in oauth._sources.values() for source in cached)
+    assert smtp_tokens in oauth._sources.values()  # [smtp] did not change
+    oauth.forget_tokens()

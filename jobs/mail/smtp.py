@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reportbox.errors import DeliveryError, DeliveryUncertain, SourceAuthError, SourceError, TokenRefused
-from reportbox.oauth import SaslExchange, choose_mechanism, initial_response, token_source, with_token
+from reportbox.oauth import SaslLogin, token_source, with_token
 
 _DOT_STUFFING = re.compile(rb"^\.", re.MULTILINE)
 _LONE_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
@@ -149,7 +149,7 @@ class SmtpRelay:
             tokens = token_source(config.oauth2, label="smtp", protocol="smtp", timeout=config.timeout)
             token = _token_or_delivery_error(tokens.get)
         password = config.password_value("smtp") if config.username and tokens is None else ""
-        exchanges: list[SaslExchange] = []
+        logins: list[SaslLogin] = []
         try:
             if config.security == "ssl":
                 smtp = smtplib.SMTP_SSL(config.host, config.port, local_hostname=helo, timeout=config.timeout,
@@ -164,7 +164,7 @@ class SmtpRelay:
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             smtp.ehlo()
             if tokens is not None:
-                self._oauth2_login(smtp, tokens, token, exchanges)
+                self._oauth2_login(smtp, tokens, token, logins)
             elif config.username:
                 smtp.login(config.username, password)
             return smtp
@@ -174,7 +174,7 @@ class SmtpRelay:
         except smtplib.SMTPAuthenticationError as exc:
             hint = ""
             if tokens is not None:
-                said = exchanges[-1].error if exchanges and exchanges[-1].error else ""
+                said = (logins[-1].refusal if logins else None) or ""
                 hint = (f"{' (' + said + ')' if said else ''}; the provider issued the token, so check that the app "
                         "has the SMTP.Send permission (Gmail: the mail.google.com scope), that SMTP AUTH is "
                         "enabled for this mailbox, and that username is the mailbox the token is for")
@@ -189,18 +189,14 @@ class SmtpRelay:
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{self._where()}: {_describe(exc)}", reason="connection") from exc
 
-    def _oauth2_login(self, smtp: smtplib.SMTP, tokens, token, exchanges: list[SaslExchange]) -> None:
+    def _oauth2_login(self, smtp: smtplib.SMTP, tokens, token, logins: list[SaslLogin]) -> None:
         """AUTH with an access token; a cached one the server refuses is renewed once."""
         config = self.config
-        mechanism = choose_mechanism(config.oauth2.mechanism, smtp.esmtp_features.get("auth", "").split())
-
-        def authenticate(token: str) -> None:
-            exchange = SaslExchange(mechanism, initial_response(mechanism, config.username, token, config.host,
-                                                                config.port))
-            exchanges.append(exchange)
-            smtp.auth(mechanism, exchange, initial_response_ok=True)
-
-        with_token(tokens, authenticate, (smtplib.SMTPAuthenticationError,), token)
+        login = SaslLogin(config.oauth2.mechanism, smtp.esmtp_features.get("auth", "").split(), config.username,
+                          config.host, config.port)
+        logins.append(login)
+        with_token(tokens, lambda token: smtp.auth(login.mechanism, login.exchange(token), initial_response_ok=True),
+                   (smtplib.SMTPAuthenticationError,), token)
 
     def _tls(self) -> ssl.SSLContext:
         ca_file = self.config.ca_file

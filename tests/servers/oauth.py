@@ -13,7 +13,9 @@ servers meet it:
 Access tokens live ``lifetime`` seconds of the server's clock, which ``advance()`` moves on without
 waiting. A client registered with ``rotate=True`` gets a new refresh token at every refresh and
 the old one stops working, the strictest provider's behaviour. Tests can also ``revoke()`` a
-refresh token (consent withdrawn) or ``expire_access_tokens()`` (a provider that ends them early).
+refresh token (consent withdrawn), ``expire_access_tokens()`` (a provider that ends them early) or
+``stall()`` the token endpoint (it hangs until released); ``token_requests`` counts the requests
+that reached it, answered or not.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class _State:
     access_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (username, expiry)
     grants: list[Grant] = field(default_factory=list)
     introspections: int = 0
+    token_requests: int = 0  # arrived at /token, counted before any answer (a stalled one too)
     offset: float = 0.0
 
 
@@ -67,6 +70,8 @@ class TokenServer:
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._released = threading.Event()
+        self._released.set()
 
     # --- life cycle ---------------------------------------------------------
     def start(self) -> None:
@@ -77,6 +82,7 @@ class TokenServer:
         self._thread.start()
 
     def stop(self) -> None:
+        self._released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -122,6 +128,18 @@ class TokenServer:
         """Move the server's clock on: tokens issued before expire as if that time had passed."""
         with self.lock:
             self.state.offset += seconds
+
+    def stall(self) -> None:
+        """Hold every token request unanswered until `release()` (an endpoint that hangs)."""
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    @property
+    def token_requests(self) -> int:
+        with self.lock:
+            return self.state.token_requests
 
     def now(self) -> float:
         return time.time() + self.state.offset
@@ -197,6 +215,9 @@ class _Handler(BaseHTTPRequestHandler):
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True).items()}
         authorization = self.headers.get("Authorization") or ""
         if self.path.startswith("/token"):
+            with self.owner.lock:
+                self.owner.state.token_requests += 1
+            self.owner._released.wait(60)
             basic = None
             if authorization.lower().startswith("basic "):
                 user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
