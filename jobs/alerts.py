@@ -13,7 +13,10 @@ Conditions (README "Alarms"):
   down cannot mail; a failing mailbox is mailed as poll_stale once it lasts).
 
 A growing condition (quarantine, failed e-mails) stays active, silent, while it keeps growing, and
-clears after `quiet_hours` without growth. Raising writes the alert row and queues its e-mail in one
+clears after `quiet_hours` without growth. Any other clears only once it has stayed false for
+`clear_after_minutes` (its `seen_at` is when it was last true): a condition hovering at its threshold
+(free space while temporary files come and go, the retry count) stays one alarm, not a raise and a
+clear e-mail each minute. Raising writes the alert row and queues its e-mail in one
 transaction; the alert table's unique partial index allows one active alarm per condition and
 subject, so a restart or a second evaluation never mails it twice.
 """
@@ -136,11 +139,14 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
         steps.append((key, partial(_raise, app, condition, now, result) if alert is None
                       else partial(_seen, app, alert.id, condition, now)))
     quiet = timedelta(hours=app.config.alerts.quiet_hours)
+    hold = timedelta(minutes=app.config.alerts.clear_after_minutes)
     for key, alert in active.items():
         if key in found:
             continue
         if alert.condition in GROWING and now - alert.seen_at < quiet:
             continue
+        if alert.condition not in GROWING + EVENTS and now - alert.seen_at < hold:
+            continue  # false, but not for long enough: it may be hovering at its threshold
         if alert.condition in EVENTS and (holder is None or lock_holder != holder):
             continue
         steps.append((key, partial(_clear, app, alert, now, result)))

@@ -454,6 +454,7 @@ class AlertsConfig(_Section):
     min_free_mb: Annotated[int, Field(ge=0)] = 1024  # free space where the raw store is
     min_free_percent: Annotated[float, Field(ge=0, lt=100)] = 5
     quiet_hours: Annotated[float, Field(gt=0)] = 6  # a growing quarantine or failing outbox is over after this calm
+    clear_after_minutes: Annotated[float, Field(ge=0)] = 30  # any other is over once false this long (no flapping)
     send_cleared: bool = True  # also say when a condition has cleared
 
     @field_validator("to")

@@ -236,3 +236,40 @@ def test_an_alarm_whose_mail_cannot_be_written_is_not_raised_until_it_can(tmp_pa
     finally:
         broken.close()
         app.close()
+
+
+def _retrying(app, now, waiting: bool) -> None:
+    """One e-mail to a province waiting to be tried again after a failure (waiting) or sent at last."""
+    with app.sessions.begin() as session:
+        row = session.scalars(select(Outbox).where(Outbox.step == "hover")).first()
+        if row is None:
+            row = Outbox(campaign="tk2019", unit="22", kind=OutboxKind.REMINDER, step="hover",
+                         message_id="<hover@x>", mail_from="phongkh@molisa.gov.vn", to=["a@b.vn"], cc=[],
+                         subject="s", raw=b"Subject: s\r\n\r\nx\r\n", as_of=now, attempts=1, next_attempt_at=now,
+                         refused={}, created_at=now)
+            session.add(row)
+        row.state, row.error = (OutboxState.QUEUED, "451 try later") if waiting else (OutboxState.SENT, None)
+
+
+def test_a_condition_hovering_at_its_threshold_is_one_alarm_cleared_once_after_the_hold(tmp_path, smtp_server):
+    """The retry count going over and under its limit each minute: one alarm e-mail, no clear while
+    it comes back within clear_after_minutes; false for longer: cleared once."""
+    app = _app(tmp_path, f"sqlite:///{tmp_path / 'h.db'}", smtp_server, outbox_retrying=1, min_free_mb=0,
+               min_free_percent=0, clear_after_minutes=30)
+    start = utcnow()
+    try:
+        steps = []
+        for minute, waiting in ((0, True), (1, False), (2, True), (3, False), (4, True), (5, False), (33, False)):
+            _retrying(app, start, waiting)
+            steps.append(alerts.evaluate(app, clock=lambda: start + timedelta(minutes=minute)))
+        assert [len(s.raised) for s in steps] == [1, 0, 0, 0, 0, 0, 0]
+        assert [len(s.cleared) for s in steps] == [0, 0, 0, 0, 0, 0, 0]  # last true at 4: the hold ends at 34
+        over = alerts.evaluate(app, clock=lambda: start + timedelta(minutes=35))
+        assert len(over.cleared) == 1 and len(over.queued) == 1
+        assert alerts.evaluate(app, clock=lambda: start + timedelta(minutes=36)).cleared == []
+        deliver(app, clock=lambda: start + timedelta(minutes=36))
+    finally:
+        app.close()
+    subjects = [m.message["Subject"] for m in _alarm_mails(smtp_server)]
+    assert sorted(subjects) == ["[reportbox] Cảnh báo: Nhiều thư gửi đi đang chờ gửi lại",
+                                "[reportbox] Đã hết: Nhiều thư gửi đi đang chờ gửi lại"]
