@@ -59,6 +59,10 @@ class Daemon:
         self.watchers = IdleWatchers(self.waker.wake)
         self.systemd = Systemd()
         self._reload_asked = False  # set by SIGHUP; the main loop hands it to the worker thread
+        # Held by a reload throughout; the stop takes it once before shutting the scheduler down. The
+        # reload needs the scheduler's job store, which shutdown(wait=True) keeps locked while it
+        # waits for the worker: a reload under way ends first, one still queued then gives way.
+        self._reloading = threading.Lock()
 
     def run(self, *, install_signals: bool = True, max_polls: int | None = None) -> None:
         """Block until stopped. Raises LockHeldError if another daemon runs on this database."""
@@ -81,6 +85,9 @@ class Daemon:
             keep_alive(self.stop, self.systemd, heartbeat=self._heartbeat, every=HEARTBEAT_SECONDS,
                        renewed=lambda: self.lock.renewed, on_tick=self._reload_if_asked)
         finally:
+            self.stop.set()
+            with self._reloading:
+                pass
             self.systemd.stopping()
             self.watchers.stop_all()
             if dashboard is not None:
@@ -174,7 +181,11 @@ class Daemon:
             self.scheduler.add_job(self._reload, id="reload", max_instances=2, replace_existing=True)
 
     def _reload(self) -> None:
-        reload_config(self)
+        with self._reloading:
+            if self.stop.is_set():  # queued behind a poll during which the daemon was told to stop
+                log.info("reload not applied: the daemon is stopping")
+                return
+            reload_config(self)
 
     def _on_reload_signal(self, _signum, _frame) -> None:
         self._reload_asked = True  # only a flag: the handler may interrupt the main thread anywhere
