@@ -155,7 +155,7 @@ def _announces_mail(responses: Iterable[tuple]) -> bool:
 
 class IdleWatchers:
     """The daemon's watchers, per mailbox: start(mailbox) and stop(name) let a configuration reload
-    restart one mailbox's watchers; stop_all() at shutdown.
+    restart one mailbox's watchers; stop_all() at shutdown, after which start() starts nothing.
 
     Only IMAP mailboxes with `idle = true` (the default) are watched, one connection per folder
     for the first MAX_FOLDERS of `folders`; the others are fetched at the poll only.
@@ -165,6 +165,9 @@ class IdleWatchers:
         self.on_new_mail = on_new_mail
         self.options = options  # passed to each IdleWatcher (tests shorten the waits)
         self.watchers: dict[str, list[IdleWatcher]] = {}
+        # start()/stop() come from the worker thread (a reload), stop_all() from the main thread.
+        self._lock = threading.Lock()
+        self.closed = False  # stop_all() was called: the daemon is stopping, nothing starts any more
 
     def start(self, mailbox: MailboxConfig) -> list[IdleWatcher]:
         self.stop(mailbox.name)
@@ -175,9 +178,12 @@ class IdleWatchers:
             log.info("%s: IDLE watches the first %d folders (%s); the others are fetched every %d s",
                      mailbox.name, MAX_FOLDERS, ", ".join(folders), mailbox.poll_interval)
         watchers = [IdleWatcher(mailbox, folder, self.on_new_mail, **self.options) for folder in folders]
-        for watcher in watchers:
-            watcher.start()
-        self.watchers[mailbox.name] = watchers
+        with self._lock:
+            if self.closed:
+                return []
+            for watcher in watchers:
+                watcher.start()
+            self.watchers[mailbox.name] = watchers
         return watchers
 
     def start_all(self, mailboxes: Iterable[MailboxConfig]) -> None:
@@ -185,11 +191,16 @@ class IdleWatchers:
             self.start(mailbox)
 
     def stop(self, name: str, wait: float = STOP_WAIT) -> None:
-        self._stop(self.watchers.pop(name, []), wait)
+        with self._lock:
+            watchers = self.watchers.pop(name, [])
+        self._stop(watchers, wait)
 
     def stop_all(self, wait: float = STOP_WAIT) -> None:
-        watchers = [watcher for group in self.watchers.values() for watcher in group]
-        self.watchers.clear()
+        """Stop every watcher; start() refuses from now on."""
+        with self._lock:
+            self.closed = True
+            watchers = [watcher for group in self.watchers.values() for watcher in group]
+            self.watchers.clear()
         self._stop(watchers, wait)
 
     @staticmethod

@@ -169,3 +169,16 @@ def test_only_new_mail_wakes_not_our_own_marking():
     # The poll's keyword or move shows up here as FETCH and EXPUNGE; Dovecot's keep-alive as OK.
     assert not _announces_mail([(0, b"RECENT"), (b"OK", b"Still here"), (2, b"EXPUNGE"),
                                 (1, b"FETCH", (b"FLAGS", (b"$Reportbox",)))])
+
+
+def test_nothing_starts_after_stop_all(tmp_path, imap_settings, imap_account, dovecot_server):
+    """A reload the daemon applies while it stops must not leave IDLE connections behind."""
+    watchers = IdleWatchers(Wakes())
+    mailbox = mailbox_config(tmp_path, imap_settings)
+    (watcher,) = watchers.start(mailbox)
+    watching(watcher)
+    watchers.stop_all(wait=WAIT)
+    assert not watcher.alive
+    assert watchers.start(mailbox) == [] and watchers.watchers == {}
+    time.sleep(1)  # time enough for a watcher, had one started, to log in
+    assert dovecot_server.imap_sessions(imap_account.username) == []
