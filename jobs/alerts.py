@@ -61,6 +61,23 @@ GROWING = ("quarantine_growing", "outbox_failed")  # cleared after [alerts] quie
 EVENTS = ("lease_lost",)  # raised when it happens; over once a daemon holds the lease again
 HEALTHZ = ("daemon_stale", "mailbox_failing")  # what makes /healthz answer 503
 LISTED = 20  # items named in one e-mail
+
+# What IT does about each condition: the one table the alarm e-mails and `reportbox doctor` both
+# say (every `reportbox ...` named here is run with --help by tests/jobs/test_alert_advice.py).
+ADVICE = {
+    "daemon_stale": "start the daemon (`reportbox run`, or its service) and read its log",
+    "mailbox_failing": "check the mail server, the password and the network (`reportbox doctor` tries each "
+                       "mailbox) and read the daemon's log",
+    "poll_stale": "check the mail server, the password and the network (`reportbox doctor` tries each "
+                  "mailbox) and read the daemon's log",
+    "quarantine_growing": "see why in `reportbox messages --state quarantined`; once the cause is mended, "
+                          "`reportbox reprocess --message ID` tries one again",
+    "outbox_failed": "see `reportbox outbox --state failed`; `reportbox outbox retry ID` sends one again",
+    "outbox_retrying": "see the errors in `reportbox outbox --state queued` and check the SMTP server "
+                       "(`reportbox doctor` tries it)",
+    "disk_low": "free space on the raw store's disk, or move `[storage] raw_dir` to a larger one",
+    "lease_lost": "two daemons use this database: stop the one that should not run",
+}
 MB = 1024 * 1024
 
 
@@ -229,6 +246,7 @@ def _queue(app: App, session: Session, alert: Alert, condition: Condition, *, cl
     draft = Templates(config.outgoing.templates_dir).render("alert.j2", {
         "condition": condition.name, "subject": condition.subject, "summary": condition.summary,
         "detail": condition.detail, "facts": condition.facts, "cleared": cleared,
+        "advice": "" if cleared else ADVICE.get(condition.name, ""),
         "raised_at": alert.raised_at, "cleared_at": now if cleared else None, "host": socket.gethostname(),
         "database": config.database.url.split("://", 1)[0] + "://…", "signature": "reportbox"})
     mail_from = config.smtp.from_
@@ -307,7 +325,6 @@ def _quarantine(app: App, session: Session, now: datetime) -> list[Condition]:
     total = session.scalar(select(func.count()).select_from(RawMessage).where(
         RawMessage.state == MessageState.QUARANTINED))
     detail = "\n".join(f"message {raw_id}: {reason or 'no reason recorded'}" for raw_id, reason, _ in new[-LISTED:])
-    detail += "\nSee `reportbox messages --state quarantined`; `reportbox reprocess ID` once the cause is mended."
     return [Condition("quarantine_growing", "", f"{len(new)} message(s) quarantined since the last alarm "
                       f"({total} in quarantine)", detail, facts={"new": len(new), "total": total},
                       seen_at=new[-1][2])]
@@ -325,7 +342,6 @@ def _outbox_failed(app: App, session: Session, now: datetime) -> list[Condition]
         return []
     detail = "\n".join(f"outbox {outbox_id} ({kind}): {error or 'no error recorded'}"
                        for outbox_id, kind, error, _ in new[-LISTED:])
-    detail += "\nSee `reportbox outbox list --state failed`; `reportbox outbox retry ID` sends one again."
     return [Condition("outbox_failed", "", f"{len(new)} e-mail(s) failed for good since the last alarm",
                       detail, facts={"new": len(new)}, seen_at=new[-1][3])]
 

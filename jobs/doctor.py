@@ -200,21 +200,11 @@ def _migrations(engine) -> tuple[str, set[str]]:
 
 
 # --- alarms -----------------------------------------------------------------------------------------
-_ALARM_FIXES = {
-    "daemon_stale": "start the daemon (`reportbox run`, or its service) and read its log",
-    "mailbox_failing": "see the mailbox's line above and the daemon's log",
-    "poll_stale": "see the mailbox's line above and the daemon's log",
-    "quarantine_growing": "see `reportbox messages --state quarantined`, then `reportbox reprocess --message ID`",
-    "outbox_failed": "see `reportbox outbox --state failed`, then `reportbox outbox retry ID`",
-    "outbox_retrying": "see the errors in `reportbox outbox` and the smtp line above",
-    "disk_low": "free space where the raw store is (the raw store line above)",
-    "lease_lost": "two daemons use this database: stop the one that should not run",
-}
 
 
 def check_alarms(config: Config, timeout: float) -> str:
     """The alarms active now (jobs.alerts.active_conditions), read from the database as it is."""
-    from jobs.alerts import active_conditions
+    from jobs.alerts import ADVICE, active_conditions
     from models.db import current_revision, session_factory
     from reportbox.app import App
 
@@ -231,7 +221,7 @@ def check_alarms(config: Config, timeout: float) -> str:
         engine.dispose()
     if not conditions:
         return "none active"
-    fixes = dict.fromkeys(_ALARM_FIXES.get(c.name, 'see README "Alarms"') for c in conditions)
+    fixes = dict.fromkeys(ADVICE.get(c.name, 'see README "Alarms"') for c in conditions)
     raise Failed(f"{len(conditions)} active: " + "; ".join(f"{c.name}: {c.summary}" for c in conditions),
                  "; ".join(fixes))
 

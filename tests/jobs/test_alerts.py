@@ -83,6 +83,7 @@ def test_each_condition_mailed_once_across_evaluations_and_a_restart_then_cleare
     assert "[reportbox] Cảnh báo: Hộp thư phongkh không lấy được thư" in subjects
     bodies = "\n".join(m.message.get_content() for m in mails)
     assert "550 5.1.1 no such user" in bodies and "message 1: crashed" in bodies and "MB trống" in bodies
+    assert "What to do: see `reportbox outbox --state failed`; `reportbox outbox retry ID` sends one again." in bodies
 
     # Mended: the mailbox polls, the disk limit is sane, the retry is cancelled; the growing ones
     # (quarantine, failed e-mails) are over after quiet_hours without growth.

@@ -216,7 +216,7 @@ def test_active_alarms_are_listed_with_what_to_do(tmp_path):
     assert failed.value.detail.startswith("2 active: daemon_stale: no daemon is running (`reportbox run` holds no "
                                           "lease); disk_low: ")
     assert failed.value.fix == ("start the daemon (`reportbox run`, or its service) and read its log; free space "
-                                "where the raw store is (the raw store line above)")
+                                "on the raw store's disk, or move `[storage] raw_dir` to a larger one")  # jobs.alerts.ADVICE
     relaxed = config_with(tmp_path, settings)
     app = open_app(relaxed, migrate=False)
     try:
