@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -147,6 +147,7 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
             found = {c.key: c for c in check(app, session, now) if c.name in MAILED}
             active = {(a.condition, a.subject): a for a in stored.active(session)}
             lock_holder = session.scalar(select(DaemonLock.holder).where(DaemonLock.name == DAEMON))
+            unmailed = _unmailed(app, session, active.values())
     except SQLAlchemyError as exc:
         log.error("alarms not evaluated: %s", database_down_error(exc, "tried again in a minute"))
         return result
@@ -157,16 +158,13 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
                       else partial(_seen, app, alert.id, condition, now)))
     quiet = timedelta(hours=app.config.alerts.quiet_hours)
     hold = timedelta(minutes=app.config.alerts.clear_after_minutes)
+    over = {key for key, alert in active.items()
+            if key not in found and _over(alert, now, holder, lock_holder, quiet, hold)}
     for key, alert in active.items():
-        if key in found:
-            continue
-        if alert.condition in GROWING and now - alert.seen_at < quiet:
-            continue
-        if alert.condition not in GROWING + EVENTS and now - alert.seen_at < hold:
-            continue  # false, but not for long enough: it may be hovering at its threshold
-        if alert.condition in EVENTS and (holder is None or lock_holder != holder):
-            continue
-        steps.append((key, partial(_clear, app, alert, now, result)))
+        if alert.id in unmailed and key not in over:
+            # raised while nobody was to be told: told now (one that is over goes unmailed, as its clearing)
+            steps.append((key, partial(_mail_unmailed, app, alert.id, found.get(key), now, result)))
+    steps.extend((key, partial(_clear, app, active[key], now, result)) for key in over)
     for (condition, subject), step in steps:
         try:  # one alarm that cannot be written (a broken template of ours) holds up no other
             step()
@@ -176,6 +174,16 @@ def evaluate(app: App, *, holder: str | None = None, clock: Callable[[], datetim
             log.error("alarms not evaluated: %s", database_down_error(exc, "tried again in a minute"))
             break
     return result
+
+
+def _over(alert: Alert, now: datetime, holder: str | None, lock_holder: str | None, quiet: timedelta,
+          hold: timedelta) -> bool:
+    """Whether an active alarm whose condition is false now clears at this evaluation."""
+    if alert.condition in GROWING:
+        return now - alert.seen_at >= quiet
+    if alert.condition in EVENTS:
+        return holder is not None and lock_holder == holder
+    return now - alert.seen_at >= hold  # false for long enough: not merely hovering at its threshold
 
 
 def lease_lost(app: App, holder: str, *, clock: Callable[[], datetime] = utcnow) -> None:
@@ -223,12 +231,48 @@ def _seen(app: App, alert_id: int, condition: Condition, now: datetime) -> None:
         alert.summary, alert.detail = condition.summary, condition.detail
 
 
+def _mail_unmailed(app: App, alert_id: int, condition: Condition | None, now: datetime, result: Evaluation) -> None:
+    """An alarm raised while `[alerts] to` or `[smtp]` was missing, still active now that they are set
+    (a reload, a restart): its e-mail, once (the outbox's unique alarm step refuses a second)."""
+    try:
+        with app.sessions.begin() as session:
+            alert = session.get(Alert, alert_id)
+            if alert is None or alert.cleared_at is not None:
+                return
+            if condition is None:  # active but not true this minute (held, quiet, an event): as recorded
+                condition = Condition(alert.condition, alert.subject, alert.summary, alert.detail,
+                                      seen_at=alert.seen_at, since=alert.raised_at)
+            outbox_id = _queue(app, session, alert, condition, cleared=False, now=now)
+    except IntegrityError:  # mailed meanwhile by another evaluation
+        return
+    if outbox_id is not None:
+        log.info("alarm mailed now that it has recipients: %s", alert.summary)
+        result.queued.append(outbox_id)
+
+
+def _unmailed(app: App, session: Session, active: Iterable[Alert]) -> set[int]:
+    """The active alarms whose e-mail was never queued; none while nobody is to be told."""
+    if app.config.smtp is None or not app.config.alerts.to:
+        return set()
+    ids = {alert.id for alert in active}
+    return ids - _mailed(session, ids)
+
+
+def _mailed(session: Session, alert_ids: Iterable[int]) -> set[int]:
+    steps = {f"alert-{alert_id}": alert_id for alert_id in alert_ids}
+    if not steps:
+        return set()
+    return {steps[step] for step in session.scalars(select(Outbox.step).where(
+        Outbox.kind == OutboxKind.ALERT, Outbox.step.in_(list(steps))))}
+
+
 def _clear(app: App, alert: Alert, now: datetime, result: Evaluation) -> None:
     with app.sessions.begin() as session:
         if not stored.clear(session, alert.id, now):
             return
         outbox_id = None
-        if app.config.alerts.send_cleared and alert.condition not in EVENTS:
+        # Not for an alarm never mailed (raised while nobody was to be told): IT never heard of it.
+        if app.config.alerts.send_cleared and alert.condition not in EVENTS and _mailed(session, [alert.id]):
             condition = Condition(alert.condition, alert.subject, alert.summary, alert.detail, since=alert.raised_at)
             outbox_id = _queue(app, session, alert, condition, cleared=True, now=now)
     log.info("alarm cleared: %s %s", alert.condition, alert.subject)

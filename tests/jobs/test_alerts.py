@@ -274,3 +274,35 @@ def test_a_condition_hovering_at_its_threshold_is_one_alarm_cleared_once_after_t
     subjects = [m.message["Subject"] for m in _alarm_mails(smtp_server)]
     assert sorted(subjects) == ["[reportbox] Cảnh báo: Nhiều thư gửi đi đang chờ gửi lại",
                                 "[reportbox] Đã hết: Nhiều thư gửi đi đang chờ gửi lại"]
+
+
+def test_alarms_raised_before_recipients_are_mailed_once_when_they_are_set(tmp_path, smtp_server):
+    """Raised while [alerts] to was empty: the ones still active are mailed at the first evaluation
+    with recipients (a reload or restart), once; one that cleared meanwhile is mailed neither way."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    now = utcnow()
+    quiet = _app(tmp_path, url, smtp_server, to=[], min_free_mb=10 ** 9, outbox_retrying=1)
+    try:
+        with quiet.sessions.begin() as session:
+            _quarantine(session, "q", now)
+        _retrying(quiet, now, waiting=True)
+        silent = alerts.evaluate(quiet, clock=lambda: now)
+        assert len(silent.raised) == 3 and silent.queued == []
+        _retrying(quiet, now, waiting=False)  # the retrying e-mail went: that alarm will clear unmailed
+    finally:
+        quiet.close()
+    told = _app(tmp_path, url, smtp_server, min_free_mb=10 ** 9, outbox_retrying=1)
+    later = now + timedelta(hours=1)  # the quarantine in its quiet hours: active, not true this minute
+    try:
+        first = alerts.evaluate(told, clock=lambda: later)
+        assert first.raised == [] and len(first.cleared) == 1 and len(first.queued) == 2
+        again = alerts.evaluate(told, clock=lambda: later + timedelta(minutes=1))
+        assert again.queued == again.raised == again.cleared == []
+        deliver(told, clock=lambda: later + timedelta(minutes=1))
+    finally:
+        told.close()
+    mails = _alarm_mails(smtp_server)
+    assert sorted(m.message["Subject"] for m in mails) == [
+        "[reportbox] Cảnh báo: Có thư mới bị cách ly (không xử lý được)", "[reportbox] Cảnh báo: Ổ đĩa lưu thư sắp đầy"]
+    bodies = "\n".join(m.message.get_content() for m in mails)
+    assert "1 message(s) quarantined since the last alarm" in bodies and "MB trống" in bodies
