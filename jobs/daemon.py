@@ -27,6 +27,7 @@ from jobs import alerts
 from jobs.mailing import mail_pass
 from jobs.metrics import start_listener
 from jobs.poll import poll
+from jobs.progress import WorkerProgress, stall_after
 from jobs.reload import MAIL_JOB, reload_config
 from jobs.retention import prune_job
 from jobs.service import Systemd, keep_alive, log_poll
@@ -38,6 +39,7 @@ from reportbox.errors import ReportboxError
 log = logging.getLogger("reportbox.daemon")
 MAIL_EVERY = 60  # seconds: reminders fall due at send_at, retries at their time, without waiting for a poll
 ALERTS_EVERY = 60  # seconds: alarm conditions evaluated (jobs.alerts), their e-mails sent by the next mail pass
+ALARMS_EXECUTOR = "alarms"  # a thread of their own: a poll that hangs must not keep them from being evaluated
 
 
 class Daemon:
@@ -47,13 +49,18 @@ class Daemon:
         self.lock = DatabaseLock(app.sessions, stale_after=lock_stale_after)
         self.sources = {m.name: make_source(m) for m in app.config.mailbox}
         # A single worker thread: polls of different mailboxes take turns. (Within a poll the fetch
-        # thread and the processor both write; SQLite serialises them with BEGIN IMMEDIATE.)
+        # thread and the processor both write; SQLite serialises them with BEGIN IMMEDIATE.) The
+        # alarms have one thread of their own, and never overlap themselves either (max_instances).
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            executors={"default": ThreadPoolExecutor(max_workers=1),
+                       ALARMS_EXECUTOR: ThreadPoolExecutor(max_workers=1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=timezone.utc,
         )
         self.polls = 0
+        # The watchdog's second cue: the worker's job in hand makes progress (jobs.progress).
+        self.progress = WorkerProgress(stall_after(app.config.documents.parse_timeout))
+        self._stuck: str | None = None  # what was last logged as stuck
         # IMAP IDLE: a mailbox's poll runs as soon as its server announces mail (ingest.idle).
         self.waker = PollWaker(self.scheduler)
         self.watchers = IdleWatchers(self.waker.wake)
@@ -83,7 +90,7 @@ class Daemon:
             log.info("daemon started: %d mailbox(es), lock %s", len(self.sources), self.lock.holder)
             self.systemd.ready(f"polling {len(self.sources)} mailbox(es)")
             keep_alive(self.stop, self.systemd, heartbeat=self._heartbeat, every=HEARTBEAT_SECONDS,
-                       renewed=lambda: self.lock.renewed, on_tick=self._reload_if_asked)
+                       alive=self._alive, on_tick=self._reload_if_asked)
         finally:
             self.stop.set()
             with self._reloading:
@@ -122,10 +129,9 @@ class Daemon:
         if self.app.config.smtp is not None:
             self._schedule_mail(first_in=len(self.sources))
         self.scheduler.add_job(self._alerts, "interval", seconds=ALERTS_EVERY, id="alerts",
-                               next_run_time=_in(len(self.sources) + 1))
+                               executor=ALARMS_EXECUTOR, next_run_time=_in(len(self.sources) + 1))
         if self.app.config.storage.keep_raw_days is not None:  # in the poll's thread: never beside it
-            self.scheduler.add_job(prune_job, "interval", days=1, args=[self.app], id="retention",
-                                   next_run_time=_in(10 * 60))
+            self.scheduler.add_job(self._prune, "interval", days=1, id="retention", next_run_time=_in(10 * 60))
         self.scheduler.add_listener(self._on_job_error, EVENT_JOB_ERROR)
 
     def _schedule_poll(self, mailbox, first_in: float = 0) -> None:
@@ -143,24 +149,46 @@ class Daemon:
         if self.stop.is_set() or source is None:
             return
         self.waker.polling(name)
-        self.app.refresh_campaigns()  # a campaign applied from its letter while we run
-        started = time.monotonic()
-        report = poll(self.app, [source], stop=self.stop)
-        self.polls += 1
-        log_poll(name, report, time.monotonic() - started, self.systemd)
-        self._mail()  # a report just accepted gets its receipt now, not a minute later
+        with self.progress.running(f"poll of {name}"):
+            self.app.refresh_campaigns()  # a campaign applied from its letter while we run
+            started = time.monotonic()
+            report = poll(self.app, [source], stop=self.stop, on_message=self.progress.advanced)
+            self.polls += 1
+            log_poll(name, report, time.monotonic() - started, self.systemd)
+            self._mail()  # a report just accepted gets its receipt now, not a minute later
         if self._max_polls is not None and self.polls >= self._max_polls:
             self.stop.set()
 
     def _mail(self) -> None:
         if self.app.config.smtp is None or self.stop.is_set():
             return
-        self.app.refresh_campaigns()
-        mail_pass(self.app, stop=self.stop)
+        with self.progress.running("mail pass"):
+            self.app.refresh_campaigns()
+            mail_pass(self.app, stop=self.stop, sleep=self._pace)
+
+    def _pace(self, seconds: float) -> None:
+        """The pause between two e-mails, kept to the relay's max_per_minute: progress, not a hang."""
+        self.progress.advanced()
+        self.stop.wait(seconds)
+
+    def _prune(self) -> None:
+        with self.progress.running("retention"):
+            prune_job(self.app)
 
     def _alerts(self) -> None:
         if not self.stop.is_set():
             alerts.evaluate(self.app, holder=self.lock.holder)
+
+    def _alive(self) -> bool:
+        """The watchdog's cue: the lease renewed, and the worker's job in hand not stuck."""
+        stuck = self.progress.stuck()
+        if stuck is not None and self._stuck is None:
+            log.critical("the worker thread is stuck (%s): no more watchdog pings; under systemd the "
+                         "daemon is restarted", stuck)
+        elif stuck is None and self._stuck is not None:
+            log.warning("the worker thread got on again; watchdog pings resume")
+        self._stuck = stuck
+        return self.lock.renewed and stuck is None
 
     def _heartbeat(self) -> None:
         if not self.lock.renew():
@@ -185,7 +213,8 @@ class Daemon:
             if self.stop.is_set():  # queued behind a poll during which the daemon was told to stop
                 log.info("reload not applied: the daemon is stopping")
                 return
-            reload_config(self)
+            with self.progress.running("reload"):
+                reload_config(self)
 
     def _on_reload_signal(self, _signum, _frame) -> None:
         self._reload_asked = True  # only a flag: the handler may interrupt the main thread anywhere

@@ -1,6 +1,6 @@
 """The daemon under systemd (`Type=notify`, deploy/reportbox.service): it says when it is ready,
 reloading and stopping, keeps one status line current, and pings the watchdog from its main loop
-while its lease on the database is being renewed. Outside systemd (no NOTIFY_SOCKET) nothing is sent.
+while its lease on the database is being renewed and its worker is not stuck (jobs.progress). Outside systemd (no NOTIFY_SOCKET) nothing is sent.
 
 Also the poll's sign of life: one log line per poll, whatever it found.
 """
@@ -71,11 +71,12 @@ def _watchdog_every(environ) -> float | None:
 
 
 def keep_alive(stop: threading.Event, systemd: Systemd, *, heartbeat: Callable[[], None],
-               renewed: Callable[[], bool], every: float, on_tick: Callable[[], None] = lambda: None) -> None:
+               alive: Callable[[], bool], every: float, on_tick: Callable[[], None] = lambda: None) -> None:
     """The daemon's main loop, until `stop`: `heartbeat` (renew the lease) every `every` seconds,
     `on_tick` at least once a second, and a watchdog ping at half systemd's interval, sent only while
-    the latest renewal succeeded (`renewed`): a daemon whose database stays away, or whose heartbeat
-    hangs, is restarted by systemd rather than left running blind."""
+    `alive()` (the daemon's: the latest renewal succeeded and the worker is not stuck): a daemon whose
+    database stays away, whose heartbeat hangs or whose worker is stuck is restarted by systemd
+    rather than left running blind."""
     now = time.monotonic()
     next_beat, next_ping = now + every, now
     while True:
@@ -89,7 +90,7 @@ def keep_alive(stop: threading.Event, systemd: Systemd, *, heartbeat: Callable[[
             heartbeat()
             next_beat = now + every
         if systemd.watchdog_every and now >= next_ping:
-            if renewed():
+            if alive():
                 systemd.watchdog()
                 next_ping = now + systemd.watchdog_every
             else:

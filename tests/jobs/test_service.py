@@ -209,7 +209,7 @@ def test_watchdog_pings_only_while_the_lease_is_renewed(monkeypatch, notify_sock
     beats = []
     stop = threading.Event()
     loop = threading.Thread(target=keep_alive, args=(stop, systemd), kwargs=dict(
-        heartbeat=lambda: beats.append(time.monotonic()), renewed=renewing.is_set, every=0.05))
+        heartbeat=lambda: beats.append(time.monotonic()), alive=renewing.is_set, every=0.05))
     loop.start()
     try:
         notify_socket.wait_for(lambda d: d == "WATCHDOG=1", 5, "a first ping")
