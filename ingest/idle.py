@@ -7,7 +7,8 @@ connection (ingest.imap), so the poll at `poll_interval` remains the safety net:
 announcement, a watcher that cannot connect or a server without IDLE only cost latency.
 
 IDLE is renewed every RENEW_AFTER seconds (servers may end one after 30 minutes); a dropped
-connection is reopened with a growing pause (one warning per outage, not one per attempt), and
+connection is reopened with a growing pause (one warning per outage, not one per attempt), which
+starts again from RETRY_FIRST only after a session that idled STABLE_AFTER seconds, and
 each (re)connection wakes the poll once, for whatever came while nobody was watching. Stopping
 takes at most CHECK_EVERY seconds: the watcher looks at its stop flag between short waits.
 """
@@ -31,6 +32,7 @@ MAX_FOLDERS = 4  # IDLE connections per mailbox: servers cap connections per use
 RENEW_AFTER = 25 * 60.0  # seconds; RFC 2177 has clients re-IDLE within 29 minutes
 CHECK_EVERY = 1.0  # seconds between looks at the stop flag while idling
 RETRY_FIRST, RETRY_MAX = 1.0, 300.0  # seconds before reconnecting: doubled after each failure, capped
+STABLE_AFTER = 60.0  # seconds a session must have idled for the pause to start again from RETRY_FIRST
 STOP_WAIT = 5.0  # seconds stop_all() waits for the threads (they are daemon threads: exit never hangs)
 
 NewMail = Callable[[str], None]
@@ -41,10 +43,13 @@ class IdleWatcher:
 
     def __init__(self, config: MailboxConfig, folder: str, on_new_mail: NewMail, *,
                  renew_after: float = RENEW_AFTER, check_every: float = CHECK_EVERY,
-                 retry_first: float = RETRY_FIRST, retry_max: float = RETRY_MAX) -> None:
+                 retry_first: float = RETRY_FIRST, retry_max: float = RETRY_MAX,
+                 stable_after: float = STABLE_AFTER) -> None:
         self.config, self.folder, self.on_new_mail = config, folder, on_new_mail
         self.renew_after, self.check_every = renew_after, check_every
-        self.retry_first, self.retry_max = retry_first, retry_max
+        self.retry_first, self.retry_max, self.stable_after = retry_first, retry_max, stable_after
+        self.last_pause: float | None = None  # seconds waited before the latest reconnection (tests read it)
+        self._idling_since: float | None = None  # when the current session reached IDLE
         self.where = f"{config.name}/{folder}"
         self.unsupported = False  # the server does not offer IDLE: the watcher has ended
         self.connections = 0  # sessions that reached IDLE (tests and the bench read these)
@@ -76,6 +81,7 @@ class IdleWatcher:
         while not self._stop.is_set():
             source = ImapSource(self.config)
             watched = self.connections
+            self._idling_since = None
             try:
                 self._watch(source)
                 if self.unsupported:
@@ -88,9 +94,12 @@ class IdleWatcher:
                 failures += 1
             finally:
                 source.close()  # LOGOUT, or the socket shut on a dead connection
-            if self.connections > watched:
-                delay = self.retry_first  # the last session worked: the next attempt comes soon
+            if self._idling_since is not None and time.monotonic() - self._idling_since >= self.stable_after:
+                # The last session worked for a while: the next attempt comes soon. One dropped right
+                # after IDLE (a middlebox that cuts it) keeps the backoff, not a reconnect every second.
+                delay = self.retry_first
             if not self._stop.is_set():
+                self.last_pause = delay
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.retry_max)
 
@@ -125,6 +134,7 @@ class IdleWatcher:
             if first:
                 first = False
                 self.connections += 1
+                self._idling_since = time.monotonic()
                 log.info("%s: watching for new mail with IDLE", self.where)
                 self.on_new_mail(self.config.name)  # what came while nobody watched
             self._idle_until_renewal(client)

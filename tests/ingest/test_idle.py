@@ -110,6 +110,27 @@ def test_a_dropped_connection_is_reopened_and_wakes_the_mailbox(drop, tmp_path, 
     assert "IDLE connection dropped" in caplog.text and levels == {"INFO"}  # a drop is no alarm
 
 
+@pytest.mark.parametrize("stable_after, pauses", [(60.0, [0.1, 0.2, 0.4, 0.8]), (0.0, [0.1, 0.1, 0.1, 0.1])])
+def test_sessions_dropped_right_after_idle_keep_backing_off(stable_after, pauses, tmp_path, imap_settings,
+                                                            imap_account, dovecot_server):
+    """A server or middlebox that ends each session as soon as it idles: the pause before reconnecting
+    keeps doubling (not a reconnect and a poll every second); only a session that idled `stable_after`
+    seconds starts the pauses again from `retry_first`."""
+    watcher = IdleWatcher(mailbox_config(tmp_path, imap_settings), "INBOX", Wakes(), check_every=0.1,
+                          retry_first=0.1, retry_max=10, stable_after=stable_after)
+    watcher.start()
+    try:
+        seen = []
+        for session in range(1, len(pauses) + 1):
+            watching(watcher, sessions=session)
+            dovecot_server.doveadm("kick", imap_account.username)
+            watching(watcher, sessions=session + 1)
+            seen.append(watcher.last_pause)
+    finally:
+        watcher.stop()
+    assert seen == pauses
+
+
 def test_an_unreachable_server_warns_once_then_keeps_trying_quietly(tmp_path, imap_settings, caplog):
     watcher = IdleWatcher(mailbox_config(tmp_path, imap_settings, port=1), "INBOX", Wakes(),
                           retry_first=0.05, retry_max=0.05)
