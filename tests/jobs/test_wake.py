@@ -3,10 +3,13 @@ a poll give one poll more after it, never two at once; the interval goes on."""
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from apscheduler.events import EVENT_JOB_SUBMITTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -99,3 +102,32 @@ def test_wakes_before_a_poll_starts_are_covered_by_it(scheduler):
     polls.wait_runs(1)
     scheduler.shutdown(wait=True)
     assert polls.runs == 1
+
+
+def test_a_wake_while_the_poll_is_queued_behind_another_job_is_covered_by_it(scheduler, caplog):
+    """Several mailboxes share the one worker: a poll handed to it waits behind another mailbox's. A
+    wake then must not ask APScheduler for a second run of it (which it skips with a warning)."""
+    waker, polls = schedule(scheduler, start=False)
+    other = threading.Event()
+    other_running = threading.Event()
+
+    def other_poll() -> None:
+        other_running.set()
+        other.wait(WAIT)
+
+    submitted = threading.Event()
+    scheduler.add_listener(lambda event: event.job_id == "poll:phongkh" and submitted.set(), EVENT_JOB_SUBMITTED)
+    scheduler.add_job(other_poll, id="poll:vanthu")  # runs now, holding the worker
+    scheduler.start()
+    assert other_running.wait(WAIT)
+    scheduler.modify_job("poll:phongkh", next_run_time=datetime.now(timezone.utc))  # queued behind it
+    assert submitted.wait(WAIT)
+    with caplog.at_level(logging.WARNING, logger="apscheduler"):
+        waker.wake("phongkh")
+        waker.wake("phongkh")
+        time.sleep(0.5)  # the scheduler's loop, had a wake moved the job, would have run by now
+        other.set()
+        polls.wait_runs(1)
+        scheduler.shutdown(wait=True)
+    assert polls.runs == 1  # the queued poll had not fetched yet: it covers both wakes
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
