@@ -173,7 +173,7 @@ class Daemon:
 
     def _prune(self) -> None:
         with self.progress.running("retention"):
-            prune_job(self.app)
+            prune_job(self.app, stop=self.stop)
 
     def _alerts(self) -> None:
         if not self.stop.is_set():

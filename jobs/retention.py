@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,15 +69,16 @@ def maintenance_lock(store: RawStore, *, wait: bool) -> Iterator[None]:
 
 
 def prune(app, keep_days: int, *, now: datetime | None = None, dry_run: bool = False,
-          wait: bool = True) -> PruneReport:
-    """Delete the raw bytes of prunable messages fetched more than `keep_days` days before `now`."""
+          wait: bool = True, stop: threading.Event | None = None) -> PruneReport:
+    """Delete the raw bytes of prunable messages fetched more than `keep_days` days before `now`;
+    `stop` (the daemon's) ends it between two batches, the next run goes on from there."""
     now = now or utcnow()
     cutoff = now - timedelta(days=keep_days)
     report = PruneReport()
     with maintenance_lock(app.store, wait=wait):
         if not dry_run:
             _finish_earlier_runs(app, report)
-        while True:
+        while stop is None or not stop.is_set():
             with app.sessions() as session:
                 candidates = session.execute(
                     select(RawMessage.id, RawMessage.sha256, RawMessage.size, RawMessage.body_sha256)
@@ -104,10 +106,10 @@ def prune(app, keep_days: int, *, now: datetime | None = None, dry_run: bool = F
     return report
 
 
-def prune_job(app) -> None:
+def prune_job(app, stop: threading.Event | None = None) -> None:
     """The daemon's daily job; a backup holding the store's lock makes it wait for tomorrow."""
     try:
-        prune(app, app.config.storage.keep_raw_days, wait=False)
+        prune(app, app.config.storage.keep_raw_days, wait=False, stop=stop)
     except MaintenanceBusy as exc:
         log.info("retention skipped today: %s", exc)
 

@@ -186,3 +186,24 @@ def test_the_daemon_schedules_retention_only_when_it_is_set(app):
         daemon = Daemon(app)
         daemon._schedule()
         assert (daemon.scheduler.get_job("retention") is not None) == expected
+
+
+def test_a_stop_ends_the_prune_between_two_batches_and_the_next_run_goes_on(app, monkeypatch):
+    import threading
+
+    import jobs.retention as retention
+
+    monkeypatch.setattr(retention, "BATCH", 1)
+    stop = threading.Event()
+    real_mark = retention._mark
+
+    def mark_then_stop(*args):  # the daemon told to stop while the first batch is in hand
+        stop.set()
+        return real_mark(*args)
+
+    monkeypatch.setattr(retention, "_mark", mark_then_stop)
+    later = utcnow() + timedelta(days=2)
+    assert prune(app, 1, now=later, stop=stop).messages == 1  # the batch in hand is finished, no other
+    monkeypatch.setattr(retention, "_mark", real_mark)
+    assert prune(app, 1, now=later).messages == 1
+    assert sum(row.raw_deleted_at is not None for row in _rows(app).values()) == 2
