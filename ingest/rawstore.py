@@ -121,6 +121,11 @@ class DiskSpace:
     def free_fraction(self) -> float:
         return self.free / self.total if self.total else 0.0
 
+    def low(self, min_free_bytes: int, min_free_percent: float) -> bool:
+        """Below either limit: the rule of the disk_low alarm and of doctor's raw store line, one rule
+        so that they never disagree."""
+        return self.free < min_free_bytes or self.free_fraction * 100 < min_free_percent
+
 
 def disk_space(path: Path | str) -> DiskSpace:
     """Free space where `path` is, or will be: a raw store not yet made is measured on the

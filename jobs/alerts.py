@@ -412,7 +412,7 @@ def _disk(app: App, session: Session, now: datetime) -> list[Condition]:
                           f"raw store: {app.store.root}", facts={"free_mb": None, "percent": None,
                                                                  "path": str(app.store.root)})]
     free_mb, percent = space.free / MB, space.free_fraction * 100
-    if free_mb >= settings.min_free_mb and percent >= settings.min_free_percent:
+    if not space.low(settings.min_free_mb * MB, settings.min_free_percent):
         return []
     return [Condition("disk_low", "", f"{free_mb:.0f} MB free ({percent:.1f} %) where the raw store is "
                       f"(limits {settings.min_free_mb} MB, {settings.min_free_percent:g} %)",

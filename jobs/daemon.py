@@ -46,7 +46,7 @@ class Daemon:
     def __init__(self, app: App, *, lock_stale_after: float = 6 * HEARTBEAT_SECONDS) -> None:
         self.app = app
         self.stop = threading.Event()
-        self.lock = DatabaseLock(app.sessions, stale_after=lock_stale_after)
+        self.lock = DatabaseLock(app.sessions, stale_after=lock_stale_after, remembered=True)
         self.sources = {m.name: make_source(m) for m in app.config.mailbox}
         # A single worker thread: polls of different mailboxes take turns. (Within a poll the fetch
         # thread and the processor both write; SQLite serialises them with BEGIN IMMEDIATE.) The

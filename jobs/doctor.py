@@ -80,7 +80,7 @@ def diagnose(load: Callable[[], Config], named_by: str, *, timeout: float = DEFA
         min_free_bytes = config.alerts.min_free_mb * 1024 * 1024
     checks: list[tuple[str, Callable[[], str]]] = [
         ("database", lambda: check_database(config, timeout)),
-        ("raw store", lambda: check_raw_store(config, min_free_bytes)),
+        ("raw store", lambda: check_raw_store(config, min_free_bytes, config.alerts.min_free_percent)),
         *((f'mailbox "{m.name}"', _bind(check_mailbox, m, timeout)) for m in config.mailbox),
         ("smtp", lambda: check_smtp(config, timeout)),
         ("libreoffice", lambda: check_libreoffice(config, timeout)),
@@ -182,7 +182,7 @@ def _looking_engine(config: Config, timeout: float):
     url = config.database.url
     path = sqlite_file(url)
     if path is not None:
-        return str(path), make_engine(url, readonly=True)
+        return str(path), make_engine(url, readonly=True, untouched=True)  # doctor leaves no -wal/-shm
     parsed = make_url(url)
     if "connect_timeout" not in parsed.query:  # psycopg's own: a dead server is an answer, not a hang
         parsed = parsed.update_query_dict({"connect_timeout": str(max(1, int(timeout)))})
@@ -206,6 +206,7 @@ def check_alarms(config: Config, timeout: float) -> str:
     """The alarms active now (jobs.alerts.active_conditions), read from the database as it is."""
     from jobs.alerts import ADVICE, active_conditions
     from models.db import current_revision, session_factory
+    from models.lock import has_run
     from reportbox.app import App
 
     path = sqlite_file(config.database.url)
@@ -217,27 +218,35 @@ def check_alarms(config: Config, timeout: float) -> str:
             raise Skipped("the database cannot be read or is not at head (see the database line)")
         app = App(config=config, engine=engine, sessions=session_factory(engine), store=RawStore(config.storage.raw_dir))
         conditions = active_conditions(app)
+        with app.sessions() as session:
+            daemon_ran = has_run(session)
     finally:
         engine.dispose()
+    never_ran = "the daemon has not run on this database yet (start it: `reportbox run`, or its service)"
+    if not daemon_ran:  # a fresh install: no daemon is no alarm yet, but say what to do
+        conditions = [c for c in conditions if c.name != "daemon_stale"]
+        if not conditions:
+            raise Skipped(never_ran)
     if not conditions:
         return "none active"
     fixes = dict.fromkeys(ADVICE.get(c.name, 'see README "Alarms"') for c in conditions)
-    raise Failed(f"{len(conditions)} active: " + "; ".join(f"{c.name}: {c.summary}" for c in conditions),
-                 "; ".join(fixes))
+    raise Failed(f"{len(conditions)} active: " + "; ".join(f"{c.name}: {c.summary}" for c in conditions)
+                 + ("" if daemon_ran else f" ({never_ran})"), "; ".join(fixes))
 
 
 # --- the raw store ----------------------------------------------------------------------------------
-def check_raw_store(config: Config, min_free_bytes: int) -> str:
+def check_raw_store(config: Config, min_free_bytes: int, min_free_percent: float = 0.0) -> str:
+    """Writable, with `min_free_bytes` and `min_free_percent` free: the disk_low alarm's rule."""
     root = config.storage.raw_dir
     if problem := folder_problem(root):
         raise Failed(f"{root} cannot be written ({problem})", WRITABLE_FIX)
     space = disk_space(root)
     found = (f"{root}{'' if root.exists() else ' (made at the first poll)'}: writable, {_size(space.free)} free "
-             f"of {_size(space.total)}")
-    if space.free < min_free_bytes:
-        raise Failed(f"{found}, less than the {_size(min_free_bytes)} asked for",
+             f"of {_size(space.total)} ({space.free_fraction * 100:.1f} %)")
+    if space.low(min_free_bytes, min_free_percent):
+        raise Failed(f"{found}, less than the {_size(min_free_bytes)} or {min_free_percent:g} % asked for",
                      f"free space on the disk of {space.path}, or move storage.raw_dir to a larger one "
-                     "(doctor's threshold: --min-free-mb)")
+                     "(thresholds: doctor's --min-free-mb, [alerts] min_free_percent)")
     return found
 
 

@@ -27,10 +27,12 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, readonly: bool = False) -> Engine:
+def make_engine(url: str, *, readonly: bool = False, untouched: bool = False) -> Engine:
+    """`readonly`: no writes; `untouched` (doctor's, with readonly): no file made beside a SQLite
+    database either (see `_untouched_query`)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, readonly)
+        return _sqlite_engine(url, readonly, untouched)
     engine = create_engine(url, pool_pre_ping=True, future=True)
     if readonly:
         @event.listens_for(engine, "connect")
@@ -39,12 +41,13 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     return engine
 
 
-def _sqlite_engine(url: str, readonly: bool) -> Engine:
+def _sqlite_engine(url: str, readonly: bool, untouched: bool = False) -> Engine:
     path = url.split("///", 1)[-1] if "///" in url else ""
     if path and path != ":memory:" and not readonly:
         _private_database(Path(make_url(url).database))
     if readonly and path:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+        query = _untouched_query(Path(make_url(url).database)) if untouched else "mode=ro"
+        url = f"sqlite:///file:{path}?{query}&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
 
     @event.listens_for(engine, "connect")
@@ -65,6 +68,35 @@ def _sqlite_engine(url: str, readonly: bool) -> Engine:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _untouched_query(path: Path) -> str:
+    """URI parameters that read the SQLite database `path` making no file beside it.
+
+    `mode=ro` alone does not do: on a WAL database whose last connection removed its -wal and -shm
+    files (the daemon stopped), SQLite makes them again and leaves them, owned by whoever reads —
+    root's, after `sudo reportbox doctor`, would shut the daemon's user out. So:
+    - a -wal file present: a daemon may be writing. `mode=ro` then uses its -wal and -shm (a live
+      writer's are needed to read what it committed) and makes nothing new;
+    - no -wal file, a WAL database: every commit is in the database file itself, and a daemon
+      starting meanwhile writes to a new -wal, not to that file, until a checkpoint (1000 pages
+      on). `immutable=1` reads it without locks and without a -shm; at worst a commit made during
+      doctor's read is not seen;
+    - a rollback-journal database: readers make no file, but a writer changes the file in place,
+      so never immutable: `mode=ro`, with its locks."""
+    if Path(f"{path}-wal").exists() or not _is_wal(path):
+        return "mode=ro"
+    return "mode=ro&immutable=1"
+
+
+def _is_wal(path: Path) -> bool:
+    """The database header says WAL (file format versions 2 at bytes 18 and 19)."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18:20] == b"\x02\x02"
 
 
 def _private_database(path: Path) -> None:

@@ -2,6 +2,9 @@
 
 A daemon renews its lease on a heartbeat; a lease not renewed for `stale_after` seconds, or
 held by a process of this host that no longer exists, may be taken over.
+
+The daemon's lease is also remembered in a row of its own ("daemon:ran", never a lease) that its
+release leaves in place: doctor tells a daemon that stopped from one that never ran here.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ log = logging.getLogger("reportbox.lock")
 
 
 class DatabaseLock:
-    def __init__(self, sessions: sessionmaker[Session], name: str = DAEMON, stale_after: float = 90.0) -> None:
+    def __init__(self, sessions: sessionmaker[Session], name: str = DAEMON, stale_after: float = 90.0, *,
+                 remembered: bool = False) -> None:
         self._sessions = sessions
         self.name = name
+        self.remembered = remembered  # the daemon's: `has_run` knows it ran (not a `reportbox poll`'s)
         self.stale_after = timedelta(seconds=stale_after)
         self.holder = new_holder()
         self.renewed = False  # whether the latest acquire or renewal went through (the watchdog's cue)
@@ -49,6 +54,13 @@ class DatabaseLock:
                     session.add(DaemonLock(name=self.name, holder=self.holder, acquired_at=now, heartbeat_at=now))
                 else:
                     current.holder, current.acquired_at, current.heartbeat_at = self.holder, now, now
+                if self.remembered:
+                    ran = session.get(DaemonLock, ran_name(self.name))
+                    if ran is None:
+                        session.add(DaemonLock(name=ran_name(self.name), holder=self.holder, acquired_at=now,
+                                               heartbeat_at=now))
+                    else:
+                        ran.holder, ran.acquired_at, ran.heartbeat_at = self.holder, now, now
         except IntegrityError as exc:  # another process inserted the row between our read and write
             raise LockHeldError("another reportbox daemon took the lock on this database just now") from exc
         self.renewed = True
@@ -92,6 +104,15 @@ def holder_is_dead(holder: str) -> bool:
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
     return host == socket.gethostname() and pid.isdigit() and not _alive(int(pid))
+
+
+def ran_name(name: str) -> str:
+    return f"{name}:ran"
+
+
+def has_run(session: Session, name: str = DAEMON) -> bool:
+    """Whether a daemon ever held the lease `name` on this database (or something holds it now)."""
+    return session.get(DaemonLock, name) is not None or session.get(DaemonLock, ran_name(name)) is not None
 
 
 def holder_of(sessions: sessionmaker[Session], name: str = DAEMON) -> str | None:

@@ -95,7 +95,9 @@ def test_all_green_against_the_real_servers(tmp_path, servers):
     app = open_app(load_config(config), migrate=False)
     try:
         with lock.held(app.sessions):  # a daemon runs: else the alarms line says none does
-            result = reportbox("doctor", "--format", "json", "--min-free-mb", "1", env=env, cwd=tmp_path)
+            # a generous --timeout: LibreOffice, Tesseract and unar start side by side on a loaded machine
+            result = reportbox("doctor", "--format", "json", "--min-free-mb", "1", "--timeout", "120", env=env,
+                               cwd=tmp_path)
     finally:
         app.close()
     report = json.loads(result.stdout)
@@ -210,7 +212,13 @@ def test_active_alarms_are_listed_with_what_to_do(tmp_path):
     config = config_with(tmp_path, settings + "[alerts]\nmin_free_percent = 99.99\n")  # no disk is that empty
     with pytest.raises(doctor.Skipped, match="no database yet"):
         doctor.check_alarms(config, timeout=10)
-    open_app(config).close()
+    app = open_app(config)
+    try:
+        daemon = lock.DatabaseLock(app.sessions, remembered=True)
+        daemon.acquire()
+        daemon.release()  # a daemon ran, then stopped
+    finally:
+        app.close()
     with pytest.raises(doctor.Failed) as failed:
         doctor.check_alarms(config, timeout=10)
     assert failed.value.detail.startswith("2 active: daemon_stale: no daemon is running (`reportbox run` holds no "
@@ -226,7 +234,60 @@ def test_active_alarms_are_listed_with_what_to_do(tmp_path):
         app.close()
 
 
+def test_a_daemon_that_never_ran_is_no_alarm_yet(tmp_path):
+    settings = '[database]\nurl = "sqlite:///rb.db"\n[storage]\nraw_dir = "raw"\n'
+    config = config_with(tmp_path, settings)
+    open_app(config).close()
+    app = open_app(config, migrate=False)
+    try:
+        with lock.held(app.sessions):  # `reportbox poll` takes the lease, then gives it back: no daemon ran
+            pass
+    finally:
+        app.close()
+    with pytest.raises(doctor.Skipped, match=r"the daemon has not run on this database yet \(start it: `reportbox run`"):
+        doctor.check_alarms(config, timeout=10)
+    low = config_with(tmp_path, settings + "[alerts]\nmin_free_percent = 99.99\n")
+    with pytest.raises(doctor.Failed) as failed:  # other alarms still fail the line
+        doctor.check_alarms(low, timeout=10)
+    assert failed.value.detail.startswith("1 active: disk_low: ") and "has not run on this database yet" in \
+        failed.value.detail
+
+
+def test_doctor_leaves_no_file_beside_the_database(tmp_path):
+    config = config_with(tmp_path, '[database]\nurl = "sqlite:///rb.db"\n[storage]\nraw_dir = "raw"\n')
+    open_app(config).close()  # the daemon stopped: its -wal and -shm are gone
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert "rb.db" in before and "rb.db-wal" not in before
+    assert "(head)" in doctor.check_database(config, timeout=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    with pytest.raises(doctor.Skipped):
+        doctor.check_alarms(config, timeout=10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    app = open_app(config, migrate=False)  # a daemon running: doctor reads what it committed, through its -wal
+    try:
+        with lock.held(app.sessions):
+            with app.sessions.begin() as session:
+                session.execute(text("INSERT INTO daemon_lock (name, holder, acquired_at, heartbeat_at) "
+                                     "VALUES ('daemon:ran', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+            assert "rb.db-wal" in {p.name for p in tmp_path.iterdir()}
+            assert doctor.check_alarms(config, timeout=10) == "none active"
+    finally:
+        app.close()
+
+
 # --- the raw store, mailboxes and secrets -----------------------------------------------------------
+def test_raw_store_line_and_disk_low_alarm_follow_one_rule(tmp_path):
+    config = config_with(tmp_path, '[database]\nurl = "sqlite:///rb.db"\n[storage]\nraw_dir = "raw"\n'
+                                   '[alerts]\nmin_free_mb = 1\nmin_free_percent = 99.99\n')  # no disk is that empty
+    open_app(config).close()
+    checks = {c.name: c for c in doctor.diagnose(lambda: config, "test", timeout=10) if c.name in
+              ("raw store", "alarms")}
+    assert checks["raw store"].status == FAIL and "99.99 % asked for" in checks["raw store"].detail
+    assert "disk_low" in checks["alarms"].detail
+    space = doctor.disk_space(tmp_path)
+    assert space.low(1, 99.99) and not space.low(1, 0) and space.low(space.total + 1, 0)
+
+
 def test_free_space_below_the_threshold_fails(tmp_path):
     config = config_with(tmp_path, '[storage]\nraw_dir = "raw"\n')
     total = doctor.disk_space(tmp_path).total

@@ -52,3 +52,19 @@ def test_renew_rides_out_a_database_error(sessions):
 
     lock.heartbeat = broken_heartbeat
     assert lock.renew() is True
+
+
+def test_the_daemons_lease_is_remembered_after_its_release_and_a_polls_is_not(sessions):
+    with held(sessions):  # `reportbox poll`
+        pass
+    with sessions() as session:
+        assert not lock_module.has_run(session)
+    daemon = DatabaseLock(sessions, remembered=True)
+    daemon.acquire()
+    daemon.release()
+    with sessions() as session:
+        assert lock_module.has_run(session)
+    assert lock_module.holder_of(sessions) is None
+    again = DatabaseLock(sessions, remembered=True)
+    again.acquire()  # the remembered row is no lease: a new daemon starts
+    assert lock_module.holder_of(sessions) == again.holder
