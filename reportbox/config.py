@@ -465,6 +465,9 @@ class AlertsConfig(_Section):
         return values
 
 
+METRICS_TOKEN_MIN = 32  # characters, as the dashboard's signing secret
+
+
 class MetricsConfig(_Section):
     """Prometheus metrics (jobs.metrics): on the dashboard's /metrics, and from the daemon itself."""
 
@@ -492,13 +495,19 @@ class MetricsConfig(_Section):
         return host.strip("[]"), int(port)
 
     def token(self) -> str | None:
-        """The bearer token /metrics asks for (read at each request, so it can be rotated); None: none asked."""
+        """The bearer token /metrics asks for (read at each request, so it can be rotated); None: none asked.
+        A file that is empty or short is refused, never taken for "no token" (`Bearer ` let in)."""
         if self.token_file is None:
             return None
         try:
-            return read_secret(None, self.token_file).strip()
+            value = read_secret(None, self.token_file).strip()
         except SecretUnavailable as exc:
-            raise ConfigError(f"metrics token: {exc}") from None
+            raise ConfigError(f"metrics token: {exc} ([metrics] token_file)") from None
+        if len(value) < METRICS_TOKEN_MIN:
+            raise ConfigError(f"metrics token: file {self.token_file} ([metrics] token_file) holds "
+                              f"{len(value)} characters, fewer than {METRICS_TOKEN_MIN}: write a random token "
+                              "into it, e.g. the output of `openssl rand -hex 24`")
+        return value
 
 
 OutlineKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]  # stored in section.key (64)

@@ -58,6 +58,8 @@ def create_app(config: Config, *, app: App | None = None):
     filters.install(templates.env)
     dashboard = Dashboard(app.config, app, reader, templates, owns_app)  # with the campaigns stored from letters
     secret = config.web_secret()
+    if config.metrics.web:
+        config.metrics.token()  # a metrics token file that is missing, empty or short stops the start
     users.dummy_hash()  # made now, so that the first sign-in with an unknown name is no quicker than others
 
     api = FastAPI(title="reportbox", summary="Who has submitted the year-end reports: the dashboard's JSON API",

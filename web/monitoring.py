@@ -5,6 +5,7 @@ Neither says anything a province wrote: /healthz gives a short reason, /metrics 
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from fastapi import APIRouter, Request
@@ -15,7 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from jobs.alerts import healthz_problems
 from jobs.metrics import CONTENT_TYPE, render
 from models.schema import utcnow
+from reportbox.errors import ConfigError
 
+log = logging.getLogger("reportbox.web.monitoring")
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"cache-control": "no-store"}
 
@@ -40,7 +43,12 @@ async def metrics(request: Request) -> Response:
     settings = dashboard.config.metrics
     if not settings.web:
         return PlainTextResponse("Not Found\n", status_code=404)
-    token = settings.token()
+    try:
+        token = settings.token()  # read at each scrape: the file may be rotated
+    except ConfigError as exc:  # emptied or shortened since the start: refused, not taken for "no token"
+        log.error("/metrics refused: %s", exc)
+        return PlainTextResponse("the metrics token is unusable; see the dashboard's log\n", status_code=503,
+                                 headers=NO_STORE)
     if token is not None:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):

@@ -14,6 +14,7 @@ from models.health import health
 from models.schema import DaemonLock, FolderState, SubmissionState, utcnow
 from reportbox.app import open_app
 from reportbox.config import Config, load_config
+from reportbox.errors import ConfigError
 from tests.web.conftest import database
 from web.app import create_app
 
@@ -77,14 +78,31 @@ def test_metrics_scraped_without_sign_in_say_what_the_database_holds(configure, 
     assert found[("reportbox_raw_store_free_bytes", ())] > 0
 
 
-def test_metrics_with_a_token_file_ask_for_it(configure, site):
-    (site.path.parent / "metrics-token").write_text("s3cret-token-for-prometheus\n", encoding="utf-8")
+TOKEN = "s3cret-token-for-prometheus-0123456789"
+
+
+def test_metrics_with_a_token_file_ask_for_it(configure, site, caplog):
+    token_file = site.path.parent / "metrics-token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
     client = configure('[metrics]\nweb = true\ntoken_file = "metrics-token"\n')
     refused = client.get("/metrics")
     assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Bearer")
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
-    allowed = client.get("/metrics", headers={"Authorization": "Bearer s3cret-token-for-prometheus"})
+    allowed = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert allowed.status_code == 200 and "reportbox_messages" in allowed.text
+    token_file.write_text(" \n", encoding="utf-8")  # rotated badly: emptied while the dashboard runs
+    for given in ("Bearer ", "Bearer", f"Bearer {TOKEN}"):
+        emptied = client.get("/metrics", headers={"Authorization": given})
+        assert emptied.status_code == 503 and "reportbox_messages" not in emptied.text
+    assert "fewer than 32" in caplog.text
+
+
+@pytest.mark.parametrize("text", ["  \n\t\n", "short-token\n", "\n"])
+def test_an_empty_or_short_metrics_token_file_stops_the_dashboard(configure, site, text):
+    (site.path.parent / "metrics-token").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"metrics token: file .*metrics-token (is empty \(\[metrics\] token_file\)"
+                                          r"|\(\[metrics\] token_file\) holds \d+ characters, fewer than 32)"):
+        configure('[metrics]\nweb = true\ntoken_file = "metrics-token"\n')
 
 
 def test_healthz_is_503_without_a_daemon_200_with_one_and_503_when_its_heartbeat_is_stale(configure, site):
