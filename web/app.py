@@ -36,12 +36,17 @@ SESSION_COOKIE = "reportbox_session"
 
 @dataclass
 class Dashboard:
-    config: Config
     app: App  # read-write: review decisions, adjustments, sign-ins
     reader: sessionmaker[Session]  # read-only: everything shown
     templates: Jinja2Templates
     owns_app: bool = True  # not when it runs inside the daemon, on the daemon's App
     sign_ins: SignInThrottle = field(default_factory=SignInThrottle)
+
+    @property
+    def config(self) -> Config:
+        """The App's configuration as it is now: in the daemon a reload (SIGHUP) replaces it; [web]
+        itself stays as at start (jobs.reload keeps it until a restart)."""
+        return self.app.config
 
     def close(self) -> None:
         self.reader.kw["bind"].dispose()
@@ -56,7 +61,7 @@ def create_app(config: Config, *, app: App | None = None):
     reader = session_factory(make_engine(config.database.url, readonly=True))
     templates = Jinja2Templates(directory=HERE / "templates")
     filters.install(templates.env)
-    dashboard = Dashboard(app.config, app, reader, templates, owns_app)  # with the campaigns stored from letters
+    dashboard = Dashboard(app, reader, templates, owns_app)
     secret = config.web_secret()
     if config.metrics.web:
         config.metrics.token()  # a metrics token file that is missing, empty or short stops the start

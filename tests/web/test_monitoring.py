@@ -141,3 +141,28 @@ def test_health_api_and_page_show_the_active_conditions(configure, site, tmp_pat
     assert "MB free" in conditions["disk_low"]["summary"]
     page = client.get("/health").text
     assert "Ổ đĩa sắp đầy" in page and "Tiến trình nền không chạy" in page
+
+
+def test_the_daemons_dashboard_shows_the_configuration_a_reload_applied(site):
+    """In the daemon the dashboard runs on the daemon's App, whose configuration a SIGHUP replaces
+    (jobs.reload): the health page says what is in force now, not what was at start."""
+    from reportbox.app import open_app
+    from tests.web.conftest import login
+
+    path = site.path
+    original = path.read_text(encoding="utf-8")
+    smtp = '[smtp]\nhost = "127.0.0.1"\nport = 2525\nsecurity = "none"\nfrom = "reportbox <khtc@molisa.gov.vn>"\n'
+    path.write_text(original + "\n" + smtp + '[alerts]\nto = ["old-it@molisa.gov.vn"]\n', encoding="utf-8")
+    app = open_app(load_config(path))
+    asgi = create_app(app.config, app=app)
+    try:
+        client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
+        login(client, "an")
+        assert "old-it@molisa.gov.vn" in client.get("/health").text
+        path.write_text(original + "\n" + smtp + '[alerts]\nto = ["new-it@molisa.gov.vn"]\n', encoding="utf-8")
+        app.config = load_config(path)  # as the reload does
+        page = client.get("/health").text
+        assert "new-it@molisa.gov.vn" in page and "old-it@molisa.gov.vn" not in page
+    finally:
+        asgi.dashboard.close()
+        app.close()
