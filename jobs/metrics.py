@@ -1,4 +1,4 @@
-"""Prometheus metrics, read from the database at each scrape (README "Metrics").
+"""Prometheus metrics, read from the database at each scrape (README "Monitoring: metrics, alarms, /healthz").
 
 No counter lives in a process: a custom collector asks the database, so the dashboard's /metrics
 and the daemon's own listener (`[metrics] listen`) report the same truth, and a restart loses

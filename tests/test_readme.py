@@ -39,3 +39,34 @@ def test_the_command_table_names_every_command():
                    for cell in first_cells):
             missing.append(" ".join(path))
     assert missing == [], f"commands missing from README's command table: {missing}"
+
+
+def test_the_doctor_sample_shows_the_migrations_head():
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from models.db import alembic_config
+
+    shown = re.search(r"at revision (\w+) \(head\)", README.read_text(encoding="utf-8")).group(1)
+    engine = create_engine("sqlite://")
+    try:
+        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    finally:
+        engine.dispose()
+    assert shown == head
+
+
+def test_references_to_readme_sections_name_sections_that_exist():
+    """`README "Alarms"` in code and config.example.toml: a heading (or its start) or a paragraph's bold lead."""
+    root = README.parent
+    headings = {line.lstrip("#").strip() for line in README.read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")}
+    bold = set(re.findall(r"^\*\*([^*]+?)\.?\*\*", README.read_text(encoding="utf-8"), re.M))
+    sources = [root / "config.example.toml",
+               *(path for package in ("reportbox", "ingest", "parsers", "models", "jobs", "web", "bench")
+                 for path in (root / package).rglob("*.py"))]
+    cited = {(str(path.relative_to(root)), name) for path in sources
+             for name in re.findall(r'README "([^"]+)"', path.read_text(encoding="utf-8"))}
+    assert len(cited) > 3
+    assert sorted((where, name) for where, name in cited
+                  if name not in headings and name not in bold and not any(h.startswith(name) for h in headings)) == []

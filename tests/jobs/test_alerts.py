@@ -303,6 +303,7 @@ def test_alarms_raised_before_recipients_are_mailed_once_when_they_are_set(tmp_p
         told.close()
     mails = _alarm_mails(smtp_server)
     assert sorted(m.message["Subject"] for m in mails) == [
-        "[reportbox] Cảnh báo: Có thư mới bị cách ly (không xử lý được)", "[reportbox] Cảnh báo: Ổ đĩa lưu thư sắp đầy"]
+        "[reportbox] Cảnh báo: Có thư mới bị cách ly (không xử lý được)",
+        "[reportbox] Cảnh báo: Ổ đĩa lưu thư sắp đầy"]
     bodies = "\n".join(m.message.get_content() for m in mails)
     assert "1 message(s) quarantined since the last alarm" in bodies and "MB trống" in bodies
