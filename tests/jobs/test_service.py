@@ -206,15 +206,24 @@ def test_watchdog_pings_only_while_the_lease_is_renewed(monkeypatch, notify_sock
     assert "NOTIFY_SOCKET" not in os.environ  # the parsing workers must not speak for the daemon
     renewing = threading.Event()
     renewing.set()
+    refused = threading.Event()  # the loop asked, and was told the lease is not renewed
+
+    def alive() -> bool:
+        if renewing.is_set():
+            return True
+        refused.set()
+        return False
+
     beats = []
     stop = threading.Event()
     loop = threading.Thread(target=keep_alive, args=(stop, systemd), kwargs=dict(
-        heartbeat=lambda: beats.append(time.monotonic()), alive=renewing.is_set, every=0.05))
+        heartbeat=lambda: beats.append(time.monotonic()), alive=alive, every=0.05))
     loop.start()
     try:
         notify_socket.wait_for(lambda d: d == "WATCHDOG=1", 5, "a first ping")
         renewing.clear()  # the database went away: renewals fail
-        time.sleep(0.3)  # a ping on its way is dropped now
+        # Once the loop has been refused, a ping it decided on before has been sent: drained here.
+        assert refused.wait(5)
         notify_socket.drain()
         beats.clear()
         time.sleep(1.0)  # ten ping intervals
