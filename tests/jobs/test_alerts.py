@@ -252,10 +252,11 @@ def _retrying(app, now, waiting: bool) -> None:
         row.state, row.error = (OutboxState.QUEUED, "451 try later") if waiting else (OutboxState.SENT, None)
 
 
-def test_a_condition_hovering_at_its_threshold_is_one_alarm_cleared_once_after_the_hold(tmp_path, smtp_server):
+def test_a_condition_hovering_at_its_threshold_is_one_alarm_cleared_once_after_the_hold(tmp_path, db_url,  # noqa: F811
+                                                                                        smtp_server):
     """The retry count going over and under its limit each minute: one alarm e-mail, no clear while
     it comes back within clear_after_minutes; false for longer: cleared once."""
-    app = _app(tmp_path, f"sqlite:///{tmp_path / 'h.db'}", smtp_server, outbox_retrying=1, min_free_mb=0,
+    app = _app(tmp_path, db_url, smtp_server, outbox_retrying=1, min_free_mb=0,
                min_free_percent=0, clear_after_minutes=30)
     start = utcnow()
     try:
@@ -276,12 +277,11 @@ def test_a_condition_hovering_at_its_threshold_is_one_alarm_cleared_once_after_t
                                 "[reportbox] Đã hết: Nhiều thư gửi đi đang chờ gửi lại"]
 
 
-def test_alarms_raised_before_recipients_are_mailed_once_when_they_are_set(tmp_path, smtp_server):
+def test_alarms_raised_before_recipients_are_mailed_once_when_they_are_set(tmp_path, db_url, smtp_server):  # noqa: F811
     """Raised while [alerts] to was empty: the ones still active are mailed at the first evaluation
     with recipients (a reload or restart), once; one that cleared meanwhile is mailed neither way."""
-    url = f"sqlite:///{tmp_path / 'r.db'}"
     now = utcnow()
-    quiet = _app(tmp_path, url, smtp_server, to=[], min_free_mb=10 ** 9, outbox_retrying=1)
+    quiet = _app(tmp_path, db_url, smtp_server, to=[], min_free_mb=10 ** 9, outbox_retrying=1)
     try:
         with quiet.sessions.begin() as session:
             _quarantine(session, "q", now)
@@ -291,7 +291,7 @@ def test_alarms_raised_before_recipients_are_mailed_once_when_they_are_set(tmp_p
         _retrying(quiet, now, waiting=False)  # the retrying e-mail went: that alarm will clear unmailed
     finally:
         quiet.close()
-    told = _app(tmp_path, url, smtp_server, min_free_mb=10 ** 9, outbox_retrying=1)
+    told = _app(tmp_path, db_url, smtp_server, min_free_mb=10 ** 9, outbox_retrying=1)
     later = now + timedelta(hours=1)  # the quarantine in its quiet hours: active, not true this minute
     try:
         first = alerts.evaluate(told, clock=lambda: later)
