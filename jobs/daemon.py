@@ -28,15 +28,16 @@ from jobs.mailing import mail_pass
 from jobs.metrics import start_listener
 from jobs.poll import poll
 from jobs.progress import WorkerProgress, stall_after
-from jobs.reload import MAIL_JOB, reload_config
+from jobs.reload import reload_config
 from jobs.retention import prune_job
-from jobs.service import Systemd, keep_alive, log_poll
-from jobs.wake import PollWaker
+from jobs.service import Systemd, keep_alive
+from jobs.wake import PollWaker, poll_job_id
 from models.lock import HEARTBEAT_SECONDS, DatabaseLock
 from reportbox.app import App, make_source
 from reportbox.errors import ReportboxError
 
 log = logging.getLogger("reportbox.daemon")
+MAIL_JOB = "mail"
 MAIL_EVERY = 60  # seconds: reminders fall due at send_at, retries at their time, without waiting for a poll
 ALERTS_EVERY = 60  # seconds: alarm conditions evaluated (jobs.alerts), their e-mails sent by the next mail pass
 ALARMS_EXECUTOR = "alarms"  # a thread of their own: a poll that hangs must not keep them from being evaluated
@@ -138,11 +139,19 @@ class Daemon:
         """Poll this mailbox in `first_in` seconds, then at its interval (a reload replaces the job)."""
         self.scheduler.add_job(
             self._poll_mailbox, "interval", seconds=mailbox.poll_interval, args=[mailbox.name],
-            id=f"poll:{mailbox.name}", replace_existing=True, next_run_time=_in(first_in),
+            id=poll_job_id(mailbox.name), replace_existing=True, next_run_time=_in(first_in),
         )
 
     def _schedule_mail(self, first_in: float = 0) -> None:
         self.scheduler.add_job(self._mail, "interval", seconds=MAIL_EVERY, id=MAIL_JOB, next_run_time=_in(first_in))
+
+    def schedule_mail_passes(self, smtp_configured: bool) -> None:
+        """After a reload: the minutely mail pass scheduled when [smtp] is set, removed when it is not."""
+        job = self.scheduler.get_job(MAIL_JOB)
+        if smtp_configured and job is None:
+            self._schedule_mail()
+        elif not smtp_configured and job is not None:
+            job.remove()
 
     def _poll_mailbox(self, name: str) -> None:
         source = self.sources.get(name)  # None: removed by a reload after this run was queued
@@ -154,10 +163,16 @@ class Daemon:
             started = time.monotonic()
             report = poll(self.app, [source], stop=self.stop, on_message=self.progress.advanced)
             self.polls += 1
-            log_poll(name, report, time.monotonic() - started, self.systemd)
+            self._log_poll(name, report, time.monotonic() - started)
             self._mail()  # a report just accepted gets its receipt now, not a minute later
         if self._max_polls is not None and self.polls >= self._max_polls:
             self.stop.set()
+
+    def _log_poll(self, name: str, report, seconds: float) -> None:
+        """Every poll leaves a line, new mail or not (a sign of life); systemd's status shows the latest."""
+        line, fields = report.summary(name, seconds)
+        log.log(logging.WARNING if report.errors else logging.INFO, "%s", line, extra=fields)
+        self.systemd.status(f"last {line} at {datetime.now().astimezone().isoformat(timespec='seconds')}")
 
     def _mail(self) -> None:
         if self.app.config.smtp is None or self.stop.is_set():
@@ -188,7 +203,7 @@ class Daemon:
         elif stuck is None and self._stuck is not None:
             log.warning("the worker thread got on again; watchdog pings resume")
         self._stuck = stuck
-        return self.lock.renewed and stuck is None
+        return self.lock.last_renewal_ok and stuck is None
 
     def _heartbeat(self) -> None:
         if not self.lock.renew():

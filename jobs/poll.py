@@ -37,6 +37,17 @@ class PollReport:
     def errors(self) -> list[str]:
         return [*self.fetched.errors, *([self.processing_error] if self.processing_error else [])]
 
+    def summary(self, mailbox: str, seconds: float) -> tuple[str, dict]:
+        """The poll's one line, `poll phongkh: 1.2 s, 3 new, 3 parsed, 0 failed, 0 error(s)`, and its
+        figures as fields (of the JSON log)."""
+        fetched, processed = self.fetched, self.processed
+        fields = {"mailbox": mailbox, "new": fetched.new, "parsed": processed.parsed,
+                  "failed": processed.failed + processed.quarantined, "errors": len(self.errors),
+                  "duration_s": round(seconds, 3)}
+        line = (f"poll {mailbox}: {seconds:.1f} s, {fields['new']} new, {fields['parsed']} parsed, "
+                f"{fields['failed']} failed, {fields['errors']} error(s)")
+        return line, fields
+
 
 def poll(app: App, sources: Sequence[MailSource], *, fetch_only: bool = False,
          stop: threading.Event | None = None, on_message: Callable[[], None] | None = None,

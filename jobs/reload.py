@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from jobs.wake import poll_job_id
 from models.campaigns import sync_campaigns
 from reportbox.app import make_source
 from reportbox.config import Config, MailboxConfig, load_config, with_secrets
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("reportbox.daemon")
 RELOAD_SECRETS = ("imap", "smtp")  # the dashboard's secret is not read again: [web] needs a restart
 RESTART_ONLY = ("database", "storage", "metrics")  # the engine, the raw store, the listener's socket
-MAIL_JOB = "mail"
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def reload_config(daemon: Daemon) -> None:
         _apply_mailboxes(daemon, changes)
         if changes.smtp:
             forget_tokens("smtp")
-        _apply_smtp(daemon, new)
+        daemon.schedule_mail_passes(new.smtp is not None)
         log.info("configuration reloaded from %s: %s", old.path, changes.summary())
     finally:
         daemon.systemd.ready(f"polling {len(daemon.sources)} mailbox(es)")
@@ -119,7 +119,7 @@ def _apply_mailboxes(daemon: Daemon, changes: Changes) -> None:
         forget_tokens(f'mailbox "{name}"')
     for name in changes.removed:
         daemon.watchers.stop(name)
-        daemon.scheduler.remove_job(f"poll:{name}")
+        daemon.scheduler.remove_job(poll_job_id(name))
         daemon.sources.pop(name).close()
     for mailbox in changes.changed:
         daemon.sources.pop(mailbox.name).close()  # reconnects with the new settings at its next poll
@@ -127,11 +127,3 @@ def _apply_mailboxes(daemon: Daemon, changes: Changes) -> None:
         daemon.sources[mailbox.name] = make_source(mailbox)
         daemon._schedule_poll(mailbox)  # polled now, then at its (new) interval
         daemon.watchers.start(mailbox)  # its old watchers, if any, stopped first
-
-
-def _apply_smtp(daemon: Daemon, config: Config) -> None:
-    job = daemon.scheduler.get_job(MAIL_JOB)
-    if config.smtp is not None and job is None:
-        daemon._schedule_mail()
-    elif config.smtp is None and job is not None:
-        job.remove()

@@ -1,22 +1,18 @@
 """The daemon under systemd (`Type=notify`, deploy/reportbox.service): it says when it is ready,
-reloading and stopping, keeps one status line current, and pings the watchdog from its main loop
-while its lease on the database is being renewed and its worker is not stuck (jobs.progress). Outside systemd (no NOTIFY_SOCKET) nothing is sent.
-
-Also the poll's sign of life: one log line per poll, whatever it found.
+reloading and stopping, keeps one status line current (the daemon's last poll), and pings the
+watchdog from its main loop while its lease on the database is being renewed and its worker is not
+stuck (jobs.progress). Outside systemd (no NOTIFY_SOCKET) nothing is sent.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 
 from sdnotify import SystemdNotifier
 
-log = logging.getLogger("reportbox.daemon")
 TICK = 1.0  # seconds: the main loop's longest sleep, so a reload request (SIGHUP) is seen within it
 
 
@@ -95,22 +91,3 @@ def keep_alive(stop: threading.Event, systemd: Systemd, *, heartbeat: Callable[[
                 next_ping = now + systemd.watchdog_every
             else:
                 next_ping = next_beat  # tried again after the next renewal
-
-
-def poll_summary(mailbox: str, report, seconds: float) -> str:
-    """The poll's one line: `poll phongkh: 1.2 s, 3 new, 3 parsed, 0 failed, 0 error(s)`."""
-    fetched, processed = report.fetched, report.processed
-    return (f"poll {mailbox}: {seconds:.1f} s, {fetched.new} new, {processed.parsed} parsed, "
-            f"{processed.failed + processed.quarantined} failed, {len(report.errors)} error(s)")
-
-
-def log_poll(mailbox: str, report, seconds: float, systemd: Systemd) -> None:
-    """Every poll leaves a line, new mail or not (a sign of life), its figures also as fields of the
-    JSON log; systemd's status line shows the latest."""
-    fetched, processed = report.fetched, report.processed
-    line = poll_summary(mailbox, report, seconds)
-    fields = {"mailbox": mailbox, "new": fetched.new, "parsed": processed.parsed,
-              "failed": processed.failed + processed.quarantined, "errors": len(report.errors),
-              "duration_s": round(seconds, 3)}
-    log.log(logging.WARNING if report.errors else logging.INFO, "%s", line, extra=fields)
-    systemd.status(f"last {line} at {datetime.now().astimezone().isoformat(timespec='seconds')}")

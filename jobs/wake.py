@@ -24,6 +24,15 @@ from apscheduler.jobstores.base import JobLookupError
 PREFIX = "poll:"
 
 
+def poll_job_id(mailbox: str) -> str:
+    """The scheduler's id of a mailbox's poll job (jobs.daemon schedules it, jobs.reload removes it)."""
+    return PREFIX + mailbox
+
+
+def _mailbox_of(job_id: str) -> str | None:
+    return job_id.removeprefix(PREFIX) if job_id.startswith(PREFIX) else None
+
+
 class PollWaker:
     def __init__(self, scheduler) -> None:
         self.scheduler = scheduler
@@ -52,20 +61,19 @@ class PollWaker:
         return self._submitted[name] > self._ended_runs[name]
 
     def _submitted_run(self, event) -> None:
-        if event.job_id.startswith(PREFIX):
+        if (name := _mailbox_of(event.job_id)) is not None:
             with self._lock:
-                self._submitted[event.job_id.removeprefix(PREFIX)] += 1
+                self._submitted[name] += 1
 
     def _skipped(self, event) -> None:
         # A wake between APScheduler's submission and its SUBMITTED event: remembered, run after.
-        if event.job_id.startswith(PREFIX):
+        if (name := _mailbox_of(event.job_id)) is not None:
             with self._lock:
-                self._pending.add(event.job_id.removeprefix(PREFIX))
+                self._pending.add(name)
 
     def _ended(self, event) -> None:
-        if not event.job_id.startswith(PREFIX):
+        if (name := _mailbox_of(event.job_id)) is None:
             return
-        name = event.job_id.removeprefix(PREFIX)
         with self._lock:
             self._ended_runs[name] += 1
             again = name in self._pending and not self._running(name)
@@ -77,6 +85,6 @@ class PollWaker:
 
     def _run_now(self, name: str) -> None:
         try:
-            self.scheduler.modify_job(PREFIX + name, next_run_time=datetime.now(timezone.utc))
+            self.scheduler.modify_job(poll_job_id(name), next_run_time=datetime.now(timezone.utc))
         except JobLookupError:
             pass  # the mailbox was removed (a reload) or the daemon is stopping

@@ -37,7 +37,9 @@ class DatabaseLock:
         self.remembered = remembered  # the daemon's: `has_run` knows it ran (not a `reportbox poll`'s)
         self.stale_after = timedelta(seconds=stale_after)
         self.holder = new_holder()
-        self.renewed = False  # whether the latest acquire or renewal went through (the watchdog's cue)
+        # Whether the latest acquire or heartbeat went through (the watchdog's cue). Not renew()'s
+        # result, which stays True through a passing database error and is False only once the lock is lost.
+        self.last_renewal_ok = False
 
     def acquire(self) -> None:
         now = utcnow()
@@ -63,14 +65,14 @@ class DatabaseLock:
                         ran.holder, ran.acquired_at, ran.heartbeat_at = self.holder, now, now
         except IntegrityError as exc:  # another process inserted the row between our read and write
             raise LockHeldError("another reportbox daemon took the lock on this database just now") from exc
-        self.renewed = True
+        self.last_renewal_ok = True
 
     def renew(self) -> bool:
         """Heartbeat, riding out a passing database error; False once the lock is someone else's."""
-        self.renewed = False
+        self.last_renewal_ok = False
         try:
             self.heartbeat()
-            self.renewed = True
+            self.last_renewal_ok = True
         except LockHeldError:
             return False
         except SQLAlchemyError as exc:  # a restarting server, a busy SQLite: the lease has slack
