@@ -59,7 +59,10 @@ def compare(old: Config, new: Config) -> Changes:
     before = {m.name: m for m in old.mailbox}
     after = {m.name: m for m in new.mailbox}
     web_in_use = old.web.in_daemon or new.web.in_daemon
-    restart = [f"[{name}]" for name in RESTART_ONLY if getattr(old, name) != getattr(new, name)]
+    # [metrics] matters to a daemon with a listener, or whose dashboard serves /metrics.
+    metrics_in_use = any(c.metrics.listen or (web_in_use and c.metrics.web) for c in (old, new))
+    restart = [f"[{name}]" for name in RESTART_ONLY if getattr(old, name) != getattr(new, name)
+               and (name != "metrics" or metrics_in_use)]
     if web_in_use and old.web != new.web:
         restart.append("[web]")
     return Changes(

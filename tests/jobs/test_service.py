@@ -311,6 +311,11 @@ def test_compare_tells_added_removed_changed_and_what_needs_a_restart(tmp_path):
     assert compare(old, old).summary() == "no mailbox or [smtp] change"
     quiet_web = compare(_config(tmp_path), _config(tmp_path, web={"port": 8080}))
     assert quiet_web.needs_restart == ()  # a dashboard the daemon does not serve
+    quiet_metrics = compare(_config(tmp_path), _config(tmp_path, metrics={"web": True}))
+    assert quiet_metrics.needs_restart == ()  # neither a listener nor a dashboard in the daemon
+    listener = _config(tmp_path, metrics={"listen": "127.0.0.1:9108"})
+    assert compare(listener, _config(tmp_path, metrics={"listen": "127.0.0.1:9109"})).needs_restart == ("[metrics]",)
+    assert compare(_config(tmp_path), listener).needs_restart == ("[metrics]",)
 
 
 def test_log_lines_carry_iso_times_with_their_offset(capsys):
