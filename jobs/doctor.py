@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ingest.rawstore import RawStore, disk_space
+from models.db import sqlite_file
 from parsers.documents.external import find_tool, run_tool
 from parsers.documents.limits import Limits
 from reportbox.config import Config, SecretUnavailable
@@ -35,7 +36,7 @@ from reportbox.errors import (
     TokenRefused,
 )
 from reportbox.writable import FIX as WRITABLE_FIX
-from reportbox.writable import database_problem, folder_problem, sqlite_file
+from reportbox.writable import database_problem, folder_problem
 
 OK, FAIL, SKIP = "ok", "fail", "skip"
 DEFAULT_TIMEOUT = 30.0  # seconds for one check: LibreOffice's first start on a busy server takes ~10

@@ -5,7 +5,9 @@ Only these `ignored` messages lose their bytes (PRUNABLE_REASONS): automatic rep
 reports and bounces (what a bounce says is recorded in address_failure), and duplicates (the same
 Message-ID and body as a message whose bytes are kept). Never a submission, never a message that
 failed or is quarantined (a fixed parser and `reprocess` may make a report of it), never one
-ignored as `no_documents`, `other_period` or `other_report` (a reviewer may still want it).
+ignored as `no_documents`, `other_period` or `other_report` (a reviewer may still want it), and
+never a message that carries a file (an attachment or document row): the labels come from subject
+patterns and headers, and a report forwarded under "Undeliverable: …" must not be lost for good.
 
 Crash-safe: the row is marked (with its body's hash, which deduplication compares later) and
 committed before the file is deleted; a run finds files of marked rows still present and deletes
@@ -25,10 +27,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from ingest.rawstore import RawStore
-from models.schema import MessageState, RawMessage, utcnow
+from models.schema import Attachment, Document, MessageState, RawMessage, utcnow
 from parsers.headers import body_sha256
 from reportbox.errors import StorageError
 from reportbox.private_files import FILE_MODE, make_private_dir
@@ -68,6 +70,14 @@ def maintenance_lock(store: RawStore, *, wait: bool) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
+def _prunable():
+    """What makes a row's bytes prunable, on the row itself (rechecked when it is marked)."""
+    return (RawMessage.state == MessageState.IGNORED, RawMessage.reason.in_(PRUNABLE_REASONS),
+            RawMessage.raw_deleted_at.is_(None),
+            ~exists().where(Attachment.raw_message_id == RawMessage.id),
+            ~exists().where(Document.raw_message_id == RawMessage.id))
+
+
 def prune(app, keep_days: int, *, now: datetime | None = None, dry_run: bool = False,
           wait: bool = True, stop: threading.Event | None = None) -> PruneReport:
     """Delete the raw bytes of prunable messages fetched more than `keep_days` days before `now`;
@@ -82,8 +92,7 @@ def prune(app, keep_days: int, *, now: datetime | None = None, dry_run: bool = F
             with app.sessions() as session:
                 candidates = session.execute(
                     select(RawMessage.id, RawMessage.sha256, RawMessage.size, RawMessage.body_sha256)
-                    .where(RawMessage.state == MessageState.IGNORED, RawMessage.reason.in_(PRUNABLE_REASONS),
-                           RawMessage.raw_deleted_at.is_(None), RawMessage.fetched_at < cutoff,
+                    .where(*_prunable(), RawMessage.fetched_at < cutoff,
                            RawMessage.id > (report.ids[-1] if report.ids else 0))
                     .order_by(RawMessage.id).limit(BATCH)).all()
             if not candidates:
@@ -116,16 +125,15 @@ def prune_job(app, stop: threading.Event | None = None) -> None:
 
 def _mark(app, candidates, now: datetime) -> list[tuple[str, int]]:
     """Mark the rows (the body's hash kept for deduplication) and commit; only then may files go.
-    A row reprocessed meanwhile (no longer ignored) is left alone."""
+    A row reprocessed meanwhile (no longer ignored) is left alone. The files are read and hashed
+    before the write transaction begins: SQLite has one writer, and the poll waits for it."""
     marked = []
+    bodies = {row.id: row.body_sha256 or _body_hash(app.store, row.sha256) for row in candidates}
     with app.sessions.begin() as session:
         for row in candidates:
-            body = row.body_sha256 or _body_hash(app.store, row.sha256)
             changed = session.execute(
-                update(RawMessage)
-                .where(RawMessage.id == row.id, RawMessage.state == MessageState.IGNORED,
-                       RawMessage.reason.in_(PRUNABLE_REASONS), RawMessage.raw_deleted_at.is_(None))
-                .values(raw_deleted_at=now, body_sha256=body)).rowcount
+                update(RawMessage).where(RawMessage.id == row.id, *_prunable())
+                .values(raw_deleted_at=now, body_sha256=bodies[row.id])).rowcount
             if changed:
                 marked.append((row.sha256, row.size))
     return marked

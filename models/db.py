@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from reportbox.errors import StorageError
@@ -27,6 +27,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for another engine or an in-memory database."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def make_engine(url: str, *, readonly: bool = False, untouched: bool = False) -> Engine:
     """`readonly`: no writes; `untouched` (doctor's, with readonly): no file made beside a SQLite
     database either (see `_untouched_query`)."""
@@ -42,11 +53,11 @@ def make_engine(url: str, *, readonly: bool = False, untouched: bool = False) ->
 
 
 def _sqlite_engine(url: str, readonly: bool, untouched: bool = False) -> Engine:
-    path = url.split("///", 1)[-1] if "///" in url else ""
-    if path and path != ":memory:" and not readonly:
-        _private_database(Path(make_url(url).database))
-    if readonly and path:
-        query = _untouched_query(Path(make_url(url).database)) if untouched else "mode=ro"
+    path = sqlite_file(url)
+    if path is not None and not readonly:
+        _private_database(path)
+    if readonly and path is not None:
+        query = _untouched_query(path) if untouched else "mode=ro"
         url = f"sqlite:///file:{path}?{query}&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, future=True)
 

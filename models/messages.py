@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Callable, Collection, Sequence
@@ -28,9 +29,12 @@ from models.schema import (
     utcnow,
 )
 from parsers.headers import body_sha256
+from reportbox.errors import StorageError
 
 if TYPE_CHECKING:  # the full parser (mail-parser, html2text) is not needed to fetch
     from parsers.message import ParsedMessage as Parsed
+
+log = logging.getLogger("reportbox.messages")
 
 
 def mailbox_row(session: Session, name: str, kind: str) -> Mailbox:
@@ -150,18 +154,20 @@ class _Original:
     sha256: str
     body_sha256: str | None
     data: bytes | None = None  # set for rows of this very batch, whose bytes are at hand
+    pruned: bool = False  # retention deleted its bytes (jobs.retention)
 
 
 def _originals_by_message_id(session: Session, message_ids: set[str]) -> dict[str, list[_Original]]:
     found: dict[str, list[_Original]] = {}
     if message_ids:
         rows = session.execute(
-            select(RawMessage.message_id, RawMessage.id, RawMessage.sha256, RawMessage.body_sha256)
+            select(RawMessage.message_id, RawMessage.id, RawMessage.sha256, RawMessage.body_sha256,
+                   RawMessage.raw_deleted_at)
             .where(RawMessage.message_id.in_(message_ids), RawMessage.duplicate_of_id.is_(None))
             .order_by(RawMessage.id)
         )
-        for message_id, raw_id, sha, body in rows:
-            found.setdefault(message_id, []).append(_Original(raw_id, sha, body))
+        for message_id, raw_id, sha, body, deleted in rows:
+            found.setdefault(message_id, []).append(_Original(raw_id, sha, body, pruned=deleted is not None))
     return found
 
 
@@ -175,8 +181,15 @@ def _same_message(session: Session, candidates: list[_Original], message: Stored
         if candidate.body_sha256 is None:
             if candidate.data is not None:  # a message of this batch: its bytes are at hand
                 candidate.body_sha256 = body_sha256(candidate.data)
+            elif candidate.pruned:  # retention found its file already gone: nothing to compare with
+                continue
             else:  # remember it, so the next collision does not read the file again
-                candidate.body_sha256 = stored_body_hash(candidate.sha256)
+                try:
+                    candidate.body_sha256 = stored_body_hash(candidate.sha256)
+                except StorageError as exc:  # a damaged raw store must not stop every poll of the folder
+                    log.warning("message %s: cannot compare with earlier message %s (%s); kept as a new message",
+                                message.message_id, candidate.id, exc)
+                    continue
                 session.execute(update(RawMessage).where(RawMessage.id == candidate.id)
                                 .values(body_sha256=candidate.body_sha256))
         if candidate.body_sha256 == mine:
@@ -416,7 +429,9 @@ def reset_for_reprocess(session: Session, message_ids: Sequence[int] | None) -> 
         chosen = list(message_ids)
     # (jobs.retention: there is nothing left to parse.)
     chosen = select(RawMessage.id).where(RawMessage.id.in_(chosen), RawMessage.raw_deleted_at.is_(None))
-    query = update(RawMessage).where(RawMessage.id.in_(chosen)).values(
+    # Checked on the updated row too: PostgreSQL rechecks only the UPDATE's own conditions against a
+    # row that a prune changed while this waited for its lock (a sub-select keeps its first answer).
+    query = update(RawMessage).where(RawMessage.id.in_(chosen), RawMessage.raw_deleted_at.is_(None)).values(
         state=MessageState.FETCHED, attempts=0, claimed_by=None, claimed_at=None, reason=None, detail=None
     )
     reset = session.execute(query).rowcount

@@ -8,9 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError
-
+from models.db import sqlite_file
 from reportbox.errors import StorageError
 
 FIX = "let the user reportbox runs as write there, or choose another path"
@@ -33,17 +31,6 @@ def folder_problem(folder: Path) -> str | None:
     except OSError as exc:
         return f"cannot create files in {existing}: {exc.strerror or exc}"
     return None
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite database URL; None for another engine or an in-memory database."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
 
 
 def database_problem(url: str) -> str | None:

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -23,6 +23,7 @@ from reportbox.errors import NotFoundError
 from reportbox.shapes import status_csv, status_report
 from reportbox.timefmt import VIETNAM
 from web.auth import SignedIn
+from web.filters import vn_date
 from web.pages import as_of_param
 
 router = APIRouter(tags=["downloads"])
@@ -53,6 +54,9 @@ def attachment(request: Request, user: SignedIn, message_id: int, position: int)
         raw = session.get(RawMessage, message_id)
     if row is None or raw is None:
         raise NotFoundError("Không có tệp đính kèm này.")
+    if raw.raw_deleted_at is not None:  # jobs.retention: its bytes are gone for good
+        raise HTTPException(410, f"Tệp đính kèm này không còn: thư gốc đã được xoá khỏi kho lưu trữ ngày "
+                                 f"{vn_date(raw.raw_deleted_at)} theo thời hạn lưu giữ (storage.keep_raw_days).")
     parsed = parse_message(dashboard.app.store.read(raw.sha256))
     part = next((p for p in parsed.attachments if p.position == position and p.sha256 == row.sha256), None)
     if part is None:

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import inspect, make_url, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
-from models.db import make_engine, normalise_url
+from jobs.backup.manifest import DATABASE_FILES
+from models.db import make_engine, normalise_url, sqlite_file
 from reportbox.errors import StorageError, UsageError
 from reportbox.private_files import FILE_MODE, make_private_file
 
-SQLITE_FILE = "database.sqlite3"
-PG_FILE = "database.pgdump"
+SQLITE_FILE, PG_FILE = DATABASE_FILES["sqlite"], DATABASE_FILES["postgresql"]
 
 
 @dataclass
@@ -46,10 +47,10 @@ def snapshot(url: str, out: Path) -> tuple[str, Snapshot]:
 
 
 def sqlite_path(url: str) -> Path:
-    database = make_url(normalise_url(url)).database
-    if not database or database == ":memory:":
+    path = sqlite_file(url)
+    if path is None:
         raise UsageError(f"[database] url {url!r} names no database file to back up or restore")
-    return Path(database)
+    return path
 
 
 def _sqlite_snapshot(source: Path, target: Path) -> Snapshot:
@@ -211,6 +212,13 @@ def database_is_empty(url: str) -> bool:
         engine.dispose()
 
 
+def check_restore(url: str, pg_dump_version: int | None) -> None:
+    """Everything a restore needs that can be known before a file is written: for PostgreSQL,
+    pg_restore on PATH, as new as the dump, and the server reachable. StorageError otherwise."""
+    if engine_name(url) == "postgresql":
+        _pg_restore_tool(url, pg_dump_version)
+
+
 def restore(url: str, dump: Path, pg_dump_version: int | None) -> None:
     if engine_name(url) == "sqlite":
         _sqlite_restore(dump, sqlite_path(url))
@@ -236,15 +244,24 @@ def _sqlite_restore(dump: Path, target: Path) -> None:
         raise StorageError(f"cannot restore the database into {target}: {exc.strerror or exc}") from exc
 
 
-def _pg_restore(url: str, dump: Path, pg_dump_version: int | None) -> None:
+def _pg_restore_tool(url: str, pg_dump_version: int | None) -> tuple[str, int]:
+    """pg_restore's path, checked new enough for the dump, and the server's major version."""
     pg_restore = _tool("pg_restore")
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
             server = _server_major(connection)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot reach the database {_where(url)} to restore into: {getattr(exc, 'orig', None) or exc}; "
+                           "start the server or correct [database] url", reason="database_unavailable") from exc
     finally:
         engine.dispose()
     _check_version(pg_restore, pg_dump_version or 0, "restore")
+    return pg_restore, server
+
+
+def _pg_restore(url: str, dump: Path, pg_dump_version: int | None) -> None:
+    pg_restore, server = _pg_restore_tool(url, pg_dump_version)
     # Owned by the configured user, whoever owned them where the backup was taken; all or nothing.
     _run([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
           f"--dbname={_conninfo(url)}", str(dump)], url, what=f"pg_restore into {_where(url)} (server {server})")

@@ -1,7 +1,8 @@
 """`reportbox restore DIR` into an empty deployment (the current config's database and raw store).
 
-Every file is checked against the manifest before anything is written. The raw files go first
-and the database last (SQLite: renamed into place; PostgreSQL: one pg_restore transaction), so a
+Every file is checked against the manifest before anything is written: its paths (only the raw
+store's own layout, no symbolic link) and each file's size and SHA-256; so are the tools and the
+server a PostgreSQL restore needs. The raw files go first and the database last (SQLite: renamed into place; PostgreSQL: one pg_restore transaction), so a
 deployment with a database is a restored one. Then the migrations an older backup lacks, and the
 daemon's lease of the backed-up deployment is dropped: it is no process of this one.
 """
@@ -9,7 +10,6 @@ daemon's lease of the backed-up deployment is dropped: it is no process of this 
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +18,13 @@ from sqlalchemy import text
 
 from ingest.rawstore import RawStore
 from jobs.backup import database
-from jobs.backup.manifest import Manifest, sync_dir, verify
-from jobs.backup.take import RAW, Progress
+from jobs.backup.manifest import FileEntry, Manifest, check_paths, copy_hashed, sync_dir, verify
+from jobs.backup.take import Progress
 from jobs.retention import store_files
 from models.db import current_revision, make_engine, upgrade
 from reportbox.config import Config
 from reportbox.errors import StorageError, UsageError
-from reportbox.private_files import DIR_MODE, FILE_MODE, make_private_dir
+from reportbox.private_files import DIR_MODE, make_private_dir
 
 
 @dataclass
@@ -40,6 +40,7 @@ def verify_backup(folder: Path, progress: Progress | None = None) -> Manifest:
     """The manifest read and every file checked against it; StorageError naming a damaged one."""
     progress = progress or Progress()
     manifest = Manifest.read(folder)
+    check_paths(folder, manifest)
     progress.start(len(manifest.files))
     verify(folder, manifest, progress.advance)
     return manifest
@@ -54,10 +55,14 @@ def restore_backup(config: Config, folder: Path, progress: Progress | None = Non
         raise UsageError(f"the backup {folder} is of a {manifest.engine} database, and [database] url is "
                          f"{engine}: restore into a {manifest.engine} database")
     _refuse_unless_empty(url, store)
+    database.check_restore(url, manifest.pg_dump_version)
     manifest = verify_backup(folder, progress)
-    raw = [entry for entry in manifest.files if entry.path.startswith(f"{RAW}/")]
-    _restore_raw(folder, store.root, [entry.path for entry in raw])
-    database.restore(url, folder / manifest.database, manifest.pg_dump_version)
+    written = _restore_raw(folder, store, [entry for entry in manifest.files if entry.path != manifest.database])
+    try:
+        database.restore(url, folder / manifest.database, manifest.pg_dump_version)
+    except BaseException:
+        _remove(written)  # an empty raw store again: a retry is not refused
+        raise
     engine_ = make_engine(url)
     try:
         upgrade(engine_)  # a backup of an older reportbox: its migrations now
@@ -82,21 +87,36 @@ def _refuse_unless_empty(url: str, store: RawStore) -> None:
                          "a new database and raw_dir (or move these away) and run restore again")
 
 
-def _restore_raw(folder: Path, root: Path, paths: list[str]) -> None:
-    """Each file under its own name in the raw store, owner-only; synced once at the end."""
-    make_private_dir(root)
+def _restore_raw(folder: Path, store: RawStore, entries: list[FileEntry]) -> list[Path]:
+    """Each file under its own name in the raw store, owner-only; synced once at the end. The
+    files written; on any failure, none (those written so far are removed)."""
+    make_private_dir(store.root)
     made: set[Path] = set()
+    written: list[Path] = []
     try:
-        for relative in paths:
-            destination = root / Path(relative).relative_to(RAW)
+        for entry in entries:
+            destination = store.path(entry.sha256)  # check_paths: the entry's path is this one
             if destination.parent not in made:
                 destination.parent.mkdir(mode=DIR_MODE, exist_ok=True)
                 made.add(destination.parent)
-            fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-            with open(folder / relative, "rb") as source, os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
+            written.append(destination)
+            if copy_hashed(folder / entry.path, destination) != (entry.size, entry.sha256):
+                raise StorageError(f"{folder / entry.path} changed while it was restored: check the backup "
+                                   "again (reportbox backup verify) and restore once it is whole",
+                                   reason="backup_corrupt")
         os.sync()  # every file durable before the database that names them appears
-        for directory in made | {root}:
+        for directory in made | {store.root}:
             sync_dir(directory)
     except OSError as exc:
-        raise StorageError(f"cannot restore the raw store into {root}: {exc.strerror or exc}") from exc
+        _remove(written)
+        raise StorageError(f"cannot restore the raw store into {store.root}: {exc.strerror or exc}"
+                           f"{f' ({exc.filename})' if exc.filename else ''}") from exc
+    except BaseException:
+        _remove(written)
+        raise
+    return written
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -9,7 +9,6 @@ is written last: a folder without one is an unfinished backup.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -20,13 +19,11 @@ from pathlib import Path
 
 from ingest.rawstore import RawStore
 from jobs.backup import database
-from jobs.backup.manifest import CHUNK, FileEntry, Manifest, file_digest
+from jobs.backup.manifest import RAW, FileEntry, Manifest, copy_hashed, file_digest, raw_entry
 from jobs.retention import maintenance_lock
 from reportbox.config import Config
 from reportbox.errors import StorageError, UsageError
-from reportbox.private_files import DIR_MODE, FILE_MODE
-
-RAW = "raw"
+from reportbox.private_files import DIR_MODE
 
 
 @dataclass
@@ -49,9 +46,26 @@ class Progress:
 def take_backup(config: Config, out: Path, progress: Progress | None = None) -> BackupSummary:
     progress = progress or Progress()
     started = time.monotonic()
-    _empty_target(out)
     store = RawStore(config.storage.raw_dir)
-    url = config.database.url
+    try:
+        manifest = _take(config.database.url, store, out, progress)
+    except OSError as exc:  # an unwritable --out, a full disk: which file, and what to do
+        where = exc.filename or out
+        raise StorageError(f"cannot write the backup into {out}: {exc.strerror or exc} ({where}); give --out a "
+                           "folder the user reportbox runs as may write, with room for the database and the raw "
+                           "store", reason="backup_write") from exc
+    summary = BackupSummary(out, len(manifest.files), sum(entry.size for entry in manifest.files),
+                            time.monotonic() - started, manifest)
+    if manifest.missing:
+        raise StorageError(
+            f"backup written to {out}, but {len(manifest.missing)} raw message(s) the database names are "
+            f"missing or damaged in the raw store {store.root} (listed in the manifest's `missing`; the first: "
+            f"{manifest.missing[0]}): restore them from an earlier backup", reason="raw_missing")
+    return summary
+
+
+def _take(url: str, store: RawStore, out: Path, progress: Progress) -> Manifest:
+    _empty_target(out)
     with maintenance_lock(store, wait=True):
         taken_at = datetime.now(timezone.utc)
         name, snap = database.snapshot(url, out)
@@ -64,14 +78,7 @@ def take_backup(config: Config, out: Path, progress: Progress | None = None) -> 
         manifest.raw_messages, manifest.missing = _copy_raw(store, out / RAW, snap.raw, manifest.files,
                                                             progress.advance)
     manifest.write(out)
-    summary = BackupSummary(out, len(manifest.files), sum(entry.size for entry in manifest.files),
-                            time.monotonic() - started, manifest)
-    if manifest.missing:
-        raise StorageError(
-            f"backup written to {out}, but {len(manifest.missing)} raw message(s) the database names are "
-            f"missing or damaged in the raw store {store.root} (listed in the manifest's `missing`; the first: "
-            f"{manifest.missing[0]}): restore them from an earlier backup", reason="raw_missing")
-    return summary
+    return manifest
 
 
 def _empty_target(out: Path) -> None:
@@ -93,16 +100,25 @@ def _copy_raw(store: RawStore, target: Path, wanted: list[tuple[str, int]], file
     made: set[Path] = set()
     target.mkdir(mode=DIR_MODE)
     for sha256, size in wanted:
-        relative = f"{RAW}/{sha256[0]}/{sha256}.eml"
+        relative = raw_entry(sha256)
         destination = target.parent / relative
         if destination.parent not in made:
             destination.parent.mkdir(mode=DIR_MODE, exist_ok=True)
             made.add(destination.parent)
+        source = store.path(sha256)
         try:
-            written, digest = _copy(store.path(sha256), destination)
-        except FileNotFoundError:
+            written, digest = copy_hashed(source, destination)
+        except FileNotFoundError as exc:
+            if exc.filename != str(source):
+                raise
             missing.append(f"{sha256} (not in the raw store)")
             continue
+        except OSError as exc:
+            if exc.filename != str(source):
+                raise  # the backup's side: take_backup says so
+            raise StorageError(f"cannot read {source} from the raw store: {exc.strerror or exc}; the user "
+                               "reportbox runs as must own the raw store (0700, files 0600)",
+                               reason="raw_unreadable") from exc
         if digest != sha256 or written != size:
             destination.unlink()
             missing.append(f"{sha256} (its bytes do not match: {written} bytes, recorded {size})")
@@ -112,18 +128,6 @@ def _copy_raw(store: RawStore, target: Path, wanted: list[tuple[str, int]], file
         advance(written)
     os.sync()  # once for every copied file (an fsync each would double a large backup's time)
     return copied, missing
-
-
-def _copy(source: Path, destination: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with open(source, "rb") as reader:
-        fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as writer:
-            while chunk := reader.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                writer.write(chunk)
-    return size, digest.hexdigest()
 
 
 def _version() -> str:

@@ -158,14 +158,15 @@ def test_a_backup_taken_mid_poll_restores_and_converges_to_an_uninterrupted_run(
                               env={**os.environ, PASSWORD_ENV: account.password},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(lambda: sum(_counts(live_url).values()) >= 12, 120, "the daemon to fetch a dozen messages")
-        backup = _run(live, "backup", "--out", str(tmp_path / "backup"))
+        _wait_for(lambda: sum(_counts(live_url).values()) > 0, 120, "the daemon to fetch its first messages")
+        backup = _backup_mid_poll(daemon, live, tmp_path / "backup", lambda: _counts(live_url), total)
         _wait_for(lambda: sum(_counts(live_url).values()) >= total
                   and MessageState.FETCHED not in _counts(live_url), 300, "the live daemon to finish")
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(timeout=60)
     manifest = Manifest.read(tmp_path / "backup")
+    assert backup.returncode == 0, backup.stderr
     assert "file(s)" in backup.stdout and "MB/s" in backup.stdout
     assert manifest.engine == engine and manifest.missing == []
 
@@ -173,7 +174,7 @@ def test_a_backup_taken_mid_poll_restores_and_converges_to_an_uninterrupted_run(
     restored = _config(tmp_path / "restored", restored_url, mailbox)
     _run(restored, "restore", str(tmp_path / "backup"))
     at_restore = _counts(restored_url)
-    # The backup caught the poll in the middle: some messages not yet fetched, or not yet processed.
+    # The backup's snapshot is of the poll in the middle: some messages not yet fetched, or not yet processed.
     assert sum(at_restore.values()) < total or at_restore.get(MessageState.FETCHED, 0) > 0, at_restore
     assert sum(at_restore.values()) == manifest.raw_messages  # every row's file, no file without its row
 
@@ -184,6 +185,24 @@ def test_a_backup_taken_mid_poll_restores_and_converges_to_an_uninterrupted_run(
     reference_url = f"sqlite:///{tmp_path / 'reference' / 'rb.db'}"
     assert _locations(restored_url) == _locations(reference_url)  # no UID fetched twice, none missed
     assert outputs(live) == expected  # the deployment backed up finished the same way
+
+
+def _backup_mid_poll(daemon: subprocess.Popen, config: Path, out: Path, counts, total: int):
+    """`backup` whose snapshot is taken in the middle of the daemon's poll, by arrangement: the
+    daemon (its whole process group, workers too) is stopped while some but not all messages are
+    in, and continued once the snapshot is written (the backup makes its raw/ folder next); the raw
+    files are then copied while it fetches and processes again."""
+    os.killpg(daemon.pid, signal.SIGSTOP)
+    try:
+        at_stop = counts()
+        assert sum(at_stop.values()) < total or at_stop.get(MessageState.FETCHED, 0) > 0, at_stop
+        backing_up = subprocess.Popen([sys.executable, "-m", "reportbox", "--config", str(config), "backup", "--out",
+                                       str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_for(lambda: (out / "raw").exists() or backing_up.poll() is not None, 300, "the backup's snapshot")
+    finally:
+        os.killpg(daemon.pid, signal.SIGCONT)
+    stdout, stderr = backing_up.communicate(timeout=300)
+    return subprocess.CompletedProcess(backing_up.args, backing_up.returncode, stdout, stderr)
 
 
 # --- refusals and details, on a small deployment read from a Maildir --------------------------------
@@ -307,3 +326,92 @@ def test_postgresql_backup_needs_a_pg_dump_as_new_as_the_server(tmp_path, postgr
     assert result.returncode == 1
     assert "is version 9, older than" in result.stderr and "postgresql-client-" in result.stderr
     assert not (tmp_path / "b" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("case", ["dot-dot", "absolute", "symlink", "database"])
+def test_a_backup_naming_paths_outside_itself_is_refused_and_nothing_is_written(deployment, tmp_path, case):
+    """A hostile or damaged backup (a share on a NAS): a manifest whose paths leave the backup or the
+    raw store, or a symbolic link among its files, is refused naming the entry before anything is
+    written, even when every size and hash it states is right."""
+    config, empty = deployment
+    backup = tmp_path / "b"
+    _run(config, "backup", "--out", str(backup))
+    data = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))
+    victim = next(entry for entry in data["files"] if entry["path"].startswith("raw/"))
+    payload = (backup / victim["path"]).read_bytes()
+    outside = tmp_path / "outside.eml"
+    outside.write_bytes(payload)
+    if case == "dot-dot":  # restored to raw_dir/../evil.eml
+        (backup / "evil.eml").write_bytes(payload)
+        named = "raw/../evil.eml"
+    elif case == "absolute":
+        named = str(outside)
+    elif case == "symlink":
+        named = victim["path"]
+        (backup / named).unlink()
+        (backup / named).symlink_to(outside)
+    else:
+        shutil.copy(backup / data["database"], tmp_path / "other.sqlite3")
+        named = data["database"] = "../other.sqlite3"
+    if case in ("dot-dot", "absolute"):
+        data["files"].append({"path": named, "size": len(payload), "sha256": victim["sha256"]})
+    (backup / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+
+    for command in (("backup", "verify", str(backup)), ("restore", str(backup))):
+        result = _run(empty, *command, check=False)
+        assert result.returncode == 1 and "not reportbox's" in result.stderr and repr(named) in result.stderr, \
+            result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "new" / "rb.db").exists() and not list((tmp_path / "new").rglob("*.eml"))
+    assert outside.read_bytes() == payload
+
+
+def test_backup_into_a_folder_it_cannot_write_says_so_in_one_line(deployment, tmp_path):
+    from tests.unwritable import unwritable_folder
+
+    config, _ = deployment
+    (tmp_path / "a-file").write_text("not a folder")
+    with unwritable_folder(tmp_path / "read-only") as read_only:
+        for out in (read_only / "b", tmp_path / "a-file" / "b"):
+            result = _run(config, "backup", "--out", str(out), check=False)
+            assert result.returncode == 1, result.stderr  # as every storage error
+            assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert f"cannot write the backup into {out}" in result.stderr and "give --out a folder" in result.stderr
+
+
+def test_postgresql_restore_checks_its_tools_first_and_a_failed_restore_can_be_retried(tmp_path, postgres_server):
+    """pg_restore missing: refused before any raw file is written. pg_restore failing: the raw files
+    this run wrote are removed again, so the same command, run again once fixed, is not refused."""
+    from reportbox import samples
+
+    folder = tmp_path / "eml"
+    folder.mkdir()
+    for number, province in enumerate(samples.PROVINCES[:2]):
+        (folder / f"{number}.eml").write_bytes(samples.report_message(province))
+    source = f'[[mailbox]]\nname = "archive"\nkind = "eml-dir"\npath = "{folder}"\n'
+    live = _config(tmp_path / "live", postgres_server.create_database(), source)
+    _run(live, "poll")
+    _run(live, "backup", "--out", str(tmp_path / "b"))
+    empty = _config(tmp_path / "new", postgres_server.create_database(), source)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+
+    def restore(path: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reportbox", "--config", str(empty), "restore",
+                               str(tmp_path / "b")], env={**os.environ, "PATH": path},
+                              capture_output=True, text=True, timeout=120)
+
+    missing = restore(str(bin_dir))  # no pg_restore at all
+    assert missing.returncode == 1 and "pg_restore is not on PATH" in missing.stderr, missing.stderr
+    assert not list((tmp_path / "new").rglob("*.eml"))
+
+    broken = bin_dir / "pg_restore"
+    broken.write_text("#!/bin/sh\n[ \"$1\" = --version ] && { echo 'pg_restore (PostgreSQL) 99.0'; exit 0; }\n"
+                      "echo 'pg_restore: error: out of disk space' >&2; exit 1\n")
+    broken.chmod(0o755)
+    failed = restore(f"{bin_dir}:{os.environ['PATH']}")
+    assert failed.returncode == 1 and "out of disk space" in failed.stderr, failed.stderr
+    assert not list((tmp_path / "new").rglob("*.eml"))
+
+    restore(os.environ["PATH"]).check_returncode()
+    assert len(list((tmp_path / "new" / "raw").rglob("*.eml"))) == Manifest.read(tmp_path / "b").raw_messages == 2

@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobs.poll import poll, process
 from jobs.retention import PRUNABLE_REASONS, prune
@@ -207,3 +208,190 @@ def test_a_stop_ends_the_prune_between_two_batches_and_the_next_run_goes_on(app,
     monkeypatch.setattr(retention, "_mark", real_mark)
     assert prune(app, 1, now=later).messages == 1
     assert sum(row.raw_deleted_at is not None for row in _rows(app).values()) == 2
+
+
+def _auto_reply_with_a_file() -> bytes:
+    """Labelled an auto-reply by its header, and carrying a file (what a scanned report or a
+    forwarded one looks like to retention): its bytes are the only copy of that file."""
+    message = EmailMessage()
+    message["From"] = "vanthu@quangninh.gov.vn"
+    message["To"] = "khtc@molisa.gov.vn"
+    message["Subject"] = "Trả lời tự động: Báo cáo 2019"
+    message["Date"] = format_datetime(utcnow() - timedelta(days=30))
+    message["Message-ID"] = "<scan@quangninh.gov.vn>"
+    message["Auto-Submitted"] = "auto-replied"
+    message.set_content("Xin gửi lại bản chụp báo cáo.")
+    message.add_attachment(b"GIF89a" + bytes(40), maintype="image", subtype="gif", filename="bao-cao-2019.gif")
+    return bytes(message)
+
+
+def test_a_message_carrying_a_file_keeps_its_bytes_whatever_its_label(app, tmp_path):
+    from models.schema import Attachment
+
+    (tmp_path / "eml" / "8-auto-reply-with-file.eml").write_bytes(_auto_reply_with_a_file())
+    assert poll(app, _sources(app)).errors == []
+    with app.sessions() as session:
+        carrier = session.scalars(select(RawMessage).where(RawMessage.message_id == "<scan@quangninh.gov.vn>")).one()
+        assert session.scalars(select(Attachment).where(Attachment.raw_message_id == carrier.id)).all()
+    assert (carrier.state, carrier.reason) == ("ignored", "auto_reply")  # the label retention would go by
+
+    report = prune(app, 1, now=utcnow() + timedelta(days=2))
+    assert carrier.id not in report.ids and report.messages == 2  # the file-less auto-reply and the duplicate
+    with app.sessions() as session:
+        assert session.get(RawMessage, carrier.id).raw_deleted_at is None
+    assert app.store.path(carrier.sha256).exists()
+
+
+def test_a_reused_message_id_of_a_pruned_message_whose_file_was_gone_does_not_stop_the_poll(app, tmp_path):
+    auto_reply = _rows(app)["auto_reply"]
+    app.store.path(auto_reply.sha256).unlink()  # gone before retention came (a damaged or hand-cleaned store)
+    prune(app, 1, now=utcnow() + timedelta(days=2))
+    assert _rows(app)["auto_reply"].body_sha256 is None  # nothing was left to hash
+    # Another message under the same Message-ID, another body: a message of its own.
+    (tmp_path / "eml" / "8-same-id.eml").write_bytes(_mail("<away@haiphong.gov.vn>", "Re: Công văn 5025", {}))
+    again = poll(app, _sources(app))
+    assert again.errors == []
+    assert (again.fetched.new, again.fetched.duplicates) == (1, 0)
+    assert poll(app, _sources(app)).errors == []  # and the next poll of the folder as well
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    app = _deployment(tmp_path, f"sqlite:///{tmp_path / 'reportbox.db'}")
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def postgres_app(tmp_path, postgres_url):
+    app = _deployment(tmp_path, postgres_url)
+    yield app
+    app.close()
+
+
+def test_marking_reads_the_files_before_it_takes_the_write_lock(sqlite_app, tmp_path, monkeypatch):
+    """SQLite has one writer: hashing 200 files inside the marking transaction would hold up every poll."""
+    import sqlite3
+
+    import jobs.retention as retention
+
+    app = sqlite_app
+    real_body_hash = retention._body_hash
+    hashed = []
+
+    def body_hash_while_another_writes(store, sha256):
+        other = sqlite3.connect(tmp_path / "reportbox.db", timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" while the prune holds the writer's lock
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        hashed.append(sha256)
+        return real_body_hash(store, sha256)
+
+    monkeypatch.setattr(retention, "_body_hash", body_hash_while_another_writes)
+    assert prune(app, 1, now=utcnow() + timedelta(days=2)).messages == 2
+    assert hashed  # the auto-reply's body was hashed (the duplicate's hash came with it)
+
+
+def test_reprocess_waiting_on_a_row_a_prune_marks_leaves_it_pruned(postgres_app):
+    """PostgreSQL: reprocess blocks on the row retention is marking; once that commits, the row
+    is rechecked and left as it is (not put back in the queue with no bytes to parse)."""
+    import threading
+
+    from sqlalchemy import text
+
+    app = postgres_app
+    target = _rows(app)["auto_reply"].id
+    done: dict = {}
+    with app.sessions.begin() as marking:  # retention's transaction, holding the row
+        marking.execute(update(RawMessage).where(RawMessage.id == target).values(raw_deleted_at=utcnow()))
+
+        def reprocess():
+            with app.sessions.begin() as session:
+                done["reset"] = reset_for_reprocess(session, [target])
+
+        worker = threading.Thread(target=reprocess)
+        worker.start()
+        with app.engine.connect() as watcher:  # until reprocess waits for the row's lock
+            deadline = time.monotonic() + 60
+            while not watcher.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                assert time.monotonic() < deadline and worker.is_alive(), "reprocess never waited for the row"
+                time.sleep(0.02)
+    worker.join(60)
+    assert done["reset"] == 0
+    row = _rows(app)["auto_reply"]
+    assert row.state == "ignored" and row.raw_deleted_at is not None
+
+
+def test_backup_and_prune_exclude_each_other(app, tmp_path, monkeypatch):
+    """A backup in the middle of copying: the daemon's prune job skips the day and says so; and a
+    prune in the middle of deleting makes a backup wait, which then lists what the prune left."""
+    import logging
+    import threading
+
+    import jobs.backup.take as take
+    import jobs.retention as retention
+    from jobs.backup.take import take_backup
+
+    app.config = app.config.model_copy(update={"storage": app.config.storage.model_copy(
+        update={"keep_raw_days": 1})})
+    copying, release = threading.Event(), threading.Event()
+    real_copy = take.copy_hashed
+
+    def slow_copy(source, destination):
+        copying.set()
+        release.wait(60)
+        return real_copy(source, destination)
+
+    monkeypatch.setattr(take, "copy_hashed", slow_copy)
+    backup = threading.Thread(target=take_backup, args=(app.config, tmp_path / "b1"))
+    backup.start()
+    assert copying.wait(60)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    level = retention.log.level
+    retention.log.setLevel(logging.INFO)
+    retention.log.addHandler(handler)
+    try:
+        with monkeypatch.context() as later:
+            later.setattr(retention, "utcnow", lambda: utcnow() + timedelta(days=2))
+            retention.prune_job(app)  # the daemon's job: skips, never waits
+    finally:
+        retention.log.removeHandler(handler)
+        retention.log.setLevel(level)
+        release.set()
+        backup.join(60)
+    assert [r.getMessage() for r in records if "retention skipped" in r.getMessage()], records
+    assert not any(row.raw_deleted_at for row in _rows(app).values())
+    with pytest.raises(retention.MaintenanceBusy):
+        with retention.maintenance_lock(app.store, wait=True):
+            prune(app, 1, now=utcnow() + timedelta(days=2), wait=False)
+    monkeypatch.setattr(take, "copy_hashed", real_copy)
+
+    deleting, go_on = threading.Event(), threading.Event()
+    real_delete = retention._delete
+
+    def slow_delete(store, sha256):
+        deleting.set()
+        go_on.wait(60)
+        return real_delete(store, sha256)
+
+    monkeypatch.setattr(retention, "_delete", slow_delete)
+    pruning = threading.Thread(target=prune, args=(app, 1), kwargs={"now": utcnow() + timedelta(days=2)})
+    pruning.start()
+    assert deleting.wait(60)
+    waiting = threading.Thread(target=take_backup, args=(app.config, tmp_path / "b2"))
+    waiting.start()
+    waiting.join(2)
+    still_waiting = waiting.is_alive() and not (tmp_path / "b2" / "database.sqlite3").exists() \
+        and not (tmp_path / "b2" / "database.pgdump").exists()
+    go_on.set()
+    pruning.join(60)
+    waiting.join(120)
+    assert still_waiting  # no snapshot while the prune held the lock
+    from jobs.backup.manifest import Manifest
+
+    manifest = Manifest.read(tmp_path / "b2")
+    assert manifest.missing == [] and manifest.raw_messages == 3  # the two pruned files are no row's to copy
