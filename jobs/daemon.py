@@ -6,7 +6,8 @@ every poll and once a minute; a heartbeat that keeps the single-instance lease; 
 SIGTERM/SIGINT turned into a stop flag that lets the message in hand finish; SIGHUP reloads the
 configuration file (jobs.reload). Under systemd it notifies readiness, status and the watchdog
 (jobs.service). With [web] in_daemon, the planners' dashboard is served from a thread of the same
-process; with [metrics] listen, /metrics on loopback; alarms are evaluated once a minute (jobs.alerts).
+process; with [metrics] listen, /metrics on loopback; alarms are evaluated once a minute
+(jobs.alerts), on a thread of their own beside the worker (jobs.progress watches that one).
 Where the server offers IMAP IDLE, a mailbox's poll also runs as soon as mail comes (ingest.idle).
 """
 
