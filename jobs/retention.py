@@ -58,8 +58,12 @@ class MaintenanceBusy(StorageError):
 def maintenance_lock(store: RawStore, *, wait: bool) -> Iterator[None]:
     """The raw store's maintenance lock (a backup copying files, a prune deleting them); without
     `wait`, MaintenanceBusy when another process holds it."""
-    make_private_dir(store.root)
-    fd = os.open(store.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        make_private_dir(store.root)
+        fd = os.open(store.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as exc:  # not the backup's folder: the raw store's, named with its setting
+        raise StorageError(f"cannot open the raw store's lock {store.root / LOCK_NAME}: {exc.strerror or exc}; "
+                           "[storage] raw_dir must be the raw store the user reportbox runs as owns") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

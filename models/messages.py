@@ -186,7 +186,7 @@ def _same_message(session: Session, candidates: list[_Original], message: Stored
             else:  # remember it, so the next collision does not read the file again
                 try:
                     candidate.body_sha256 = stored_body_hash(candidate.sha256)
-                except StorageError as exc:  # a damaged raw store must not stop every poll of the folder
+                except (StorageError, OSError) as exc:  # a damaged raw store must not stop every poll of the folder
                     log.warning("message %s: cannot compare with earlier message %s (%s); kept as a new message",
                                 message.message_id, candidate.id, exc)
                     continue

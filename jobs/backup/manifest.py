@@ -108,8 +108,8 @@ def check_paths(folder: Path, manifest: Manifest) -> None:
 
 
 def _refuse(folder: Path, why: str) -> None:
-    raise StorageError(f"the backup {folder} is damaged or not reportbox's: {why}; nothing was restored. "
-                       "Use another backup", reason="backup_corrupt")
+    raise StorageError(f"the backup {folder} is damaged or not reportbox's: {why}; restore refuses it, "
+                       "use another backup", reason="backup_corrupt")
 
 
 def copy_hashed(source: Path, destination: Path) -> tuple[int, str]:
