@@ -114,3 +114,33 @@ def test_a_job_is_stuck_only_when_it_makes_no_progress_for_the_bound():
 def test_the_bound_outlasts_any_one_message():
     assert stall_after(parse_timeout=300) == STALL_AFTER_MIN == 3600
     assert stall_after(parse_timeout=1200) == 12000
+
+
+def test_the_daemon_stops_pinging_while_its_worker_is_stuck_and_says_which_job(tmp_path, caplog):
+    from jobs.daemon import Daemon
+    from reportbox.app import open_app
+    from reportbox.config import config_from_dict
+
+    (tmp_path / "eml").mkdir()
+    config = config_from_dict({"database": {"url": f"sqlite:///{tmp_path / 'rb.db'}"},
+                               "storage": {"raw_dir": str(tmp_path / "raw")},
+                               "mailbox": [{"name": "archive", "kind": "eml-dir", "path": str(tmp_path / "eml")}]},
+                              tmp_path / "reportbox.toml")
+    app = open_app(config)
+    try:
+        daemon = Daemon(app)
+        assert daemon.progress.stall_after == STALL_AFTER_MIN
+        now = [0.0]
+        daemon.progress = WorkerProgress(stall_after=60, clock=lambda: now[0])
+        daemon.lock.acquire()
+        assert daemon._alive()
+        with daemon.progress.running("poll of archive"):
+            now[0] += 61
+            assert not daemon._alive()
+            assert "the worker thread is stuck (poll of archive for 61 s without progress)" in caplog.text
+        assert daemon._alive()  # the job ended: pings resume
+        daemon.lock.last_renewal_ok = False  # a renewal failed
+        assert not daemon._alive()
+        daemon.lock.release()
+    finally:
+        app.close()
