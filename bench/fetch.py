@@ -163,20 +163,15 @@ def _median_run(runs: list[tuple[float, int]]) -> tuple[float, int]:
     return sorted(runs)[len(runs) // 2]
 
 
-def reportbox_config(account, workdir: Path, name: str) -> Path:
+def reportbox_config(account, workdir: Path, name: str, settings: str = "") -> Path:
+    """A configuration of its own for one run: database and raw store in `workdir`, the account
+    as mailbox "bench", and `settings` (TOML lines) added to the mailbox."""
     config = workdir / f"{name}.toml"
     config.write_text(f"""[database]
 url = "sqlite:///{workdir / f'{name}.db'}"
 [storage]
 raw_dir = "{workdir / f'{name}-raw'}"
-[[mailbox]]
-name = "bench"
-kind = "imap"
-host = "{account.host}"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "{PASSWORD_ENV}"
+{account.mailbox_toml(PASSWORD_ENV, name="bench")}{settings}
 """)
     return config
 

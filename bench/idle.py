@@ -27,31 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.fetch import PASSWORD_ENV, reportbox_config  # noqa: E402
 from reportbox import samples  # noqa: E402
 from tests.servers.dovecot import Dovecot  # noqa: E402
 
-PASSWORD_ENV = "RB_BENCH_PASSWORD"
 READY_TIMEOUT = 60  # seconds for the daemon to start and to store one message
 WATCHING = "watching for new mail with IDLE"
-
-
-def write_config(account, workdir: Path, name: str, settings: str) -> Path:
-    config = workdir / f"{name}.toml"
-    config.write_text(f"""[database]
-url = "sqlite:///{workdir / f'{name}.db'}"
-[storage]
-raw_dir = "{workdir / f'{name}-raw'}"
-[[mailbox]]
-name = "bench"
-kind = "imap"
-host = "{account.host}"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "{PASSWORD_ENV}"
-{settings}
-""")
-    return config
 
 
 def wait(predicate, what: str, daemon: subprocess.Popen, interval: float = 0.002) -> float:
@@ -68,7 +49,7 @@ def wait(predicate, what: str, daemon: subprocess.Popen, interval: float = 0.002
 
 def measure(account, workdir: Path, name: str, settings: str, ready: str, n: int, rng: random.Random,
             first_index: int) -> tuple[list[float], list[float]]:
-    config = write_config(account, workdir, name, settings)
+    config = reportbox_config(account, workdir, name, settings)
     env = {**os.environ, PASSWORD_ENV: account.password}
     command = [sys.executable, "-m", "reportbox", "--config", str(config)]
     subprocess.run(command + ["db", "upgrade"], env=env, check=True, capture_output=True)

@@ -119,15 +119,7 @@ def _imap_poll(workdir: Path, reportbox: list[str], runs: int, env: dict) -> lis
             account.append(samples.report_message(samples.PROVINCES[index]))
         imap = workdir / "imap"
         imap.mkdir()
-        config = write_config(imap, f"""[[mailbox]]
-name = "phongkh"
-kind = "imap"
-host = "127.0.0.1"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "{PASSWORD_ENV}"
-""")
+        config = write_config(imap, account.mailbox_toml(PASSWORD_ENV))
         env = {**env, PASSWORD_ENV: account.password}
         poll = [*reportbox, "--config", str(config), "poll"]
         subprocess.run(poll, cwd=imap, env=env, check=True, capture_output=True)  # takes in the two reports

@@ -76,15 +76,7 @@ def imap_config(tmp_path, imap_account) -> Path:
     config = tmp_path / "reportbox.toml"
     config.write_text(f"""[database]
 url = "sqlite:///rb.db"
-[[mailbox]]
-name = "phongkh"
-kind = "imap"
-host = "127.0.0.1"
-port = {imap_account.port}
-security = "none"
-username = "{imap_account.username}"
-password_env = "{PASSWORD_ENV}"
-""" + CAMPAIGN, encoding="utf-8")
+{imap_account.mailbox_toml(PASSWORD_ENV)}""" + CAMPAIGN, encoding="utf-8")
     for index in (0, 1):
         imap_account.append(samples.report_message(samples.PROVINCES[index], attachment="pdf"))
     return config

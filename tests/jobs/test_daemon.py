@@ -30,18 +30,7 @@ def daemon_config(tmp_path, imap_account):
 url = "sqlite:///{tmp_path / 'reportbox.db'}"
 [storage]
 raw_dir = "raw"
-[[mailbox]]
-name = "phongkh"
-kind = "imap"
-host = "127.0.0.1"
-port = {imap_account.port}
-security = "none"
-username = "{imap_account.username}"
-password_env = "{PASSWORD_ENV}"
-poll_interval = 5
-batch_size = {batch_size}
-timeout = 10
-{extra}
+{imap_account.mailbox_toml(PASSWORD_ENV, poll_interval=5, batch_size=batch_size, timeout=10)}{extra}
 """, encoding="utf-8")
         return path
     return write

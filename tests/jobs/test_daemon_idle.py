@@ -36,17 +36,7 @@ class Running:
 url = "sqlite:///{self.db}"
 [storage]
 raw_dir = "raw"
-[[mailbox]]
-name = "phongkh"
-kind = "imap"
-host = "127.0.0.1"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "{PASSWORD_ENV}"
-poll_interval = {poll_interval}
-timeout = 10
-{extra}
+{account.mailbox_toml(PASSWORD_ENV, poll_interval=poll_interval, timeout=10)}{extra}
 """, encoding="utf-8")
         with self.log.open("w") as log:
             self.proc = subprocess.Popen([sys.executable, "-m", "reportbox", "--config", str(config), "run"],

@@ -30,7 +30,7 @@ CHECKS = ["configuration", "database", "raw store", 'mailbox "phongkh"', 'mailbo
 SMTP_PASSWORD = "s3cret-pw"
 
 
-def write_config(tmp_path: Path, account, smtp, *, folders: str = '["INBOX", "Báo cáo 2019"]',
+def write_config(tmp_path: Path, account, smtp, *, folders: tuple[str, ...] = ("INBOX", "Báo cáo 2019"),
                  raw_dir: str = "raw", extra: str = "") -> Path:
     (tmp_path / "maildir" / "cur").mkdir(parents=True, exist_ok=True)
     (tmp_path / "maildir" / "new").mkdir(exist_ok=True)
@@ -40,16 +40,7 @@ def write_config(tmp_path: Path, account, smtp, *, folders: str = '["INBOX", "B�
 url = "sqlite:///rb.db"
 [storage]
 raw_dir = "{raw_dir}"
-[[mailbox]]
-name = "phongkh"
-kind = "imap"
-host = "127.0.0.1"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "RB_DOCTOR_IMAP"
-folders = {folders}
-[[mailbox]]
+{account.mailbox_toml("RB_DOCTOR_IMAP", folders=folders)}[[mailbox]]
 name = "luu-tru"
 kind = "maildir"
 path = "maildir"
@@ -120,7 +111,7 @@ def test_each_failure_is_its_own_line_with_what_to_do(tmp_path, servers, monkeyp
     written and no outside tools: one doctor run, every line saying what is wrong and what to do."""
     account, smtp = servers
     with unwritable_folder(tmp_path / "ro"):
-        write_config(tmp_path, account, smtp, folders='["INBOX", "Chưa có"]', raw_dir="ro/raw")
+        write_config(tmp_path, account, smtp, folders=("INBOX", "Chưa có"), raw_dir="ro/raw")
         (tmp_path / "rb.db").touch()  # a database file, but no schema in it
         env = good_env(account, RB_DOCTOR_IMAP="wrong", RB_DOCTOR_SMTP="wrong", PATH=str(tmp_path / "no-tools"))
         result = reportbox("doctor", "--min-free-mb", "1", env=env, cwd=tmp_path)

@@ -84,18 +84,9 @@ CAMPAIGN = ('[[campaign]]\nid = "tk2017"\nletter = "5121/LĐTBXH-KHTC"\ntitle = 
 
 def _write_config(tmp_path: Path, accounts: dict, *, raw_dir: str = "raw", interval: int = 5,
                   broken: bool = False, extra: str = "") -> Path:
-    mailboxes = "".join(f"""
-[[mailbox]]
-name = "{name}"
-kind = "imap"
-host = "127.0.0.1"
-port = {account.port}
-security = "none"
-username = "{account.username}"
-password_env = "{PASSWORD_ENV}"
-poll_interval = {2 if broken else interval}
-timeout = 10
-""" for name, account in accounts.items())
+    mailboxes = "".join("\n" + account.mailbox_toml(PASSWORD_ENV, name, poll_interval=2 if broken else interval,
+                                                     timeout=10)
+                        for name, account in accounts.items())
     path = tmp_path / "reportbox.toml"
     path.write_text(f"""
 [database]

@@ -21,6 +21,7 @@ Things tests must keep in mind:
 from __future__ import annotations
 
 import itertools
+import json
 import pwd
 import re
 import shutil
@@ -171,6 +172,14 @@ class Account:
         client = imapclient.IMAPClient(self.host, self.port, ssl=False, timeout=10)
         client.login(self.username, self.password)
         return client
+
+    def mailbox_toml(self, password_env: str, name: str = "phongkh", **settings) -> str:
+        """A `[[mailbox]]` table of reportbox's configuration reading this account (plain IMAP),
+        the password from `password_env`, with more settings (`poll_interval=5`) after it."""
+        lines = [f'[[mailbox]]\nname = "{name}"\nkind = "imap"\nhost = "{self.host}"\nport = {self.port}\n'
+                 f'security = "none"\nusername = "{self.username}"\npassword_env = "{password_env}"\n']
+        lines += [f"{key} = {_toml_value(value)}\n" for key, value in settings.items()]
+        return "".join(lines)
 
     def create_folder(self, name: str) -> None:
         """Create a folder (and its parents) unless it already exists."""
@@ -353,3 +362,11 @@ class Dovecot:
             oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
             oauth2_passdb=OAUTH2_PASSDB.format(dir=self.dir) if oauth2 else "",
         ) + self.extra_config)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a TOML basic string, or an array of them
