@@ -64,12 +64,12 @@ LISTED = 20  # items named in one e-mail
 
 # What IT does about each condition: the one table the alarm e-mails and `reportbox doctor` both
 # say (every `reportbox ...` named here is run with --help by tests/jobs/test_alert_advice.py).
+_CHECK_THE_MAIL_SERVER = ("check the mail server, the password and the network (`reportbox doctor` tries each "
+                          "mailbox) and read the daemon's log")
 ADVICE = {
     "daemon_stale": "start the daemon (`reportbox run`, or its service) and read its log",
-    "mailbox_failing": "check the mail server, the password and the network (`reportbox doctor` tries each "
-                       "mailbox) and read the daemon's log",
-    "poll_stale": "check the mail server, the password and the network (`reportbox doctor` tries each "
-                  "mailbox) and read the daemon's log",
+    "mailbox_failing": _CHECK_THE_MAIL_SERVER,
+    "poll_stale": _CHECK_THE_MAIL_SERVER,
     "quarantine_growing": "see why in `reportbox messages --state quarantined`; once the cause is mended, "
                           "`reportbox reprocess --message ID` tries one again",
     "outbox_failed": "see `reportbox outbox --state failed`; `reportbox outbox retry ID` sends one again",
