@@ -33,6 +33,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
 
 from parsers.documents.model import Block, Document, SignatureStamp
 from parsers.documents.pdf_layout import layout_blocks
@@ -41,16 +42,18 @@ from parsers.registry import Unit, builtin, predecessors
 from parsers.sections import Analysis, split_document
 from tests.parsers.identify_corpus import (
     PEOPLE, Case, Era, analysis, auto_reply_cases, bounce_cases, compose, date_line, identify_case, issuer_of,
-    other_period_cases, plain, reply_cases, report_blocks, score, sender_for, slug,
+    mail_bytes, other_period_cases, plain, reply_cases, report_blocks, score, sender_for, slug,
 )  # fmt: skip
 from tests.parsers.report_texts import as_pdf_lines
 
 BNV2025 = CampaignInfo(
     "bnv2025", "7150/BNV-KHTC", 2025, 2026, date(2025, 12, 5), date(2026, 1, 10), "vn34", ("<req-bnv2025@moha.gov.vn>",),
+    title="Báo cáo kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026 lĩnh vực nội vụ, lao động, người có công",
     subject="V/v báo cáo kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026",
 )  # fmt: skip
 BNV2026 = CampaignInfo(
     "bnv2026", "6215/BNV-KHTC", 2026, 2027, date(2026, 11, 20), date(2026, 12, 15), "vn34", ("<req-bnv2026@moha.gov.vn>",),
+    title="Báo cáo kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027 lĩnh vực nội vụ, lao động, người có công",
     subject="V/v báo cáo kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027",
 )  # fmt: skip
 CAMPAIGNS_2026 = (BNV2025, BNV2026)
@@ -142,6 +145,7 @@ class Report:
     late: bool = False
     resent: bool = False
     bare: bool = False  # the text, subject and file name do not name the province (only the letterhead/stamp may)
+    half_year: bool = False  # the first half's report, not the year-end one
 
 
 def _opening(campaign: CampaignInfo, unit: Unit, bare: bool = False) -> str:
@@ -178,6 +182,8 @@ def report_document(campaign: CampaignInfo, unit: Unit, r: Report, received: dat
     era = ERAS[campaign.id]
     title_suffix, extra = _former_text(unit, r.former, rng) if r.former else (None, None)
     title = f"Kết quả thực hiện nhiệm vụ năm {era.year}, kế hoạch năm {era.year + 1}" + (title_suffix or "")
+    if r.half_year:
+        title = f"Kết quả thực hiện nhiệm vụ 6 tháng đầu năm {era.year}, phương hướng nhiệm vụ 6 tháng cuối năm"
     when = received.astimezone(VIETNAM).date() - timedelta(days=rng.randint(0, 2))
     place = rng.choice((unit.name, province_phrase(unit).capitalize())) if r.place else None
     dated = date_line(place, when.year, when.month, when.day) if place else \
@@ -238,6 +244,8 @@ def sender_2026(r: Report, unit: Unit, rng: random.Random, era: Era) -> tuple[st
 
 def subject_2026(unit: Unit, campaign: CampaignInfo, r: Report, rng: random.Random) -> str:
     y = campaign.report_year
+    if r.half_year:
+        return f"Báo cáo 6 tháng đầu năm {y} - Sở Nội vụ {province_phrase(unit)}"
     if r.bare:
         return rng.choice((f"Báo cáo năm {y}", f"V/v gửi báo cáo năm {y}", f"Báo cáo theo Công văn số {campaign.letter}"))
     if r.resent:
@@ -263,28 +271,57 @@ def body_2026(unit: Unit, r: Report, rng: random.Random) -> str:
     return "\n".join([*lines, "Trân trọng."])
 
 
-def report_case(name: str, family: str, campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Report) -> Case:
+@dataclass(frozen=True)
+class Draft:
+    """One report e-mail before it is read: what the test of statuses writes into a mailbox as real files,
+    and what `report_case` turns into a labelled Case (the reader's Analysis of its document)."""
+
+    campaign: CampaignInfo
+    unit: Unit
+    report: Report
+    blocks: list[Block]
+    stem: str  # the attachment's file name without its extension
+    sender: str
+    subject: str
+    body: str
+    received: datetime
+    contacts: dict[str, list[str]]
+    in_reply_to: str | None
+
+    @property
+    def filename(self) -> str:
+        return {"pdf": f"{self.stem}_signed.pdf", "scan": f"{self.stem}.pdf"}.get(self.report.form, f"{self.stem}.docx")
+
+
+def report_draft(campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Report,
+                 received: datetime | None = None) -> Draft:  # fmt: skip
     era = ERAS[campaign.id]
-    received = received_late(campaign, rng) if r.late else received_before(campaign, rng)
+    received = received or (received_late(campaign, rng) if r.late else received_before(campaign, rng))
     blocks = report_document(campaign, unit, r, received, rng)
     stem = rng.choice((f"BC_{slug(unit.name)}_{era.year}", f"Bao cao nam {era.year} - SNV {plain(unit.name)}",
                        f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-SNV"))  # fmt: skip
+    if r.half_year:
+        stem = f"BC 6 thang {era.year} {plain(unit.name)}"
     if r.bare:
         stem = rng.choice((f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-SNV", "BC nam"))
-    if r.form == "pdf":
-        filename = f"{stem}_signed.pdf"
-        document = pdf_analysis(blocks, filename, stamp_lines(unit, r.stamp_signer, received - timedelta(hours=2)))
-    elif r.form == "scan":
-        filename = f"{stem}.pdf"
-        document = scan_analysis(blocks, filename, rng)
-    else:
-        filename = f"{stem}.docx"
-        document = analysis(blocks, filename)
     sender, contacts = sender_2026(r, unit, rng, era)
-    parsed = compose(sender, subject_2026(unit, campaign, r, rng), body_2026(unit, r, rng), (filename,), received,
-                     In_Reply_To=era.request_id if rng.random() < 0.3 else None)  # fmt: skip
-    return Case(name, family, parsed, ((filename, document),), received, unit.code, campaign.report_year,
-                contacts=contacts, expected_report_kind="report", expected_campaign=campaign.id)  # fmt: skip
+    subject, body = subject_2026(unit, campaign, r, rng), body_2026(unit, r, rng)
+    in_reply_to = era.request_id if rng.random() < 0.3 else None
+    return Draft(campaign, unit, r, blocks, stem, sender, subject, body, received, contacts, in_reply_to)
+
+
+def report_case(name: str, family: str, campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Report) -> Case:
+    d = report_draft(campaign, unit, rng, r)
+    if r.form == "pdf":
+        stamp = stamp_lines(unit, r.stamp_signer, d.received - timedelta(hours=2))
+        document = pdf_analysis(d.blocks, d.filename, stamp)
+    elif r.form == "scan":
+        document = scan_analysis(d.blocks, d.filename, rng)
+    else:
+        document = analysis(d.blocks, d.filename)
+    parsed = compose(d.sender, d.subject, d.body, (d.filename,), d.received, In_Reply_To=d.in_reply_to)
+    return Case(name, family, parsed, ((d.filename, document),), d.received, unit.code, campaign.report_year,
+                contacts=d.contacts, expected_report_kind="report", expected_campaign=campaign.id)  # fmt: skip
 
 
 # --- Families --------------------------------------------------------------------------------------
@@ -387,6 +424,134 @@ def build_cases_2026(seed: int = 2026) -> list[Case]:
     names = [case.name for case in cases]
     assert len(set(names)) == len(names), "case names must be unique"
     return cases
+
+
+# --- A mailbox for the statuses ---------------------------------------------------------------------
+# Three instants per campaign: before the deadline, just after it, weeks later (Vietnam time).
+INSTANTS = {
+    "bnv2025": (datetime(2025, 12, 30, 12, tzinfo=VIETNAM), datetime(2026, 1, 11, 8, tzinfo=VIETNAM),
+                datetime(2026, 2, 20, 12, tzinfo=VIETNAM)),
+    "bnv2026": (datetime(2026, 12, 8, 12, tzinfo=VIETNAM), datetime(2026, 12, 16, 8, tzinfo=VIETNAM),
+                datetime(2027, 1, 15, 12, tzinfo=VIETNAM)),
+}  # fmt: skip
+MAILBOX_FAMILIES = ("new_domain", "old_domain", "letterhead", "webmail_known", "former_named", "signer_name")
+
+
+@dataclass(frozen=True)
+class MailboxMessage:
+    """One e-mail of the mailbox as its server stores it, and what a person says it is."""
+
+    name: str
+    family: str
+    data: bytes
+    received: datetime
+    unit: str | None
+    counts_for: str | None  # the campaign whose report it is; None: it counts for none
+
+
+def _fields(family: str, unit: Unit, index: int) -> dict:
+    if family == "old_domain" and not absorbed(unit):
+        family = "new_domain"
+    signer = NAMESAKE_SIGNERS[index % len(NAMESAKE_SIGNERS)]
+    return {
+        "new_domain": {"head": ("ubnd", "full", "tp")[index % 3]},
+        "old_domain": {"sender": "old_domain", "old_code": absorbed(unit)[0].code if absorbed(unit) else None},
+        "letterhead": {"sender": "webmail_unknown", "head": ("ubnd", "plain", "dept_named")[index % 3]},
+        "webmail_known": {"sender": "webmail_known", "head": "dept_only"},
+        "former_named": {"former": "own" if absorbed(unit) else "neighbour"},
+        "signer_name": {"sender": "webmail_known", "signer": signer, "display": signer},
+    }[family]
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=VIETNAM).astimezone(timezone.utc)
+
+
+def _receipt_time(campaign: CampaignInfo, role: str, rng: random.Random) -> datetime:
+    """on_time: before the first instant; on_time_later: between it and the deadline; late: after the
+    second instant; late_early: after the deadline, before the second instant."""
+    before, after, _ = INSTANTS[campaign.id]
+    deadline = campaign.deadline
+    if role == "on_time":
+        first = campaign.issued + timedelta(days=5)
+        return _at(first + timedelta(days=rng.randint(0, (before.date() - first).days - 1)), rng.randint(7, 16),
+                   rng.randint(0, 59))  # fmt: skip
+    if role == "on_time_later":
+        return _at(before.date() + timedelta(days=rng.randint(1, (deadline - before.date()).days)), rng.randint(7, 22),
+                   rng.randint(0, 59))  # fmt: skip
+    if role == "late_early":  # the morning after the deadline, before the second instant
+        return _at(after.date(), 7, rng.randint(0, 50))
+    return _at(after.date() + timedelta(days=rng.randint(1, 20)), rng.randint(7, 16), rng.randint(0, 59))
+
+
+def _mail(d: Draft, data_of_blocks) -> bytes:
+    relay = f"from mail.example (mail.example [203.162.{d.received.day}.{d.received.minute + 10}]) by mx.moha.gov.vn"
+    return mail_bytes(d.sender, d.subject, d.body, {d.filename: data_of_blocks(d.blocks)}, d.received,
+                      In_Reply_To=d.in_reply_to, Received=f"{relay} (Postfix) with ESMTPS; {format_datetime(d.received)}")
+
+
+def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, list[str]]]:
+    """Both campaigns' reports of all 34 units as .docx e-mails, labelled, and the contacts list they need.
+
+    Per unit and campaign, by its place in the registry: on time before the first instant, on time
+    between it and the deadline, late (one the morning after the deadline), or missing; some of the
+    missing send their half-year report or an automatic reply instead, which count for nothing."""
+    from tests.parsers.topic_corpus import docx_bytes
+
+    rng = random.Random(seed)
+    roles = ("on_time", "on_time", "on_time_later", "late", "on_time", "missing", "on_time", "late_early", "on_time",
+             "missing", "on_time_later", "late")  # fmt: skip
+    messages: list[MailboxMessage] = []
+    contacts: dict[str, list[str]] = {}
+    missing = 0
+    for shift, campaign in enumerate(CAMPAIGNS_2026):
+        for index, unit in enumerate(units_34()):
+            role = roles[(index + 5 * shift) % len(roles)]
+            family = MAILBOX_FAMILIES[(index + shift) % len(MAILBOX_FAMILIES)]
+            name = f"{campaign.id}-{unit.code}-{role}-{family}"
+            if role == "missing":
+                missing += 1
+                if missing % 3 == 0:  # nothing at all
+                    continue
+                received = _receipt_time(campaign, "on_time", rng)
+                if missing % 3 == 1:  # the half-year report instead
+                    r = Report(**{**_fields(family, unit, index), "half_year": True})
+                    d = report_draft(campaign, unit, rng, r, received)
+                    messages.append(MailboxMessage(f"{name}-half-year", family, _mail(d, docx_bytes), received,
+                                                   unit.code, None))  # fmt: skip
+                    contacts.update(d.contacts)
+                else:  # an automatic reply to the request
+                    sender, known = sender_2026(Report(), unit, rng, ERAS[campaign.id])
+                    data = mail_bytes(sender, f"Trả lời tự động: Re: Đề nghị báo cáo năm {campaign.report_year}",
+                                      "Tôi đang đi công tác, sẽ trả lời khi trở về.", {}, received,
+                                      Auto_Submitted="auto-replied", In_Reply_To=campaign.message_ids[0],
+                                      Received=f"by mx.moha.gov.vn (Postfix); {format_datetime(received)}")
+                    messages.append(MailboxMessage(f"{name}-auto-reply", "auto_reply", data, received, None, None))
+                continue
+            received = _receipt_time(campaign, role, rng)
+            d = report_draft(campaign, unit, rng, Report(**_fields(family, unit, index)), received)
+            messages.append(MailboxMessage(name, family, _mail(d, docx_bytes), received, unit.code, campaign.id))
+            for code, addresses in d.contacts.items():
+                contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))
+    owners = [address for addresses in contacts.values() for address in addresses]
+    assert len(owners) == len(set(owners)), "an address in the contacts of two units"
+    return messages, contacts
+
+
+def expected_statuses(messages: list[MailboxMessage], campaign: CampaignInfo, as_of: datetime) -> dict[str, str]:
+    """What a person says of every unit at `as_of`, from the labels: its first report received by then,
+    on time if by the deadline's end (Vietnam time); none: pending before the deadline, missing after."""
+    deadline = datetime(campaign.deadline.year, campaign.deadline.month, campaign.deadline.day, 23, 59, 59,
+                        tzinfo=VIETNAM)  # fmt: skip
+    statuses = {}
+    for unit in units_34():
+        times = [m.received for m in messages if m.unit == unit.code and m.counts_for == campaign.id
+                 and m.received <= as_of]  # fmt: skip
+        if times:
+            statuses[unit.code] = "on_time" if min(times) <= deadline else "late"
+        else:
+            statuses[unit.code] = "pending" if as_of <= deadline else "missing"
+    return statuses
 
 
 def identify_case_2026(case: Case):
