@@ -138,9 +138,10 @@ def domain_of(unit: Unit, rng: random.Random) -> str:
 def report_blocks(
     era: Era, issuer: str, date_line: str, *, title: str | None = None, opening: str | None = None,
     results_extra: str | None = None, recipients: str | None = None, signer: str | None = None,
-    rng: random.Random,
+    left_head: str | None = None, rng: random.Random,
 ) -> list[Block]:  # fmt: skip
-    """A province's report as a docx reader gives it: letterhead table, title, five sections, closing."""
+    """A province's report as a docx reader gives it: letterhead table, title, five sections, closing.
+    The letterhead's left column is `issuer` above the era's office, or `left_head` as given."""
     y = era.year
     title = title or rng.choice((f"Kết quả thực hiện nhiệm vụ năm {y}, kế hoạch năm {y + 1}",
                                  f"Đánh giá tình hình thực hiện năm {y}; nhiệm vụ, giải pháp năm {y + 1}"))
@@ -149,7 +150,7 @@ def report_blocks(
     recipients = recipients or "Nơi nhận:\n- Bộ (b/c);\n- UBND tỉnh (b/c);\n- Lưu: VT, KHTC."
     number = f"{rng.randint(100, 3000)}/BC-{era.symbol or plain(era.office_short).replace(' ', '').upper()}"
     return [
-        table((f"{issuer}\n{era.office}\n-------",
+        table((f"{left_head or issuer + chr(10) + era.office}\n-------",
                "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n-------"),
               (f"Số: {number}", date_line)),
         bold("BÁO CÁO"), bold(title), para("_______________"), para(opening),

@@ -57,17 +57,39 @@ BNV2026 = CampaignInfo(
     subject="V/v báo cáo kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027",
 )  # fmt: skip
 CAMPAIGNS_2026 = (BNV2025, BNV2026)
-ERAS = {
-    c.id: Era("vn34", c.report_year, c.letter, "SỞ NỘI VỤ", "Sở Nội vụ", c.message_ids[0], "SNV", "BỘ NỘI VỤ", "moha.gov.vn")
-    for c in CAMPAIGNS_2026
-}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Office:
+    """A provincial department that reports (Decree 45/2025/NĐ-CP)."""
+
+    upper: str  # as a letterhead writes it
+    name: str
+    symbol: str  # in a document number: "…/BC-SNV"
+    mailboxes: tuple[str, ...]  # its addresses' local parts and host labels
+    field: str = ""  # the part of the work it reports on, in its title
+
+
+OFFICES = {
+    "noi_vu": Office("SỞ NỘI VỤ", "Sở Nội vụ", "SNV", ("snv", "sonoivu", "vanthu.snv", "vanphong.snv")),
+    # Social protection and children moved from the Sở LĐTBXH to the Sở Y tế (Decree 45/2025/NĐ-CP).
+    "y_te": Office("SỞ Y TẾ", "Sở Y tế", "SYT", ("syt", "soyte", "vanphong.syt"), " lĩnh vực bảo trợ xã hội, trẻ em"),
+}
+
+
+def era_of(campaign: CampaignInfo, office: str = "noi_vu") -> Era:
+    o = OFFICES[office]
+    return Era("vn34", campaign.report_year, campaign.letter, o.upper, o.name, campaign.message_ids[0], o.symbol,
+               "BỘ NỘI VỤ", "moha.gov.vn")  # fmt: skip
+
+
+ERAS = {c.id: era_of(c) for c in CAMPAIGNS_2026}
 # Given names that are provinces' names: a person's name in a signature is no province signal.
 NAMESAKE_SIGNERS = (
     "Nguyễn Thị Thanh Hoa", "Trần Bình Định", "Lê Thị Hà Giang", "Phạm Nam Định", "Vũ Thái Bình", "Đỗ Quảng Nam",
     "Hoàng Thị Hà Nam", "Bùi Thị Hải Dương", "Nguyễn Kiên Giang", "Lê Thị Phú Yên", "Trần Vĩnh Long",
     "Nguyễn Long An", "Lê Bình Dương", "Phạm Ninh Bình", "Đặng Thị Thanh Hóa", "Ngô Quảng Bình",
 )  # fmt: skip
-SNV_PREFIXES = ("snv", "sonoivu", "vanthu.snv", "vanphong.snv")
 
 
 # --- The units -------------------------------------------------------------------------------------
@@ -96,6 +118,11 @@ def kind_of(unit: Unit) -> str:
 def province_phrase(unit: Unit, name: str | None = None) -> str:
     """'tỉnh Tuyên Quang' / 'thành phố Huế' as running text writes them."""
     return f"{kind_of(unit).lower()} {name or unit.name}"
+
+
+def upper_first(text: str) -> str:
+    """'Tỉnh Tuyên Quang' from 'tỉnh Tuyên Quang' (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def letterhead(unit: Unit, style: str, department: str = "SỞ NỘI VỤ") -> str:
@@ -137,7 +164,8 @@ class Report:
     head: str = "ubnd"  # ubnd | full | tp | plain | dept_named | dept_only (see `letterhead`)
     place: bool = True  # a place line "Tuyên Quang, ngày …"
     form: str = "docx"  # docx | pdf (with the digital-signature stamp) | scan (OCR'd text)
-    stamp_signer: str | None = None  # who the stamp says signed: default the Sở Nội vụ of the unit
+    stamp_signer: str | None = None  # who the stamp says signed: default the office of the unit
+    office: str = "noi_vu"  # which department sends it (OFFICES)
     signer: str | None = None  # the closing's signer (a person)
     display: str | None = None  # the webmail sender's display name
     former: str | None = None  # how the report names former provinces: own | list | neighbour
@@ -148,11 +176,11 @@ class Report:
     half_year: bool = False  # the first half's report, not the year-end one
 
 
-def _opening(campaign: CampaignInfo, unit: Unit, bare: bool = False) -> str:
-    issued = campaign.issued
+def _opening(campaign: CampaignInfo, unit: Unit, r: Report) -> str:
+    issued, office, bare = campaign.issued, OFFICES[r.office], r.bare
     return (f"Thực hiện Công văn số {campaign.letter} ngày {issued.day:02d}/{issued.month:02d}/{issued.year} của Bộ "
             f"Nội vụ về việc báo cáo kết quả thực hiện nhiệm vụ năm {campaign.report_year}, kế hoạch năm "
-            f"{campaign.plan_year}, Sở Nội vụ{'' if bare else ' ' + province_phrase(unit)} báo cáo như sau:")  # fmt: skip
+            f"{campaign.plan_year}, {office.name}{'' if bare else ' ' + province_phrase(unit)} báo cáo như sau:")  # fmt: skip
 
 
 def _former_text(unit: Unit, how: str, rng: random.Random) -> tuple[str | None, str]:
@@ -179,27 +207,29 @@ def _former_text(unit: Unit, how: str, rng: random.Random) -> tuple[str | None, 
 def report_document(campaign: CampaignInfo, unit: Unit, r: Report, received: datetime,
                     rng: random.Random) -> list[Block]:  # fmt: skip
     """The report as the docx reader gives it, dated up to two days before it was sent."""
-    era = ERAS[campaign.id]
+    era, office = era_of(campaign, r.office), OFFICES[r.office]
     title_suffix, extra = _former_text(unit, r.former, rng) if r.former else (None, None)
-    title = f"Kết quả thực hiện nhiệm vụ năm {era.year}, kế hoạch năm {era.year + 1}" + (title_suffix or "")
+    title = (f"Kết quả thực hiện nhiệm vụ năm {era.year}{office.field}, kế hoạch năm {era.year + 1}"
+             + (title_suffix or ""))  # fmt: skip
     if r.half_year:
         title = f"Kết quả thực hiện nhiệm vụ 6 tháng đầu năm {era.year}, phương hướng nhiệm vụ 6 tháng cuối năm"
     when = received.astimezone(VIETNAM).date() - timedelta(days=rng.randint(0, 2))
-    place = rng.choice((unit.name, province_phrase(unit).capitalize())) if r.place else None
+    place = rng.choice((unit.name, upper_first(province_phrase(unit)))) if r.place else None
     dated = date_line(place, when.year, when.month, when.day) if place else \
         f"ngày {when.day} tháng {when.month} năm {when.year}"
     recipients = (f"Nơi nhận:\n- Bộ Nội vụ (b/c);\n- UBND {'tỉnh' if r.bare else province_phrase(unit)} (b/c);\n"
                   "- Giám đốc Sở;\n- Lưu: VT, KHTC.")  # fmt: skip
-    opening = _opening(campaign, unit, r.bare)
-    blocks = report_blocks(era, letterhead(unit, r.head), dated, title=title, opening=opening,
-                           results_extra=extra, recipients=recipients, signer=r.signer, rng=rng)  # fmt: skip
+    head = letterhead(unit, r.head, office.upper)
+    blocks = report_blocks(era, "", dated, title=title, opening=_opening(campaign, unit, r), results_extra=extra,
+                           recipients=recipients, signer=r.signer, left_head=head, rng=rng)  # fmt: skip
     return blocks
 
 
-def stamp_lines(unit: Unit, signer: str | None, signed: datetime) -> list[str]:
+def stamp_lines(unit: Unit, signer: str | None, signed: datetime, office: str = "noi_vu") -> list[str]:
     """The signing software's box, as the PDF text layer gives its lines."""
-    stamp = signer or f"Sở Nội vụ {province_phrase(unit)}"
-    return [f"Người ký: {stamp}", f"Email: snv@{new_domain(unit)}", f"Cơ quan: {province_phrase(unit).capitalize()}",
+    stamp = signer or f"{OFFICES[office].name} {province_phrase(unit)}"
+    return [f"Người ký: {stamp}", f"Email: {OFFICES[office].mailboxes[0]}@{new_domain(unit)}",
+            f"Cơ quan: {upper_first(province_phrase(unit))}",
             f"Thời gian ký: {signed.astimezone(VIETNAM):%d.%m.%Y %H:%M:%S} +07:00"]  # fmt: skip
 
 
@@ -229,9 +259,10 @@ def sender_2026(r: Report, unit: Unit, rng: random.Random, era: Era) -> tuple[st
     """(From header, contacts): the new province's domain, an absorbed province's old one, or webmail."""
     if r.sender in ("new_domain", "old_domain"):
         domain = new_domain(unit) if r.sender == "new_domain" else builtin("vn63").unit(r.old_code).domains[0]
-        host = rng.choice((domain, f"snv.{domain}", domain))
-        display = rng.choice((f"Sở Nội vụ {province_phrase(unit)}", "Văn phòng Sở", "", rng.choice(PEOPLE)))
-        address = f"{rng.choice(SNV_PREFIXES)}@{host}"
+        office = OFFICES[r.office]
+        host = rng.choice((domain, f"{office.mailboxes[0]}.{domain}", domain))
+        display = rng.choice((f"{office.name} {province_phrase(unit)}", "Văn phòng Sở", "", rng.choice(PEOPLE)))
+        address = f"{rng.choice(office.mailboxes)}@{host}"
         return (f"{display} <{address}>" if display else address), {}
     sender, contacts = sender_for(r.sender, unit, rng, era)
     if r.display:  # the person's own mailbox, under their name
@@ -243,25 +274,25 @@ def sender_2026(r: Report, unit: Unit, rng: random.Random, era: Era) -> tuple[st
 
 
 def subject_2026(unit: Unit, campaign: CampaignInfo, r: Report, rng: random.Random) -> str:
-    y = campaign.report_year
+    y, office = campaign.report_year, OFFICES[r.office].name
     if r.half_year:
-        return f"Báo cáo 6 tháng đầu năm {y} - Sở Nội vụ {province_phrase(unit)}"
+        return f"Báo cáo 6 tháng đầu năm {y} - {office} {province_phrase(unit)}"
     if r.bare:
         return rng.choice((f"Báo cáo năm {y}", f"V/v gửi báo cáo năm {y}", f"Báo cáo theo Công văn số {campaign.letter}"))
     if r.resent:
-        return f"Gửi lại báo cáo năm {y} (thay thế bản đã gửi) - Sở Nội vụ {province_phrase(unit)}"
+        return f"Gửi lại báo cáo năm {y} (thay thế bản đã gửi) - {office} {province_phrase(unit)}"
     choices = [f"Báo cáo kết quả thực hiện nhiệm vụ năm {y}, kế hoạch năm {y + 1}",
-               f"Sở Nội vụ {province_phrase(unit)} gửi báo cáo năm {y}", f"V/v gửi báo cáo năm {y}",
+               f"{office} {province_phrase(unit)} gửi báo cáo năm {y}{OFFICES[r.office].field}", f"V/v gửi báo cáo năm {y}",
                f"Báo cáo theo Công văn số {campaign.letter}"]  # fmt: skip
     if r.former == "own" and absorbed(unit):
         old = absorbed(unit)[0]
-        choices.append(f"Báo cáo năm {y} của Sở Nội vụ {province_phrase(unit)} (gồm số liệu tỉnh {old.name} cũ)")
+        choices.append(f"Báo cáo năm {y} của {office} {province_phrase(unit)} (gồm số liệu tỉnh {old.name} cũ)")
     return rng.choice(choices)
 
 
 def body_2026(unit: Unit, r: Report, rng: random.Random) -> str:
     lines = ["Kính gửi Vụ Kế hoạch - Tài chính, Bộ Nội vụ,",
-             rng.choice((f"Sở Nội vụ{'' if r.bare else ' ' + province_phrase(unit)} xin gửi kèm báo cáo.",
+             rng.choice((f"{OFFICES[r.office].name}{'' if r.bare else ' ' + province_phrase(unit)} xin gửi kèm báo cáo.",
                          "Xin gửi kèm báo cáo.",
                          "Đơn vị gửi báo cáo theo yêu cầu, bản ký số đính kèm."))]  # fmt: skip
     if r.resent:
@@ -295,15 +326,15 @@ class Draft:
 
 def report_draft(campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Report,
                  received: datetime | None = None) -> Draft:  # fmt: skip
-    era = ERAS[campaign.id]
+    era, symbol = era_of(campaign, r.office), OFFICES[r.office].symbol
     received = received or (received_late(campaign, rng) if r.late else received_before(campaign, rng))
     blocks = report_document(campaign, unit, r, received, rng)
-    stem = rng.choice((f"BC_{slug(unit.name)}_{era.year}", f"Bao cao nam {era.year} - SNV {plain(unit.name)}",
-                       f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-SNV"))  # fmt: skip
+    stem = rng.choice((f"BC_{slug(unit.name)}_{era.year}", f"Bao cao nam {era.year} - {symbol} {plain(unit.name)}",
+                       f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-{symbol}"))  # fmt: skip
     if r.half_year:
         stem = f"BC 6 thang {era.year} {plain(unit.name)}"
     if r.bare:
-        stem = rng.choice((f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-SNV", "BC nam"))
+        stem = rng.choice((f"bao cao {era.year}", f"{rng.randint(100, 3000)}-BC-{symbol}", "BC nam"))
     sender, contacts = sender_2026(r, unit, rng, era)
     subject, body = subject_2026(unit, campaign, r, rng), body_2026(unit, r, rng)
     in_reply_to = era.request_id if rng.random() < 0.3 else None
@@ -313,7 +344,7 @@ def report_draft(campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Repo
 def report_case(name: str, family: str, campaign: CampaignInfo, unit: Unit, rng: random.Random, r: Report) -> Case:
     d = report_draft(campaign, unit, rng, r)
     if r.form == "pdf":
-        stamp = stamp_lines(unit, r.stamp_signer, d.received - timedelta(hours=2))
+        stamp = stamp_lines(unit, r.stamp_signer, d.received - timedelta(hours=2), r.office)
         document = pdf_analysis(d.blocks, d.filename, stamp)
     elif r.form == "scan":
         document = scan_analysis(d.blocks, d.filename, rng)
