@@ -48,13 +48,13 @@ from tests.parsers.report_texts import as_pdf_lines
 
 BNV2025 = CampaignInfo(
     "bnv2025", "7150/BNV-KHTC", 2025, 2026, date(2025, 12, 5), date(2026, 1, 10), "vn34", ("<req-bnv2025@moha.gov.vn>",),
-    title="Báo cáo kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026 lĩnh vực nội vụ, lao động, người có công",
-    subject="V/v báo cáo kết quả thực hiện nhiệm vụ năm 2025, kế hoạch năm 2026",
+    title="Báo cáo đánh giá tình hình thực hiện năm 2025; nhiệm vụ, giải pháp năm 2026",
+    subject="V/v báo cáo đánh giá tình hình thực hiện năm 2025; nhiệm vụ, giải pháp năm 2026",
 )  # fmt: skip
 BNV2026 = CampaignInfo(
     "bnv2026", "6215/BNV-KHTC", 2026, 2027, date(2026, 11, 20), date(2026, 12, 15), "vn34", ("<req-bnv2026@moha.gov.vn>",),
-    title="Báo cáo kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027 lĩnh vực nội vụ, lao động, người có công",
-    subject="V/v báo cáo kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027",
+    title="Báo cáo đánh giá tình hình thực hiện năm 2026; nhiệm vụ, giải pháp năm 2027",
+    subject="V/v báo cáo đánh giá tình hình thực hiện năm 2026; nhiệm vụ, giải pháp năm 2027",
 )  # fmt: skip
 CAMPAIGNS_2026 = (BNV2025, BNV2026)
 
