@@ -301,7 +301,7 @@ def submission(name: str, family: str, era: Era, unit: Unit, rng: random.Random,
     received = era.received(rng)
     if v.forwarded:
         inner = f"{era.office_short} {mail_name}"
-        parsed = compose("Văn thư Bộ <vanthu@molisa.gov.vn>", f"Fwd: Báo cáo năm {era.year} - {inner}",
+        parsed = compose(f"Văn thư Bộ <vanthu@{era.ministry_domain}>", f"Fwd: Báo cáo năm {era.year} - {inner}",
                          f"Chuyển tiếp báo cáo của {inner} để Vụ tổng hợp.\n\n---------- Forwarded message ---------\n"
                          f"From: {inner} <vanphong@{domain_of(unit, rng)}>\nSubject: Báo cáo năm {era.year}",
                          (filename,), received)  # fmt: skip

@@ -25,6 +25,7 @@ submission and why). Families (`Case.family`):
 - `signer_name`: signers (and webmail display names) whose given names are provinces' names
   ("Nguyễn Thị Thanh Hoa", "Trần Bình Định"), of another unit than the sender's.
 - `late`: 2025 reports after the January 2026 deadline, and "gửi lại" re-sent ones.
+- `forwarded`: 2026 reports forwarded by the ministry's clerk.
 - not submissions: `half_year` (other_period), `reply` (no_documents), `auto_reply`, `bounce` (delivery_status).
 """
 
@@ -41,8 +42,8 @@ from parsers.identify import CampaignInfo
 from parsers.registry import Unit, builtin, predecessors
 from parsers.sections import Analysis, split_document
 from tests.parsers.identify_corpus import (
-    PEOPLE, Case, Era, analysis, auto_reply_cases, bounce_cases, compose, date_line, identify_case, issuer_of,
-    mail_bytes, other_period_cases, plain, reply_cases, report_blocks, score, sender_for, slug,
+    PEOPLE, Case, Era, analysis, auto_reply_cases, bounce_cases, compose, date_line, forwarded_cases, identify_case,
+    issuer_of, mail_bytes, other_period_cases, plain, reply_cases, report_blocks, score, sender_for, slug,
 )  # fmt: skip
 from tests.parsers.report_texts import as_pdf_lines
 
@@ -428,6 +429,13 @@ def signer_name_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
+def forwarded_2026_cases(rng: random.Random) -> list[Case]:
+    """Reports forwarded by the ministry's clerk (Văn thư Bộ): the original sender is only in the quoted lines."""
+    built = forwarded_cases(ERAS["bnv2026"], rng, 8)
+    return [replace(case, name=f"{case.name}-2026", expected_report_kind="report", expected_campaign="bnv2026")
+            for case in built]  # fmt: skip
+
+
 def late_cases(rng: random.Random) -> list[Case]:
     """The 2025 report after its January 2026 deadline (another year already begun), some re-sent."""
     return [report_case(f"late-{u.code}", "late", BNV2025, u, rng,
@@ -450,6 +458,7 @@ def build_cases_2026(seed: int = 2026) -> list[Case]:
     cases = [
         *new_domain_cases(rng), *old_domain_cases(rng), *letterhead_cases(rng), *webmail_known_cases(rng),
         *former_named_cases(rng), *stamp_cases(rng), *scan_cases(rng), *signer_name_cases(rng), *late_cases(rng),
+        *forwarded_2026_cases(rng),
         *not_submission_cases(rng),
     ]  # fmt: skip
     names = [case.name for case in cases]
@@ -491,6 +500,8 @@ def _fields(family: str, unit: Unit, index: int) -> dict:
         "webmail_known": {"sender": "webmail_known", "head": "dept_only"},
         "former_named": {"former": "own" if absorbed(unit) else "neighbour"},
         "signer_name": {"sender": "webmail_known", "signer": signer, "display": signer},
+        # "SỞ NỘI VỤ" alone, from webmail: only the signature stamp says whose it is
+        "stamp": {"sender": "webmail_unknown", "form": "pdf", "head": "dept_only", "bare": True, "place": False},
     }[family]
 
 
@@ -515,10 +526,20 @@ def _receipt_time(campaign: CampaignInfo, role: str, rng: random.Random) -> date
     return _at(after.date() + timedelta(days=rng.randint(1, 20)), rng.randint(7, 16), rng.randint(0, 59))
 
 
-def _mail(d: Draft, data_of_blocks) -> bytes:
+def _file(d: Draft) -> bytes:
+    """The attachment as a real file: Word, or a text PDF (fpdf2) ending with its signature stamp's lines."""
+    from tests.parsers.topic_corpus import docx_bytes, pdf_bytes
+
+    if d.report.form == "pdf":
+        stamp = stamp_lines(d.unit, d.report.stamp_signer, d.received - timedelta(hours=2), d.report.office)
+        return pdf_bytes([*d.blocks, *(Block("paragraph", line) for line in stamp)])
+    return docx_bytes(d.blocks)
+
+
+def _mail(d: Draft) -> bytes:
     relay = f"from mail.example (mail.example [203.162.{d.received.day}.{d.received.minute + 10}]) by mx.moha.gov.vn"
-    return mail_bytes(d.sender, d.subject, d.body, {d.filename: data_of_blocks(d.blocks)}, d.received,
-                      In_Reply_To=d.in_reply_to, Received=f"{relay} (Postfix) with ESMTPS; {format_datetime(d.received)}")
+    return mail_bytes(d.sender, d.subject, d.body, {d.filename: _file(d)}, d.received, In_Reply_To=d.in_reply_to,
+                      Received=f"{relay} (Postfix) with ESMTPS; {format_datetime(d.received)}")
 
 
 def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, list[str]]]:
@@ -527,8 +548,9 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
     Per unit and campaign, by its place in the registry: on time before the first instant, on time
     between it and the deadline, late (one the morning after the deadline), or missing; some of the
     missing send their half-year report or an automatic reply instead, which count for nothing."""
-    from tests.parsers.topic_corpus import docx_bytes
+    from tests.parsers.topic_corpus import pdf_font_available
 
+    families = MAILBOX_FAMILIES + (("stamp",) if pdf_font_available() else ())  # a PDF needs a Vietnamese font
     rng = random.Random(seed)
     roles = ("on_time", "on_time", "on_time_later", "late", "on_time", "missing", "on_time", "late_early", "on_time",
              "missing", "on_time_later", "late")  # fmt: skip
@@ -538,7 +560,7 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
     for shift, campaign in enumerate(CAMPAIGNS_2026):
         for index, unit in enumerate(units_34()):
             role = roles[(index + 5 * shift) % len(roles)]
-            family = MAILBOX_FAMILIES[(index + shift) % len(MAILBOX_FAMILIES)]
+            family = families[(index + shift) % len(families)]
             name = f"{campaign.id}-{unit.code}-{role}-{family}"
             if role == "missing":
                 missing += 1
@@ -548,7 +570,7 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
                 if missing % 3 == 1:  # the half-year report instead
                     r = Report(**{**_fields(family, unit, index), "half_year": True})
                     d = report_draft(campaign, unit, rng, r, received)
-                    messages.append(MailboxMessage(f"{name}-half-year", family, _mail(d, docx_bytes), received,
+                    messages.append(MailboxMessage(f"{name}-half-year", family, _mail(d), received,
                                                    unit.code, None))  # fmt: skip
                     contacts.update(d.contacts)
                 else:  # an automatic reply to the request
@@ -561,7 +583,7 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
                 continue
             received = _receipt_time(campaign, role, rng)
             d = report_draft(campaign, unit, rng, Report(**_fields(family, unit, index)), received)
-            messages.append(MailboxMessage(name, family, _mail(d, docx_bytes), received, unit.code, campaign.id))
+            messages.append(MailboxMessage(name, family, _mail(d), received, unit.code, campaign.id))
             for code, addresses in d.contacts.items():
                 contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))
     owners = [address for addresses in contacts.values() for address in addresses]

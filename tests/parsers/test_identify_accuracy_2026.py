@@ -21,7 +21,7 @@ from tests.parsers.identify_corpus_2026 import build_cases_2026, figures, identi
 MIN_CASES = 300
 MIN_ACCEPTED = 0.97
 FAMILIES = {"new_domain", "old_domain", "letterhead", "webmail_known", "former_named", "stamp", "scan", "signer_name",
-            "late", "half_year", "reply", "auto_reply", "bounce"}  # fmt: skip
+            "late", "forwarded", "half_year", "reply", "auto_reply", "bounce"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
