@@ -16,6 +16,7 @@ must say. Each file's time, and the top `Received:` header, is the receipt time.
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import shlex
@@ -32,9 +33,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from jobs.poll import poll
+from jobs.poll import PollReport, poll
 from models import messages as q
-from models.status import campaign_status, status_json
+from models.status import CampaignStatus, campaign_status, status_json
 from parsers.registry import Unit, builtin
 from reportbox.app import make_source, open_app
 from reportbox.config import load_config
@@ -48,29 +49,21 @@ LETTER = "5025/LĐTBXH-KHTC"
 YEAR = 2019
 DEADLINE = deadline_instant(date(2019, 12, 15))
 AS_OF = deadline_instant(date(2019, 12, 20))  # the status shown: end of Friday after the deadline
-CONFIG = f"""\
-# Written by `reportbox demo`: a Maildir source, a local SQLite database and the 2019 campaign.
-[database]
-url = "sqlite:///reportbox.db"
 
-[storage]
-raw_dir = "raw"
 
-[[mailbox]]
-name = "demo"
-kind = "maildir"
-path = "maildir"
+def demo_config(comment: str, campaign: dict[str, str | int | date]) -> str:
+    """A demo's reportbox.toml: its Maildir, a local SQLite database and one campaign (`campaign`'s keys)."""
+    values = "".join(f"{key} = {json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value}\n"
+                     for key, value in campaign.items())
+    return (f"# {comment}\n[database]\nurl = \"sqlite:///reportbox.db\"\n\n[storage]\nraw_dir = \"raw\"\n\n"
+            f"[[mailbox]]\nname = \"demo\"\nkind = \"maildir\"\npath = \"maildir\"\n\n[[campaign]]\n{values}")
 
-[[campaign]]
-id = "{CAMPAIGN}"
-letter = "{LETTER}"
-title = "Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020"
-report_year = {YEAR}
-plan_year = {YEAR + 1}
-issued = 2019-11-25
-deadline = 2019-12-15
-registry = "vn63"
-"""
+
+CONFIG = demo_config(
+    "Written by `reportbox demo`: a Maildir source, a local SQLite database and the 2019 campaign.",
+    {"id": CAMPAIGN, "letter": LETTER, "title": "Đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp năm 2020",
+     "report_year": YEAR, "plan_year": YEAR + 1, "issued": date(2019, 11, 25), "deadline": date(2019, 12, 15),
+     "registry": "vn63"})
 
 UNITS = builtin("vn63").units
 ALL_SECTIONS = (0, 1, 2, 3, 4)  # indexes into sample_documents.HEADINGS: results … proposals
@@ -137,25 +130,22 @@ SPECIAL = (
 )
 
 
-def _ordinary(taken: set[str]) -> list[Mail]:
-    """One on-time report from each province with no story, on a working day, more of them near the deadline."""
-    rng = random.Random(5025)
-    working_days = [day for day in range(2, 14) if date(YEAR, 12, day).weekday() < 5]
-    mails = []
-    for number, unit in enumerate(u for u in UNITS if u.code not in taken):
+def plan_of(special: Sequence, missing: Sequence[str], units: Sequence[Unit], working_days: Sequence[datetime],
+            ordinary: Callable[[Unit, int, datetime], object], seed: int) -> tuple:
+    """The mailbox in order of receipt: the mail that tells a story, and one `ordinary(unit, number, received)`
+    on-time report from each unit neither in it nor missing, on a working day, more of them near the deadline."""
+    taken = {m.unit for m in special if m.is_report} | set(missing)
+    rng = random.Random(seed)
+    rest = []
+    for number, unit in enumerate(u for u in units if u.code not in taken):
         day = working_days[-1 - min(int(rng.expovariate(1 / 3)), len(working_days) - 1)]
-        received = _at(day, rng.randint(7, 16), rng.randint(0, 59))
-        mails.append(Mail("docx", received, unit.code, covering_letter=number % 4 == 1,
-                          style=("roman", "roman", "parts", "word")[number % 4]))
-    return mails
+        rest.append(ordinary(unit, number, day.replace(hour=rng.randint(7, 16), minute=rng.randint(0, 59))))
+    return tuple(sorted((*special, *rest), key=lambda m: m.received))
 
 
-def _plan() -> tuple[Mail, ...]:
-    taken = {m.unit for m in SPECIAL if m.is_report} | set(MISSING)
-    return tuple(sorted((*SPECIAL, *_ordinary(taken)), key=lambda m: m.received))
-
-
-PLAN = _plan()
+PLAN = plan_of(SPECIAL, MISSING, UNITS, [_at(day, 0, 0) for day in range(2, 14) if date(YEAR, 12, day).weekday() < 5],
+               lambda unit, number, received: Mail("docx", received, unit.code, covering_letter=number % 4 == 1,
+                                                   style=("roman", "roman", "parts", "word")[number % 4]), seed=5025)
 
 
 # --- Building the messages -------------------------------------------------------------------------
@@ -186,15 +176,16 @@ def _report(mail: Mail, seed: int) -> bytes:
 
 
 def _email(sender: tuple[str, str], subject: str, body: str, received: datetime,
-           files: Sequence[tuple[str, bytes]] = (), *, headers: dict[str, str] | None = None) -> bytes:
-    """A message as the ministry's server stored it: its Received header says when it arrived."""
+           files: Sequence[tuple[str, bytes]] = (), *, headers: dict[str, str] | None = None,
+           to: str = f"Vụ Kế hoạch - Tài chính <{MINISTRY}>", server: str = "mx.molisa.gov.vn") -> bytes:
+    """A message as the ministry's `server` stored it: its Received header says when it arrived."""
     display, address = sender
     domain = address.split("@", 1)[1]
     message = EmailMessage()
     message["Received"] = (f"from mail.{domain} (mail.{domain} [203.162.{received.day}.{received.minute + 10}]) "
-                           f"by mx.molisa.gov.vn (Postfix) with ESMTPS; {format_datetime(received)}")
+                           f"by {server} (Postfix) with ESMTPS; {format_datetime(received)}")
     message["From"] = f"{display} <{address}>"
-    message["To"] = f"Vụ Kế hoạch - Tài chính <{MINISTRY}>"
+    message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(received - timedelta(minutes=2))
     message["Message-ID"] = make_msgid(domain=domain)
@@ -220,11 +211,16 @@ def _department(unit: Unit) -> str:
     return f"Sở Lao động - Thương binh và Xã hội {unit.full_name[0].lower()}{unit.full_name[1:]}"
 
 
-def _cover_note(unit: Unit) -> str:
-    return (f"Kính gửi: Vụ Kế hoạch - Tài chính, Bộ Lao động - Thương binh và Xã hội.\n\n"
-            f"Thực hiện Công văn số {LETTER} ngày 25/11/{YEAR} của Bộ, {_department(unit)} gửi báo cáo "
-            f"đánh giá tình hình thực hiện năm {YEAR}, nhiệm vụ, giải pháp năm {YEAR + 1} (file đính kèm)."
+def cover_note(ministry: str, letter: str, issued: date, department: str, year: int) -> str:
+    """The e-mail's text sending a report: the request it answers, who sends it."""
+    return (f"Kính gửi: Vụ Kế hoạch - Tài chính, {ministry}.\n\n"
+            f"Thực hiện Công văn số {letter} ngày {issued:%d/%m/%Y} của Bộ, {department} gửi báo cáo "
+            f"đánh giá tình hình thực hiện năm {year}, nhiệm vụ, giải pháp năm {year + 1} (file đính kèm)."
             "\n\nTrân trọng.\nVăn phòng Sở")
+
+
+def _cover_note(unit: Unit) -> str:
+    return cover_note("Bộ Lao động - Thương binh và Xã hội", LETTER, date(YEAR, 11, 25), _department(unit), YEAR)
 
 
 SUBJECTS = (
@@ -305,9 +301,10 @@ def _zipped(name: str, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _pdfs(plan: tuple[Mail, ...]) -> dict[int, bytes]:
-    """The planned PDFs, converted in one LibreOffice run; none without LibreOffice (they go as .docx)."""
-    wanted = {number: _report(mail, number) for number, mail in enumerate(plan) if mail.kind == "pdf"}
+def to_pdfs(wanted: dict[int, bytes]) -> dict[int, bytes]:
+    """.docx files by plan index, converted in one LibreOffice run; none without LibreOffice (they go as .docx)."""
+    if not wanted:
+        return {}
     try:
         converted = docx_to_pdf({f"{number}.docx": data for number, data in wanted.items()}, timeout=120)
     except (RuntimeError, OSError, subprocess.SubprocessError):  # no LibreOffice, or it failed
@@ -315,67 +312,110 @@ def _pdfs(plan: tuple[Mail, ...]) -> dict[int, bytes]:
     return {int(name.removesuffix(".docx")): data for name, data in converted.items()}
 
 
-def build_maildir(root: Path, plan: tuple[Mail, ...] = PLAN) -> tuple[int, int]:
-    """Write the planned messages into a Maildir, each file's time its receipt time: (messages, PDFs)."""
+def write_maildir(root: Path, messages: Sequence[tuple[datetime, bytes]]) -> None:
+    """Write (receipt time, raw bytes) into a Maildir, in order, each file's time its receipt time."""
     for sub in ("cur", "new", "tmp"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    pdfs = _pdfs(plan)
-    first_of: dict[str, bytes] = {}
-    for number, mail in enumerate(plan, 1):
-        raw = _message(mail, number - 1, pdfs, first_of)
-        if mail.is_report and mail.unit not in first_of:
-            first_of[mail.unit] = raw
-        stamp = mail.received.timestamp()
+    for number, (received, raw) in enumerate(messages, 1):
+        stamp = received.timestamp()
         path = root / "cur" / f"{int(stamp)}.demo{number:03d}.reportbox:2,S"
         path.write_bytes(raw)
         os.utime(path, (stamp, stamp))
+
+
+def build_maildir(root: Path, plan: tuple[Mail, ...] = PLAN) -> tuple[int, int]:
+    """Write the planned messages into a Maildir: (messages, PDFs)."""
+    pdfs = to_pdfs({number: _report(mail, number) for number, mail in enumerate(plan) if mail.kind == "pdf"})
+    first_of: dict[str, bytes] = {}
+    messages = []
+    for number, mail in enumerate(plan):
+        raw = _message(mail, number, pdfs, first_of)
+        if mail.is_report and mail.unit not in first_of:
+            first_of[mail.unit] = raw
+        messages.append((mail.received, raw))
+    write_maildir(root, messages)
     return len(plan), len(pdfs)
 
 
-# --- Running it ------------------------------------------------------------------------------------
-def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:
-    from reportbox.cli.campaigns import _status_table
+# --- Running it (shared with the other demo campaigns) ---------------------------------------------
+@dataclass(frozen=True)
+class Ingested:
+    """What polling the demo's Maildir gave: the poll's report, messages by (state, reason), the status."""
 
-    started = time.monotonic()
+    poll: PollReport
+    reasons: Counter
+    status: CampaignStatus
+    data: dict
+
+
+def fresh_directory(directory: Path) -> None:
+    """An empty `directory` for a demo: one an earlier demo made is rebuilt; any other is refused."""
     if directory.exists():
         if not (directory / MARKER).exists():
             raise SystemExit(f"{directory} exists and was not made by `reportbox demo`; choose --dir")
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     (directory / MARKER).write_text("made by reportbox demo\n")
-    count, pdfs = build_maildir(directory / "maildir")
-    config = directory / "reportbox.toml"
-    config.write_text(CONFIG, encoding="utf-8")
 
+
+def ingest(config: Path, campaign: str, as_of: datetime) -> Ingested:
+    """Poll the configuration's mailboxes into its database; the campaign's status at `as_of`."""
     app = open_app(load_config(config))
     try:
-        sources = [make_source(m) for m in app.config.mailbox]
-        report = poll(app, sources)
+        report = poll(app, [make_source(m) for m in app.config.mailbox])
         with app.sessions() as session:
             reasons = Counter((raw.state, raw.reason) for raw in q.list_messages(session))
-            result = campaign_status(session, CAMPAIGN, as_of=AS_OF)
-            data = status_json(result)
+            result = campaign_status(session, campaign, as_of=as_of)
+            return Ingested(report, reasons, result, status_json(result))
     finally:
         app.close()
 
-    provinces = len({m.unit for m in PLAN if m.is_report})
-    planned_pdfs = sum(m.kind == "pdf" for m in PLAN)
-    echo(f"Sample mailbox: {count} messages in {directory / 'maildir'} — replies to letter {LETTER} "
-         f"from {provinces} of {len(UNITS)} provinces"
-         + (f" ({pdfs} as PDF)" if pdfs == planned_pdfs else " (no LibreOffice: the PDFs went as .docx)"))
-    echo(f"Fetched {report.fetched.new} new, {report.fetched.duplicates} duplicate(s); "
-         f"parsed {report.processed.parsed}, failed {report.processed.failed}.")
+
+def print_outcome(done: Ingested, config: Path, campaign: str, started: float,
+                  echo: Callable[[str], None]) -> None:
+    """The poll's counts, the status table as `reportbox status` prints it, and the commands to try next."""
+    from reportbox.cli.campaigns import _status_table
+
+    echo(f"Fetched {done.poll.fetched.new} new, {done.poll.fetched.duplicates} duplicate(s); "
+         f"parsed {done.poll.processed.parsed}, failed {done.poll.processed.failed}.")
     echo("Messages by state: " + ", ".join(
         f"{state} {n}" + (f" ({reason})" if reason else "") for (state, reason), n in sorted(
-            reasons.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or ""))))
+            done.reasons.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or ""))))
     echo("")
-    _status_table(result, data, None)  # to the terminal, as `reportbox status` prints it
+    _status_table(done.status, done.data, None)  # to the terminal, as `reportbox status` prints it
     echo("")
     where = f"reportbox --config {shlex.quote(str(config))}"  # to be pasted as printed: a folder may have spaces
     echo("Next:")
-    echo(f"  {where} status --campaign {CAMPAIGN} --format xlsx --out status.xlsx   # this table, for Excel")
-    echo(f"  {where} export sections --campaign {CAMPAIGN} --out tonghop.docx   # every province's sections")
+    echo(f"  {where} status --campaign {campaign} --format xlsx --out status.xlsx   # this table, for Excel")
+    echo(f"  {where} export sections --campaign {campaign} --out tonghop.docx   # every province's sections")
     echo(f"  {where} review list   # what a person must decide")
-    echo(f"  {where} submissions --campaign {CAMPAIGN}   # every submission, with its evidence")
+    echo(f"  {where} submissions --campaign {campaign}   # every submission, with its evidence")
     echo(f"  {where} user add lan --role reviewer && {where} serve   # the dashboard, http://127.0.0.1:8000/")
     echo(f"Done in {time.monotonic() - started:.1f} s.")
+
+
+def run(directory: Path, config_text: str, campaign: str, as_of: datetime, build: Callable[[Path], str],
+        echo: Callable[[str], None]) -> None:
+    """Build a demo in `directory` (`build` writes the Maildir and says what it holds), ingest it, print
+    the outcome."""
+    started = time.monotonic()
+    fresh_directory(directory)
+    headline = build(directory / "maildir")
+    config = directory / "reportbox.toml"
+    config.write_text(config_text, encoding="utf-8")
+    done = ingest(config, campaign, as_of)
+    echo(headline)
+    print_outcome(done, config, campaign, started, echo)
+
+
+def _headline(maildir: Path) -> str:
+    count, pdfs = build_maildir(maildir)
+    provinces = len({m.unit for m in PLAN if m.is_report})
+    planned_pdfs = sum(m.kind == "pdf" for m in PLAN)
+    return (f"Sample mailbox: {count} messages in {maildir} — replies to letter {LETTER} "
+            f"from {provinces} of {len(UNITS)} provinces"
+            + (f" ({pdfs} as PDF)" if pdfs == planned_pdfs else " (no LibreOffice: the PDFs went as .docx)"))
+
+
+def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:
+    run(directory, CONFIG, CAMPAIGN, AS_OF, _headline, echo)

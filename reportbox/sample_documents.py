@@ -12,6 +12,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 SENTENCES = (
@@ -44,6 +45,21 @@ PART_HEADINGS = (
     "1. Phương hướng, mục tiêu và giải pháp chủ yếu năm {y1}",
     "2. Kiến nghị, đề xuất với Chính phủ và Bộ",
 )
+@dataclass(frozen=True)
+class Office:
+    """Who writes the report and to whom: the letterhead's department, the symbol in its number, the
+    ministry's request it answers. The default is the 2019 shape (Sở LĐTBXH answering Bộ LĐTBXH)."""
+
+    department: str = "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"  # the letterhead's second line
+    symbol: str = "SLĐTBXH"  # "Số: 123/BC-SLĐTBXH"
+    department_name: str = "Sở Lao động - Thương binh và Xã hội tỉnh {province}"  # in running text
+    ministry: str = "Bộ Lao động - Thương binh và Xã hội"
+    ministry_short: str = "Bộ LĐTBXH (Vụ KHTC)"  # in `Nơi nhận:`
+    letter: str = "5025/LĐTBXH-KHTC"  # the request the covering letter answers
+    letter_date: str = "25/11"  # day/month of the request, in its year
+
+
+LDTBXH_2019 = Office()
 STYLES = ("roman", "parts", "word")  # bold I.–V.; two parts as in the letter; Word's Heading 1 style
 PARAGRAPHS_PER_PAGE = 6  # of three long sentences, in 13 pt Times New Roman on A4
 
@@ -59,12 +75,16 @@ def _sentence(rng: random.Random, year: int) -> str:
 
 def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_letter: bool = False,
                 headings: tuple[int, ...] | None = None, *, issuer: str | None = None, letterhead: bool = True,
-                style: str = "roman") -> bytes:
+                style: str = "roman", office: Office = LDTBXH_2019, title: str | None = None,
+                notes: tuple[str, ...] = (), signer: str | None = None, stamp: tuple[str, ...] = ()) -> bytes:
     """A report of about `pages` A4 pages; with `covering_letter`, the công văn sending it comes first;
     with `headings`, only those outline sections (indexes into HEADINGS), as in a report sent in parts.
     `issuer`: the letterhead's first line (default "UBND TỈNH <PROVINCE>"; a city's is "UBND THÀNH PHỐ …").
     Without `letterhead`, the file starts at the title and names no province anywhere: a report
-    copied out of its official form. `style`: how the sections are headed (STYLES)."""
+    copied out of its official form. `style`: how the sections are headed (STYLES). `office`: the
+    department and the request (Office); `title`: the line under "BÁO CÁO" (default: the year-end
+    report's); `notes`: paragraphs opening the first section; `signer`: the name under the closing's
+    "GIÁM ĐỐC"; `stamp`: the lines of a digital-signature box printed at the end."""
     if style not in STYLES:
         raise ValueError(f"style {style!r} is not one of {STYLES}")
     from docx import Document
@@ -76,13 +96,13 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_le
     document.styles["Normal"].font.size = Pt(13)
     issuer = issuer or f"UBND TỈNH {province.upper()}"
     if covering_letter and letterhead:
-        _add_covering_letter(document, rng, province, year, issuer)
+        _add_covering_letter(document, rng, province, year, issuer, office, signer)
         document.add_page_break()
     if letterhead:
-        _add_letterhead(document, rng, province, year, "BC", issuer)
-    title = document.add_paragraph()
-    title.add_run("BÁO CÁO").bold = True
-    document.add_paragraph(f"Kết quả thực hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}").runs[0].bold = True
+        _add_letterhead(document, rng, province, year, "BC", issuer, office)
+    document.add_paragraph().add_run("BÁO CÁO").bold = True
+    title = title or f"Kết quả thực hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}"
+    document.add_paragraph(title).runs[0].bold = True
     paragraphs = max(len(HEADINGS), pages * PARAGRAPHS_PER_PAGE)
     per_section = paragraphs // len(HEADINGS)
     parts_begun: set[int] = set()
@@ -90,11 +110,16 @@ def report_docx(province: str, year: int, pages: int, seed: int = 0, covering_le
         if headings is not None and number not in headings:
             continue
         _add_heading(document, number, style, year, parts_begun)
+        if number == 0:
+            for note in notes:
+                document.add_paragraph(note)
         for index in range(per_section):
             document.add_paragraph(" ".join(_sentence(rng, year) for _ in range(3)))
             if number == 0 and index == 1:
                 _indicator_table(document, rng, year)
-    _add_closing(document)
+    _add_closing(document, office, signer)
+    for line in stamp:
+        document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -118,31 +143,34 @@ def _add_heading(document, number: int, style: str, year: int, parts_begun: set[
 
 
 def _add_letterhead(document, rng: random.Random, province: str, year: int, code: str,
-                    issuer: str | None = None) -> None:
+                    issuer: str | None = None, office: Office = LDTBXH_2019) -> None:
     header = document.add_table(rows=2, cols=2)
     issuer = issuer or f"UBND TỈNH {province.upper()}"
-    header.cell(0, 0).text = f"{issuer}\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    header.cell(0, 0).text = f"{issuer}\n{office.department}"
     header.cell(0, 1).text = "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
-    header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/{code}-SLĐTBXH"
+    header.cell(1, 0).text = f"Số: {rng.randint(100, 3000)}/{code}-{office.symbol}"
     header.cell(1, 1).text = f"{province}, ngày {rng.randint(1, 14)} tháng 12 năm {year}"
 
 
-def _add_covering_letter(document, rng: random.Random, province: str, year: int, issuer: str | None = None) -> None:
-    _add_letterhead(document, rng, province, year, "CV", issuer)
+def _add_covering_letter(document, rng: random.Random, province: str, year: int, issuer: str | None = None,
+                         office: Office = LDTBXH_2019, signer: str | None = None) -> None:
+    _add_letterhead(document, rng, province, year, "CV", issuer, office)
     document.add_paragraph(f"V/v gửi báo cáo kết quả thực hiện nhiệm vụ năm {year}")
-    document.add_paragraph("Kính gửi: Bộ Lao động - Thương binh và Xã hội")
+    document.add_paragraph(f"Kính gửi: {office.ministry}")
     document.add_paragraph(
-        f"Thực hiện Công văn số 5025/LĐTBXH-KHTC ngày 25/11/{year} của Bộ Lao động - Thương binh và Xã hội, "
-        f"Sở Lao động - Thương binh và Xã hội tỉnh {province} gửi kèm theo công văn này báo cáo kết quả thực "
+        f"Thực hiện Công văn số {office.letter} ngày {office.letter_date}/{year} của {office.ministry}, "
+        f"{office.department_name.format(province=province)} gửi kèm theo công văn này báo cáo kết quả thực "
         f"hiện nhiệm vụ năm {year}, kế hoạch năm {year + 1}.")
     document.add_paragraph("Trân trọng./.")
-    _add_closing(document)
+    _add_closing(document, office, signer)
 
 
-def _add_closing(document) -> None:
+def _add_closing(document, office: Office = LDTBXH_2019, signer: str | None = None) -> None:
     document.add_paragraph("Nơi nhận:")
-    document.add_paragraph("- Bộ LĐTBXH (Vụ KHTC);\n- UBND tỉnh;\n- Lưu: VT.")
+    document.add_paragraph(f"- {office.ministry_short};\n- UBND tỉnh;\n- Lưu: VT.")
     document.add_paragraph("GIÁM ĐỐC")
+    if signer:
+        document.add_paragraph(signer)
 
 
 def _indicator_table(document, rng: random.Random, year: int) -> None:

@@ -146,17 +146,19 @@ def test_a_database_that_cannot_be_written_is_one_line_at_start(tmp_path):
 
 # --- the demo's next steps ---------------------------------------------------------------------------
 @pytest.mark.slow  # the demo (about 6 s) and six commands
-def test_the_demos_suggested_commands_run_as_printed(tmp_path):
+@pytest.mark.parametrize("campaign", [[], ["--campaign", "2026"]], ids=["2019", "2026"])
+def test_the_demos_suggested_commands_run_as_printed(tmp_path, campaign):
     """Each command under "Next:" is pasted as printed into a shell where `reportbox` is on PATH, from
-    the folder the demo ran in; the demo's folder has a space and Vietnamese in its name."""
+    the folder the demo ran in; the demo's folder has a space and Vietnamese in its name. Both demos:
+    the 2019 one (63 provinces) and the 2026 one (34)."""
     bin_dir, work = tmp_path / "bin", tmp_path / "work"
     bin_dir.mkdir()
     work.mkdir()
     (bin_dir / "reportbox").write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m reportbox "$@"\n')
     (bin_dir / "reportbox").chmod(0o755)
     env = clean_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    made = subprocess.run(["reportbox", "demo", "--dir", "thư mục demo"], cwd=work, env=env, capture_output=True,
-                          text=True, timeout=300)
+    made = subprocess.run(["reportbox", "demo", *campaign, "--dir", "thư mục demo"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stderr
     printed = made.stdout.split("\nNext:\n", 1)[1].split("\nDone in", 1)[0].splitlines()
     commands = [part.strip() for line in printed for part in line.split("   # ", 1)[0].split(" && ")]

@@ -144,13 +144,18 @@ def db_upgrade(obj: Obj) -> None:
 
 
 @cli.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("reportbox-demo"), show_default=True, help="Where to build the demo.")
-def demo(directory: Path) -> None:
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to build the demo.  [default: reportbox-demo, with --campaign 2026 reportbox-demo-2026]")
+@click.option("--campaign", type=click.Choice(["2019", "2026"]), default="2019", show_default=True,
+              help="2019: Bộ LĐTBXH's letter to the 63 provinces; 2026: Bộ Nội vụ's letter to the 34.")
+def demo(directory: Path | None, campaign: str) -> None:
     """Build a sample mailbox, ingest it into SQLite and print a summary."""
-    from reportbox.demo import run_demo
+    if campaign == "2026":
+        from reportbox.demo2026 import run_demo
+    else:
+        from reportbox.demo import run_demo
 
-    run_demo(directory, echo=click.echo)
+    run_demo(directory or Path("reportbox-demo" if campaign == "2019" else "reportbox-demo-2026"), echo=click.echo)
 
 
 def q_counts(app: App) -> dict[str, int]:
