@@ -11,9 +11,12 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 | contacts      | 0.95   | the sender's address is in the operator's contacts for the unit        |
 | learned       | 0.95   | the address was learned from an accepted submission of the unit        |
 | header        | 0.90   | the letterhead's issuing body ("UBND TỈNH QUẢNG NINH"), first mention    |
+| stamp         | 0.90   | a digital-signature stamp's signer ("Người ký: Sở Nội vụ tỉnh Lào Cai")  |
+|               |        | or its "Cơ quan:", when it names an organisation, never a person        |
 | sender domain | 0.80   | the address is under a province's domain (quangninh.gov.vn)            |
 | place         | 0.80   | the place of the place-and-date line ("Buôn Ma Thuột, ngày …")          |
-| signature     | 0.60   | the closing's signature lines, never the "Nơi nhận:" list              |
+| signature     | 0.60   | the closing's organisation lines ("SỞ NỘI VỤ TỈNH X"), never the person |
+|               |        | who signs ("Nguyễn Thị Thanh Hoa") nor the "Nơi nhận:" list            |
 | subject       | 0.60   | the e-mail subject, first mention                                      |
 | file name     | 0.50   | an attachment's file name, first mention, any case ("bc_quangninh")    |
 | display name  | 0.50   | the sender's display name, first mention; never a person's name        |
@@ -21,10 +24,14 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 | body          | 0.35   | the first mention in the e-mail body, quoted replies cut off           |
 
 Only the FIRST mention of a running text counts, and a report's sections are never read: they
-compare with neighbouring provinces and list recipients. A part issued by a ministry ("BỘ …", or
-numbered like a campaign's own letter) is the request forwarded back and gives no signal at all
-(its place line says "Hà Nội"). When our server's verdicts say the sender is forged (`forged_sender`:
-DMARC failed, or SPF failed without a DKIM pass of its domain), the sender-based sources count half.
+compare with neighbouring provinces and list recipients. A mention that is part of a person's name
+("Phạm Hà Giang") or names a province as it was before the 2025 merger ("tỉnh Hà Giang (cũ)",
+"hợp nhất từ tỉnh A và tỉnh B": Resolution 202/2025/QH15) is passed over (parsers.unit_mentions).
+A digital-signature stamp is the issuing body's certificate: it is read apart from the text around it.
+A part issued by a ministry ("BỘ …", or numbered like a campaign's own letter) is the request
+forwarded back and gives no signal at all (its place line says "Hà Nội"). When our server's verdicts
+say the sender is forged (`forged_sender`: DMARC failed, or SPF failed without a DKIM pass of its
+domain), the sender-based sources count half.
 Contacts and learned addresses may be kept in another registry than the one identified
 (parsers.registry.contacts): a vn63 contact names its vn34 successor.
 
@@ -45,21 +52,23 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from parsers.documents.model import Block
+from parsers.documents.model import Block, BlockKind, Region, SignatureStamp
+from parsers.documents.stamps import find_stamps, page_may_have_stamp
 from parsers.letterhead import Letterhead, number_key
 from parsers.message import ParsedMessage
 from parsers.registry import Contacts, Registry, builtin, find_units, successor, unit_for_domain
 from parsers.registry.contacts import as_contacts
 from parsers.registry.matcher import alias_key
 from parsers.sections import Analysis, Part
+from parsers.unit_mentions import FAMILY_NAMES, organisation_lines, speaks_for_sender
 from parsers.vietnamese import fold
 
 WEIGHTS = {
-    "contacts": 0.95, "learned": 0.95, "header": 0.9, "sender domain": 0.8, "place": 0.8, "signature": 0.6,
-    "subject": 0.6, "file name": 0.5, "display name": 0.5, "document text": 0.4, "body": 0.35,
+    "contacts": 0.95, "learned": 0.95, "header": 0.9, "stamp": 0.9, "sender domain": 0.8, "place": 0.8,
+    "signature": 0.6, "subject": 0.6, "file name": 0.5, "display name": 0.5, "document text": 0.4, "body": 0.35,
 }  # fmt: skip
 KNOWN_SOURCES = ("contacts", "learned")  # the sender's own address is known
 SENDER_SOURCES = (*KNOWN_SOURCES, "sender domain", "display name")
@@ -72,11 +81,6 @@ _QUOTE_START = re.compile(
     r"^\s*(?:>|-{2,}\s*original message|-{2,}\s*thư gốc|from:\s|từ:\s)|(?:wrote|đã viết|viết):\s*$", re.I | re.M
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-+•*●▪–]|luu\b)")
-# The commonest Vietnamese family names (folded): over 90% of the population.
-_FAMILY_NAMES = frozenset(
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan lam mai trinh "
-    "truong luong luu cao ha ta chu ton thai kieu quach van tang khuc lai".split()
-)
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class PartFacts:
     opening: str  # the text between the letterhead and the first section (≤ OPENING_CHARS)
     signature: str  # the closing's lines without the "Nơi nhận:" list
     sections: int
+    stamps: tuple[SignatureStamp, ...] = ()  # digital-signature stamps found in the part (parsers.documents.stamps)
 
 
 @dataclass(frozen=True)
@@ -163,9 +168,57 @@ def _all_blocks(part: Part) -> Iterable[Block]:
 
 def _part_facts(part: Part) -> PartFacts:
     used = set(part.letterhead.evidence) if part.letterhead else set()
-    opening = "\n".join(b.text for b in part.preamble if b.table is None and b.text.strip() not in used)
-    signature = signature_text(part.closing)
-    return PartFacts(part.role, part.letterhead, opening[:OPENING_CHARS], signature, len(part.sections))
+    preamble, preamble_stamps = without_stamps(part.preamble)
+    closing, closing_stamps = without_stamps(part.closing)
+    inside = [stamp for section in part.sections for block in section.blocks if block.region == Region.STAMP
+              for stamp in _stamps_of(block.text)]
+    opening = "\n".join(b.text for b in preamble if b.table is None and b.text.strip() not in used)
+    signature = signature_text(closing)
+    return PartFacts(part.role, part.letterhead, opening[:OPENING_CHARS], signature, len(part.sections),
+                     (*preamble_stamps, *inside, *closing_stamps))
+
+
+def without_stamps(blocks: Iterable[Block]) -> tuple[list[Block], list[SignatureStamp]]:
+    """The blocks with their digital-signature stamps taken out, and those stamps: a PDF's stamps come as
+    STAMP blocks (parsers.documents.pdf_layout); a stamp typed or pasted into a document's paragraphs
+    is found among their lines. The stamp is the body's certificate, not the text of the report."""
+    kept: list[Block] = []
+    found: list[SignatureStamp] = []
+    run: list[Block] = []  # consecutive paragraphs: a stamp may spread over several
+    for block in [*blocks, None]:
+        if block is not None and block.region != Region.STAMP and block.kind != BlockKind.TABLE:
+            run.append(block)
+            continue
+        kept += _paragraphs_without_stamps(run, found)
+        run = []
+        if block is None:
+            break
+        if block.region == Region.STAMP:
+            found += _stamps_of(block.text)
+        else:
+            kept.append(block)
+    return kept, found
+
+
+def _paragraphs_without_stamps(run: list[Block], found: list[SignatureStamp]) -> list[Block]:
+    lines = [(index, line) for index, block in enumerate(run) for line in block.text.splitlines()]
+    if not run or not page_may_have_stamp("\n".join(line for _, line in lines)):
+        return run
+    stamps = find_stamps([line for _, line in lines])
+    if not stamps:
+        return run
+    found += [each.stamp for each in stamps]
+    dropped = {position for each in stamps for position in range(each.start, each.end)}
+    texts: dict[int, list[str]] = {}
+    for position, (index, line) in enumerate(lines):
+        if position not in dropped:
+            texts.setdefault(index, []).append(line)
+    return [replace(block, text="\n".join(texts[index])) for index, block in enumerate(run) if index in texts]
+
+
+def _stamps_of(text: str) -> list[SignatureStamp]:
+    """The stamp(s) of a STAMP block's text; its lines always hold one (pdf_layout found it so)."""
+    return [each.stamp for each in find_stamps(text.splitlines())]
 
 
 def signature_text(closing: Iterable[Block]) -> str:
@@ -359,7 +412,7 @@ def looks_like_person(display_name: str) -> bool:
     words = display_name.split()
     if not 2 <= len(words) <= 5 or not all(word[:1].isupper() and word.isalpha() for word in words):
         return False
-    if fold(words[0]) not in _FAMILY_NAMES:
+    if fold(words[0]) not in FAMILY_NAMES:
         return False
     return len(words) > 2 or fold(display_name) not in _unit_names()
 
@@ -377,9 +430,23 @@ def _part_signals(part: PartFacts, registry: Registry) -> list[UnitSignal]:
         signals += _first(registry, "header", "\n".join(head.issuer_lines))
         if head.place:  # the place is cut before ", ngày": put it back, contextual names (Vinh, Huế) need it
             signals += _first(registry, "place", f"{head.place}, ngày")
-    signals += _first(registry, "signature", part.signature)
+    signals += _stamp_signals(part.stamps, registry)
+    signals += _first(registry, "signature", organisation_lines(part.signature))
     signals += _first(registry, "document text", part.opening)
     return signals
+
+
+def _stamp_signals(stamps: Iterable[SignatureStamp], registry: Registry) -> list[UnitSignal]:
+    """The first stamp that names a unit as an organisation: its signer ("Người ký: Sở Nội vụ tỉnh X"),
+    else its "Cơ quan:". A stamp signed by a person ("Người ký: Nguyễn Thị Thanh Hoa") names no unit by
+    that name; its "Cơ quan:" still may."""
+    for stamp in stamps:
+        for label, value in (("Người ký", stamp.signer), ("Cơ quan", stamp.organisation)):
+            if not value or looks_like_person(value) or not organisation_lines(value):
+                continue
+            if found := _first(registry, "stamp", value, quote=f"{label}: {' '.join(value.split())}"):
+                return found
+    return []
 
 
 def is_ministry_part(part: PartFacts, ministry_numbers: set[str]) -> bool:
@@ -401,10 +468,10 @@ def _first(
     """The first unit named in `text`, as a signal of `source` (none when nothing is named)."""
     if not text or not text.strip():
         return []
-    mentions = find_units(text, registry, any_case=any_case)
-    if not mentions:
+    # A person's name ("Nguyễn Thị Thanh Hoa") or a former province ("tỉnh Hà Giang (cũ)") says nothing of the sender.
+    mention = next((m for m in find_units(text, registry, any_case=any_case) if speaks_for_sender(text, m)), None)
+    if mention is None:
         return []
-    mention = mentions[0]
     shown = quote if quote is not None else " ".join(text[mention.start : mention.end].split())
     old_code = _vn63_names().get(alias_key(mention.alias))
     evidence = f"{source}: {shown} → {mention.code}{_renamed(registry, mention.code, old_code)}"

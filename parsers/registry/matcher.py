@@ -14,7 +14,8 @@ not matter, and positions always point into the original text):
   the text exactly as written in the data, or all in capitals: "HN" matches in "Sở LĐTBXH HN" but
   not "hn"; "Huế" does not match "Huệ"; "Vinh" does not match "Vĩnh".
 - A prefix before the name (tỉnh, thành phố, TP., TP, UBND tỉnh/thành phố, Ủy ban nhân dân
-  tỉnh/thành phố) is taken into the mention's span.
+  tỉnh/thành phố, or UBND / Ủy ban nhân dân alone before a name such as "Thành phố Huế") is taken
+  into the mention's span.
 - Contextual names (data/contextual.csv: Vinh, Huế, Hồ Chí Minh, Tân An) match only after such a
   prefix or right before a date ("Vinh, ngày 12 tháng 12 năm 2019"): "Nguyễn Văn Vinh" and
   "tư tưởng Hồ Chí Minh" are not units.
@@ -45,6 +46,7 @@ _PREFIXES = tuple(
     for prefix in (
         "ủy ban nhân dân thành phố", "ủy ban nhân dân tỉnh", "ubnd thành phố", "ubnd tỉnh", "ubnd tp",
         "thành phố", "tỉnh", "tp",
+        "ủy ban nhân dân", "ubnd",  # before a name that says "Thành phố" itself ("UBND Thành phố Huế")
     )
 )  # fmt: skip
 

@@ -1,0 +1,140 @@
+"""Which mentions of a unit in running text speak for the sender, and which only look like one.
+
+parsers.registry.find_units finds every province named in a text; identification must not take
+two kinds of them as the sender:
+
+- A person's name. Vietnamese given names are often province names: "Nguyễn Thị Thanh Hoa",
+  "Lê Bình Định", "Phạm Hà Giang", "Trần Nam Định", "Vũ Quảng Ninh". A mention with no prefix
+  (tỉnh, thành phố, UBND …) right after a family name and at most two middle names, written as one
+  run of capitalised words, is the end of a name (`in_person_name`).
+- A former province. Since 1 July 2025 (Resolution 202/2025/QH15) reports speak of the provinces
+  merged away: "tỉnh Hà Giang (cũ)", "trước sắp xếp", "được hợp nhất từ tỉnh Hà Giang và tỉnh Tuyên
+  Quang", "tỉnh Bắc Kạn và tỉnh Thái Nguyên hợp nhất thành …". Such a mention describes the map, not
+  who writes: it is never a signal, neither of the former unit nor of its successor
+  (`former_mention`). "(mới)" and "sau sắp xếp" name today's unit and stay signals.
+
+And a signature block ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / (ký) / Nguyễn Thị Thanh Hoa") names the unit
+only in its organisation lines ("SỞ NỘI VỤ TỈNH X", "TM. ỦY BAN NHÂN DÂN TỈNH X", a place-and-date
+line); its last lines are the person (`organisation_lines`). Pure functions on text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.registry.matcher import UnitMention, alias_key
+from parsers.vietnamese import fold
+
+# The commonest Vietnamese family names (folded): over 90% of the population.
+FAMILY_NAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan lam mai trinh "
+    "truong luong luu cao ha ta chu ton thai kieu quach van tang khuc lai".split()
+)
+MIDDLE_WORDS = 2  # "Nguyễn Thị | Thanh Hoa": a family name and at most two middle names before the given name
+_HONORIFICS = frozenset({"ong", "ba", "anh", "chi", "dong chi", "d/c", "co", "chu"})
+
+_WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
+# Authority marks of a signature (Decree 30/2020/NĐ-CP): "TM.", "KT.", "TL.", "TUQ.", "Q." and spelt out.
+_AUTHORITY = re.compile(r"^\W*(?:tm|kt|tl|tuq|q|thay mat|ky thay|thua lenh|thua uy quyen|quyen)\b[.\s]*")
+# Words that make a line an organisation's name wherever they stand before the unit ("GIÁM ĐỐC SỞ NỘI VỤ …").
+_ORGANISATION = re.compile(
+    r"(?<![a-z])(?:ubnd|uy ban|hdnd|hoi dong|so|van phong|cuc|chi cuc|trung tam|ban|bo)(?![a-z])"
+)
+_FORMER_AFTER = re.compile(
+    r"^\s*[(\[]?\s*cu(?![a-z])|^[\s(\[\-–,]*truoc(?: khi)? (?:sap xep|hop nhat|sap nhap|sat nhap)(?![a-z])"
+)
+_MERGER = r"(?:hop nhat|sap nhap|sat nhap)"
+# "… hợp nhất từ tỉnh A và tỉnh B", "sáp nhập tỉnh A, tỉnh B": the units listed after it are the former ones
+# ("sau hợp nhất, tỉnh X …" speaks of today's) …
+_MERGED_FROM = re.compile(
+    rf"(?<!sau )(?<!sau khi ){_MERGER}(?:\s+(?:toan bo|tu|cua|giua|cac|hai|ba|tinh|thanh pho|tp)(?![a-z])"
+    r"(?P<rest>[^.;:\n]*))?$"
+)
+# … until "thành" / "vào": what follows is the new unit.
+_INTO = re.compile(r"(?<![a-z])(?:thanh(?![a-z])(?! pho)|vao(?![a-z]))")
+# "tỉnh A (cũ) và tỉnh B hợp nhất thành …", "tỉnh A sáp nhập vào tỉnh B": a list of units, then the merger.
+_MERGED_AFTER = re.compile(
+    r"^(?:\s*(?:\(cu\)|cu|,|va|(?:tinh|thanh pho|tp)\s+[a-z]+(?:\s+[a-z]+){0,3}?))*"
+    rf"\s*(?:da\s+)?(?:duoc\s+)?{_MERGER}\s+(?:thanh|vao|voi)(?![a-z])"
+)
+_SENTENCE_END = re.compile(r"[.;:\n!?]")
+
+
+def in_person_name(text: str, mention: UnitMention) -> bool:
+    """Whether the mention ends a person's name: no prefix, and right before it (spaces only between)
+    a run of one to three capitalised words starting with a family name ("Nguyễn Thị" Thanh Hoa). A
+    longer run ("SỞ NỘI VỤ THANH HÓA", "Sở LĐTBXH Thái Bình") is no name; "Ông", "Bà", "Đồng chí"
+    before the name are not part of it."""
+    if _has_prefix(text, mention):
+        return False
+    run: list[str] = []
+    end = mention.start
+    while len(run) <= MIDDLE_WORDS + 1:
+        found = _WORD_BEFORE.search(text, 0, end)
+        if found is None:
+            break
+        word = found.group(1)
+        if not (word[:1].isupper() and word.replace("/", "").isalpha()):
+            break
+        run.insert(0, fold(word))
+        end = found.start()
+    while run and (run[0] in _HONORIFICS or " ".join(run[:2]) in _HONORIFICS):
+        run = run[2:] if " ".join(run[:2]) in _HONORIFICS else run[1:]
+    return 1 <= len(run) <= MIDDLE_WORDS + 1 and run[0] in FAMILY_NAMES
+
+
+def former_mention(text: str, mention: UnitMention) -> bool:
+    """Whether the mention names a province as it was before the 2025 merger (Resolution 202/2025/QH15):
+    "(cũ)", "trước sắp xếp" after it, in the list after "hợp nhất từ" / "sáp nhập", or in a list
+    followed by "hợp nhất thành" / "sáp nhập vào"."""
+    after = _collapse(fold(text[mention.end: mention.end + 80]))
+    if _FORMER_AFTER.match(after):
+        return True
+    sentence_after = _SENTENCE_END.split(after, 1)[0]
+    if _MERGED_AFTER.match(sentence_after[:60]):
+        return True
+    before = _collapse(fold(text[max(0, mention.start - 200): mention.start]))
+    sentence_before = _SENTENCE_END.split(before)[-1]
+    merged = _MERGED_FROM.search(sentence_before)
+    return merged is not None and _INTO.search(merged.group("rest") or "") is None
+
+
+def speaks_for_sender(text: str, mention: UnitMention) -> bool:
+    """A mention that may say who sent the text: neither a person's name nor a former province."""
+    return not in_person_name(text, mention) and not former_mention(text, mention)
+
+
+def organisation_lines(signature: str) -> str:
+    """The lines of a signature block that name an organisation, the person's lines left out:
+    "SỞ NỘI VỤ TỈNH X", "TM. ỦY BAN NHÂN DÂN", "GIÁM ĐỐC SỞ LĐTBXH QUẢNG NINH", a place-and-date line.
+    A line reads as one when, its authority mark ("KT.", "TM." …) put aside, an organisation's word
+    (Sở, UBND, Ủy ban …) or a unit prefix (tỉnh, thành phố) stands in it, or ", ngày" follows a name;
+    a person's name ("Nguyễn Thị Thanh Hoa", "Đoàn Văn Nam") never does."""
+    kept = [line for line in signature.splitlines() if _organisation_line(line.strip())]
+    return "\n".join(kept)
+
+
+def _organisation_line(line: str) -> bool:
+    if not line or _person_line(line):
+        return False
+    folded = _collapse(fold(line))
+    rest = _AUTHORITY.sub("", folded, count=1)
+    if _ORGANISATION.search(rest) or re.search(r"(?<![a-z])(?:tinh|thanh pho|tp)(?![a-z])", rest):
+        return True
+    return bool(re.search(r"[a-z],?\s*ngay\s*\d", rest))  # "Tuyên Quang, ngày 5 tháng 12 năm 2025"
+
+
+def _person_line(line: str) -> bool:
+    """A line that is only a name: two to five capitalised words, the first a family name."""
+    words = line.split()
+    return (2 <= len(words) <= 5 and all(w[:1].isupper() and w.isalpha() for w in words)
+            and fold(words[0]) in FAMILY_NAMES)
+
+
+def _has_prefix(text: str, mention: UnitMention) -> bool:
+    """The mention's span holds a prefix ("tỉnh Thanh Hóa", "UBND TỈNH …"): more words than its alias."""
+    return len(alias_key(text[mention.start: mention.end])) > len(alias_key(mention.alias))
+
+
+def _collapse(folded: str) -> str:
+    return re.sub(r"[ \t\u00a0]+", " ", folded)
