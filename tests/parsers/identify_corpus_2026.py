@@ -564,22 +564,23 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
             name = f"{campaign.id}-{unit.code}-{role}-{family}"
             if role == "missing":
                 missing += 1
-                if missing % 3 == 0:  # nothing at all
+                if missing % 4 in (0, 3):  # nothing at all
                     continue
                 received = _receipt_time(campaign, "on_time", rng)
-                if missing % 3 == 1:  # the half-year report instead
-                    r = Report(**{**_fields(family, unit, index), "half_year": True})
-                    d = report_draft(campaign, unit, rng, r, received)
-                    messages.append(MailboxMessage(f"{name}-half-year", family, _mail(d), received,
-                                                   unit.code, None))  # fmt: skip
-                    contacts.update(d.contacts)
-                else:  # an automatic reply to the request
-                    sender, known = sender_2026(Report(), unit, rng, ERAS[campaign.id])
+                if missing % 4 == 2:  # an automatic reply to the request
+                    sender, _ = sender_2026(Report(), unit, rng, ERAS[campaign.id])
                     data = mail_bytes(sender, f"Trả lời tự động: Re: Đề nghị báo cáo năm {campaign.report_year}",
                                       "Tôi đang đi công tác, sẽ trả lời khi trở về.", {}, received,
                                       Auto_Submitted="auto-replied", In_Reply_To=campaign.message_ids[0],
                                       Received=f"by mx.moha.gov.vn (Postfix); {format_datetime(received)}")
                     messages.append(MailboxMessage(f"{name}-auto-reply", "auto_reply", data, received, None, None))
+                    continue
+                r, what, counts = Report(**{**_fields(family, unit, index), "half_year": True}), "half-year", None  # counts for nothing
+                d = report_draft(campaign, unit, rng, r, received)
+                messages.append(MailboxMessage(f"{name}-{what}", family, _mail(d),
+                                               received, unit.code, counts))  # fmt: skip
+                for code, addresses in d.contacts.items():
+                    contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))
                 continue
             received = _receipt_time(campaign, role, rng)
             d = report_draft(campaign, unit, rng, Report(**_fields(family, unit, index)), received)

@@ -59,3 +59,9 @@ def test_kinds_campaigns_and_years_are_as_labelled(measured):
     f = figures(cases, results)
     wrong = tuple(x for x in f.failing if x.split(": ", 1)[0] in f.wrong_kinds)
     assert not f.wrong_kinds, _report(table, wrong)
+
+
+def test_nearly_all_submissions_are_accepted_without_review(measured):
+    cases, results, table = measured
+    f = figures(cases, results)
+    assert f.accepted_share >= MIN_ACCEPTED, _report(table, tuple(x for x in f.failing if "to review" in x))
