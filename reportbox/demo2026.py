@@ -102,8 +102,8 @@ SPECIAL = (
         "Hậu Giang (cũ)), đã giải quyết việc làm vượt kế hoạch.",)),
     Mail("scan", _at(11, 14, 30), "04"),  # printed, signed, scanned
     # Quảng Ninh's report, then corrected after the deadline: its director is called Thanh Hoa.
-    Mail("docx", _at(10, 9, 25), "22"),
-    Mail("resend", _at(17, 8, 49), "22"),
+    Mail("docx", _at(10, 9, 25), "22", signer="Nguyễn Thị Thanh Hoa"),
+    Mail("resend", _at(17, 8, 49), "22", signer="Nguyễn Thị Thanh Hoa"),
     # Late: after 23:59:59 on 15/12.
     Mail("docx", _at(16, 0, 7), "40"),
     Mail("pdf", _at(16, 10, 12), "79", old_domain="binhduong.gov.vn"),

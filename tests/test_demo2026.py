@@ -32,6 +32,7 @@ def test_the_plan_tells_a_2026_story():
     assert {state: list(states.values()).count(state) for state in ("on_time", "late", "missing")} == {
         "on_time": 28, "late": 3, "missing": 3}
     assert {m.old_domain for m in plan if m.old_domain} >= {"hagiang.gov.vn"}
+    assert any(m.signer == "Nguyễn Thị Thanh Hoa" and m.kind == "resend" for m in plan)  # a name, no province
     assert any("Hà Giang (cũ)" in note for m in plan for note in m.notes)
     assert {m.kind for m in plan} == set(demo2026.REPORT_KINDS + demo2026.OTHER_KINDS)
     tuyen_quang = demo2026.builtin("vn34").unit("08")
@@ -71,3 +72,7 @@ def test_demo_2026_status_is_what_the_plan_says(tmp_path):
     # Each counted submission went to the unit that sent it: Tuyên Quang's from hagiang.gov.vn to 08.
     senders = {row["from"].rsplit("@", 1)[1].rstrip(">"): row["unit"] for row in rows if row["kind"] == "report"}
     assert senders["hagiang.gov.vn"] == "08" and senders["binhdinh.gov.vn"] == "52"
+    if ", 1 scan)" in result.stdout:  # Tesseract and LibreOffice here: the scan went as a scan, read by OCR
+        scan = next(m for m in plan if m.kind == "scan")
+        documents = [d for row in rows if row["unit"] == scan.unit for d in row["documents"]]
+        assert [(d["kind"], d["ocr"], len(d["sections"])) for d in documents] == [("pdf", True, 5)]
