@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Text, cast, func, or_, select
@@ -44,9 +44,11 @@ from models.schema import (
 )
 from models.unreadable import UnreadableFile, unreadable_reports
 from models.versions import Member, split_versions
+from models.history import FormerReport, former_units
 from parsers.registry import Registry, builtin, code_in
+from parsers.registry.units import unit_names
 from reportbox.errors import NotFoundError, UsageError
-from reportbox.timefmt import local_iso
+from reportbox.timefmt import VIETNAM, local_iso
 
 ON_TIME, LATE, MISSING, PENDING, EXEMPT = "on_time", "late", "missing", "pending", "exempt"
 STATUSES = (ON_TIME, LATE, MISSING, PENDING, EXEMPT)
@@ -91,6 +93,7 @@ class UnitStatus:
     # The flag `unreadable`: the files of the reports that came since its last readable one (or
     # paper copy) and of which none could be read, with why; empty when there are none.
     unreadable: tuple[UnreadableFile, ...] = ()
+    full_name: str = ""  # the official name in force on the campaign's deadline ("Thành phố Huế")
 
 
 @dataclass
@@ -121,12 +124,16 @@ def get_campaign(session: Session, campaign_id: str) -> Campaign:
 
 
 def registry_of(campaign: Campaign, registries: Mapping[str, Registry] | None = None) -> Registry:
+    """The campaign's units, each under the name in force on its deadline's day (a province renamed
+    since keeps its code and reports; parsers.registry.units.unit_name)."""
     if registries and campaign.unit_registry in registries:
-        return registries[campaign.unit_registry]
-    try:
-        return builtin(campaign.unit_registry)
-    except ValueError as exc:
-        raise UsageError(f"campaign {campaign.id}: unknown registry {campaign.unit_registry!r}") from exc
+        registry = registries[campaign.unit_registry]
+    else:
+        try:
+            registry = builtin(campaign.unit_registry)
+        except ValueError as exc:
+            raise UsageError(f"campaign {campaign.id}: unknown registry {campaign.unit_registry!r}") from exc
+    return registry.on(campaign.deadline.astimezone(VIETNAM).date())
 
 
 def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | None = None,
@@ -143,8 +150,9 @@ def campaign_status(session: Session, campaign_id: str, *, as_of: datetime | Non
     _in_review(session, campaign.id, as_of, registry.name, codes, unreadable, named)
     outline = tuple(campaign.outline)
     units = tuple(
-        _unit_status(unit.code, unit.name, campaign, as_of, outline, members.get(unit.code, []),
-                     adjustments.get(unit.code, {}), named.get(unit.code) or _Named())
+        replace(_unit_status(unit.code, unit.name, campaign, as_of, outline, members.get(unit.code, []),
+                             adjustments.get(unit.code, {}), named.get(unit.code) or _Named()),
+                full_name=unit.full_name)
         for unit in registry.units
     )
     needs_review = session.scalar(
@@ -278,12 +286,13 @@ def _in_review(session: Session, campaign_id: str, as_of: datetime, registry: st
             entry.review_read_at = max(filter(None, (entry.review_read_at, received_at)))
 
 
-def status_json(status: CampaignStatus) -> dict:
+def status_json(status: CampaignStatus, former: Mapping[str, list[FormerReport]] | None = None) -> dict:
     """The `status --format json` shape of the README (plus each unit's deadline, versions, latest
     time, review count, offline flag, adjustments and `unreadable` flag with its files, and the
-    summary's `unmapped` and `unreadable` counts)."""
+    summary's `unmapped` and `unreadable` counts; its full name, dated names and former units).
+    With `former` (models.history.former_reports), each unit's `former_reports`."""
     campaign = status.campaign
-    return {
+    data = {
         "campaign": campaign.id, "letter": campaign.letter, "title": campaign.title,
         "as_of": local_iso(status.as_of), "deadline": local_iso(campaign.deadline),
         "registry": campaign.unit_registry, "outline": list(campaign.outline),
@@ -300,3 +309,35 @@ def status_json(status: CampaignStatus) -> dict:
             for u in status.units
         ],
     }
+    history = _history(campaign)
+    for unit, state in zip(data["units"], status.units):
+        unit["full_name"] = state.full_name or state.name
+        unit.update(history.get(unit["unit"], {"names": [], "former_units": []}))
+        if former is not None:
+            unit["former_reports"] = [_former_report_json(r) for r in former.get(unit["unit"], [])]
+    return data
+
+
+def _history(campaign: Campaign) -> dict[str, dict]:
+    """Per unit: every name it bore (`names`) and the former units it was formed from (`former_units`,
+    Resolution 202/2025/QH15). Nothing for a registry that is not built in."""
+    try:
+        registry = builtin(campaign.unit_registry)
+    except ValueError:
+        return {}
+    return {unit.code: {
+        "names": [{"name": n.name, "full_name": n.full_name, "valid_from": _iso(n.valid_from),
+                   "valid_until": _iso(n.valid_until)} for n in unit_names(unit)],
+        "former_units": [{"registry": f.registry, "unit": f.code, "name": f.name, "full_name": f.full_name}
+                         for f in former_units(registry.name, unit.code)],
+    } for unit in registry.units}
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _former_report_json(report: FormerReport) -> dict:
+    return {"submission": report.submission, "campaign": report.campaign, "letter": report.letter,
+            "report_year": report.report_year, "registry": report.registry, "unit": report.unit,
+            "name": report.name, "received_at": local_iso(report.received_at), "state": report.state}

@@ -16,6 +16,7 @@ from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
 from reportbox.errors import ReportboxError
 from reportbox.letters import with_letter_campaigns
+from reportbox.names import apply_names
 
 if TYPE_CHECKING:
     from ingest.sources import MailSource
@@ -49,7 +50,9 @@ class App:
 def open_app(config: Config, *, migrate: bool = True) -> App:
     """The database brought up to date (schema, and the config's campaigns) unless `migrate` is off;
     then the campaigns stored from letters (`campaign from-letter --apply`) join the config's in
-    `App.config.campaign`, so that every command, the daemon and the dashboard see them."""
+    `App.config.campaign`, so that every command, the daemon and the dashboard see them. The
+    operator's renames (`registry.names`) are put in force first."""
+    apply_names(config)
     engine = make_engine(config.database.url)
     sessions = session_factory(engine)
     file_config = None

@@ -353,6 +353,7 @@ class SmtpConfig(_Login):
 class RegistryConfig(_Section):
     default: str = "vn63"
     contacts: Path | None = None
+    names: Path | None = None  # the operator's renames: registry,code,name,full_name,valid_from[,valid_until][,basis]
 
 
 class IdentifyConfig(_Section):
@@ -792,7 +793,8 @@ def _resolve(config: Config) -> Config:
         update={
             "database": DatabaseConfig(url=_local_sqlite(config.database.url, base)),
             "storage": config.storage.model_copy(update={"raw_dir": local(config.storage.raw_dir)}),
-            "registry": config.registry.model_copy(update={"contacts": local(config.registry.contacts)}),
+            "registry": config.registry.model_copy(update={"contacts": local(config.registry.contacts),
+                                                           "names": local(config.registry.names)}),
             "mailbox": mailboxes,
             "smtp": smtp,
             "outgoing": config.outgoing.model_copy(update={"templates_dir": local(config.outgoing.templates_dir)}),

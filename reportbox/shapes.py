@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import outbox
 from models.campaigns import list_campaigns
+from models.history import former_reports
 from models.messages import list_messages, mailbox_names
 from models.schema import Outbox, OutboxState
 from models.status import CampaignStatus, campaign_status, status_json
@@ -22,10 +23,14 @@ CSV_COLUMNS = ("unit", "name", "status", "received_at", "late_by_hours", "deadli
 CAMPAIGN_KEYS = ("campaign", "letter", "title", "deadline", "registry", "in_config", "summary")
 
 
-def status_report(session: Session, campaign_id: str, as_of: datetime | None = None) -> tuple[CampaignStatus, dict]:
-    """`status --format json`: the campaign's status, with what reportbox wrote to each unit."""
+def status_report(session: Session, campaign_id: str, as_of: datetime | None = None, *,
+                  with_former: bool = False) -> tuple[CampaignStatus, dict]:
+    """`status --format json`: the campaign's status, with what reportbox wrote to each unit; with
+    `with_former`, each unit's reports to earlier campaigns, its former units' too (models.history)."""
     result = campaign_status(session, campaign_id, as_of=as_of)
-    data = status_json(result)
+    former = former_reports(session, result.campaign, [u.unit for u in result.units], as_of=result.as_of) \
+        if with_former else None
+    data = status_json(result, former)
     data["outbox"] = outbox.counts(session, data["campaign"])
     mail = outbox.unit_mail(session, data["campaign"])
     empty = {"reminders": 0, "last_reminder_at": None, "receipts": 0, "resend_requests": 0}

@@ -25,7 +25,8 @@ SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "
                 "needs_review", "unmapped", "unreadable"}
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
              "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments",
-             "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files", "resend_requests"}
+             "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files", "resend_requests",
+             "full_name", "names", "former_units"}
 CAMPAIGN = """
 [[campaign]]
 id = "tk2019"

@@ -16,6 +16,7 @@ from models import adjustments, outbox
 from models.campaigns import list_campaigns
 from jobs.alerts import active_conditions
 from models.health import health
+from models.history import former_reports, unit_lineage
 from models.messages import attachments_of
 from models.schema import AdjustmentKind, Campaign, utcnow
 from models.sections import unit_sections
@@ -109,7 +110,8 @@ def campaign_page(request: Request, user: SignedIn, campaign_id: str, as_of: str
 
 
 @router.get("/campaigns/{campaign_id}/units/{code}", name="unit")
-def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_of: str | None = None):
+def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_of: str | None = None,
+              former: bool = False):
     with request.app.state.dashboard.reader() as session:
         result = campaign_status(session, campaign_id, as_of=as_of_param(as_of))
         unit = next((u for u in result.units if u.unit == code), None)
@@ -125,13 +127,15 @@ def unit_page(request: Request, user: SignedIn, campaign_id: str, code: str, as_
         latest = unit_sections(session, campaign_id, only=code, status=result)[0]
         mails = outbox.listing(session, campaign_id, unit=code)
         history = adjustments.history(session, campaign_id, code)
+        lineage = unit_lineage(result.campaign, code)
+        earlier = former_reports(session, result.campaign, [code], as_of=result.as_of).get(code, []) if former else None
     titles = outline_titles(request, result.campaign)
     by_key: dict[str, list] = {}
     for section in latest.sections:
         by_key.setdefault(section.key, []).append(section)
     return html(request, "unit.html", result=result, campaign=result.campaign, unit=unit, views=views[::-1],
                 others=others[::-1], attachments=attachments, titles=titles, by_key=by_key, mails=mails,
-                history=history,
+                history=history, lineage=lineage, earlier=earlier,
                 as_of=as_of or "", latest_ids=set(unit.latest_submissions), kinds=AdjustmentKind.ALL)
 
 

@@ -58,6 +58,25 @@ class UnitStatus(_Shape):
     unreadable: bool = Field(description="A report came since the last readable one, and none of its files could "
                                          "be read: received, not counted")
     unreadable_files: list[UnreadableFile] = Field(description="Those files, and why each could not be read")
+    full_name: str = Field("", description="The official name in force on the campaign's deadline",
+                           examples=["Tỉnh Tuyên Quang"])
+    names: list[UnitName] = Field([], description="Every name the unit bore, the first first (renames keep the code)")
+    former_units: list[FormerUnit] = Field([], description="The vn63 provinces a vn34 unit was formed from "
+                                                           "(Resolution 202/2025/QH15); empty for vn63")
+
+
+class UnitName(_Shape):
+    name: str = Field(examples=["Huế"])
+    full_name: str = Field(examples=["Thành phố Huế"])
+    valid_from: str | None = Field(description="First day (ISO date); null: since the registry began")
+    valid_until: str | None = Field(description="Last day; null: still in force")
+
+
+class FormerUnit(_Shape):
+    registry: str = Field(examples=["vn63"])
+    unit: str = Field(examples=["02"])
+    name: str = Field(examples=["Hà Giang"])
+    full_name: str = Field(examples=["Tỉnh Hà Giang"])
 
 
 class StatusReport(_Shape):

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from parsers.registry.matcher import alias_key
-from parsers.registry.units import Registry, Unit, read_csv_rows
+from parsers.registry.units import Registry, Unit, UnitName, read_csv_rows
 
-_REGISTRY_COLUMNS = ("code", "name", "full_name", "aliases", "domains")
+_REGISTRY_COLUMNS = ("code", "name", "full_name", "aliases", "domains", "valid_from", "valid_until")
 _CONTACT_COLUMNS = ("unit", "email", "name", "role")
 _EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
 _DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z0-9-]+")
@@ -62,6 +62,23 @@ def _unit(row: dict[str, str], line: int, registry: str) -> Unit:
     return Unit(code, name, row.get("full_name") or name, registry, aliases=aliases, domains=domains)
 
 
+def _rename(row: dict[str, str], line: int, unit: Unit) -> Unit:
+    """A later row of a unit's code: the name it bears from `valid_from` on (its earlier names stay aliases)."""
+    dated = {}
+    for column in ("valid_from", "valid_until"):
+        try:
+            dated[column] = date.fromisoformat(row[column]) if row.get(column) else None
+        except ValueError:
+            raise ValueError(f"line {line}: {column} {row[column]!r} is not a date (write it 2026-03-01)") from None
+    if dated["valid_until"] is not None and dated["valid_until"] < dated["valid_from"]:
+        raise ValueError(f"line {line}: valid_until is before valid_from")
+    named = _unit(row, line, unit.registry)
+    renamed = UnitName(named.name, named.full_name, dated["valid_from"], dated["valid_until"])
+    renames = tuple(sorted((*unit.renames, renamed), key=lambda n: n.valid_from or date.min))
+    return replace(unit, aliases=tuple(dict.fromkeys((*unit.aliases, *named.aliases, named.name))),
+                   domains=tuple(dict.fromkeys((*unit.domains, *named.domains))), renames=renames)
+
+
 def load_registry_csv(
     path_or_text: str | os.PathLike[str],
     *,
@@ -69,24 +86,33 @@ def load_registry_csv(
     valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> Registry:
-    """An operator's registry from CSV: header `code,name[,full_name][,aliases][,domains]`, one unit
-    a row; aliases and domains `;`-separated. Codes must be unique, and an alias (compared folded)
-    may name only one unit."""
+    """An operator's registry from CSV: header `code,name[,full_name][,aliases][,domains][,valid_from]
+    [,valid_until]`, one unit a row; aliases and domains `;`-separated. Codes must be unique, and an
+    alias (compared folded) may name only one unit. A rename is one more row of the same code with
+    the new name and `valid_from` (the unit keeps its code and history; its old name stays an alias:
+    see parsers.registry.units.unit_name); a unit's first row has no dates."""
     text = _read_text(path_or_text)
     _header(text, ("code", "name"), _REGISTRY_COLUMNS)
-    units: list[Unit] = []
+    units: dict[str, Unit] = {}
     lines: dict[str, int] = {}
     owners: dict[tuple[str, ...], tuple[str, int]] = {}
     for line, row in read_csv_rows(text):
-        unit = _unit(row, line, name)
-        if unit.code in lines:
-            raise ValueError(f"line {line}: unit code {unit.code!r} already on line {lines[unit.code]}")
-        lines[unit.code] = line
+        code = row.get("code", "")
+        if code in units and not row.get("valid_from"):
+            raise ValueError(f"line {line}: unit code {code!r} already on line {lines[code]} (a rename is a row of "
+                             "the same code with the new name and valid_from, the day it takes effect)")
+        if code in units:
+            unit = units[code] = _rename(row, line, units[code])
+        else:
+            if row.get("valid_from") or row.get("valid_until"):
+                raise ValueError(f"line {line}: the first row of unit {code!r} is its first name and has no dates; "
+                                 "add a later name as another row with valid_from")
+            unit = units[code] = _unit(row, line, name)
+            lines[code] = line
         _check_aliases(unit, line, owners)
-        units.append(unit)
     if not units:
         raise ValueError("the registry file has no units")
-    return Registry(name, valid_from, valid_until, tuple(units))
+    return Registry(name, valid_from, valid_until, tuple(units.values()))
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def _unit_entries(registry: Registry) -> list[tuple[tuple[str, ...], _Entry]]:
     entries = []
     for unit in registry.units:
         named: list[tuple[str, MentionKind]] = [(unit.name, "name"), *((a, "alias") for a in unit.aliases)]
+        named += [(renamed.name, "name") for renamed in unit.renames]  # a later name is a name, not an alias
         named += [(city, "city") for city in unit.cities]
         entries += [_entry(unit.code, alias, kind, registry) for alias, kind in named]
     return entries

@@ -31,8 +31,11 @@ def _as_of(text: str | None):
 @click.option("--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "json", "csv", "xlsx"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (xlsx: required).")
+@click.option("--with-former", is_flag=True, help="Also list each unit's reports to earlier campaigns, its former "
+                                                  "units' too (the 2024 reports of the 63 provinces a unit of the 34 "
+                                                  "was formed from); table and json.")
 @click.pass_obj
-def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | None) -> None:
+def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | None, with_former: bool) -> None:
     """Every unit of a campaign: on time, late, missing, pending or exempt, and what its report lacks."""
     if fmt == "xlsx" and out is None:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
@@ -46,7 +49,7 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
                 write_status_xlsx(result, stream, outline=outline_of(app.config, result.campaign))
             click.echo(f"wrote {out}")
             return
-        result, data = status_report(session, campaign_id, _as_of(as_of))
+        result, data = status_report(session, campaign_id, _as_of(as_of), with_former=with_former)
     # A CSV file gets a byte order mark, or Excel reads its Vietnamese as another code page.
     with _output(out, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
         if fmt == "json":
@@ -91,6 +94,8 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
                                                      if unit.status in ("on_time", "late") else ""),
                       plain("; ".join(notes)))
     out.print(table)
+    if any("former_reports" in unit for unit in data["units"]):
+        _former_table(data, out)
     sent = data.get("outbox") or {}
     trouble = {state: sent[state] for state in ("queued", "failed", "uncertain", "bounced") if sent.get(state)}
     if sent.get("sent") or trouble:
@@ -98,6 +103,19 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
                   + "".join(f", {count} {state}" for state, count in trouble.items())
                   + (f" (see `reportbox outbox --campaign {data['campaign']}`)" if trouble else ""),
                   style="yellow" if trouble.keys() & {"failed", "uncertain", "bounced"} else None)
+
+
+def _former_table(data: dict, out) -> None:
+    """`status --with-former`: the reports of earlier campaigns, under the unit they now belong to."""
+    table = Table(title="Reports to earlier campaigns (the unit's and its former units')", box=None, pad_edge=False)
+    for column in ("unit", "campaign", "year", "sent as", "received", "submission", "state"):
+        table.add_column(column, overflow="fold")
+    for unit in data["units"]:
+        for report in unit["former_reports"]:
+            table.add_row(plain(unit["unit"]), plain(report["campaign"]), str(report["report_year"]),
+                          plain(f"{report['registry']} {report['unit']} {report['name']}"),
+                          plain(report["received_at"][:16].replace("T", " ")), str(report["submission"]), report["state"])
+    out.print(table if table.row_count else "no reports to earlier campaigns")
 
 
 @cli.group()

@@ -1,0 +1,24 @@
+"""The operator's renames (`[registry] names`): a CSV of dated unit names taken into the built-in
+registries when the program starts, so that a province renamed after this release (tỉnh → thành
+phố) shows its new name with its code and history unchanged, without a code change."""
+
+from __future__ import annotations
+
+from parsers.registry.units import read_renames, use_operator_names
+from reportbox.errors import ConfigError
+
+
+def apply_names(config) -> None:
+    """Read `registry.names` (none: the built-in names alone) and put its renames in force."""
+    path = config.registry.names
+    if path is None:
+        use_operator_names(())
+        return
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{config.path}: registry.names: cannot read {path}: {exc.strerror}") from exc
+    try:
+        use_operator_names(read_renames(text))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc} (the file registry.names of {config.path})") from exc

@@ -1,0 +1,88 @@
+"""The unit page's history: the name in force at the campaign's deadline (an operator's rename in
+`[registry] names`), the former units a unit of the 34 was formed from (Resolution 202/2025/QH15),
+and, on request, their reports to earlier campaigns (the demo's 2019 reports of the 63)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from parsers.registry.units import use_operator_names
+from reportbox.config import load_config
+from tests.web.conftest import campaign_units, login
+from web.app import create_app
+
+TK2025 = """
+[[campaign]]
+id = "tk2025"
+letter = "100/BNV-KHTC"
+title = "Báo cáo năm 2025"
+report_year = 2025
+plan_year = 2026
+issued = 2025-12-01
+deadline = 2026-01-15
+"""
+RENAME = "registry,code,name,full_name,valid_from,basis\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-01-01,NQ thí dụ\n"
+
+
+@pytest.fixture
+def client(site):
+    """The demo (its 2019 campaign of the 63) with a 2025 campaign of the 34, and Quảng Ninh renamed
+    a city from 2026-01-01 by the operator's names file."""
+    (site.path.parent / "names.csv").write_text(RENAME, encoding="utf-8")
+    text = site.path.read_text(encoding="utf-8")
+    site.path.write_text('[registry]\nnames = "names.csv"\n' + text + TK2025, encoding="utf-8")
+    asgi = create_app(load_config(site.path))
+    try:
+        client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
+        login(client, "an")
+        yield client
+    finally:
+        asgi.dashboard.close()
+        use_operator_names(())
+
+
+def page(client, path: str, **params) -> str:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return html.unescape(response.text)
+
+
+def test_the_renamed_unit_shows_its_new_name_with_its_code_and_old_name(client):
+    unit = page(client, "/campaigns/tk2025/units/22")
+    assert '<p class="full-name">Thành phố Quảng Ninh</p>' in unit and "<small>mã 22</small>" in unit
+    names = re.findall(r'<li data-valid-from="[^"]*">([^<]*)</li>', unit)
+    assert names == ["Tỉnh Quảng Ninh — đến 31/12/2025", "Thành phố Quảng Ninh — từ 01/01/2026"]
+    assert "đơn vị giữ nguyên, không sáp nhập tỉnh nào (mã cũ 22)" in unit
+    # The 2019 campaign's deadline came before the rename: the province's name then.
+    old = page(client, "/campaigns/tk2019/units/22")
+    assert "Thành phố Quảng Ninh" not in old and "Không có thay đổi về tên gọi" in old
+
+
+def test_a_merged_unit_names_its_former_provinces_and_lists_their_reports_on_request(client, site):
+    unit = page(client, "/campaigns/tk2025/units/08")
+    assert "Nghị quyết số 202/2025/QH15" in unit
+    assert re.findall(r'<li data-former="(\d+)">([^<]*)<', unit) == [("02", "Tỉnh Hà Giang "),
+                                                                     ("08", "Tỉnh Tuyên Quang ")]
+    assert 'class="former-reports"' not in unit and 'href="?former=1#lich-su"' in unit
+    asked = page(client, "/campaigns/tk2025/units/08", former="1")
+    rows = re.findall(r'<tr data-submission="(\d+)"><td><a href="([^"]+)">([^<]+)</a></td><td>(\d+)</td>\s*'
+                      r'<td>([^<]+) <small>\((vn63) mã (\d+)\)', asked)
+    # What the 2019 status counts for Hà Giang and Tuyên Quang is what the page lists, linked to their pages.
+    units_2019, _ = campaign_units(load_config(site.path), campaign="tk2019")
+    reported = {code for code in ("02", "08") if units_2019[code].status in ("on_time", "late")}
+    assert reported and {row[6] for row in rows} == reported
+    for _, link, letter, year, name, _, code in rows:
+        assert (link, letter, year) == (f"/campaigns/tk2019/units/{code}", "5025/LĐTBXH-KHTC", "2019")
+        assert name == {"02": "Hà Giang", "08": "Tuyên Quang"}[code]
+    assert {int(row[0]) for row in rows} >= {units_2019[code].submission for code in reported}
+
+
+def test_the_straddling_campaign_lists_the_34(client, site):
+    units, summary = campaign_units(load_config(site.path), campaign="tk2025")
+    assert len(units) == 34 and summary["expected"] == 34 and units["22"].full_name == "Thành phố Quảng Ninh"
+    campaign = page(client, "/campaigns/tk2025")
+    assert len(re.findall(r'<tr class="st-[^"]*" data-unit="(\d+)"', campaign)) == 34
