@@ -21,7 +21,8 @@ Where a unit may be read, and how much it counts (a signal is one mention → on
 | file name     | 0.50   | an attachment's file name, first mention, any case ("bc_quangninh")    |
 | display name  | 0.50   | the sender's display name, first mention; never a person's name        |
 | document text | 0.40   | the first mention in a document's opening (before its first section)   |
-| body          | 0.35   | the first mention in the e-mail body, quoted replies cut off           |
+| body          | 0.35   | the first mention in the e-mail body, quoted replies and the writer's  |
+|               |        | name after "Trân trọng" cut off                                        |
 
 Only the FIRST mention of a running text counts, and a report's sections are never read: they
 compare with neighbouring provinces and list recipients. A mention that is part of a person's name
@@ -63,7 +64,7 @@ from parsers.registry import Contacts, Registry, builtin, find_units, successor,
 from parsers.registry.contacts import as_contacts
 from parsers.registry.matcher import alias_key
 from parsers.sections import Analysis, Part
-from parsers.unit_mentions import FAMILY_NAMES, organisation_lines, speaks_for_sender
+from parsers.unit_mentions import FAMILY_NAMES, organisation_lines, speaks_for_sender, without_sign_off_names
 from parsers.vietnamese import fold
 
 WEIGHTS = {
@@ -376,7 +377,7 @@ def unit_signals(
                 signals += _part_signals(part, registry)
         signals += _first(registry, "file name", document.filename, any_case=True, quote=document.filename)
     signals += _first(registry, "subject", facts.subject)
-    signals += _first(registry, "body", own_body(facts.body))
+    signals += _first(registry, "body", without_sign_off_names(own_body(facts.body)))
     return sorted(signals, key=lambda s: -s.weight)
 
 

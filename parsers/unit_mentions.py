@@ -58,6 +58,10 @@ _MERGED_AFTER = re.compile(
     rf"\s*(?:da\s+)?(?:duoc\s+)?{_MERGER}\s+(?:thanh|vao|voi)(?![a-z])"
 )
 _SENTENCE_END = re.compile(r"[.;:\n!?]")
+_SIGN_OFF = re.compile(
+    r"^\W*(?:tran trong|tran thanh cam on|xin cam on|cam on|kinh thu|than ai|best regards|regards|thanks"
+    r"|thank you|sincerely)(?![a-z])"
+)
 
 
 def in_person_name(text: str, mention: UnitMention) -> bool:
@@ -112,6 +116,19 @@ def organisation_lines(signature: str) -> str:
     a person's name ("Nguyễn Thị Thanh Hoa", "Đoàn Văn Nam") never does."""
     kept = [line for line in signature.splitlines() if _organisation_line(line.strip())]
     return "\n".join(kept)
+
+
+def without_sign_off_names(body: str) -> str:
+    """An e-mail body with its sign-off's personal lines left out: after "Trân trọng" (or "Kính thư",
+    "Thanks" …) come the writer's name and title, then perhaps the office; only organisation lines of
+    it are kept ("Trân trọng, / Thanh Hoa / Sở Nội vụ tỉnh Tuyên Quang" names Tuyên Quang, not Thanh Hóa)."""
+    lines = body.splitlines()
+    for index, line in enumerate(lines):
+        if _SIGN_OFF.match(fold(line)):
+            head, tail = line.split(",", 1) if "," in line else (line, "")
+            rest = "\n".join([tail, *lines[index + 1:]])
+            return "\n".join([*lines[:index], head, organisation_lines(rest)])
+    return body
 
 
 def _organisation_line(line: str) -> bool:

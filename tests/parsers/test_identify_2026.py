@@ -294,3 +294,14 @@ def test_a_learned_address_of_an_absorbed_province_vouches_for_its_successor():
                    require_known_sender=True)
     assert (result.unit, result.state, result.sender_check) == ("19", "accepted", "known")
     assert has(result, "sender bk.snv@gmail.com is a learned address of 19")
+
+
+@pytest.mark.parametrize("text", [
+    "Kính gửi Vụ KHTC,\nSở gửi báo cáo năm 2025.\nTrân trọng,\nThanh Hoa\nVăn phòng Sở Nội vụ tỉnh Tuyên Quang",
+    "Kính gửi Vụ KHTC,\nSở gửi báo cáo năm 2025.\nTrân trọng, Thanh Hoa\nSở Nội vụ tỉnh Tuyên Quang\nĐT: 0207.3822.111",
+    "Kính gửi Vụ KHTC, Sở Nội vụ tỉnh Tuyên Quang gửi báo cáo.\nTrân trọng!\nNguyễn Thị Thanh Hoa",
+])  # fmt: skip
+def test_the_writers_name_in_the_e_mail_sign_off_is_no_unit(text):
+    result = run26(report_2026(**NO_PROVINCE), sender="Sở Nội vụ <snv@tuyenquang.gov.vn>", text=text)
+    assert (result.unit, result.state) == ("08", "accepted") and [c for c, _ in result.candidates] == ["08"]
+    assert has(result, "body: tỉnh Tuyên Quang → 08")
