@@ -4,7 +4,8 @@ The reload runs as a job on the scheduler's one worker thread (jobs.daemon), so 
 progress has finished and no other starts meanwhile: a changed mailbox's connection can be closed
 and reopened safely. Mailboxes added, removed or changed get their polls (re)scheduled and their
 IMAP IDLE watchers restarted, campaigns
-are stored and refreshed, [smtp] is used from the next mail pass. What a running daemon cannot
+are stored and refreshed, the operator's renames (`registry.names`) are read again, [smtp] is used
+from the next mail pass. What a running daemon cannot
 change (its database, its raw store, the dashboard and metrics it serves) is logged as needing a restart and
 kept as it was. A file that does not load, or names a secret that cannot be read, is logged with
 its error and the configuration in force is kept: the daemon goes on.
@@ -23,6 +24,7 @@ from models.campaigns import sync_campaigns
 from reportbox.app import make_source
 from reportbox.config import Config, MailboxConfig, load_config, with_secrets
 from reportbox.errors import ReportboxError
+from reportbox.names import apply_names
 from reportbox.oauth import forget_tokens
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ def reload_config(daemon: Daemon) -> None:
     try:
         try:
             new = with_secrets(load_config(old.path), RELOAD_SECRETS)
+            apply_names(new)  # the operator's renames (registry.names), read again
         except ReportboxError as exc:
             log.error("configuration not reloaded; the one in force is kept: %s", exc)
             return
