@@ -67,24 +67,29 @@ _SIGN_OFF = re.compile(
 def in_person_name(text: str, mention: UnitMention) -> bool:
     """Whether the mention ends a person's name: no prefix, and right before it (spaces only between)
     a run of one to three capitalised words starting with a family name ("Nguyễn Thị" Thanh Hoa). A
-    longer run ("SỞ NỘI VỤ THANH HÓA", "Sở LĐTBXH Thái Bình") is no name; "Ông", "Bà", "Đồng chí"
-    before the name are not part of it."""
+    longer run ("SỞ NỘI VỤ THANH HÓA", "Sở LĐTBXH Thái Bình") or one in mixed case ("Trường THPT Hà
+    Giang") is no name; "Ông", "Bà", "Đồng chí" before the name are not part of it."""
     if _has_prefix(text, mention):
         return False
-    run: list[str] = []
+    words: list[str] = []
     end = mention.start
-    while len(run) <= MIDDLE_WORDS + 1:
-        found = _WORD_BEFORE.search(text, 0, end)
+    while len(words) <= MIDDLE_WORDS + 1:
+        found = _WORD_BEFORE.search(text, max(0, end - 40), end)
         if found is None:
             break
         word = found.group(1)
         if not (word[:1].isupper() and word.replace("/", "").isalpha()):
             break
-        run.insert(0, fold(word))
+        words.insert(0, word)
         end = found.start()
+    run = [fold(word) for word in words]
     while run and (run[0] in _HONORIFICS or " ".join(run[:2]) in _HONORIFICS):
-        run = run[2:] if " ".join(run[:2]) in _HONORIFICS else run[1:]
-    return 1 <= len(run) <= MIDDLE_WORDS + 1 and run[0] in FAMILY_NAMES
+        cut = 2 if " ".join(run[:2]) in _HONORIFICS else 1
+        run, words = run[cut:], words[cut:]
+    named = [*words, *text[mention.start: mention.end].split()]
+    # A name is written in one case: "Nguyễn Thị Thanh Hoa" or "NGUYỄN THỊ THANH HOA", never "Đoàn ĐBQH Hà Nam".
+    same_case = all(w.isupper() for w in named) or all(w[1:] == w[1:].lower() for w in named)
+    return 1 <= len(run) <= MIDDLE_WORDS + 1 and run[0] in FAMILY_NAMES and same_case
 
 
 def former_mention(text: str, mention: UnitMention) -> bool:
