@@ -143,7 +143,7 @@ def _organisation_line(line: str) -> bool:
     rest = _AUTHORITY.sub("", folded, count=1)
     if _ORGANISATION.search(rest) or re.search(r"(?<![a-z])(?:tinh|thanh pho|tp)(?![a-z])", rest):
         return True
-    return bool(re.search(r"[a-z],?\s*ngay\s*\d", rest))  # "Tuyên Quang, ngày 5 tháng 12 năm 2025"
+    return bool(re.search(r"[a-z],?\s*ngay(?![a-z])", rest))  # "Tuyên Quang, ngày 5 tháng 12 năm 2025"
 
 
 def _person_line(line: str) -> bool:

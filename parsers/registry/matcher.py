@@ -44,7 +44,8 @@ _DATE_AFTER = re.compile(r",?\s*ngay(?![a-z])")
 _PREFIXES = tuple(
     tuple(fold(prefix).split())
     for prefix in (
-        "ủy ban nhân dân thành phố", "ủy ban nhân dân tỉnh", "ubnd thành phố", "ubnd tỉnh", "ubnd tp",
+        "ủy ban nhân dân thành phố", "ủy ban nhân dân tỉnh", "ủy ban nhân dân tp", "ubnd thành phố", "ubnd tỉnh",
+        "ubnd tp",
         "thành phố", "tỉnh", "tp",
         "ủy ban nhân dân", "ubnd",  # before a name that says "Thành phố" itself ("UBND Thành phố Huế")
     )

@@ -19,7 +19,7 @@ from parsers.sections import split_document
 from parsers.signals import without_stamps
 from parsers.unit_mentions import former_mention, in_person_name, organisation_lines
 from tests.parsers.documents import pdf_fixtures as pdfs
-from tests.parsers.report_texts import para, table
+from tests.parsers.report_texts import as_pdf_lines, para, table
 from tests.parsers.test_identify import analysis, has, message, report_blocks, run
 
 VN34 = builtin("vn34")
@@ -109,8 +109,8 @@ def test_an_organisation_or_a_place_is_no_person(text):
 
 
 def test_organisation_lines_leave_the_person_out():
-    signature = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Bình Định\nThành phố Huế, ngày 5 tháng 12"
-    assert organisation_lines(signature) == "TM. ỦY BAN NHÂN DÂN\nThành phố Huế, ngày 5 tháng 12"
+    signature = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Bình Định\nHuế, ngày … tháng 12"
+    assert organisation_lines(signature) == "TM. ỦY BAN NHÂN DÂN\nHuế, ngày … tháng 12"
     assert organisation_lines("GIÁM ĐỐC SỞ NỘI VỤ TỈNH LÀO CAI\nĐoàn Văn Nam") == "GIÁM ĐỐC SỞ NỘI VỤ TỈNH LÀO CAI"
     assert organisation_lines(SIGNER) == ""
 
@@ -123,12 +123,15 @@ def _issuer(unit) -> tuple[str, str]:
     return f"UBND {'THÀNH PHỐ' if city else 'TỈNH'} {unit.name.upper()}", place
 
 
+@pytest.mark.parametrize("layout", ["docx", "pdf"])
 @pytest.mark.parametrize("code", VN34.codes)
-def test_every_unit_of_the_34_by_its_so_noi_vu_letterhead(code):
+def test_every_unit_of_the_34_by_its_so_noi_vu_letterhead(code, layout):
+    """As a docx gives it (the letterhead a table) and as a PDF's text layer does (its columns interleaved)."""
     unit = VN34.unit(code)
     first_line, place = _issuer(unit)
-    result = run26(report_2026(issuer=f"{first_line}\nSỞ NỘI VỤ", place=place, number=f"{int(code) * 7}/BC-SNV",
-                               signer="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nPhạm Hà Giang"))  # fmt: skip
+    blocks = report_2026(issuer=f"{first_line}\nSỞ NỘI VỤ", place=place, number=f"{int(code) * 7}/BC-SNV",
+                         signer="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nPhạm Hà Giang")
+    result = run26(as_pdf_lines(blocks) if layout == "pdf" else blocks)
     assert (result.registry, result.unit, result.campaign, result.state) == ("vn34", code, "tk2025", "accepted")
     assert has(result, f"header: {first_line}"[:16]) and len(result.candidates) == 1
 
