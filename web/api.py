@@ -40,9 +40,11 @@ def api_campaigns(request: Request, user: SignedIn) -> list[dict]:
 
 @router.get("/campaigns/{campaign_id}/status", response_model=schemas.StatusReport,
             summary="Every unit's status as of an instant (`status --format json`)")
-def api_status(request: Request, user: SignedIn, campaign_id: str, as_of: str | None = AsOf) -> dict:
+def api_status(request: Request, user: SignedIn, campaign_id: str, as_of: str | None = AsOf,
+               with_former: bool = Query(False, description="Also each unit's reports to earlier campaigns, its "
+                                                            "former units' too (`status --with-former`)")) -> dict:
     with request.app.state.dashboard.reader() as session:
-        return status_report(session, campaign_id, as_of_param(as_of))[1]
+        return status_report(session, campaign_id, as_of_param(as_of), with_former=with_former)[1]
 
 
 @router.get("/campaigns/{campaign_id}/sections", response_model=schemas.SectionsReport,

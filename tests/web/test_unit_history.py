@@ -86,3 +86,13 @@ def test_the_straddling_campaign_lists_the_34(client, site):
     assert len(units) == 34 and summary["expected"] == 34 and units["22"].full_name == "Thành phố Quảng Ninh"
     campaign = page(client, "/campaigns/tk2025")
     assert len(re.findall(r'<tr class="st-[^"]*" data-unit="(\d+)"', campaign)) == 34
+
+
+def test_the_api_gives_the_history_as_the_command_line_does(client):
+    plain = client.get("/api/campaigns/tk2025/status").json()
+    units = {u["unit"]: u for u in plain["units"]}
+    assert [f["unit"] for f in units["08"]["former_units"]] == ["02", "08"] and "former_reports" not in units["08"]
+    assert units["22"]["full_name"] == "Thành phố Quảng Ninh"
+    asked = {u["unit"]: u for u in client.get("/api/campaigns/tk2025/status", params={"with_former": "true"}).json()["units"]}
+    assert {r["campaign"] for r in asked["22"]["former_reports"]} == {"tk2019"}  # Quảng Ninh reported in 2019
+    assert all(r["registry"] == "vn63" and r["unit"] in ("02", "08") for r in asked["08"]["former_reports"])
