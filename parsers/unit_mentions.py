@@ -21,6 +21,7 @@ line); its last lines are the person (`organisation_lines`). Pure functions on t
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from parsers.registry.matcher import UnitMention, alias_key
 from parsers.vietnamese import fold
@@ -40,9 +41,9 @@ _AUTHORITY = re.compile(r"^\W*(?:tm|kt|tl|tuq|q|thay mat|ky thay|thua lenh|thua 
 _ORGANISATION = re.compile(
     r"(?<![a-z])(?:ubnd|uy ban|hdnd|hoi dong|so|van phong|cuc|chi cuc|trung tam|ban|bo)(?![a-z])"
 )
-_FORMER_AFTER = re.compile(
-    r"^\s*[(\[]?\s*cu(?![a-z])|^[\s(\[\-–,]*truoc(?: khi)? (?:sap xep|hop nhat|sap nhap|sat nhap)(?![a-z])"
-)
+_FORMER_AFTER = re.compile(r"^[\s(\[\-–,]*truoc(?: khi)? (?:sap xep|hop nhat|sap nhap|sat nhap)(?![a-z])")
+# "(cũ)" read with its tone mark: "cụ thể" (namely) or "củ" are no "cũ"; without marks only in brackets.
+_OLD = re.compile(r"^\s*(?:[(\[]\s*(?:cũ|cu)\s*[)\]]|cũ(?!\w))", re.IGNORECASE)
 _MERGER = r"(?:hop nhat|sap nhap|sat nhap)"
 # "… hợp nhất từ tỉnh A và tỉnh B", "sáp nhập tỉnh A, tỉnh B": the units listed after it are the former ones
 # ("sau hợp nhất, tỉnh X …" speaks of today's) …
@@ -96,8 +97,9 @@ def former_mention(text: str, mention: UnitMention) -> bool:
     """Whether the mention names a province as it was before the 2025 merger (Resolution 202/2025/QH15):
     "(cũ)", "trước sắp xếp" after it, in the list after "hợp nhất từ" / "sáp nhập", or in a list
     followed by "hợp nhất thành" / "sáp nhập vào"."""
-    after = _collapse(fold(text[mention.end: mention.end + 80]))
-    if _FORMER_AFTER.match(after):
+    following = text[mention.end: mention.end + 80]
+    after = _collapse(fold(following))
+    if _OLD.match(unicodedata.normalize("NFC", following)) or _FORMER_AFTER.match(after):
         return True
     sentence_after = _SENTENCE_END.split(after, 1)[0]
     if _MERGED_AFTER.match(sentence_after[:60]):
