@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
 from parsers.registry import Registry, builtin
-from parsers.letterhead import number_key
 from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
 from reportbox.errors import UsageError
 from reportbox.timefmt import VIETNAM
@@ -70,6 +69,8 @@ def store_letter_campaign(session: Session, campaign: CampaignConfig, evidence: 
                           applied_by: str, applied_at: datetime | None = None) -> bool:
     """Store (or update) a campaign read from its letter; True when it is new. An id that a campaign
     of the config uses, or used, is refused: the config is the operator's, and submissions may point at it."""
+    from parsers.letterhead import number_key  # the letterhead reader: only for the command that stores one
+
     row = session.get(Campaign, campaign.id)
     if row is not None and row.source != LETTER:
         where = "is in the config" if row.in_config else "was in the config (its submissions still point at it)"

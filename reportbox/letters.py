@@ -17,10 +17,10 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from parsers.letter import Letter, default_campaign_id, keywords_from_wording
 from parsers.outline import DEFAULT_OUTLINE as DEFAULT_SECTIONS
 from reportbox.config import (
     CAMPAIGN_ID,
@@ -31,6 +31,11 @@ from reportbox.config import (
     OutlineSectionConfig,
 )
 from reportbox.errors import ConfigError, UsageError
+
+# The letter reader (its patterns and tables) is imported by the functions that read a letter's
+# wording: every command merges the stored campaigns (`with_letter_campaigns`), and most store none.
+if TYPE_CHECKING:
+    from parsers.letter import Letter
 
 log = logging.getLogger("reportbox.campaigns")
 
@@ -43,6 +48,8 @@ _LABELS = {"letter": "number and symbol", "issued": "date of issue", "deadline":
 
 def campaign_id(letter: Letter, given: str | None) -> str | None:
     """The id asked for (checked), else the letter's default (`tk2019`, `l5025-2019`), else None."""
+    from parsers.letter import default_campaign_id
+
     if given is None:
         return default_campaign_id(letter)
     if not re.match(CAMPAIGN_ID, given):
@@ -123,6 +130,8 @@ def own_outline_sections(campaigns: Iterable[CampaignConfig]) -> dict[str, Outli
 
 
 def _own_section(title: str) -> OutlineSectionConfig:
+    from parsers.letter import keywords_from_wording
+
     # Braces in a config title are year placeholders: a letter's own are not.
     plain_title = title.replace("{", "(").replace("}", ")")
     return OutlineSectionConfig(title=plain_title, keywords=keywords_from_wording(plain_title))

@@ -23,6 +23,8 @@ PASSWORD_ENV = "RB_STARTUP_TEST_PW"
 # What the document readers and the message parser import: needed only when there is mail to process.
 READERS = {"mailparser", "pdfplumber", "pdfminer", "docx", "openpyxl", "PIL", "inscriptis", "lxml",
            "parsers.message", "parsers.attachments", "parsers.identify", "ingest.process"}
+# The request-letter reader: only `campaign from-letter` and the stored letter campaigns' own outline need it.
+LETTER = {"parsers.letter", "parsers.letterhead", "parsers.years"}
 WEB = {"fastapi", "starlette", "uvicorn", "web"}
 DATABASE = {"sqlalchemy", "alembic", "psycopg", "models"}
 # Run the command as `python -m reportbox` does, and write the names of the modules loaded by its end.
@@ -93,9 +95,36 @@ def test_poll_with_nothing_new_and_status_import_no_reader(tmp_path, imap_config
     assert again.returncode == 0, again.stderr
     assert "new: 0  parsed: 0" in again.stdout
     assert "imapclient" in modules and "sqlalchemy" in modules  # it did talk to the server and the database
-    assert loaded(modules, READERS | WEB | {"alembic", "apscheduler", "authlib", "requests", "rich"}) == set()
+    assert loaded(modules, READERS | LETTER | WEB | {"alembic", "apscheduler", "authlib", "requests", "rich"}) == set()
 
     status, modules = run_reportbox(tmp_path, "--config", str(imap_config), "status", "--campaign", "tk2019")
     assert status.returncode == 0, status.stderr
     assert "on_time" in status.stdout and "Hà Nội" in status.stdout
-    assert loaded(modules, READERS | WEB | {"alembic", "apscheduler", "imapclient"}) == set()
+    assert loaded(modules, READERS | LETTER | WEB | {"alembic", "apscheduler", "imapclient"}) == set()
+
+
+# A command's module imported as `reportbox status` does; then the collector's state and what it was told to skip.
+COLLECTOR = """
+import gc, json, sys
+import click
+from reportbox.cli import cli
+if sys.argv[1] == "off":
+    gc.disable()
+frozen = gc.get_freeze_count()
+cli.get_command(click.Context(cli), "status")
+print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() - frozen,
+                  "imported": "models.schema" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("collector", ["on", "off"])
+def test_a_command_is_imported_with_the_collector_paused_and_left_as_found(collector):
+    """The objects importing made are out of the collector's sight (frozen, not collected again and
+    again); the collector then runs as before: a daemon without it would never free a cycle."""
+    result = subprocess.run([sys.executable, "-c", COLLECTOR, collector], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout)
+    assert state["imported"]
+    assert state["enabled"] is (collector == "on")
+    assert state["frozen"] > 10_000  # SQLAlchemy's, pydantic's and the schema's objects, among others

@@ -17,6 +17,7 @@ import click
 
 from reportbox import logs
 from reportbox.errors import ConfigError, StorageError
+from reportbox.startup import uncollected_imports
 
 # Only what every start needs is imported here: click and the logs. The configuration (pydantic),
 # the database (SQLAlchemy) and rich are imported by the commands that use them (`reportbox --help`
@@ -123,7 +124,8 @@ class LazyGroup(GlobalOptionsGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
-            importlib.import_module(self.lazy[cmd_name][0])
+            with uncollected_imports():
+                importlib.import_module(self.lazy[cmd_name][0])
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
