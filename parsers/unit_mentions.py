@@ -32,7 +32,9 @@ FAMILY_NAMES = frozenset(
     "truong luong luu cao ha ta chu ton thai kieu quach van tang khuc lai".split()
 )
 MIDDLE_WORDS = 2  # "Nguyễn Thị | Thanh Hoa": a family name and at most two middle names before the given name
-_HONORIFICS = frozenset({"ong", "ba", "anh", "chi", "dong chi", "d/c", "co", "chu"})
+# Last words of a title or an honorific, after which a name begins (folded: Giám đốc, Chủ tịch, Ký bởi, Ông, Bà, Đồng chí).
+_BEFORE_NAME = frozenset({"doc", "tich", "ky", "boi", "ong", "ba", "chi", "d/c"})
+_RUN_WORDS = 6  # capitalised words read back from a mention: a title and a name on one line
 
 _WORD_BEFORE = re.compile(r"(\S+)[ \t\u00a0]+$")
 # Authority marks of a signature (Decree 30/2020/NĐ-CP): "TM.", "KT.", "TL.", "TUQ.", "Q." and spelt out.
@@ -69,12 +71,13 @@ def in_person_name(text: str, mention: UnitMention) -> bool:
     """Whether the mention ends a person's name: no prefix, and right before it (spaces only between)
     a run of one to three capitalised words starting with a family name ("Nguyễn Thị" Thanh Hoa). A
     longer run ("SỞ NỘI VỤ THANH HÓA", "Sở LĐTBXH Thái Bình") or one in mixed case ("Trường THPT Hà
-    Giang") is no name; "Ông", "Bà", "Đồng chí" before the name are not part of it."""
+    Giang") is no name; a title or an honorific before the name ("GIÁM ĐỐC", "Ông", "Đồng chí") is no
+    part of it."""
     if _has_prefix(text, mention):
         return False
     words: list[str] = []
     end = mention.start
-    while len(words) <= MIDDLE_WORDS + 1:
+    while len(words) < _RUN_WORDS:
         found = _WORD_BEFORE.search(text, max(0, end - 40), end)
         if found is None:
             break
@@ -84,9 +87,9 @@ def in_person_name(text: str, mention: UnitMention) -> bool:
         words.insert(0, word)
         end = found.start()
     run = [fold(word) for word in words]
-    while run and (run[0] in _HONORIFICS or " ".join(run[:2]) in _HONORIFICS):
-        cut = 2 if " ".join(run[:2]) in _HONORIFICS else 1
-        run, words = run[cut:], words[cut:]
+    # The name begins after a title or an honorific: "GIÁM ĐỐC NGUYỄN THỊ THANH HOA", "Đồng chí Lê Bình Định".
+    if titled := [index for index, key in enumerate(run) if key in _BEFORE_NAME]:
+        run, words = run[titled[-1] + 1:], words[titled[-1] + 1:]
     named = [*words, *text[mention.start: mention.end].split()]
     # A name is written in one case: "Nguyễn Thị Thanh Hoa" or "NGUYỄN THỊ THANH HOA", never "Đoàn ĐBQH Hà Nam".
     same_case = all(w.isupper() for w in named) or all(w[1:] == w[1:].lower() for w in named)

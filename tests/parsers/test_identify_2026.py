@@ -95,14 +95,15 @@ def test_a_namesake_in_running_text_is_passed_over(name, code):
     found = mentions(text)
     assert found[0].code == code and in_person_name(text, found[0])
     assert not in_person_name(text, found[1]) and found[1].code == "04"
-    honoured = f"Đồng chí {name} báo cáo"
-    assert in_person_name(honoured, mentions(honoured)[0])
+    for titled in (f"Đồng chí {name} báo cáo", f"KT. GIÁM ĐỐC {name.upper()}", f"Ký bởi {name}"):
+        assert in_person_name(titled, mentions(titled)[0]), titled
 
 
 @pytest.mark.parametrize("text", [
     "SỞ NỘI VỤ THANH HÓA", "Sở LĐTBXH Thái Bình", "UBND TỈNH NAM ĐỊNH", "tỉnh Hà Giang", "Thanh Hóa, ngày 5",
     "GIÁM ĐỐC SỞ NỘI VỤ TỈNH BÌNH ĐỊNH", "các tỉnh Nam Định, Hà Nam", "Hà Nội", "Đoàn ĐBQH Hà Nam",
-    "Trường THPT Hà Giang", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI HÀ GIANG",
+    "Trường THPT Hà Giang", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI HÀ GIANG", "GIÁM ĐỐC SỞ NỘI VỤ THANH HÓA",
+    "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG BÌNH ĐỊNH", "CHỦ TỊCH UBND BÌNH ĐỊNH",
 ])  # fmt: skip
 def test_an_organisation_or_a_place_is_no_person(text):
     assert not in_person_name(text, mentions(text)[0])
