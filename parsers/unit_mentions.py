@@ -110,7 +110,10 @@ def former_mention(text: str, mention: UnitMention) -> bool:
     before = _collapse(fold(text[max(0, mention.start - 200): mention.start]))
     sentence_before = _SENTENCE_END.split(before)[-1]
     merged = _MERGED_FROM.search(sentence_before)
-    return merged is not None and _INTO.search(merged.group("rest") or "") is None
+    if merged is None:
+        return False
+    rest = merged.group("rest") or ""  # a list of provinces; "hợp nhất các sở của tỉnh X" merges offices, not X
+    return _INTO.search(rest) is None and _ORGANISATION.search(rest) is None
 
 
 def speaks_for_sender(text: str, mention: UnitMention) -> bool:

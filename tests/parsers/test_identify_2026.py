@@ -228,7 +228,8 @@ def test_a_signed_pdf_end_to_end():
     ("trên địa bàn tỉnh Tuyên Quang sau sắp xếp", False), ("tỉnh Tuyên Quang (mới)", False),
     ("Sau hợp nhất tỉnh Tuyên Quang có 124 xã, phường", False),
     ("Sở Nội vụ tỉnh Tuyên Quang báo cáo như sau", False), ("tỉnh Cao Bằng cùng các tỉnh", False),
-    ("trên địa bàn tỉnh Tuyên Quang cụ thể như sau", False), ("TỈNH HÀ GIANG CŨ", True), ("tinh Ha Giang (cu)", True),
+    ("trên địa bàn tỉnh Tuyên Quang cụ thể như sau", False), ("hợp nhất các sở của tỉnh Tuyên Quang", False),
+    ("Sở LĐTBXH hợp nhất vào Sở Nội vụ tỉnh Tuyên Quang", False), ("TỈNH HÀ GIANG CŨ", True), ("tinh Ha Giang (cu)", True),
 ])  # fmt: skip
 def test_former_provinces_are_told_from_todays(text, former):
     assert former_mention(text, mentions(text)[0]) is former
