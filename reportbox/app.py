@@ -66,12 +66,13 @@ def open_app(config: Config, *, migrate: bool = True) -> App:
 
 
 def make_source(mailbox: MailboxConfig) -> MailSource:
-    # Imported here: only the commands that fetch need a mail client.
-    from ingest.files import EmlDirSource, MaildirSource
-    from ingest.imap import ImapSource
-
+    # Imported here, each for its kind: only the commands that fetch need a source, and only IMAP a mail client.
     if mailbox.kind == "imap":
+        from ingest.imap import ImapSource
+
         return ImapSource(mailbox)
+    from ingest.files import EmlDirSource, MaildirSource
+
     if mailbox.kind == "maildir":
         return MaildirSource(mailbox.name, mailbox.path, mailbox.folders)
     return EmlDirSource(mailbox.name, mailbox.path, mailbox.folders)

@@ -103,6 +103,23 @@ def test_poll_with_nothing_new_and_status_import_no_reader(tmp_path, imap_config
     assert loaded(modules, READERS | LETTER | WEB | {"alembic", "apscheduler", "imapclient"}) == set()
 
 
+def test_a_poll_of_files_imports_no_mail_client(tmp_path):
+    """An eml-dir (or maildir) mailbox is read from disk: no IMAP client, no OAuth2, no TLS of our own."""
+    (tmp_path / "eml").mkdir()
+    (tmp_path / "eml" / "0.eml").write_bytes(samples.report_message(samples.PROVINCES[0]))
+    config = tmp_path / "reportbox.toml"
+    config.write_text('[database]\nurl = "sqlite:///rb.db"\n[[mailbox]]\nname = "archive"\nkind = "eml-dir"\n'
+                      'path = "eml"\n' + CAMPAIGN, encoding="utf-8")
+    first, _ = run_reportbox(tmp_path, "--config", str(config), "poll")
+    assert first.returncode == 0, first.stderr
+    again, modules = run_reportbox(tmp_path, "--config", str(config), "poll")
+    assert again.returncode == 0, again.stderr
+    assert "new: 0  parsed: 0" in again.stdout
+    assert "ingest.files" in modules  # it did read the folder
+    assert loaded(modules, READERS | LETTER | WEB | {"imapclient", "ingest.imap", "reportbox.oauth", "authlib",
+                                                      "alembic", "rich"}) == set()
+
+
 # A command's module imported as `reportbox status` does; then the collector's state and what it was told to skip.
 COLLECTOR = """
 import gc, json, sys
