@@ -147,12 +147,14 @@ def _anything_to_process(app: App, feed: Feed | None) -> bool:
 
 
 def campaign_infos(config) -> tuple:
+    from parsers.departments import department_keys
     from parsers.identify import CampaignInfo
 
     return tuple(CampaignInfo(id=c.id, letter=c.letter, report_year=c.report_year, plan_year=c.plan_year,
                               issued=c.issued, deadline=c.deadline_day, registry=c.registry,
                               message_ids=c.message_ids, title=c.title, subject=c.subject or "",
-                              match_phrases=c.match.phrases, exclude_phrases=c.match.exclude)
+                              match_phrases=c.match.phrases, exclude_phrases=c.match.exclude,
+                              departments=department_keys(c.departments))
                  for c in config.campaign)
 
 

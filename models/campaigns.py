@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RegistryUnit, utcnow
+from parsers.departments import DEFAULT_DEPARTMENTS, departments_addressed
 from parsers.registry import Registry, builtin
 from reportbox.config import CampaignConfig, CampaignMatchConfig, LetterSectionConfig
 from reportbox.errors import UsageError
@@ -114,6 +115,8 @@ def _as_config(row: Campaign) -> CampaignConfig:
         subject=row.subject, issuer=row.issuer, addressees=row.addressees, mailbox=row.mailbox, phone=row.phone,
         section=tuple(LetterSectionConfig(**item) for item in row.sections or ()),
         match=CampaignMatchConfig(**(row.match or {})),
+        # Read again from the stored "Kính gửi:", as from-letter read them (no column of their own).
+        departments=departments_addressed(row.addressees) or DEFAULT_DEPARTMENTS,
     )
 
 

@@ -6,6 +6,8 @@ starts a new version, superseding the whole earlier one, or joins the version be
 - it *joins* when it says it continues one (a supplement, `bổ sung`, or a part ≥ 2: see
   parsers.continuation), or when it brings only sections the version lacks (a report sent in
   pieces without saying so, or a covering letter followed by the report);
+- it joins too when the version holds only parts that other departments the letter addressed sent
+  before it (the Sở Y tế's, ahead of the Sở Nội vụ's report: parsers.departments);
 - otherwise it *starts* a version: a corrected report sent again supersedes the earlier one.
 
 A report none of whose files could be read (models.unreadable) takes no part: it is no version,
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from models.campaigns import lock_campaign
 from models.schema import RawMessage, Submission, SubmissionState
 from models.unreadable import unreadable_reports
+from parsers.departments import is_other_department_part
 
 UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
 
@@ -94,6 +97,8 @@ def split_versions(parts: Sequence[P]) -> list[list[P]]:
 def _joins(submission: _Part, version: Sequence[_Part]) -> bool:
     if submission.continuation:
         return True
+    if all(is_other_department_part(member.continuation) for member in version):
+        return True  # the lead department's report, after another department's part (parsers.departments)
     found = {key for member in version for key in member.sections}
     return not found.intersection(submission.sections)
 

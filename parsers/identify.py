@@ -33,6 +33,10 @@ is trusted only as the topmost, with no `trusted_authserv_ids`. Order of the dec
    - No evidence either way → the one campaign of the report's year, to review; none when several
      ask for that year (a guess would hold one's reminders and not the other's).
    - No year but a match by letter or reply → the campaign's report year.
+   - Department (parsers.departments: letterhead, number, subject, sender): one the matched
+     campaign's letter did not address → `other_report`; one it addressed beside the first (the
+     Sở Y tế beside the Sở Nội vụ) sends a part of the unit's answer (`continuation`), and a title on
+     that department's fields ("bảo trợ xã hội") answers the campaign; the UBND answers for all.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
 5. Content: no readable document, no unreadable one named like a report, no scan left unread
@@ -62,10 +66,11 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from parsers.continuation import continuation_mark
+from parsers.departments import Finding, find_department, judge_department, with_department_fields
 from parsers.letterhead import Letterhead
 from parsers.registry import Contacts, Registry, builtin, registry_for
 from parsers.registry.contacts import as_contacts
@@ -131,6 +136,7 @@ class CampaignInfo:
     subject: str = ""  # the letter's "V/v …" line
     match_phrases: tuple[str, ...] = ()  # [campaign.match] phrases: titles that answer it too
     exclude_phrases: tuple[str, ...] = ()  # [campaign.match] exclude: titles that never do
+    departments: tuple[str, ...] = ()  # the department keys its letter addressed (parsers.departments); () any
 
 
 @dataclass(frozen=True)
@@ -203,7 +209,9 @@ def identify(
     year = decide_year(signals)
     period = decide_kind(signals)
     titles = _titles(facts, keys)
-    match = _match_campaign(facts, campaigns, year.year, year.confidence, day, titles)
+    department = _department(facts, keys)  # which provincial department sent it (parsers.departments)
+    match = _match_campaign(facts, [with_department_fields(c, department) for c in campaigns], year.year,
+                            year.confidence, day, titles)
     report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
     registry = _registry(match.campaign, registry_name, registries, day)
     known = as_contacts(contacts)  # once, not per lookup
@@ -219,6 +227,14 @@ def identify(
     continuation = continuation_mark(facts.subject, (d.filename for d in facts.documents))
     if continuation:
         evidence.append(f"continues an earlier submission: {continuation}")
+    # A department the letter did not address sent it: another report of the unit (parsers.departments).
+    verdict = judge_department(department, *((match.campaign.departments, match.campaign.id) if match.campaign
+                                             else ((), "")))
+    if verdict.evidence:
+        evidence.append(verdict.evidence)
+    if not verdict.answers:
+        match = replace(match, campaign=None, confidence=0.0, other=True, topic=verdict.evidence, doubt=None)
+    continuation = continuation or verdict.part
     campaign_periods = {_profile(c).period for c in campaigns}
     reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys, unread_scans)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
@@ -323,6 +339,16 @@ def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] 
     if owner is None:
         return f"unverified sender: {sender} is not a known address of {code}"
     return f"unverified sender: {sender} belongs to {owner[0]}, not {code}"
+
+
+def _department(facts: Facts, keys: set[str]) -> Finding | None:
+    """The department that sent it: its own parts' letterheads (the report's first), then the subject and sender."""
+    main = _main_letterhead(facts, keys)
+    heads = [part.letterhead for document in facts.documents for part in _own_parts(document, keys)
+             if part.letterhead is not None and part.letterhead is not main]
+    heads = [main, *heads] if main is not None else heads
+    return find_department(letterheads=[head.issuer_lines for head in heads], numbers=[head.number for head in heads],
+                           subject=facts.subject, sender=facts.sender)
 
 
 def _main_letterhead(facts: Facts, keys: set[str]) -> Letterhead | None:

@@ -1,5 +1,6 @@
 """A ministry's request letter (công văn) read into the fields of a campaign: number, issuer, date,
-subject, addressees, deadline, years, the outline it asks for, where and whom to send to.
+subject, addressees and the provinces' departments they name, deadline, years, the outline it asks
+for, where and whom to send to.
 
 The letterhead (issuer, "Số: …", place and date, "V/v …") is read by `parsers.letterhead`; this module
 adds what a letterhead reader leaves: a subject or addressee line wrapped over several lines, the
@@ -22,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import takewhile
 from pathlib import PurePath
 
+from parsers.departments import departments_addressed
 from parsers.documents.limits import DEFAULT_LIMITS, Limits
 from parsers.documents.model import Block, BlockKind, Region, Table
 from parsers.letterhead import folded_same_length, is_motto_line, parse_letterhead
@@ -102,6 +104,8 @@ class Letter:
     mailbox: str | None = None
     phone: str | None = None
     registry: str | None = None  # the units in force on the deadline's day: vn63, or vn34 from 2025-07-01
+    # The provinces' departments "Kính gửi:" names (parsers.departments): () when it names none.
+    departments: tuple[str, ...] = ()
     evidence: dict[str, str] = field(default_factory=dict)  # field → the text it was read from
     missing: tuple[str, ...] = ()  # FIELDS the letter does not state
 
@@ -126,6 +130,8 @@ def read_letter(source: str | tuple[Block, ...] | list[Block]) -> Letter:
     _subject(paragraphs, fields, evidence)
     if recipient is not None and (addressees := _addressees(paragraphs, recipient)):
         fields["addressees"], evidence["addressees"] = addressees
+        if departments := departments_addressed(addressees[0]):
+            fields["departments"], evidence["departments"] = departments, addressees[0]
     _issuer_as_written_in_body(body, fields)
     _deadline(body, fields, evidence)
     _mailbox(body, fields, evidence)

@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from parsers.departments import DEFAULT_DEPARTMENTS, canonical_departments
 from parsers.documents.limits import Limits
 from parsers.outline import PLACEHOLDERS, Outline, outline_from_config, unknown_placeholders
 from reportbox.errors import ConfigError
@@ -576,6 +577,15 @@ class CampaignConfig(_Section):
     phone: str | None = None  # the contact telephone the letter gives
     section: tuple[LetterSectionConfig, ...] = ()  # the outline in the letter's words
     match: CampaignMatchConfig = CampaignMatchConfig()
+    # The provinces' departments the letter addresses: their reports are the unit's answer, another
+    # department's are its other reports (parsers.departments; Decree 45/2025/NĐ-CP).
+    departments: tuple[str, ...] = DEFAULT_DEPARTMENTS
+
+    @field_validator("departments")
+    def _known_departments(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            raise ValueError(f"name at least one department (default: {list(DEFAULT_DEPARTMENTS)})")
+        return canonical_departments(values)
 
     @model_validator(mode="after")
     def _sections_in_outline(self) -> "CampaignConfig":

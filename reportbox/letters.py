@@ -4,10 +4,12 @@ CampaignConfig that `--apply` stores; and the config with the stored letter camp
 
 The JSON shape (keys in this order):
     {"id", "letter", "issuer", "issued", "deadline", "report_year", "plan_year", "subject", "addressees",
-     "mailbox", "phone", "registry", "outline": [{"key", "number", "title"}], "evidence": {field: text},
+     "departments", "mailbox", "phone", "registry", "outline": [{"key", "number", "title"}], "evidence": {field: text},
      "missing": [field, …]}
 A field the letter does not give is null and named in "missing"; a deadline with a time is an ISO
-date-time with Vietnam's offset ("2019-12-15T17:00:00+07:00"), a day is "2019-12-15".
+date-time with Vietnam's offset ("2019-12-15T17:00:00+07:00"), a day is "2019-12-15". "departments"
+are the provinces' departments the addressees name (parsers.departments), null when they name none:
+the campaign then has the default ones.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from parsers.departments import DEFAULT_DEPARTMENTS
 from parsers.outline import DEFAULT_OUTLINE as DEFAULT_SECTIONS
 from reportbox.config import (
     CAMPAIGN_ID,
@@ -70,6 +73,7 @@ def letter_json(letter: Letter, campaign: str | None) -> dict:
         "plan_year": letter.plan_year,
         "subject": letter.subject,
         "addressees": letter.addressees,
+        "departments": list(letter.departments) or None,
         "mailbox": letter.mailbox,
         "phone": letter.phone,
         "registry": letter.registry,
@@ -109,6 +113,7 @@ def campaign_config(letter: Letter, campaign: str | None) -> CampaignConfig:
             plan_year=letter.plan_year, issued=letter.issued, deadline=_deadline_for_config(letter.deadline),
             registry=letter.registry, outline=keys, subject=letter.subject, issuer=letter.issuer,
             addressees=letter.addressees, mailbox=letter.mailbox, phone=letter.phone,
+            departments=letter.departments or DEFAULT_DEPARTMENTS,
             section=tuple(LetterSectionConfig(**item.as_dict()) for item in letter.outline),
         )
     except ValidationError as exc:
@@ -209,6 +214,7 @@ def letter_toml(letter: Letter, campaign: str | None, source: str) -> str:
         "subject": letter.subject,
         "issuer": letter.issuer,
         "addressees": letter.addressees,
+        "departments": list(letter.departments) or None,
         "mailbox": letter.mailbox,
         "phone": letter.phone,
     }
@@ -230,6 +236,8 @@ def _toml_line(name: str, value, letter: Letter) -> str:
         line += f"  # {toml_string(_comment(quoted))}"
     elif name == "registry":
         line += "  # the units in force on the deadline's day"
+    elif name == "departments":
+        line += "  # named by \"Kính gửi\": their reports are the unit's answer, other departments' its other reports"
     return line
 
 
@@ -240,6 +248,8 @@ def _why_missing(name: str) -> str:
         return "the letter numbers no items: the default outline applies"
     if name == "registry":
         return "follows the deadline, which the letter does not give"
+    if name == "departments":
+        return f"\"Kính gửi\" names no department: the default, {list(DEFAULT_DEPARTMENTS)}"
     if name in REQUIRED:
         return "not in the letter: required, add it by hand"
     return "not in the letter"

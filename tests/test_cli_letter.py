@@ -30,6 +30,8 @@ JSON_2019 = {
     "subject": "V/v đánh giá tình hình thực hiện năm 2019; nhiệm vụ, giải pháp thực hiện kế hoạch năm 2020 lĩnh vực lao "
                "động, người có công và xã hội",
     "addressees": "Giám đốc Sở Lao động - Thương binh và Xã hội các tỉnh/thành phố trực thuộc Trung ương",
+    # The Sở LĐTBXH's work is the Sở Nội vụ's since Decree 45/2025/NĐ-CP: a 2019 letter names both.
+    "departments": ["Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội"],
     "mailbox": "phongkh@molisa.gov.vn", "phone": "024.38269.544/ 024.39 364.160", "registry": "vn63",
 }
 
@@ -51,7 +53,8 @@ def test_json_gives_every_field_its_evidence_and_nothing_missing(workdir):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == ["id", "letter", "issuer", "issued", "deadline", "report_year", "plan_year", "subject",
-                          "addressees", "mailbox", "phone", "registry", "outline", "evidence", "missing"]
+                          "addressees", "departments", "mailbox", "phone", "registry", "outline", "evidence",
+                          "missing"]
     assert {key: data[key] for key in JSON_2019} == JSON_2019
     assert [(item["key"], item["number"]) for item in data["outline"]] == [
         ("results", "1a"), ("policies", "1b"), ("shortcomings", "1c"), ("plan", "2a"), ("proposals", "2b")]
@@ -273,3 +276,30 @@ def test_a_file_with_no_letter_in_it_is_a_usage_error(workdir):
         (workdir / name).write_bytes(data)
         result = run(workdir, "campaign", "from-letter", str(workdir / name))
         assert result.returncode == 2 and "no request letter found in it" in result.stderr, (name, result.stderr)
+
+
+def test_bo_noi_vu_s_letter_to_two_departments_from_docx_to_a_stored_campaign(workdir):
+    """The 2026 letter to the Sở Nội vụ and the Sở Y tế (reportbox.sample_letters) as a .docx: JSON and
+    TOML say the departments, and the campaign `--apply` stores keeps them for identification."""
+    from reportbox import sample_letters
+
+    letter = workdir / "6121-BNV-KHTC.docx"
+    letter.write_bytes(fx.letter_docx(sample_letters.request_letter(health=True)))
+    data = json.loads(run(workdir, "campaign", "from-letter", str(letter), "--format", "json").stdout)
+    assert (data["id"], data["letter"], data["issuer"], data["registry"]) == ("tk2026", "6121/BNV-KHTC", "Bộ Nội vụ", "vn34")
+    assert (data["issued"], data["deadline"], data["report_year"], data["plan_year"]) == (
+        "2026-11-24", "2026-12-15", 2026, 2027)
+    assert data["departments"] == ["Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế"]
+    toml = run(workdir, "campaign", "from-letter", str(letter)).stdout
+    assert 'departments = ["Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế"]  # named by' in toml
+    pasted = workdir / "pasted.toml"
+    pasted.write_text(BASE_CONFIG + toml, encoding="utf-8")
+    assert load_config(pasted).campaign[0].departments == ("Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế")
+    assert run(workdir, "campaign", "from-letter", str(letter), "--apply").returncode == 0
+    app = open_app(load_config(workdir / "reportbox.toml"))
+    try:
+        infos = {info.id: info for info in campaign_infos(app.config)}
+        assert infos["tk2026"].departments == ("noi_vu", "ldtbxh", "y_te")
+        assert infos["tk2017"].departments == ("noi_vu", "ldtbxh")  # the config's, by default
+    finally:
+        app.close()

@@ -1,0 +1,118 @@
+"""A Sở Y tế's report through the real pipeline (an .eml folder polled into the database): counted for
+its province under a campaign whose letter addressed the Sở Y tế too, filed as the province's other
+report under one that addressed only the Sở Nội vụ (Decree 45/2025/NĐ-CP moved social protection and
+children to the Sở Y tế). The Sở Nội vụ's and the Sở Y tế's reports of one province make one version."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import docx
+import pytest
+from sqlalchemy import select
+
+from jobs.poll import poll
+from models.schema import MessageLocation, Submission
+from models.status import campaign_status
+from reportbox import sample_letters
+from reportbox.sample_documents import report_docx
+from tests.ingest.conftest import db_url, make_app, sources_of  # noqa: F401
+
+DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+CAMPAIGN = {"id": "tk2026", "letter": sample_letters.NUMBER, "title": "Đánh giá tình hình thực hiện năm 2026",
+            "subject": sample_letters.SUBJECT, "report_year": 2026, "plan_year": 2027,
+            "issued": sample_letters.ISSUED.isoformat(), "deadline": sample_letters.DEADLINE.isoformat()}
+FIRST_DAY = datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)
+AFTER_DEADLINE = datetime(2026, 12, 20, tzinfo=timezone.utc)
+NGHE_AN, HA_TINH = "40", "42"
+GENERAL = "Kết quả thực hiện nhiệm vụ năm 2026, kế hoạch năm 2027"
+SOCIAL_PROTECTION = "Kết quả thực hiện nhiệm vụ năm 2026 lĩnh vực bảo trợ xã hội, trẻ em; kế hoạch năm 2027"
+# name → (province, its mail domain, department's letterhead line, number's symbol, mailbox, title, day)
+MAILS = {
+    "1-nghean-syt.eml": ("Nghệ An", "nghean", "SỞ Y TẾ", "SYT", "syt", GENERAL, 1),
+    "2-nghean-snv.eml": ("Nghệ An", "nghean", "SỞ NỘI VỤ", "SNV", "snv", GENERAL, 2),
+    "3-hatinh-syt.eml": ("Hà Tĩnh", "hatinh", "SỞ Y TẾ", "SYT", "soyte", SOCIAL_PROTECTION, 3),
+}
+
+
+def _report(province: str, department: str, symbol: str, title: str, seed: int) -> bytes:
+    """A sample report with the department's letterhead, number and title in place of the Sở LĐTBXH's."""
+    document = docx.Document(io.BytesIO(report_docx(province, 2026, pages=1, seed=seed)))
+    head = document.tables[0]
+    head.cell(0, 0).text = f"UBND TỈNH {province.upper()}\n{department}"
+    head.cell(1, 0).text = f"Số: {300 + seed}/BC-{symbol}"
+    head.cell(1, 1).text = f"{province}, ngày {9 + seed} tháng 12 năm 2026"
+    heading = next(p for p in document.paragraphs if p.text.startswith("Kết quả thực hiện nhiệm vụ"))
+    heading.runs[0].text = title
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _mail(province: str, domain: str, department: str, symbol: str, mailbox: str, title: str, day: int) -> bytes:
+    received = FIRST_DAY + timedelta(days=day)
+    message = EmailMessage()
+    message["Received"] = f"from mx.{domain}.gov.vn by mx.moha.gov.vn; {format_datetime(received)}"
+    message["From"] = f"{department.title()} {province} <{mailbox}@{domain}.gov.vn>"
+    message["To"] = sample_letters.MAILBOX
+    message["Subject"] = f"Báo cáo năm 2026 theo Công văn số {sample_letters.NUMBER}"
+    message["Date"] = format_datetime(received)
+    message.set_content("Kính gửi Vụ Kế hoạch - Tài chính, Bộ Nội vụ.")
+    message.add_attachment(_report(province, department, symbol, title, day), maintype=DOCX[0], subtype=DOCX[1],
+                           filename=f"BC {symbol} {domain} 2026.docx")
+    return message.as_bytes(policy=policy.SMTP)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "eml"
+    path.mkdir()
+    for name, mail in MAILS.items():
+        (path / name).write_bytes(_mail(*mail))
+    return path
+
+
+def _polled(make_app, folder, departments):  # noqa: F811
+    campaign = CAMPAIGN | ({"departments": departments} if departments else {})
+    app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}], campaign=[campaign])
+    poll(app, sources_of(app))
+    with app.sessions() as session:
+        rows = session.execute(select(MessageLocation.source_key, Submission).join(
+            Submission, Submission.raw_message_id == MessageLocation.raw_message_id)).all()
+        submissions = {key.rsplit("/", 1)[-1]: row for key, row in rows}
+        for row in submissions.values():
+            session.expunge(row)
+        status = {unit.unit: unit for unit in campaign_status(session, "tk2026", as_of=AFTER_DEADLINE).units}
+    return submissions, status
+
+
+def test_a_campaign_that_addressed_the_so_y_te_counts_its_reports(make_app, folder):  # noqa: F811
+    submissions, status = _polled(make_app, folder, ["Sở Nội vụ", "Sở Y tế"])
+    health, interior, programme = (submissions[name] for name in MAILS)
+    for row in (health, interior, programme):
+        assert (row.campaign, row.state) == ("tk2026", "accepted"), row.evidence
+    assert health.unit == interior.unit == NGHE_AN and programme.unit == HA_TINH
+    assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2026\'s letter too: part of the unit\'s ' \
+           "answer with Sở Nội vụ's" in health.evidence
+    assert health.kind == "continuation" and interior.kind == "report"
+    # The Sở Nội vụ's report after the Sở Y tế's joins it: one version, neither superseded.
+    assert interior.joined_to == health.id and health.superseded_by is None and status[NGHE_AN].versions == 1
+    assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].received_at == FIRST_DAY + timedelta(days=1)
+    # A title on the Sở Y tế's fields ("bảo trợ xã hội, trẻ em") answers a letter that addressed it.
+    assert programme.kind == "continuation" and status[HA_TINH].status == "on_time"
+
+
+def test_a_campaign_that_did_not_address_it_files_them_as_other_reports(make_app, folder):  # noqa: F811
+    submissions, status = _polled(make_app, folder, None)  # the default: the Sở Nội vụ (and Sở LĐTBXH)
+    health, interior, programme = (submissions[name] for name in MAILS)
+    assert (health.unit, health.campaign, health.kind, health.state) == (NGHE_AN, None, "other_report", "accepted")
+    assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → not addressed by tk2026\'s letter (departments: Sở Nội ' \
+           'vụ, Sở Lao động - Thương binh và Xã hội) → other_report' in health.evidence
+    assert (interior.campaign, interior.kind, interior.state) == ("tk2026", "report", "accepted")
+    assert (programme.unit, programme.campaign, programme.kind) == (HA_TINH, None, "other_report")
+    assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].submission == interior.id
+    assert status[HA_TINH].status == "missing"
