@@ -51,9 +51,9 @@ DEADLINE = deadline_instant(date(2019, 12, 15))
 AS_OF = deadline_instant(date(2019, 12, 20))  # the status shown: end of Friday after the deadline
 
 
-def demo_config(comment: str, campaign: dict[str, str | int | date]) -> str:
+def demo_config(comment: str, campaign: dict[str, str | int | date | list[str]]) -> str:
     """A demo's reportbox.toml: its Maildir, a local SQLite database and one campaign (`campaign`'s keys)."""
-    values = "".join(f"{key} = {json.dumps(value, ensure_ascii=False) if isinstance(value, str) else value}\n"
+    values = "".join(f"{key} = {value if isinstance(value, (int, date)) else json.dumps(value, ensure_ascii=False)}\n"
                      for key, value in campaign.items())
     return (f"# {comment}\n[database]\nurl = \"sqlite:///reportbox.db\"\n\n[storage]\nraw_dir = \"raw\"\n\n"
             f"[[mailbox]]\nname = \"demo\"\nkind = \"maildir\"\npath = \"maildir\"\n\n[[campaign]]\n{values}")

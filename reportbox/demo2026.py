@@ -9,9 +9,11 @@ THÀNH PHỐ X / SỞ NỘI VỤ", numbered "…/BC-SNV", some as PDFs with the 
 (`Người ký: Sở Nội vụ tỉnh X`), one scanned (read by OCR; without Tesseract or LibreOffice it goes
 as .docx), some sent from the old domain of a province that was absorbed (hagiang.gov.vn for Tuyên
 Quang) and naming the former provinces ("tỉnh Hà Giang (cũ)"), one re-sent and signed by a person
-whose given name is a province's ("Nguyễn Thị Thanh Hoa"), late ones, missing ones, a half-year
-report (another report of its unit, not counted) and the mail that is no report (an auto-reply, a
-reply without attachment).
+whose given name is a province's ("Nguyễn Thị Thanh Hoa"), late ones, missing ones, a Sở Y tế's part
+of its unit's answer (the letter addresses the Sở Y tế too, for social protection and children), other
+reports of their units, not counted (half-year reports; a Sở Nông nghiệp và Môi trường's report on
+poverty reduction: a department the letter does not address), and the mail that is no report (an
+auto-reply, a reply without attachment).
 
 `PLAN` is the mailbox as data, one `Mail` per message, so a test can work out what the status must
 say. It shares its building blocks with the 2019 demo (reportbox.demo).
@@ -48,14 +50,24 @@ CONFIG = demo_config(
     "year-end campaign over the 34 provinces (registry vn34, Resolution 202/2025/QH15).",
     {"id": CAMPAIGN, "letter": LETTER,
      "title": f"Đánh giá tình hình thực hiện nhiệm vụ năm {YEAR}; nhiệm vụ, giải pháp năm {YEAR + 1}",
-     "report_year": YEAR, "plan_year": YEAR + 1, "issued": ISSUED, "deadline": DEADLINE.date(), "registry": "vn34"})
+     "report_year": YEAR, "plan_year": YEAR + 1, "issued": ISSUED, "deadline": DEADLINE.date(), "registry": "vn34",
+     "departments": ["Sở Nội vụ", "Sở Y tế"]})
 
 REGISTRY = builtin("vn34")
 UNITS = REGISTRY.units
 # Counted for the unit: a .docx, a PDF with the digital-signature stamp, a scan, a corrected report.
 REPORT_KINDS = ("docx", "pdf", "scan", "resend")
-# Not counted: another report of the unit (half-year), an auto-reply, a reply without attachment.
-OTHER_KINDS = ("half-year", "auto-reply", "reply")
+# The departments that write (Decree 45/2025/NĐ-CP): the letter addresses the Sở Nội vụ, and the Sở Y tế for
+# social protection and children; the Sở Nông nghiệp và Môi trường (poverty reduction) it does not address.
+# Each: its letterhead line, the symbol in its numbers, its mailboxes.
+DEPARTMENTS = {
+    "Sở Nội vụ": ("SỞ NỘI VỤ", "SNV", ("snv", "sonoivu", "vanthu.snv", "vanphong.snv")),
+    "Sở Y tế": ("SỞ Y TẾ", "SYT", ("syt", "soyte")),
+    "Sở Nông nghiệp và Môi trường": ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "SNNMT", ("snnmt",)),
+}
+# Not counted: other reports of the unit (half-year; a year-end report of a department the letter does not
+# address), an auto-reply, a reply without attachment.
+OTHER_KINDS = ("half-year", "other-department", "auto-reply", "reply")
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class Mail:
     kind: str  # REPORT_KINDS or OTHER_KINDS
     received: datetime  # by the ministry's server (Vietnam time)
     unit: str  # the vn34 unit it comes from, as its documents say
+    department: str = "Sở Nội vụ"  # who writes (DEPARTMENTS)
     old_domain: str | None = None  # sent from an absorbed province's domain, which its successor still uses
     notes: tuple[str, ...] = ()  # text that names former provinces
     signer: str | None = None  # the director's name under "GIÁM ĐỐC"
@@ -109,6 +122,13 @@ SPECIAL = (
     Mail("pdf", _at(16, 10, 12), "79", old_domain="binhduong.gov.vn"),
     Mail("docx", _at(18, 15, 45), "96", covering_letter=True),
     # Not counted.
+    # Ninh Bình's Sở Y tế sends its part (social protection, children): it joins the Sở Nội vụ's answer.
+    Mail("pdf", _at(14, 10, 5), "37", department="Sở Y tế", notes=(
+        "Thực hiện Nghị định số 45/2025/NĐ-CP, Sở Y tế báo cáo kết quả công tác bảo trợ xã hội, trẻ em năm "
+        f"{YEAR} trên địa bàn tỉnh.",)),
+    # Đắk Lắk's Sở Nông nghiệp và Môi trường (poverty reduction since Decree 45/2025/NĐ-CP): its own year-end
+    # report, though the letter does not address it.
+    Mail("other-department", _at(9, 15, 40), "66", department="Sở Nông nghiệp và Môi trường"),
     Mail("half-year", _at(12, 9, 30), "91"),  # An Giang: its half-year report, sent when asked; still missing
     Mail("half-year", _at(3, 14, 10), "20"),  # Lạng Sơn: the same, and its year-end report on time
     Mail("auto-reply", _at(24, 16, 3, month=11), "42"),
@@ -137,53 +157,66 @@ def _place(unit: Unit) -> str:
     return unit.full_name[0].lower() + unit.full_name[1:]
 
 
-def _office(unit: Unit) -> Office:
-    return Office(department="SỞ NỘI VỤ", symbol="SNV", department_name=f"Sở Nội vụ {_place(unit)}",
-                  ministry=MINISTRY, ministry_short="Bộ Nội vụ (Vụ KHTC)", letter=LETTER,
-                  letter_date=f"{ISSUED:%d/%m}")
+def _writer(mail: Mail, unit: Unit) -> str:
+    """"Sở Nội vụ tỉnh Tuyên Quang": the department that writes, as its own texts name it."""
+    return f"{mail.department} {_place(unit)}"
+
+
+def _office(mail: Mail, unit: Unit) -> Office:
+    head, symbol, _ = DEPARTMENTS[mail.department]
+    return Office(department=head, symbol=symbol, department_name=_writer(mail, unit), ministry=MINISTRY,
+                  ministry_short="Bộ Nội vụ (Vụ KHTC)", letter=LETTER, letter_date=f"{ISSUED:%d/%m}")
 
 
 def _sender(mail: Mail, unit: Unit) -> tuple[str, str]:
-    local = ("snv", "sonoivu", "vanthu.snv", "vanphong.snv")[int(unit.code) % 4]
-    return f"Sở Nội vụ {unit.name}", f"{local}@{mail.old_domain or current_domain(unit)}"
+    mailboxes = DEPARTMENTS[mail.department][2]
+    local = mailboxes[int(unit.code) % len(mailboxes)]
+    return f"{mail.department} {unit.name}", f"{local}@{mail.old_domain or current_domain(unit)}"
 
 
 def _stamp(mail: Mail, unit: Unit) -> tuple[str, ...]:
     """The box the signing software prints on a signed PDF: the issuing body signs, not a person."""
     signed = mail.received.replace(minute=max(mail.received.minute - 20, 0))
-    return (f"Người ký: Sở Nội vụ {_place(unit)}", f"Email: {_sender(mail, unit)[1]}",
+    return (f"Người ký: {_writer(mail, unit)}", f"Email: {_sender(mail, unit)[1]}",
             f"Cơ quan: {unit.full_name}", f"Thời gian ký: {signed:%d.%m.%Y %H:%M}:03 +07:00")
+
+
+def _title(mail: Mail) -> str | None:
+    """The line under "BÁO CÁO" when it is not the year-end report's."""
+    if mail.kind == "half-year":
+        return f"Sơ kết công tác 6 tháng đầu năm {YEAR}, nhiệm vụ 6 tháng cuối năm {YEAR}"
+    if mail.department == "Sở Y tế":
+        return f"Kết quả thực hiện công tác bảo trợ xã hội, trẻ em năm {YEAR}, kế hoạch năm {YEAR + 1}"
+    return None
 
 
 def _document(mail: Mail, seed: int) -> bytes:
     unit = _unit(mail.unit)
-    half_year = mail.kind == "half-year"
     return report_docx(unit.name, YEAR, 1, seed=seed, covering_letter=mail.covering_letter, issuer=issuer_of(unit),
-                       style=mail.style, office=_office(unit), notes=mail.notes, signer=mail.signer,
-                       title=(f"Sơ kết công tác 6 tháng đầu năm {YEAR}, nhiệm vụ 6 tháng cuối năm {YEAR}"
-                              if half_year else None),
-                       stamp=_stamp(mail, unit) if mail.kind == "pdf" else ())
+                       style=mail.style, office=_office(mail, unit), notes=mail.notes, signer=mail.signer,
+                       title=_title(mail), stamp=_stamp(mail, unit) if mail.kind == "pdf" else ())
 
 
 SUBJECTS = (
-    "Báo cáo kết quả thực hiện nhiệm vụ năm {y}, kế hoạch năm {y1} - Sở Nội vụ {name}",
+    "Báo cáo kết quả thực hiện nhiệm vụ năm {y}, kế hoạch năm {y1} - {department} {name}",
     "V/v gửi báo cáo theo Công văn số {letter} - {name}",
-    "Sở Nội vụ {name} gửi báo cáo đánh giá năm {y}",
+    "{department} {name} gửi báo cáo đánh giá năm {y}",
     "BC đánh giá tình hình thực hiện năm {y}, nhiệm vụ năm {y1} ({name})",
 )
-FILENAMES = ("Báo cáo năm {y} - {name}.docx", "BC {y} Sở Nội vụ {name}.docx", "BC_KQ{y}_KH{y1}_{slug}.docx",
-             "{number}-BC-SNV.docx")
+FILENAMES = ("Báo cáo năm {y} - {name}.docx", "BC {y} {department} {name}.docx", "BC_KQ{y}_KH{y1}_{slug}.docx",
+             "{number}-BC-{symbol}.docx")
 
 
 def _texts(mail: Mail, unit: Unit, number: int) -> tuple[str, str, str]:
     """(subject, body, file name) of a message carrying a document."""
     fields = {"y": YEAR, "y1": YEAR + 1, "name": unit.name, "letter": LETTER, "number": 300 + number * 7,
-              "slug": current_domain(unit).split(".")[0]}
-    body = cover_note(MINISTRY, LETTER, ISSUED, f"Sở Nội vụ {_place(unit)}", YEAR)
+              "slug": current_domain(unit).split(".")[0], "department": mail.department,
+              "symbol": DEPARTMENTS[mail.department][1]}
+    body = cover_note(MINISTRY, LETTER, ISSUED, _writer(mail, unit), YEAR)
     if mail.kind == "half-year":
-        return (f"Báo cáo sơ kết 6 tháng đầu năm {YEAR} - Sở Nội vụ {unit.name}",
-                f"Sở Nội vụ {_place(unit)} gửi báo cáo sơ kết công tác 6 tháng đầu năm {YEAR} theo đề nghị "
-                "của Vụ.\n\nTrân trọng.", f"BC so ket 6 thang {YEAR} - {unit.name}.docx")
+        return (f"Báo cáo {_title(mail)} - {mail.department} {unit.name}",
+                f"{_writer(mail, unit)} gửi báo cáo {_title(mail)}.\n\nTrân trọng.",
+                f"BC so ket 6 thang {YEAR} - {unit.name}.docx")
     if mail.kind == "resend":
         return (f"Gửi lại báo cáo năm {YEAR} (đã điều chỉnh số liệu) - Sở Nội vụ {unit.name}",
                 "Sở gửi lại báo cáo đã điều chỉnh số liệu giải quyết việc làm; đề nghị Vụ sử dụng báo cáo này "
@@ -207,7 +240,7 @@ def _message(mail: Mail, number: int, converted: dict[int, bytes]) -> bytes:
                       mail.received, headers={"Auto-Submitted": "auto-replied"}, **send)
     if mail.kind == "reply":
         return _email(sender, f"Re: Công văn số {LETTER}",
-                      f"Sở Nội vụ {_place(unit)} đã nhận được Công văn số {LETTER}. Sở sẽ gửi báo cáo trước ngày "
+                      f"{_writer(mail, unit)} đã nhận được Công văn số {LETTER}. Sở sẽ gửi báo cáo trước ngày "
                       f"15/12/{YEAR}.\n\nTrân trọng.", mail.received, **send)
     subject, body, filename = _texts(mail, unit, number)
     data = converted.get(number) or _document(mail, number)
