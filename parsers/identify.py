@@ -33,7 +33,7 @@ is trusted only as the topmost, with no `trusted_authserv_ids`. Order of the dec
    - No evidence either way → the one campaign of the report's year, to review; none when several
      ask for that year (a guess would hold one's reminders and not the other's).
    - No year but a match by letter or reply → the campaign's report year.
-   - Department (parsers.departments: letterhead, number, subject, sender): one the matched
+   - Department (parsers.departments: letterhead, stamp, number, subject, sender): one the matched
      campaign's letter did not address → `other_report`; one it addressed beside the first (the
      Sở Y tế beside the Sở Nội vụ) sends a part of the unit's answer (`continuation`), and a title on
      that department's fields ("bảo trợ xã hội") answers the campaign; the UBND answers for all.
@@ -342,12 +342,13 @@ def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] 
 
 
 def _department(facts: Facts, keys: set[str]) -> Finding | None:
-    """The department that sent it: its own parts' letterheads (the report's first), then the subject and sender."""
-    main = _main_letterhead(facts, keys)
-    heads = [part.letterhead for document in facts.documents for part in _own_parts(document, keys)
-             if part.letterhead is not None and part.letterhead is not main]
-    heads = [main, *heads] if main is not None else heads
+    """The department that sent it: its own parts' letterheads and stamps (the report's first), then the
+    subject and the sender."""
+    parts = sorted((part for document in facts.documents for part in _own_parts(document, keys)),
+                   key=lambda part: part.role != "report")
+    heads = [part.letterhead for part in parts if part.letterhead is not None]
     return find_department(letterheads=[head.issuer_lines for head in heads], numbers=[head.number for head in heads],
+                           signers=[stamp.signer for part in parts for stamp in part.stamps],
                            subject=facts.subject, sender=facts.sender)
 
 

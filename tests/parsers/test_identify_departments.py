@@ -1,0 +1,61 @@
+"""Identification of a report by the department that sent it (parsers.departments through
+parsers.identify): the Sở Y tế's report under a campaign that addressed it and one that did not, read
+from its letterhead, its digital-signature stamp or its number; the UBND's and an unknown department's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.parsers.test_identify import has
+from tests.parsers.test_identify_2026 import TK2025, report_2026, run26, stamp_block
+
+HEALTH_TOO = replace(TK2025, departments=("noi_vu", "ldtbxh", "y_te"))
+INTERIOR = replace(TK2025, departments=("noi_vu", "ldtbxh"))
+HEALTH_REPORT = dict(issuer="UBND TỈNH TUYÊN QUANG\nSỞ Y TẾ", number="311/BC-SYT",
+                     opening="Thực hiện Công văn số 6120/BNV-KHTC ngày 20/11/2025 của Bộ Nội vụ, Sở Y tế báo cáo như sau:")
+SENDER = "Sở Y tế Tuyên Quang <syt@tuyenquang.gov.vn>"
+
+
+def test_the_so_y_te_s_report_is_a_part_of_the_answer_when_the_letter_addressed_it():
+    result = run26(report_2026(**HEALTH_REPORT), campaigns=[HEALTH_TOO], sender=SENDER)
+    assert (result.unit, result.campaign, result.state, result.report_kind) == ("08", "tk2025", "accepted",
+                                                                                 "continuation")
+    assert result.continuation == "from another department the letter addressed: Sở Y tế, beside Sở Nội vụ"
+    assert has(result, 'department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2025\'s letter too')
+
+
+def test_the_so_y_te_s_report_is_another_report_when_the_letter_did_not_address_it():
+    result = run26(report_2026(**HEALTH_REPORT), campaigns=[INTERIOR], sender=SENDER)
+    assert (result.unit, result.campaign, result.state, result.report_kind) == ("08", None, "accepted",
+                                                                                 "other_report")
+    assert result.evidence[0] == "another report of the unit, not counted: other_report"
+    assert result.topic == ('department Sở Y tế (letterhead "SỞ Y TẾ") → not addressed by tk2025\'s letter '
+                            "(departments: Sở Nội vụ, Sở Lao động - Thương binh và Xã hội) → other_report")
+
+
+def test_a_campaign_built_by_hand_without_departments_takes_any_as_before():
+    result = run26(report_2026(**HEALTH_REPORT), campaigns=[TK2025], sender=SENDER)
+    assert (result.campaign, result.report_kind, result.state) == ("tk2025", "report", "accepted")
+    assert not has(result, "department ")
+
+
+def test_the_stamp_s_signer_says_the_department_when_the_letterhead_does_not():
+    stamp = stamp_block("Người ký: Sở Y tế tỉnh Tuyên Quang", "Email: syt@tuyenquang.gov.vn",
+                        "Thời gian ký: 05.12.2025 09:14:03 +07:00")
+    result = run26(report_2026(issuer="", number="311/BC", before=(stamp,)), campaigns=[INTERIOR],
+                   sender="vanthu@tuyenquang.gov.vn")
+    assert (result.unit, result.report_kind) == ("08", "other_report")
+    assert has(result, 'department Sở Y tế (stamp "Sở Y tế tỉnh Tuyên Quang") → not addressed by tk2025')
+    # A letterhead that names the issuing body decides before the stamp: the province answering.
+    committee = run26(report_2026(issuer="UBND TỈNH TUYÊN QUANG", number="311/BC", before=(stamp,)),
+                      campaigns=[INTERIOR])
+    assert committee.report_kind == "report" and has(committee, "department UBND (letterhead")
+
+
+@pytest.mark.parametrize("issuer, number", [("UBND TỈNH TUYÊN QUANG", "311/BC-UBND"),
+                                            ("UBND TỈNH TUYÊN QUANG\nSỞ TÀI CHÍNH", "311/BC-STC")])
+def test_the_province_s_committee_and_a_department_not_known_count_as_the_answer(issuer, number):
+    result = run26(report_2026(issuer=issuer, number=number), campaigns=[INTERIOR], sender=SENDER)
+    assert (result.campaign, result.report_kind, result.state) == ("tk2025", "report", "accepted")
