@@ -4,7 +4,8 @@ instants (before the deadline, just after it, weeks later) as the labels say.
 
 The mailbox is tests/parsers/identify_corpus_2026.status_mailbox: per campaign and unit a .docx report
 on time, on time after the first instant, late (one the morning after the deadline) or missing; some
-missing units send their half-year report or an automatic reply instead. Senders: the new province's
+missing units send their half-year report, an automatic reply or only the Sở Y tế's report instead (the
+unit's answer when the letter addressed the Sở Y tế too: the 2026 one). Senders: the new province's
 domain, an absorbed province's old one, webmail (known from the contacts list or not), reports naming
 former provinces, signers named like provinces. The 2025 campaign's report year straddles the merger
 (Resolution 202/2025/QH15: 34 provinces from 2025-07-01) and expects the 34.
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from jobs.poll import poll
 from models.schema import Submission
 from models.status import campaign_status
+from parsers.departments import BY_KEY
 from tests.parsers.identify_corpus_2026 import CAMPAIGNS_2026, INSTANTS, expected_statuses, status_mailbox
 
 from .conftest import sources_of
@@ -39,7 +41,8 @@ def mailbox():
 def _campaign_config(campaign) -> dict:
     return {"id": campaign.id, "letter": campaign.letter, "title": campaign.title, "subject": campaign.subject,
             "report_year": campaign.report_year, "plan_year": campaign.plan_year, "issued": campaign.issued,
-            "deadline": campaign.deadline, "registry": "vn34", "message_ids": list(campaign.message_ids)}  # fmt: skip
+            "deadline": campaign.deadline, "registry": "vn34", "message_ids": list(campaign.message_ids),
+            "departments": [BY_KEY[key].name for key in campaign.departments]}  # fmt: skip
 
 
 @pytest.mark.slow  # about 15 s on 2 cores: 64 Word files written, then read by the pipeline

@@ -26,6 +26,8 @@ submission and why). Families (`Case.family`):
   ("Nguyễn Thị Thanh Hoa", "Trần Bình Định"), of another unit than the sender's.
 - `late`: 2025 reports after the January 2026 deadline, and "gửi lại" re-sent ones.
 - `forwarded`: 2026 reports forwarded by the ministry's clerk.
+- `health`: the Sở Y tế's reports (social protection and children): the 2026 letter addressed it too,
+  so they count for their unit; the 2025 one did not, so they are the unit's other reports.
 - not submissions: `half_year` (other_period), `reply` (no_documents), `auto_reply`, `bounce` (delivery_status).
 """
 
@@ -51,11 +53,13 @@ BNV2025 = CampaignInfo(
     "bnv2025", "7150/BNV-KHTC", 2025, 2026, date(2025, 12, 5), date(2026, 1, 10), "vn34", ("<req-bnv2025@moha.gov.vn>",),
     title="Báo cáo đánh giá tình hình thực hiện năm 2025; nhiệm vụ, giải pháp năm 2026",
     subject="V/v báo cáo đánh giá tình hình thực hiện năm 2025; nhiệm vụ, giải pháp năm 2026",
+    departments=("noi_vu", "ldtbxh"),
 )  # fmt: skip
 BNV2026 = CampaignInfo(
     "bnv2026", "6215/BNV-KHTC", 2026, 2027, date(2026, 11, 20), date(2026, 12, 15), "vn34", ("<req-bnv2026@moha.gov.vn>",),
     title="Báo cáo đánh giá tình hình thực hiện năm 2026; nhiệm vụ, giải pháp năm 2027",
     subject="V/v báo cáo đánh giá tình hình thực hiện năm 2026; nhiệm vụ, giải pháp năm 2027",
+    departments=("noi_vu", "ldtbxh", "y_te"),
 )  # fmt: skip
 CAMPAIGNS_2026 = (BNV2025, BNV2026)
 
@@ -429,6 +433,23 @@ def signer_name_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
+def health_cases(rng: random.Random) -> list[Case]:
+    """Reports of the Sở Y tế (social protection and children since Decree 45/2025/NĐ-CP): the 2026 letter
+    addressed it too, so its report counts for its unit; the 2025 letter did not, so it is another
+    report of the unit, filed and never counted."""
+    cases = []
+    for index, unit in enumerate(rng.sample(units_34(), 24)):
+        campaign = CAMPAIGNS_2026[index % 2]
+        sender = ("new_domain", "webmail_known", "new_domain", "webmail_unknown")[index % 4]
+        form = "pdf" if index % 3 == 2 else "docx"
+        r = Report(sender=sender, office="y_te", form=form, head=("ubnd", "full", "dept_named")[index % 3])
+        case = report_case(f"health-{campaign.id}-{unit.code}", "health", campaign, unit, rng, r)
+        if "y_te" not in campaign.departments:
+            case = replace(case, expected_report_kind="other_report", expected_campaign=None)
+        cases.append(case)
+    return cases
+
+
 def forwarded_2026_cases(rng: random.Random) -> list[Case]:
     """Reports forwarded by the ministry's clerk (Văn thư Bộ): the original sender is only in the quoted lines."""
     built = forwarded_cases(ERAS["bnv2026"], rng, 8)
@@ -459,7 +480,7 @@ def build_cases_2026(seed: int = 2026) -> list[Case]:
         *new_domain_cases(rng), *old_domain_cases(rng), *letterhead_cases(rng), *webmail_known_cases(rng),
         *former_named_cases(rng), *stamp_cases(rng), *scan_cases(rng), *signer_name_cases(rng), *late_cases(rng),
         *forwarded_2026_cases(rng),
-        *not_submission_cases(rng),
+        *health_cases(rng), *not_submission_cases(rng),
     ]  # fmt: skip
     names = [case.name for case in cases]
     assert len(set(names)) == len(names), "case names must be unique"
@@ -564,7 +585,7 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
             name = f"{campaign.id}-{unit.code}-{role}-{family}"
             if role == "missing":
                 missing += 1
-                if missing % 4 in (0, 3):  # nothing at all
+                if missing % 4 == 0:  # nothing at all
                     continue
                 received = _receipt_time(campaign, "on_time", rng)
                 if missing % 4 == 2:  # an automatic reply to the request
@@ -575,9 +596,13 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
                                       Received=f"by mx.moha.gov.vn (Postfix); {format_datetime(received)}")
                     messages.append(MailboxMessage(f"{name}-auto-reply", "auto_reply", data, received, None, None))
                     continue
-                r, what, counts = Report(**{**_fields(family, unit, index), "half_year": True}), "half-year", None  # counts for nothing
+                if missing % 4 == 1:  # the half-year report instead: counts for nothing
+                    r, what, counts = Report(**{**_fields(family, unit, index), "half_year": True}), "half-year", None
+                else:  # only the Sở Y tế's report: the unit's answer when the letter addressed the Sở Y tế too
+                    r, what = Report(**{**_fields("new_domain", unit, index), "office": "y_te"}), "health"
+                    counts = campaign.id if "y_te" in campaign.departments else None
                 d = report_draft(campaign, unit, rng, r, received)
-                messages.append(MailboxMessage(f"{name}-{what}", family, _mail(d),
+                messages.append(MailboxMessage(f"{name}-{what}", "health" if what == "health" else family, _mail(d),
                                                received, unit.code, counts))  # fmt: skip
                 for code, addresses in d.contacts.items():
                     contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))

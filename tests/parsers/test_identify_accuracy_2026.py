@@ -7,7 +7,8 @@ correct and its evidence). Fails when:
 - any message is accepted for another unit than the one that sent it (a former province named in the
   text, a signer called Thanh Hoa, an old domain): wrongly accepted is worse than sent to review;
 - any kind, reason, campaign or report year is not as labelled (a half-year report counted, an
-  automatic reply taken for a report, the 2025 report filed under 2026);
+  automatic reply taken for a report, the 2025 report filed under 2026, a Sở Y tế report counted for
+  a campaign whose letter did not address the Sở Y tế);
 - fewer than 97% of the labelled submissions are accepted without review.
 """
 
@@ -21,7 +22,7 @@ from tests.parsers.identify_corpus_2026 import build_cases_2026, figures, identi
 MIN_CASES = 300
 MIN_ACCEPTED = 0.97
 FAMILIES = {"new_domain", "old_domain", "letterhead", "webmail_known", "former_named", "stamp", "scan", "signer_name",
-            "late", "forwarded", "half_year", "reply", "auto_reply", "bounce"}  # fmt: skip
+            "late", "forwarded", "health", "half_year", "reply", "auto_reply", "bounce"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,10 @@ def test_the_set_is_large_and_covers_every_unit_and_family(measured):
     assert FAMILIES <= {c.family for c in cases}, table
     for family in ("new_domain", "old_domain", "former_named", "stamp", "scan", "signer_name"):
         assert sum(c.family == family for c in cases) >= 20, family
-    assert {c.expected_campaign for c in cases if c.expected_kind == "submission"} == {"bnv2025", "bnv2026"}
+    counted = [c for c in cases if c.expected_kind == "submission" and c.expected_report_kind == "report"]
+    assert {c.expected_campaign for c in counted} == {"bnv2025", "bnv2026"}
+    other = {(c.family, c.expected_campaign) for c in cases if c.expected_report_kind == "other_report"}
+    assert other == {("health", None)}, other  # the Sở Y tế's report to the 2025 letter, which did not address it
 
 
 def test_no_message_is_accepted_for_another_unit(measured):
