@@ -100,7 +100,8 @@ def test_poll_with_nothing_new_and_status_import_no_reader(tmp_path, imap_config
     status, modules = run_reportbox(tmp_path, "--config", str(imap_config), "status", "--campaign", "tk2019")
     assert status.returncode == 0, status.stderr
     assert "on_time" in status.stdout and "Hà Nội" in status.stdout
-    assert loaded(modules, READERS | LETTER | WEB | {"alembic", "apscheduler", "imapclient"}) == set()
+    assert loaded(modules, READERS | LETTER | WEB | {"alembic", "apscheduler", "imapclient", "tenacity", "jobs",
+                                                      "ingest.fetch"}) == set()  # nor the poll's
 
 
 def test_a_poll_of_files_imports_no_mail_client(tmp_path):
