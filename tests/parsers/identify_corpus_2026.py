@@ -28,6 +28,9 @@ submission and why). Families (`Case.family`):
 - `forwarded`: 2026 reports forwarded by the ministry's clerk.
 - `health`: the Sở Y tế's reports (social protection and children): the 2026 letter addressed it too,
   so they count for their unit; the 2025 one did not, so they are the unit's other reports.
+- `other_department`: the Sở GD&ĐT's (vocational education) and the Sở Nông nghiệp và Môi trường's
+  (poverty reduction) reports: addressed by neither letter, the unit's other reports.
+- `ubnd`: reports the province's UBND issues and signs itself: the unit's answer.
 - not submissions: `half_year` (other_period), `reply` (no_documents), `auto_reply`, `bounce` (delivery_status).
 """
 
@@ -79,6 +82,13 @@ OFFICES = {
     "noi_vu": Office("SỞ NỘI VỤ", "Sở Nội vụ", "SNV", ("snv", "sonoivu", "vanthu.snv", "vanphong.snv")),
     # Social protection and children moved from the Sở LĐTBXH to the Sở Y tế (Decree 45/2025/NĐ-CP).
     "y_te": Office("SỞ Y TẾ", "Sở Y tế", "SYT", ("syt", "soyte", "vanphong.syt"), " lĩnh vực bảo trợ xã hội, trẻ em"),
+    # Vocational education and poverty reduction went elsewhere too: neither letter here addresses them.
+    "gd_dt": Office("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo", "SGDĐT", ("sgddt", "sogddt"),
+                    " lĩnh vực giáo dục nghề nghiệp"),
+    "nn_mt": Office("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Sở Nông nghiệp và Môi trường", "SNNMT", ("snnmt", "sonnmt"),
+                    " lĩnh vực giảm nghèo"),
+    # The province's people's committee itself: it answers for all of its departments.
+    "ubnd": Office("", "Ủy ban nhân dân", "UBND", ("ubnd", "vanthu.ubnd")),
 }
 
 
@@ -133,12 +143,14 @@ def upper_first(text: str) -> str:
 def letterhead(unit: Unit, style: str, department: str = "SỞ NỘI VỤ") -> str:
     """The letterhead's left column above its rule: the issuing UBND (several spellings), then the department."""
     if style == "full":
-        return f"ỦY BAN NHÂN DÂN\n{kind_of(unit)} {unit.name.upper()}\n{department}"
+        return f"ỦY BAN NHÂN DÂN\n{kind_of(unit)} {unit.name.upper()}" + (f"\n{department}" if department else "")
     if style == "dept_named":  # no UBND line: the department names its province
         return f"{department} {kind_of(unit)} {unit.name.upper()}"
     if style == "dept_only":
         return department
     issuer = issuer_of(unit, style={"ubnd": "name", "tp": "tp", "plain": "plain"}[style])
+    if not department:  # the UBND's own report
+        return issuer
     return f"{issuer}\n{plain(department) if style == 'plain' else department}"
 
 
@@ -304,6 +316,8 @@ def body_2026(unit: Unit, r: Report, rng: random.Random) -> str:
         lines.append("Bản gửi trước thiếu biểu số liệu, đề nghị Vụ sử dụng bản này.")
     if r.signer and r.sender.startswith("webmail"):
         lines.append(f"Người gửi: {r.signer}")
+    if r.signer and rng.random() < 0.5:  # the writer's name under the greeting
+        return "\n".join([*lines, "Trân trọng.", r.signer, "Phòng Kế hoạch - Tài chính"])
     return "\n".join([*lines, "Trân trọng."])
 
 
@@ -450,6 +464,27 @@ def health_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
+def other_department_cases(rng: random.Random) -> list[Case]:
+    """The Sở Giáo dục và Đào tạo's and the Sở Nông nghiệp và Môi trường's reports on the fields they took over:
+    neither letter addressed them, so each is another report of its unit, never counted."""
+    cases = []
+    for index, unit in enumerate(rng.sample(units_34(), 12)):
+        campaign, office = CAMPAIGNS_2026[index % 2], ("gd_dt", "nn_mt")[(index // 2) % 2]
+        r = Report(sender=("new_domain", "webmail_known", "webmail_unknown")[index % 3], office=office,
+                   head=("ubnd", "full")[index % 2])  # fmt: skip
+        case = report_case(f"dept-{office}-{campaign.id}-{unit.code}", "other_department", campaign, unit, rng, r)
+        cases.append(replace(case, expected_report_kind="other_report", expected_campaign=None))
+    return cases
+
+
+def ubnd_cases(rng: random.Random) -> list[Case]:
+    """Reports the province's UBND issues itself ("UBND TỈNH X", …/BC-UBND, signed by the UBND): its answer."""
+    return [report_case(f"ubnd-{u.code}", "ubnd", CAMPAIGNS_2026[i % 2], u, rng,
+                        Report(sender=("new_domain", "webmail_unknown")[i % 2], office="ubnd",
+                               head=("ubnd", "full")[i % 2], form=("docx", "pdf")[(i // 2) % 2]))
+            for i, u in enumerate(rng.sample(units_34(), 10))]  # fmt: skip
+
+
 def forwarded_2026_cases(rng: random.Random) -> list[Case]:
     """Reports forwarded by the ministry's clerk (Văn thư Bộ): the original sender is only in the quoted lines."""
     built = forwarded_cases(ERAS["bnv2026"], rng, 8)
@@ -480,7 +515,7 @@ def build_cases_2026(seed: int = 2026) -> list[Case]:
         *new_domain_cases(rng), *old_domain_cases(rng), *letterhead_cases(rng), *webmail_known_cases(rng),
         *former_named_cases(rng), *stamp_cases(rng), *scan_cases(rng), *signer_name_cases(rng), *late_cases(rng),
         *forwarded_2026_cases(rng),
-        *health_cases(rng), *not_submission_cases(rng),
+        *health_cases(rng), *other_department_cases(rng), *ubnd_cases(rng), *not_submission_cases(rng),
     ]  # fmt: skip
     names = [case.name for case in cases]
     assert len(set(names)) == len(names), "case names must be unique"
@@ -687,12 +722,12 @@ def figures(cases: list[Case], results: list) -> Figures:
 def table_2026(cases: list[Case], results: list) -> str:
     """Per family: cases, labelled submissions, accepted, to review, wrong unit accepted, kind wrong; then the totals."""
     families = sorted({c.family for c in cases}, key=[c.family for c in cases].index)
-    head = f"{'family':<15}{'cases':>6}{'subm.':>6}{'accepted':>9}{'review':>7}{'wrong unit':>11}{'kind wrong':>11}"
+    head = f"{'family':<17}{'cases':>6}{'subm.':>6}{'accepted':>9}{'review':>7}{'wrong unit':>11}{'kind wrong':>11}"
     lines = [head]
 
     def row(label: str, f: Figures) -> str:
         share = f"{f.accepted_share:.0%}" if f.submissions else "-"
-        return (f"{label:<15}{f.cases:>6}{f.submissions:>6}{f.accepted:>5} {share:>3}{f.submissions - f.accepted:>7}"
+        return (f"{label:<17}{f.cases:>6}{f.submissions:>6}{f.accepted:>5} {share:>3}{f.submissions - f.accepted:>7}"
                 f"{len(f.wrong_units):>11}{len(f.wrong_kinds):>11}")  # fmt: skip
 
     for family in families:
