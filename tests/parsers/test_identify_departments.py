@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.parsers.report_texts import bold
 from tests.parsers.test_identify import has
 from tests.parsers.test_identify_2026 import TK2025, report_2026, run26, stamp_block
 
@@ -59,3 +60,18 @@ def test_the_stamp_s_signer_says_the_department_when_the_letterhead_does_not():
 def test_the_province_s_committee_and_a_department_not_known_count_as_the_answer(issuer, number):
     result = run26(report_2026(issuer=issuer, number=number), campaigns=[INTERIOR], sender=SENDER)
     assert (result.campaign, result.report_kind, result.state) == ("tk2025", "report", "accepted")
+
+
+@pytest.mark.parametrize("campaign, kind", [(HEALTH_TOO, "continuation"), (INTERIOR, "other_report")])
+def test_a_title_on_the_so_y_te_s_fields_answers_only_a_letter_that_addressed_it(campaign, kind):
+    blocks = report_2026(**HEALTH_REPORT)
+    blocks[2] = bold("Kết quả công tác bảo trợ xã hội, trẻ em năm 2025, kế hoạch năm 2026")  # the title's subject
+    result = run26(blocks, campaigns=[campaign], sender=SENDER)
+    assert (result.unit, result.report_kind, result.state) == ("08", kind, "accepted")
+
+
+def test_a_half_year_report_of_the_so_y_te_stays_another_report():
+    blocks = report_2026(**HEALTH_REPORT)
+    blocks[2] = bold("Kết quả công tác bảo trợ xã hội, trẻ em 6 tháng đầu năm 2025")
+    result = run26(blocks, campaigns=[HEALTH_TOO], sender=SENDER, subject="Báo cáo 6 tháng đầu năm 2025")
+    assert (result.report_kind, result.campaign, result.reason) == ("other_report", None, "other_period")
