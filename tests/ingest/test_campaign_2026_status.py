@@ -14,13 +14,14 @@ former provinces, signers named like provinces. The 2025 campaign's report year 
 from __future__ import annotations
 
 import os
+from email import message_from_bytes
 from datetime import timezone
 
 import pytest
 from sqlalchemy import select
 
 from jobs.poll import poll
-from models.schema import Submission
+from models.schema import RawMessage, Submission
 from models.status import campaign_status
 from parsers.departments import BY_KEY
 from tests.parsers.identify_corpus_2026 import CAMPAIGNS_2026, INSTANTS, expected_statuses, status_mailbox
@@ -64,8 +65,16 @@ def test_every_unit_has_the_labelled_status_at_three_instants(make_app, tmp_path
     assert report.fetched.new == len(messages) and not report.fetched.errors
 
     wrong = []
+    labels = {message_from_bytes(m.data)["Message-ID"]: m for m in messages}
     with app.sessions() as session:
         rows = {row.raw_message_id: row for row in session.scalars(select(Submission))}
+        ids = dict(session.execute(select(RawMessage.id, RawMessage.message_id)).all())
+        # No accepted message is another unit's, and none counts for a campaign it does not answer.
+        for raw_id, row in rows.items():
+            label = labels[ids[raw_id]]
+            if row.state == "accepted" and (row.unit != label.unit or (row.kind != "other_report") != bool(
+                    label.counts_for) or (label.counts_for and row.campaign != label.counts_for)):
+                wrong.append(f"{label.name}: accepted as unit {row.unit}, {row.kind} for {row.campaign}")
         for campaign in CAMPAIGNS_2026:
             for as_of in INSTANTS[campaign.id]:
                 status = campaign_status(session, campaign.id, as_of=as_of.astimezone(timezone.utc))
