@@ -296,6 +296,8 @@ def test_bo_noi_vu_s_letter_to_two_departments_from_docx_to_a_stored_campaign(wo
     pasted.write_text(BASE_CONFIG + toml, encoding="utf-8")
     assert load_config(pasted).campaign[0].departments == ("Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế")
     assert run(workdir, "campaign", "from-letter", str(letter), "--apply").returncode == 0
+    shown = run(workdir, "campaign", "show", "tk2026").stdout
+    assert "departments addressed: Sở Nội vụ, Sở Lao động - Thương binh và Xã hội, Sở Y tế" in shown
     app = open_app(load_config(workdir / "reportbox.toml"))
     try:
         infos = {info.id: info for info in campaign_infos(app.config)}

@@ -160,6 +160,8 @@ def campaign_show(obj: Obj, campaign_id: str, as_of: str | None) -> None:
                         f"deadline {local_short(c.deadline)}, registry {c.unit_registry}"
                         + ("" if c.in_config else " — no longer in the config")))
         out.print(plain(f"outline: {', '.join(c.outline)}; exempt in config: {', '.join(c.exempt) or 'none'}"))
+        if configured := next((k for k in app.config.campaign if k.id == c.id), None):
+            out.print(plain(f"departments addressed: {', '.join(configured.departments)}"))
         if c.source == "letter":
             out.print(plain(f"read from its letter (campaign from-letter) by {c.applied_by}, {local_short(c.applied_at)}"))
         out.print("  ".join(f"{key}: {value}" for key, value in result.summary.items()))
