@@ -37,6 +37,7 @@ submission and why). Families (`Case.family`):
 from __future__ import annotations
 
 import random
+import textwrap
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -258,14 +259,27 @@ def pdf_analysis(blocks: list[Block], path: str, stamp: list[str] | None) -> Ana
                                    signatures=tuple(signatures)))  # fmt: skip
 
 
+def ocr_lines(blocks: list[Block], rng: random.Random, misread: float = 0.08) -> list[str]:
+    """What Tesseract reads off the printed report (checked against a real OCR of these pages): a table row's
+    columns on one line ("UBND TỈNH X CỘNG HOÀ XÃ HỘI …", "- Lưu: VT, KHTC. <signer>"), paragraphs apart by
+    a blank line, a share of words read without their diacritics ("KẾT QUA THUC HIỆN")."""
+    read: list[str] = []
+    for block in blocks:
+        if block.table is not None:
+            for row in block.table.rows:
+                # blank lines keep their height: the signer's name sits level with the list's last line
+                columns = [[line for line in cell.splitlines() if set(line) != {"-"}] for cell in row]
+                joined = [" ".join(c[depth] for c in columns if depth < len(c) and c[depth].strip())
+                          for depth in range(max(map(len, columns)))]  # fmt: skip
+                read += [line for line in joined if line] + [""]
+        else:
+            read += [*textwrap.wrap(block.text, 95), ""]
+    return [" ".join(plain(w) if rng.random() < misread else w for w in line.split()) for line in read]
+
+
 def scan_analysis(blocks: list[Block], path: str, rng: random.Random) -> Analysis:
-    """What the OCR path gives for a scanned, printed report: Tesseract's lines, paragraphs apart by a blank
-    line, the letterhead's two columns one after the other, a few words read without their diacritics."""
-    lines: list[str] = []
-    for block in as_pdf_lines(blocks):
-        words = [plain(word) if rng.random() < 0.08 else word for word in block.text.split()]
-        lines += [" ".join(words), ""]
-    laid_out, signatures = layout_blocks([(1, lines)])
+    """What the OCR path gives for a scanned, printed report: its lines laid out as a scanned page's are."""
+    laid_out, signatures = layout_blocks([(1, ocr_lines(blocks, rng))])
     return split_document(Document(path=path, kind="pdf", blocks=tuple(laid_out), pages=1, ocr=True,
                                    ocr_confidence=round(rng.uniform(0.72, 0.9), 2), signatures=tuple(signatures),
                                    notes=("1 of 1 pages OCR'd",)))  # fmt: skip
@@ -589,7 +603,25 @@ def _file(d: Draft) -> bytes:
     if d.report.form == "pdf":
         stamp = stamp_lines(d.unit, d.report.stamp_signer, d.received - timedelta(hours=2), d.report.office)
         return pdf_bytes([*d.blocks, *(Block("paragraph", line) for line in stamp)])
+    if d.report.form == "scan":
+        return scanned_pdf(pdf_bytes(d.blocks))
     return docx_bytes(d.blocks)
+
+
+def scanned_pdf(printed: bytes, dpi: int = 200) -> bytes:
+    """The printed pages scanned: a PDF of their images only, no text layer (the OCR path reads it)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(printed)
+    try:
+        pages = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in document]
+    finally:
+        document.close()
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return out.getvalue()
 
 
 def _mail(d: Draft) -> bytes:
@@ -598,12 +630,14 @@ def _mail(d: Draft) -> bytes:
                       Received=f"{relay} (Postfix) with ESMTPS; {format_datetime(d.received)}")
 
 
-def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, list[str]]]:
-    """Both campaigns' reports of all 34 units as .docx e-mails, labelled, and the contacts list they need.
+def status_mailbox(seed: int = 2026, scans: bool = False) -> tuple[list[MailboxMessage], dict[str, list[str]]]:
+    """Both campaigns' reports of all 34 units as e-mails (.docx, signed PDFs), labelled, and the contacts
+    list they need.
 
     Per unit and campaign, by its place in the registry: on time before the first instant, on time
     between it and the deadline, late (one the morning after the deadline), or missing; some of the
-    missing send their half-year report or an automatic reply instead, which count for nothing."""
+    missing send their half-year report, an automatic reply or only the Sở Y tế's report instead. With
+    `scans`, a few reports come as scanned PDFs (images only: Tesseract must be there to read them)."""
     from tests.parsers.topic_corpus import pdf_font_available
 
     families = MAILBOX_FAMILIES + (("stamp",) if pdf_font_available() else ())  # a PDF needs a Vietnamese font
@@ -617,6 +651,9 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
         for index, unit in enumerate(units_34()):
             role = roles[(index + 5 * shift) % len(roles)]
             family = families[(index + shift) % len(families)]
+            fields = _fields(family, unit, index)
+            if scans and role != "missing" and index % 9 == 4 and "form" not in fields:
+                fields, family = {**fields, "form": "scan"}, "scan"  # printed, signed by hand, scanned
             name = f"{campaign.id}-{unit.code}-{role}-{family}"
             if role == "missing":
                 missing += 1
@@ -643,7 +680,7 @@ def status_mailbox(seed: int = 2026) -> tuple[list[MailboxMessage], dict[str, li
                     contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))
                 continue
             received = _receipt_time(campaign, role, rng)
-            d = report_draft(campaign, unit, rng, Report(**_fields(family, unit, index)), received)
+            d = report_draft(campaign, unit, rng, Report(**fields), received)
             messages.append(MailboxMessage(name, family, _mail(d), received, unit.code, campaign.id))
             for code, addresses in d.contacts.items():
                 contacts[code] = list(dict.fromkeys([*contacts.get(code, []), *addresses]))
