@@ -53,9 +53,10 @@ def mailbox():
 
 
 def _campaign_config(campaign) -> dict:
+    """As `reportbox campaign from-letter` writes it; no registry: the one in force on the deadline's day."""
     return {"id": campaign.id, "letter": campaign.letter, "title": campaign.title, "subject": campaign.subject,
             "report_year": campaign.report_year, "plan_year": campaign.plan_year, "issued": campaign.issued,
-            "deadline": campaign.deadline, "registry": "vn34", "message_ids": list(campaign.message_ids),
+            "deadline": campaign.deadline, "message_ids": list(campaign.message_ids),
             "departments": [BY_KEY[key].name for key in campaign.departments]}  # fmt: skip
 
 
