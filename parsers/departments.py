@@ -182,10 +182,13 @@ def department_of_number(number: str | None) -> str | None:
 
 
 def department_of_sender(address: str | None) -> str | None:
-    """The department a sender's address gives: its mailbox or a host label ("soyte.nghean.gov.vn")."""
+    """The department a sender's address gives: its mailbox or a host label ("soyte.nghean.gov.vn"), on a
+    government domain only (a personal "syt.lan@gmail.com" says nothing of an office)."""
     if not address or "@" not in address:
         return None
     local, host = address.lower().rsplit("@", 1)
+    if not host.endswith(".gov.vn"):
+        return None
     labels = re.split(r"[.\-_+]", local) + host.split(".")[:-2]  # not "gov.vn"
     for label in labels:
         if label in ("ubnd", "vpubnd"):

@@ -66,6 +66,7 @@ def test_the_ministry_s_own_letter_cited_in_the_subject_names_no_department():
     ("vanthu@soyte.nghean.gov.vn", "y_te"), ("syt@hanoi.gov.vn", "y_te"), ("snv@tuyenquang.gov.vn", "noi_vu"),
     ("vanphong.sldtbxh@quangninh.gov.vn", "ldtbxh"), ("sonoivu@danang.gov.vn", "noi_vu"),
     ("ubnd@laocai.gov.vn", UBND), ("nguyenvana@gmail.com", None), ("bichyte@gmail.com", None),
+    ("syt.lan@gmail.com", None), ("snv@yahoo.com.vn", None),
 ])
 def test_last_the_sender_s_mailbox_or_host(sender, key):
     found = find_department(sender=sender)
