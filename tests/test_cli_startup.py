@@ -104,8 +104,9 @@ def test_poll_with_nothing_new_and_status_import_no_reader(tmp_path, imap_config
                                                       "ingest.fetch"}) == set()  # nor the poll's
 
 
-def test_a_poll_of_files_imports_no_mail_client(tmp_path):
-    """An eml-dir (or maildir) mailbox is read from disk: no IMAP client, no OAuth2, no TLS of our own."""
+@pytest.fixture
+def files_config(tmp_path) -> Path:
+    """An eml-dir mailbox whose one report is already taken in."""
     (tmp_path / "eml").mkdir()
     (tmp_path / "eml" / "0.eml").write_bytes(samples.report_message(samples.PROVINCES[0]))
     config = tmp_path / "reportbox.toml"
@@ -113,12 +114,30 @@ def test_a_poll_of_files_imports_no_mail_client(tmp_path):
                       'path = "eml"\n' + CAMPAIGN, encoding="utf-8")
     first, _ = run_reportbox(tmp_path, "--config", str(config), "poll")
     assert first.returncode == 0, first.stderr
-    again, modules = run_reportbox(tmp_path, "--config", str(config), "poll")
+    return config
+
+
+def test_a_poll_of_files_imports_no_mail_client(tmp_path, files_config):
+    """An eml-dir (or maildir) mailbox is read from disk: no IMAP client, no OAuth2."""
+    again, modules = run_reportbox(tmp_path, "--config", str(files_config), "poll")
     assert again.returncode == 0, again.stderr
     assert "new: 0  parsed: 0" in again.stdout
     assert "ingest.files" in modules  # it did read the folder
     assert loaded(modules, READERS | LETTER | WEB | {"imapclient", "ingest.imap", "reportbox.oauth", "authlib",
                                                       "alembic", "rich"}) == set()
+
+
+def test_status_draws_with_rich_only_as_a_table(tmp_path, files_config):
+    """`status --format json` (or csv), what scripts and cron read, goes without rich."""
+    for fmt in ("json", "csv"):
+        result, modules = run_reportbox(tmp_path, "--config", str(files_config), "status", "--campaign", "tk2019",
+                                        "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        assert "Hà Nội" in result.stdout, fmt
+        assert loaded(modules, {"rich"}) == set(), fmt
+    table, modules = run_reportbox(tmp_path, "--config", str(files_config), "status", "--campaign", "tk2019")
+    assert table.returncode == 0, table.stderr
+    assert "rich.table" in modules and "Hà Nội" in table.stdout
 
 
 # A command's module imported as `reportbox status` does; then the collector's state and what it was told to skip.

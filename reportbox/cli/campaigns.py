@@ -8,8 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from models import adjustments
 from models.schema import AdjustmentKind
@@ -19,6 +17,7 @@ from reportbox.errors import DocumentError, UsageError
 from reportbox.shapes import campaigns_json, status_csv, status_report
 from reportbox.timefmt import local_short, parse_instant
 
+# rich is imported by the functions that draw a table: `status --format json|csv` and the adjustments go without it.
 STATUS_STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "blue", "exempt": "dim"}
 
 def _as_of(text: str | None):
@@ -72,6 +71,9 @@ def _output(out: Path | None, *, encoding: str = "utf-8"):
 
 
 def _status_table(result: CampaignStatus, data: dict, stream) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     campaign, summary = result.campaign, data["summary"]
     out = console(file=stream)
     out.print(Text.assemble((campaign.id, "bold"), " ", campaign.letter, " — ", campaign.title or ""))
@@ -107,6 +109,8 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
 
 def _former_table(data: dict, out) -> None:
     """`status --with-former`: the reports of earlier campaigns, under the unit they now belong to."""
+    from rich.table import Table
+
     table = Table(title="Reports to earlier campaigns (the unit's and its former units')", box=None, pad_edge=False)
     for column in ("unit", "campaign", "year", "sent as", "received", "submission", "state"):
         table.add_column(column, overflow="fold")
@@ -133,6 +137,8 @@ def campaign_list(obj: Obj, fmt: str) -> None:
     if fmt == "json":
         echo_json(rows)
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     for column in ("campaign", "letter", "deadline", "registry", *STATUSES, "incomplete", "review"):
         table.add_column(column)
@@ -150,6 +156,8 @@ def campaign_list(obj: Obj, fmt: str) -> None:
 @click.pass_obj
 def campaign_show(obj: Obj, campaign_id: str, as_of: str | None) -> None:
     """One campaign: its letter, deadline, outline, counts, and every adjustment made."""
+    from rich.text import Text
+
     with obj.app() as app, app.sessions() as session:
         result = campaign_status(session, campaign_id, as_of=_as_of(as_of))
         history = adjustments.history(session, campaign_id)
