@@ -74,7 +74,8 @@ def test_every_unit_has_the_labelled_status_at_three_instants(make_app, tmp_path
     listing.write_text("unit,email,name\n" + "".join(f"{code},{address},\n" for code, addresses in contacts.items()
                                                      for address in addresses), encoding="utf-8")  # fmt: skip
     app = make_app([{"name": "archive", "kind": "eml-dir", "path": str(folder)}],
-                   registry={"contacts": str(listing)}, campaign=[_campaign_config(c) for c in CAMPAIGNS_2026])
+                   registry={"contacts": str(listing), "default": "vn34"},  # the contacts file in vn34 codes
+                   campaign=[_campaign_config(c) for c in CAMPAIGNS_2026])
     report = poll(app, sources_of(app))
     assert report.fetched.new == len(messages) and not report.fetched.errors
 
