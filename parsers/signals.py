@@ -64,7 +64,12 @@ from parsers.registry import Contacts, Registry, builtin, find_units, successor,
 from parsers.registry.contacts import as_contacts
 from parsers.registry.matcher import alias_key
 from parsers.sections import Analysis, Part
-from parsers.unit_mentions import FAMILY_NAMES, organisation_lines, speaks_for_sender, without_sign_off_names
+from parsers.unit_mentions import (
+    looks_like_person,
+    organisation_lines,
+    speaks_for_sender,
+    without_sign_off_names,
+)
 from parsers.vietnamese import fold
 
 WEIGHTS = {
@@ -403,25 +408,6 @@ def _sender_signals(
     if not looks_like_person(facts.display_name):
         signals += _first(registry, "display name", facts.display_name, quote=facts.display_name)
     return signals
-
-
-def looks_like_person(display_name: str) -> bool:
-    """A person's name ("Nguyễn Thái Bình", "Lê Hà Nam"): a family name, then 1-4 capitalised words.
-
-    Thái Bình, Hà Nam, Hải Dương, Bình Định are common given names, so such a name names no unit.
-    A name of two words only is a person's when it is no unit's name ("Hà Nội", "Cao Bằng" are places)."""
-    words = display_name.split()
-    if not 2 <= len(words) <= 5 or not all(word[:1].isupper() and word.isalpha() for word in words):
-        return False
-    if fold(words[0]) not in FAMILY_NAMES:
-        return False
-    return len(words) > 2 or fold(display_name) not in _unit_names()
-
-
-@functools.cache
-def _unit_names() -> frozenset[str]:
-    return frozenset(fold(name) for registry in ("vn63", "vn34") for u in builtin(registry).units
-                     for name in (u.name, *u.aliases, *u.cities))
 
 
 def _part_signals(part: PartFacts, registry: Registry) -> list[UnitSignal]:
