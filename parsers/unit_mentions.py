@@ -58,8 +58,9 @@ _MERGER_VERB = re.compile(rf"(?<![a-z]){_MERGER}(?![a-z])")
 _NO_MERGER_BEFORE = re.compile(
     r"(?:(?<![a-z])sau(?: khi)?(?: (?:thuc hien|tien hanh|hoan thanh|da|duoc|viec))*|bao cao|so lieu) $"
 )
-# "tỉnh A trước sắp xếp", "tỉnh A, trước khi hợp nhất", "tỉnh A trước đây, nay là …".
-_FORMER_WORDS = re.compile(rf"(?<![a-z])truoc(?: khi)? {_MERGER}(?![a-z])|(?<![a-z])truoc day(?=\s*(?:[,;)]|$))")
+# "tỉnh A trước sắp xếp", "tỉnh A, trước khi hợp nhất", "trước thời điểm sắp xếp", "tỉnh A trước đây, nay là …"
+# ("trước ngày 15/12/2025" is a deadline, not the old map).
+_FORMER_WORDS = re.compile(rf"(?<![a-z])truoc(?: khi| thoi diem)? {_MERGER}(?![a-z])|(?<![a-z])truoc day(?=\s*(?:[,;)]|$))")
 # What a list of units is written with once the units' names are set aside: "tỉnh A và tỉnh B", "hai tỉnh
 # A, B", "TP. A (cũ)", "từ", "giữa", "với"; and the Resolution's "toàn bộ diện tích tự nhiên, quy mô dân số của".
 _LIST = re.compile(

@@ -37,6 +37,9 @@ T, F = True, False
     ("hợp nhất tỉnh Bắc Kạn với tỉnh Thái Nguyên", [T, T]),
     ("trên địa bàn hai tỉnh Hà Giang và Tuyên Quang trước sắp xếp", [T, T]),
     ("trên địa bàn tỉnh Hà Giang trước đây, nay là tỉnh Tuyên Quang", [T, F]),
+    ("số liệu của tỉnh Bắc Kạn trước thời điểm sắp xếp", [T]),
+    ("Hai tỉnh Hà Giang và Tuyên Quang hợp nhất thành tỉnh Tuyên Quang", [T, T, F]),
+    ("Ủy ban nhân dân tỉnh Bắc Kạn và Ủy ban nhân dân tỉnh Thái Nguyên (trước khi hợp nhất)", [T, T]),
     # The same verbs about offices, units and figures, or after the merger: today's province.
     ("Báo cáo hợp nhất của tỉnh Lào Cai", [F]),
     ("Báo cáo hợp nhất tỉnh Lào Cai năm 2025", [F]),
@@ -48,6 +51,8 @@ T, F = True, False
     ("Sau khi thực hiện sắp xếp, tỉnh Tuyên Quang có 124 xã, phường", [F]),
     ("Sau khi thực hiện sắp xếp tỉnh Tuyên Quang có 124 xã, phường", [F]),
     ("Sau sáp nhập, tỉnh Lào Cai có 99 xã, phường", [F]),
+    ("tỉnh Tuyên Quang (sau sáp nhập)", [F]),
+    ("Sở Nội vụ tỉnh Lào Cai trước ngày 15/12/2025 gửi báo cáo", [F]),
     ("Các xã của tỉnh Tuyên Quang được sắp xếp thành 124 xã, phường", [F]),
     ("công chức Sở Nội vụ tỉnh Lào Cai được sắp xếp vào các phòng chuyên môn", [F]),
     ("Sở Nội vụ tỉnh Lào Cai được thành lập trên cơ sở hợp nhất Sở Nội vụ và Sở Lao động - Thương binh và "
