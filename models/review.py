@@ -89,7 +89,8 @@ def _settled(session: Session, submission: Submission, campaign: str | None) -> 
     stays another report of its unit. A report of no campaign needs one named, when there are any:
     accepted into none, it would count nowhere and leave the queue unseen."""
     if campaign is not None:
-        return campaign, SubmissionKind.CONTINUATION if submission.continuation else SubmissionKind.REPORT
+        part = submission.continuation or submission.department_part
+        return campaign, SubmissionKind.CONTINUATION if part else SubmissionKind.REPORT
     if submission.kind == SubmissionKind.OTHER_REPORT:
         return None, SubmissionKind.OTHER_REPORT
     if submission.campaign is None and session.scalar(select(Campaign.id).limit(1)) is not None:

@@ -340,6 +340,10 @@ class Submission(Base):
     continuation: Mapped[str | None] = mapped_column(Text)  # why it continues an earlier one ("bổ sung")
     # SubmissionKind: a report for its campaign, another report of the unit (never counted), a continuation.
     kind: Mapped[str] = mapped_column(String(16), default="report", server_default="report")
+    # A part of the unit's answer from another department the campaign's letter addressed (the Sở Y
+    # tế's beside the Sở Nội vụ's report): that department's key (parsers.departments); None for the
+    # lead department's report. A stable code: models.versions and models.status read it (migration 0014).
+    department_part: Mapped[str | None] = mapped_column(String(16))
     topic: Mapped[str | None] = mapped_column(Text)  # the evidence that decided which request it answers
     title: Mapped[str | None] = mapped_column(Text)  # the report's own title ("BÁO CÁO Kết quả … năm 2019")
     dated: Mapped[date | None] = mapped_column(Date)  # the date its letterhead gives

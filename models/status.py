@@ -232,7 +232,8 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
     and how many could not be put on any one unit of it. Those that could not be read go to `named`."""
     rows = session.execute(
         select(Submission.id, Submission.unit_registry, Submission.unit, RawMessage.received_at,
-               cast(Submission.sections, Text), Submission.continuation, Submission.raw_message_id)
+               cast(Submission.sections, Text), Submission.continuation, Submission.raw_message_id,
+               Submission.department_part)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .where(Submission.campaign == campaign_id, Submission.unit.is_not(None), RawMessage.received_at <= as_of,
                Submission.state.in_(SubmissionState.COUNTED))
@@ -240,7 +241,7 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
     members: dict[str, list[Member]] = {}
     unmapped = 0
     decoded: dict[str, tuple[str, ...]] = {}  # a handful of distinct section lists: decode each once
-    for submission_id, unit_registry, unit, received_at, sections, continuation, raw_id in rows:
+    for submission_id, unit_registry, unit, received_at, sections, continuation, raw_id, part in rows:
         code = code_in(unit, unit_registry, registry)
         if code not in codes:
             unmapped += 1
@@ -250,7 +251,7 @@ def _counted(session: Session, campaign_id: str, as_of: datetime, registry: str,
             continue
         if (keys := decoded.get(sections)) is None:
             keys = decoded[sections] = tuple(json.loads(sections))
-        members.setdefault(code, []).append(Member(submission_id, received_at, keys, continuation))
+        members.setdefault(code, []).append(Member(submission_id, received_at, keys, continuation, part))
     return members, unmapped
 
 

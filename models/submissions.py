@@ -38,7 +38,7 @@ def record_submission(session: Session, raw_id: int, sender: str | None, section
         session.add(submission)
     values = dict(unit=None, unit_registry=None, report_year=None, campaign=None, confidence=0.0, evidence=[],
                   state=SubmissionState.NEEDS_REVIEW, sender_check=SenderCheck.NONE, continuation=None, candidates=[],
-                  kind=SubmissionKind.REPORT, topic=None, title=None, dated=None)
+                  kind=SubmissionKind.REPORT, topic=None, title=None, dated=None, department_part=None)
     if identity is not None:
         evidence = list(identity.evidence)
         if identity.kind != "submission":
@@ -48,7 +48,8 @@ def record_submission(session: Session, raw_id: int, sender: str | None, section
                       sender_check=identity.sender_check, continuation=identity.continuation,
                       candidates=[{"unit": code, "registry": identity.registry, "score": round(score, 3)}
                                   for code, score in identity.candidates],
-                      kind=identity.report_kind, topic=identity.topic, title=identity.title, dated=identity.dated)
+                      kind=identity.report_kind, topic=identity.topic, title=identity.title, dated=identity.dated,
+                      department_part=identity.department_part)
         # An other report (another programme, period or request) is filed with its unit, never counted.
         if identity.state and (identity.kind == "submission" or identity.report_kind == SubmissionKind.OTHER_REPORT):
             values["state"] = identity.state

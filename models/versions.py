@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from models.campaigns import lock_campaign
 from models.schema import RawMessage, Submission, SubmissionState
 from models.unreadable import unreadable_reports
-from parsers.departments import is_other_department_part
 
 UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
 
@@ -40,6 +39,7 @@ UnitKey = tuple[str, str, str]  # (campaign, registry, unit)
 class _Part(Protocol):
     sections: Sequence[str]
     continuation: str | None
+    department_part: str | None  # another addressed department's key (Submission.department_part)
 
 
 P = TypeVar("P", bound=_Part)
@@ -53,6 +53,7 @@ class Member:
     received_at: datetime
     sections: tuple[str, ...]
     continuation: str | None
+    department_part: str | None = None
 
 
 def key_of(submission: Submission) -> UnitKey | None:
@@ -95,9 +96,9 @@ def split_versions(parts: Sequence[P]) -> list[list[P]]:
 
 
 def _joins(submission: _Part, version: Sequence[_Part]) -> bool:
-    if submission.continuation:
+    if submission.continuation or submission.department_part:
         return True
-    if all(is_other_department_part(member.continuation) for member in version):
+    if all(member.department_part for member in version):
         return True  # the lead department's report, after another department's part (parsers.departments)
     found = {key for member in version for key in member.sections}
     return not found.intersection(submission.sections)

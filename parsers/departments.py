@@ -235,7 +235,9 @@ class Verdict:
 
     answers: bool  # it is the unit's answer (False: another report of the unit)
     evidence: str | None  # the line identification keeps
-    part: str | None = None  # a continuation mark: another addressed department's part of the unit's answer
+    # Another addressed department's part of the unit's answer: that department's key, as the letter
+    # addressed it (stored in Submission.department_part, a stable code that models.versions reads).
+    part: str | None = None
 
 
 def judge_department(found: Finding | None, addressed: Sequence[str], campaign: str) -> Verdict:
@@ -257,8 +259,9 @@ def judge_department(found: Finding | None, addressed: Sequence[str], campaign: 
     if keys & _lead_group(addressed):
         return Verdict(True, f"{found.evidence()} → addressed by {campaign}'s letter")
     lead = BY_KEY[addressed[0]].name
+    part = department.key if department.key in addressed else department.successor
     return Verdict(True, f"{found.evidence()} → addressed by {campaign}'s letter too: part of the unit's answer "
-                         f"with {lead}'s", part=f"{OTHER_DEPARTMENT_PART}{department.name}, beside {lead}")
+                         f"with {lead}'s", part=part)
 
 
 def with_department_fields(campaign: C, found: Finding | None) -> C:
@@ -279,10 +282,3 @@ def _lead_group(addressed: Sequence[str]) -> set[str]:
     first = addressed[0]
     return {first, BY_KEY[first].successor} - {None} | {d.key for d in DEPARTMENTS if d.successor == first}
 
-
-# How a continuation mark (Identification.continuation) begins for another addressed department's part.
-OTHER_DEPARTMENT_PART = "from another department the letter addressed: "
-
-
-def is_other_department_part(continuation: str | None) -> bool:
-    return bool(continuation) and continuation.startswith(OTHER_DEPARTMENT_PART)

@@ -159,6 +159,9 @@ class Identification:
     topic: str | None = None  # the evidence that decided which request it answers
     title: str | None = None  # the report's own title, as its letterhead gives it
     dated: date | None = None  # the date its letterhead gives
+    # The key of another department the letter addressed whose part of the unit's answer this is
+    # (the Sở Y tế's beside the Sở Nội vụ's: parsers.departments); None for the lead department's report.
+    department_part: str | None = None
 
     @property
     def unverified_sender(self) -> bool:
@@ -234,7 +237,6 @@ def identify(
         evidence.append(verdict.evidence)
     if not verdict.answers:
         match = replace(match, campaign=None, confidence=0.0, other=True, topic=verdict.evidence, doubt=None)
-    continuation = continuation or verdict.part
     campaign_periods = {_profile(c).period for c in campaigns}
     reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys, unread_scans)
     confidence = min(units.confidence, match.confidence if match.campaign else year.confidence / 2)
@@ -269,7 +271,7 @@ def identify(
         evidence.insert(0, f"not a submission: {reason}" + (f" ({period})" if reason == "other_period" else ""))
     if failed and f"review: forged sender: {failed}" not in evidence:  # whatever it is: a person may assign it
         evidence.append(f"review: forged sender: {failed}")
-    if continuation and report_kind == "report":
+    if (continuation or verdict.part) and report_kind == "report":
         report_kind = "continuation"
     head = _main_letterhead(facts, keys)
     return Identification(
@@ -279,6 +281,7 @@ def identify(
         confidence=round(confidence, 3), sender_check=sender_check, evidence=tuple(dict.fromkeys(evidence)),
         candidates=units.candidates, state=state, continuation=continuation, report_kind=report_kind,
         topic=topic, title=head.heading if head else None, dated=head.date if head else None,
+        department_part=verdict.part if report_kind == "continuation" else None,
     )  # fmt: skip
 
 

@@ -72,7 +72,7 @@ def submission_json(view: SubmissionView) -> dict:
         "unverified_sender": sub.unverified_sender, "sender_check": sub.sender_check,
         "continuation": sub.continuation, "joined_to": sub.joined_to, "superseded_by": sub.superseded_by,
         "candidates": list(sub.candidates or []),
-        "kind": sub.kind, "topic": sub.topic, "title": sub.title,
+        "kind": sub.kind, "department_part": sub.department_part, "topic": sub.topic, "title": sub.title,
         "dated": sub.dated.isoformat() if sub.dated else None,
         "documents": [
             {"filename": d.path, "kind": d.kind, "pages": d.pages,

@@ -80,7 +80,7 @@ def test_global_options_after_the_command_name(eml_config, tmp_path):
 SUBMISSION_KEYS = {"id", "message", "message_id", "from", "subject", "received_at", "unit", "report_year",
                    "campaign", "state", "confidence", "evidence", "sections", "documents",
                    "unverified_sender", "sender_check", "continuation", "joined_to", "superseded_by", "candidates",
-                   "kind", "topic", "title", "dated"}
+                   "kind", "department_part", "topic", "title", "dated"}
 DOCUMENT_KEYS = {"filename", "kind", "pages", "sections", "error", "reason", "detail", "ocr", "role"}
 
 

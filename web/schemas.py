@@ -137,6 +137,9 @@ class Submission(_Shape):
     kind: Literal["report", "other_report", "continuation"] = Field(
         description="The report its campaign asks for; another report of the unit (campaign null, never counted); "
                     "or a later part of a report")
+    department_part: str | None = Field(
+        description="For a part of the unit's answer from another department the letter addressed, that "
+                    "department's key (parsers.departments); null for the lead department's report", examples=["y_te"])
     topic: str | None = Field(description="The evidence that decided which request it answers")
     title: str | None = Field(description="The report's own title, from its letterhead",
                               examples=["BÁO CÁO Kết quả thực hiện công tác giảm nghèo năm 2019"])

@@ -99,6 +99,8 @@ def test_a_campaign_that_addressed_the_so_y_te_counts_its_reports(make_app, fold
     assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2026\'s letter too: part of the unit\'s ' \
            "answer with Sở Nội vụ's" in health.evidence
     assert health.kind == "continuation" and interior.kind == "report"
+    # The part is marked by a stable code, the department's key (not by the text of `continuation`).
+    assert (health.department_part, health.continuation, interior.department_part) == ("y_te", None, None)
     # The Sở Nội vụ's report after the Sở Y tế's joins it: one version, neither superseded.
     assert interior.joined_to == health.id and health.superseded_by is None and status[NGHE_AN].versions == 1
     assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].received_at == FIRST_DAY + timedelta(days=1)
@@ -113,6 +115,7 @@ def test_a_campaign_that_did_not_address_it_files_them_as_other_reports(make_app
     assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → not addressed by tk2026\'s letter (departments: Sở Nội ' \
            'vụ, Sở Lao động - Thương binh và Xã hội) → other_report' in health.evidence
     assert (interior.campaign, interior.kind, interior.state) == ("tk2026", "report", "accepted")
+    assert health.department_part is None and programme.department_part is None
     assert (programme.unit, programme.campaign, programme.kind) == (HA_TINH, None, "other_report")
     assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].submission == interior.id
     assert status[HA_TINH].status == "missing"

@@ -250,3 +250,18 @@ def test_0012_alerts_go_down_and_up_again_keeping_address_failures(engine):
             (1, 1), (2, None)]
     upgrade(engine)
     assert current_revision(engine) == HEAD_REVISION
+
+
+def test_0014_department_part_goes_down_and_up_again(engine):
+    """The department of a part of the unit's answer: a plain column, gone and back beside the status view."""
+    from alembic import command
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+    assert "department_part" not in {c["name"] for c in inspect(engine).get_columns("submission")}
+    upgrade(engine)
+    assert "department_part" in {c["name"] for c in inspect(engine).get_columns("submission")}
+    assert current_revision(engine) == HEAD_REVISION

@@ -107,7 +107,7 @@ def test_a_department_the_letter_did_not_address_sends_another_report():
 def test_an_addressed_department_beside_the_first_sends_a_part_of_the_answer():
     found = find_department(letterheads=[("UBND TỈNH NGHỆ AN", "SỞ Y TẾ")])
     verdict = judge_department(found, INTERIOR_AND_HEALTH, "tk2026")
-    assert verdict.answers and verdict.part == "from another department the letter addressed: Sở Y tế, beside Sở Nội vụ"
+    assert verdict.answers and verdict.part == "y_te"  # a stable code (Submission.department_part), no prose
     lead = judge_department(find_department(numbers=["1/BC-SNV"]), INTERIOR_AND_HEALTH, "tk2026")
     assert lead.answers and lead.part is None and lead.evidence.endswith("→ addressed by tk2026's letter")
 
@@ -116,7 +116,7 @@ def test_a_department_taken_over_answers_for_its_successor_and_the_ubnd_for_all(
     old = find_department(letterheads=[("UBND TỈNH QUẢNG NINH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")])
     assert judge_department(old, ("noi_vu", "y_te"), "tk2026").answers
     merged = find_department(letterheads=[("UBND TỈNH AN GIANG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG")])
-    assert judge_department(merged, ("noi_vu", "nn_mt"), "x").part is not None
+    assert judge_department(merged, ("noi_vu", "nn_mt"), "x").part == "nn_mt"  # the department addressed
     assert not judge_department(merged, ("noi_vu",), "x").answers
     committee = judge_department(find_department(letterheads=[("UBND TỈNH NGHỆ AN",)]), ("y_te",), "x")
     assert committee.answers and committee.part is None and "the province answers" in committee.evidence
@@ -130,7 +130,7 @@ def test_no_department_read_or_no_departments_to_check_changes_nothing():
 
 def _member(number: int, sections: tuple[str, ...], health: bool = False) -> Member:
     part = judge_department(find_department(numbers=["1/BC-SYT" if health else "1/BC-SNV"]), INTERIOR_AND_HEALTH, "x")
-    return Member(number, None, sections, part.part)  # type: ignore[arg-type]
+    return Member(number, None, sections, None, part.part)  # type: ignore[arg-type]
 
 
 ALL = ("results", "policies", "shortcomings", "plan", "proposals")

@@ -23,7 +23,7 @@ def test_the_so_y_te_s_report_is_a_part_of_the_answer_when_the_letter_addressed_
     result = run26(report_2026(**HEALTH_REPORT), campaigns=[HEALTH_TOO], sender=SENDER)
     assert (result.unit, result.campaign, result.state, result.report_kind) == ("08", "tk2025", "accepted",
                                                                                  "continuation")
-    assert result.continuation == "from another department the letter addressed: Sở Y tế, beside Sở Nội vụ"
+    assert (result.department_part, result.continuation) == ("y_te", None)  # a code; no continuation mark
     assert has(result, 'department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2025\'s letter too')
 
 
