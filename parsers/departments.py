@@ -45,7 +45,9 @@ class Department:
 DEPARTMENTS = (
     Department("noi_vu", "Sở Nội vụ", ("noi vu",), ("snv",), ("snv", "sonoivu", "noivu")),
     Department("ldtbxh", "Sở Lao động - Thương binh và Xã hội",
-               ("lao dong thuong binh va xa hoi", "lao dong thuong binh xa hoi", "ldtbxh"),
+               # "Sở LĐ-TB&XH", "Sở LĐTB&XH", "Sở LĐ-TBXH": the abbreviations letterheads use
+               ("lao dong thuong binh va xa hoi", "lao dong thuong binh xa hoi", "ldtbxh", "ld tb xh", "ldtb xh",
+                "ld tbxh"),
                ("sldtbxh",), ("sldtbxh", "soldtbxh", "ldtbxh"), successor="noi_vu"),
     Department("y_te", "Sở Y tế", ("y te",), ("syt",), ("syt", "soyte", "yte"),
                fields=("bảo trợ xã hội", "trợ giúp xã hội", "trẻ em", "tệ nạn xã hội", "người cao tuổi",
@@ -65,6 +67,9 @@ DEPARTMENTS = (
 BY_KEY = {department.key: department for department in DEPARTMENTS}
 # A campaign that names none: the Sở Nội vụ and the Sở LĐTBXH it took over, as before Decree 45/2025/NĐ-CP.
 DEFAULT_DEPARTMENTS = ("Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội")
+# `departments = ["any"]`: a letter to the provinces' people's committees (UBND), which may have any of
+# their departments answer; every department's report is then the unit's answer.
+ANY_DEPARTMENT = "any"
 
 _SPACES = re.compile(r"[\s\-–&.,]+")
 _PROVINCE_WORDS = re.compile(r"^(?:tinh|thanh pho|tp)(?!\w)")
@@ -79,13 +84,25 @@ class Finding:
     key: str  # a Department key, or UBND
     source: str  # letterhead | stamp | number | subject | sender
     quote: str
+    file: str | None = None  # the file whose part it was read from; None: the e-mail's subject or sender
 
     @property
     def name(self) -> str:
         return "UBND" if self.key == UBND else BY_KEY[self.key].name
 
     def evidence(self) -> str:
-        return f'department {self.name} ({self.source} "{self.quote}")'
+        where = f"{self.file}: " if self.file else ""
+        return f'{where}department {self.name} ({self.source} "{self.quote}")'
+
+
+@dataclass(frozen=True)
+class PartSources:
+    """What one report part (a document inside a file) says of the department that issued it."""
+
+    file: str
+    letterhead: Sequence[str] = ()  # its issuer lines
+    number: str | None = None  # its number ("311/BC-SYT")
+    stamps: Sequence[str | None] = ()  # its stamps' signers and organisations ("Cơ quan:"), signer first
 
 
 # --- Names ---------------------------------------------------------------------------------------
@@ -107,30 +124,45 @@ def department_named(text: str) -> Department | None:
 
 
 def canonical_departments(names: Iterable[str]) -> tuple[str, ...]:
-    """Each name as the department's own ("so y te" → "Sở Y tế"), in order, once; ValueError names an unknown one."""
+    """Each name as the department's own ("so y te" → "Sở Y tế"), in order, once; ValueError names an unknown
+    one. The Sở Nội vụ and the Sở LĐTBXH it took over are one body of work: either gives both, as a letter's
+    "Kính gửi:" does (departments_addressed). ["any"] (ANY_DEPARTMENT) stays as it is: any department."""
+    names = list(names)
+    if any(name.strip().lower() == ANY_DEPARTMENT for name in names):
+        if len(names) > 1:
+            raise ValueError(f'"{ANY_DEPARTMENT}" (any department may answer) stands alone, not beside {names}')
+        return (ANY_DEPARTMENT,)
     found = []
     for name in names:
         department = department_named(name)
         if department is None:
             known = ", ".join(f'"{d.name}"' for d in DEPARTMENTS)
-            raise ValueError(f"unknown department {name!r}; expected one of {known}")
-        found.append(department.name)
+            raise ValueError(f"unknown department {name!r}; expected one of {known}, or \"{ANY_DEPARTMENT}\"")
+        found += _with_interior_pair(department)
     return tuple(dict.fromkeys(found))
 
 
+def _with_interior_pair(department: Department) -> tuple[str, ...]:
+    """A department's name; the Sở Nội vụ's or the Sở LĐTBXH's gives both (Decree 45/2025/NĐ-CP)."""
+    return DEFAULT_DEPARTMENTS if department.key in _INTERIOR else (department.name,)
+
+
 def department_keys(names: Iterable[str]) -> tuple[str, ...]:
-    """The keys of the departments named (names that canonical_departments accepted)."""
+    """The keys of the departments named (names that canonical_departments accepted); () for ["any"]."""
     return tuple(department.key for name in names if (department := department_named(name)) is not None)
 
 
 def departments_addressed(addressees: str | None) -> tuple[str, ...]:
     """The departments a letter's "Kính gửi:" names, in the order named. The Sở Nội vụ and the Sở
     LĐTBXH it took over are one body of work: either gives both (DEFAULT_DEPARTMENTS), so a 2019
-    letter to the Sở LĐTBXH is answered by today's Sở Nội vụ. Empty when it names none (a letter to
-    the UBND of the provinces)."""
+    letter to the Sở LĐTBXH is answered by today's Sở Nội vụ. (ANY_DEPARTMENT,) when it addresses the
+    provinces' people's committees ("Ủy ban nhân dân các tỉnh, thành phố …"): they choose which of
+    their departments answers. Empty when it names neither."""
     if not addressees:
         return ()
     spaced = _spaced(addressees)
+    if _PEOPLES_COMMITTEE.search(spaced):
+        return (ANY_DEPARTMENT,)
     found: list[tuple[int, Department]] = []
     for department in DEPARTMENTS:
         for words in department.words:
@@ -139,10 +171,7 @@ def departments_addressed(addressees: str | None) -> tuple[str, ...]:
                 break
     names: list[str] = []
     for _, department in sorted(found, key=lambda pair: pair[0]):
-        if department.key in _INTERIOR:  # one body of work (Decree 45/2025/NĐ-CP): the default's two names
-            names += DEFAULT_DEPARTMENTS
-        else:
-            names.append(department.name)
+        names += _with_interior_pair(department)
     return tuple(dict.fromkeys(names))
 
 
@@ -208,18 +237,51 @@ def find_department(
     sender: str = "",
 ) -> Finding | None:
     """The department that sent a report: the first of `letterheads` (each its issuer lines, the
-    report's own first) whose last line names one, a stamp's signer, a number's symbol (the
-    letterheads'), a number in the subject, then the sender's address. None when nothing says."""
+    report's own first) whose last line names one, a stamp's signer (or its organisation, `Cơ quan:`,
+    when the signer is a person: pass both, signer first), a number's symbol (the letterheads'), a
+    number in the subject, then the sender's address. None when nothing says."""
+    own = _documents_department(letterheads, numbers, signers)
+    if own == OTHER:
+        return None
+    return own or _message_department(subject, sender)
+
+
+def find_departments(parts: Sequence[PartSources], *, subject: str = "", sender: str = "") -> tuple[Finding, ...]:
+    """The department of every report part, each with its file, once per department and file: a part
+    whose letterhead, stamps and number say nothing takes the e-mail's (subject, sender); one of a
+    department this module does not know says nothing. With no parts, the e-mail's alone."""
+    message = _message_department(subject, sender)
+    found: list[Finding] = []
+    for part in parts:
+        own = _documents_department([part.letterhead], [part.number], part.stamps)
+        if isinstance(own, Finding):
+            found.append(replace(own, file=part.file))
+        elif own is None and message is not None:
+            found.append(message)
+    if not parts and message is not None:
+        found.append(message)
+    return tuple(dict.fromkeys(found))
+
+
+def _documents_department(
+    letterheads: Sequence[Sequence[str]], numbers: Sequence[str | None], signers: Sequence[str | None]
+) -> Finding | str | None:
+    """What the documents say: a Finding, OTHER (a department not in DEPARTMENTS), or None."""
     for lines in letterheads:
         for line in reversed(lines):  # "UBND TỈNH X / SỞ Y TẾ": the last line is the body that issues
             if (key := department_in_line(line)) is not None:
-                return None if key == OTHER else Finding(key, "letterhead", line.strip())
-    for signer in signers:
+                return OTHER if key == OTHER else Finding(key, "letterhead", line.strip())
+    for signer in signers:  # a person's name says nothing: the next (the stamp's "Cơ quan:") may
         if signer and (key := department_in_line(signer)) is not None:
-            return None if key == OTHER else Finding(key, "stamp", signer.strip())
+            return OTHER if key == OTHER else Finding(key, "stamp", signer.strip())
     for number in numbers:
         if (key := department_of_number(number)) is not None:
             return Finding(key, "number", str(number).strip())
+    return None
+
+
+def _message_department(subject: str, sender: str) -> Finding | None:
+    """What the e-mail says: a number in its subject, then the sender's address."""
     for found in _NUMBER.finditer(subject or ""):
         if (key := department_of_number(found.group())) is not None:
             return Finding(key, "subject", found.group())
@@ -238,6 +300,7 @@ class Verdict:
     # Another addressed department's part of the unit's answer: that department's key, as the letter
     # addressed it (stored in Submission.department_part, a stable code that models.versions reads).
     part: str | None = None
+    others: tuple[str, ...] = ()  # the lines of the message's other report parts (judge_departments)
 
 
 def judge_department(found: Finding | None, addressed: Sequence[str], campaign: str) -> Verdict:
@@ -264,17 +327,32 @@ def judge_department(found: Finding | None, addressed: Sequence[str], campaign: 
                          f"with {lead}'s", part=part)
 
 
-def with_department_fields(campaign: C, found: Finding | None) -> C:
-    """The campaign as a report from `found` answers it: when its letter addressed that department
-    beside the first, a title on the department's fields ("bảo trợ xã hội, trẻ em" from the Sở Y tế)
+def judge_departments(found: Sequence[Finding], addressed: Sequence[str], campaign: str) -> Verdict:
+    """What the departments of a message's report parts (find_departments) mean for `campaign`: any part
+    of the lead department (or the UBND) makes it the unit's answer; else any part of another addressed
+    department makes it a part of the unit's answer; only when no part's department was addressed is it
+    another report of the unit. Which file came first decides nothing; `others` says what the rest were."""
+    if not found:
+        return judge_department(None, addressed, campaign)
+    verdicts = [judge_department(finding, addressed, campaign) for finding in found]
+    decisive = next((v for v in verdicts if v.answers and v.part is None), None) \
+        or next((v for v in verdicts if v.answers), verdicts[0])
+    others = tuple(dict.fromkeys(v.evidence for v in verdicts if v is not decisive and v.evidence))
+    return replace(decisive, others=others)
+
+
+def with_department_fields(campaign: C, found: Sequence[Finding]) -> C:
+    """The campaign as a report from the departments `found` answers it: when its letter addressed one of
+    them beside the first, a title on that department's fields ("bảo trợ xã hội, trẻ em" from the Sở Y tế)
     answers it too (its `match_phrases` extended; a CampaignInfo of parsers.identify)."""
-    if found is None or found.key == UBND or not campaign.departments:
+    if not campaign.departments:
         return campaign
-    department = BY_KEY[found.key]
-    part = judge_department(found, campaign.departments, campaign.id).part
-    if part is None or not department.fields:
+    fields = [phrase for finding in found if finding.key != UBND
+              and judge_department(finding, campaign.departments, campaign.id).part is not None
+              for phrase in BY_KEY[finding.key].fields]
+    if not fields:
         return campaign
-    return replace(campaign, match_phrases=tuple(dict.fromkeys((*campaign.match_phrases, *department.fields))))
+    return replace(campaign, match_phrases=tuple(dict.fromkeys((*campaign.match_phrases, *fields))))
 
 
 def _lead_group(addressed: Sequence[str]) -> set[str]:

@@ -33,10 +33,13 @@ is trusted only as the topmost, with no `trusted_authserv_ids`. Order of the dec
    - No evidence either way → the one campaign of the report's year, to review; none when several
      ask for that year (a guess would hold one's reminders and not the other's).
    - No year but a match by letter or reply → the campaign's report year.
-   - Department (parsers.departments: letterhead, stamp, number, subject, sender): one the matched
-     campaign's letter did not address → `other_report`; one it addressed beside the first (the
-     Sở Y tế beside the Sở Nội vụ) sends a part of the unit's answer (`continuation`), and a title on
-     that department's fields ("bảo trợ xã hội") answers the campaign; the UBND answers for all.
+   - Department of each report part (parsers.departments: its letterhead, stamp, number, else the
+     subject and sender). Campaigns whose letter addressed none of them are set aside before matching
+     (matched among all when none of the rest fits). Against the matched campaign, whichever file comes
+     first: a part of the lead department or the UBND → the unit's answer; else a part of another
+     addressed department (the Sở Y tế beside the Sở Nội vụ) → a part of the unit's answer
+     (`continuation`), and a title on that department's fields ("bảo trợ xã hội") answers the
+     campaign; else → `other_report`, the verdict its `topic`.
 4. Registry: the matched campaign's, else `registry_name`, else the one in force on the received
    day (Vietnam time). Unit: parsers.signals (weights table there).
 5. Content: no readable document, no unreadable one named like a report, no scan left unread
@@ -70,7 +73,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from parsers.continuation import continuation_mark
-from parsers.departments import Finding, find_department, judge_department, with_department_fields
+from parsers.departments import Finding, PartSources, find_departments, judge_departments, with_department_fields
 from parsers.letterhead import Letterhead
 from parsers.registry import Contacts, Registry, builtin, registry_for
 from parsers.registry.contacts import as_contacts
@@ -212,9 +215,9 @@ def identify(
     year = decide_year(signals)
     period = decide_kind(signals)
     titles = _titles(facts, keys)
-    department = _department(facts, keys)  # which provincial department sent it (parsers.departments)
-    match = _match_campaign(facts, [with_department_fields(c, department) for c in campaigns], year.year,
-                            year.confidence, day, titles)
+    departments = _departments(facts, keys)  # which provincial departments sent its parts (parsers.departments)
+    match = _match_addressing(facts, [with_department_fields(c, departments) for c in campaigns], departments,
+                              year.year, year.confidence, day, titles)
     report_year = year.year if year.year is not None else (match.campaign.report_year if match.campaign else None)
     registry = _registry(match.campaign, registry_name, registries, day)
     known = as_contacts(contacts)  # once, not per lookup
@@ -231,11 +234,12 @@ def identify(
     if continuation:
         evidence.append(f"continues an earlier submission: {continuation}")
     # A department the letter did not address sent it: another report of the unit (parsers.departments).
-    verdict = judge_department(department, *((match.campaign.departments, match.campaign.id) if match.campaign
-                                             else ((), "")))
-    if verdict.evidence:
-        evidence.append(verdict.evidence)
-    if not verdict.answers:
+    if match.campaign is not None:
+        verdict = judge_departments(departments, match.campaign.departments, match.campaign.id)
+    else:
+        verdict = judge_departments(departments, (), "")
+    evidence += [line for line in (verdict.evidence, *verdict.others) if line]
+    if not verdict.answers:  # the department is what decided the request it answers: its `topic`
         match = replace(match, campaign=None, confidence=0.0, other=True, topic=verdict.evidence, doubt=None)
     campaign_periods = {_profile(c).period for c in campaigns}
     reason = _content_reason(facts, period if period not in campaign_periods else "year_end", keys, unread_scans)
@@ -344,15 +348,29 @@ def _unverified_evidence(facts: Facts, code: str | None, owner: tuple[str, str] 
     return f"unverified sender: {sender} belongs to {owner[0]}, not {code}"
 
 
-def _department(facts: Facts, keys: set[str]) -> Finding | None:
-    """The department that sent it: its own parts' letterheads and stamps (the report's first), then the
-    subject and the sender."""
-    parts = sorted((part for document in facts.documents for part in _own_parts(document, keys)),
-                   key=lambda part: part.role != "report")
-    heads = [part.letterhead for part in parts if part.letterhead is not None]
-    return find_department(letterheads=[head.issuer_lines for head in heads], numbers=[head.number for head in heads],
-                           signers=[stamp.signer for part in parts for stamp in part.stamps],
-                           subject=facts.subject, sender=facts.sender)
+def _departments(facts: Facts, keys: set[str]) -> tuple[Finding, ...]:
+    """The department of each of its report parts (any own part when none is a report), each with its
+    file: its letterhead, stamps (signer, else `Cơ quan:`) and number, else the subject and the sender."""
+    parts = [(document.filename, part) for document in facts.documents for part in _own_parts(document, keys)]
+    reports = [(name, part) for name, part in parts if part.role == "report"] or parts
+    sources = [PartSources(name, part.letterhead.issuer_lines if part.letterhead else (),
+                           part.letterhead.number if part.letterhead else None,
+                           [line for stamp in part.stamps for line in (stamp.signer, stamp.organisation)])
+               for name, part in reports]
+    return find_departments(sources, subject=facts.subject, sender=facts.sender)
+
+
+def _match_addressing(facts: Facts, campaigns: Sequence[CampaignInfo], departments: Sequence[Finding],
+                      year: int | None, year_confidence: float, day: date, titles: Sequence[_Title]) -> _CampaignMatch:
+    """The campaign it answers among those whose letter addressed its departments (the others set aside,
+    so a Sở Y tế's report goes to the campaign that asked the Sở Y tế); when none of those fits, among
+    all (judge_departments then files it as the unit's other report)."""
+    addressing = [c for c in campaigns if judge_departments(departments, c.departments, c.id).answers]
+    if addressing and len(addressing) < len(campaigns):
+        match = _match_campaign(facts, addressing, year, year_confidence, day, titles)
+        if match.campaign is not None:
+            return match
+    return _match_campaign(facts, campaigns, year, year_confidence, day, titles)
 
 
 def _main_letterhead(facts: Facts, keys: set[str]) -> Letterhead | None:

@@ -577,14 +577,15 @@ class CampaignConfig(_Section):
     phone: str | None = None  # the contact telephone the letter gives
     section: tuple[LetterSectionConfig, ...] = ()  # the outline in the letter's words
     match: CampaignMatchConfig = CampaignMatchConfig()
-    # The provinces' departments the letter addresses: their reports are the unit's answer, another
-    # department's are its other reports (parsers.departments; Decree 45/2025/NĐ-CP).
+    # The provinces' departments the letter addresses, the first the lead: their reports are the unit's
+    # answer, another department's are its other reports; ["any"]: a letter to the provinces' UBND, any
+    # department may answer (parsers.departments; Decree 45/2025/NĐ-CP).
     departments: tuple[str, ...] = DEFAULT_DEPARTMENTS
 
     @field_validator("departments")
     def _known_departments(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         if not values:
-            raise ValueError(f"name at least one department (default: {list(DEFAULT_DEPARTMENTS)})")
+            raise ValueError(f"name at least one department, or [\"any\"] (default: {list(DEFAULT_DEPARTMENTS)})")
         return canonical_departments(values)
 
     @model_validator(mode="after")

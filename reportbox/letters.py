@@ -8,8 +8,9 @@ The JSON shape (keys in this order):
      "missing": [field, …]}
 A field the letter does not give is null and named in "missing"; a deadline with a time is an ISO
 date-time with Vietnam's offset ("2019-12-15T17:00:00+07:00"), a day is "2019-12-15". "departments"
-are the provinces' departments the addressees name (parsers.departments), null when they name none:
-the campaign then has the default ones.
+are the provinces' departments the addressees name (parsers.departments), ["any"] when they are the
+provinces' people's committees (any department may answer), null when they name neither: the campaign
+then has the default ones.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from parsers.departments import DEFAULT_DEPARTMENTS
+from parsers.departments import ANY_DEPARTMENT, DEFAULT_DEPARTMENTS
 from parsers.outline import DEFAULT_OUTLINE as DEFAULT_SECTIONS
 from reportbox.config import (
     CAMPAIGN_ID,
@@ -236,6 +237,8 @@ def _toml_line(name: str, value, letter: Letter) -> str:
         line += f"  # {toml_string(_comment(quoted))}"
     elif name == "registry":
         line += "  # the units in force on the deadline's day"
+    elif name == "departments" and value == [ANY_DEPARTMENT]:
+        line += "  # \"Kính gửi\" the provinces' UBND: whichever department it has answer is the unit's answer"
     elif name == "departments":
         line += "  # named by \"Kính gửi\": their reports are the unit's answer, other departments' its other reports"
     return line

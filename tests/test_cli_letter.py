@@ -305,3 +305,28 @@ def test_bo_noi_vu_s_letter_to_two_departments_from_docx_to_a_stored_campaign(wo
         assert infos["tk2017"].departments == ("noi_vu", "ldtbxh")  # the config's, by default
     finally:
         app.close()
+
+
+def test_a_letter_to_the_provinces_ubnd_makes_a_campaign_any_department_answers(workdir):
+    """`Kính gửi: Ủy ban nhân dân các tỉnh …`: the UBND chooses which department answers, so from-letter
+    writes `departments = ["any"]`, which the config takes, and identification checks no department."""
+    from reportbox import sample_letters
+
+    text = sample_letters.request_letter().replace(
+        f"Kính gửi: {sample_letters.INTERIOR}", "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")
+    letter = workdir / "6121-BNV-KHTC.docx"
+    letter.write_bytes(fx.letter_docx(text))
+    data = json.loads(run(workdir, "campaign", "from-letter", str(letter), "--format", "json").stdout)
+    assert data["departments"] == ["any"]
+    toml = run(workdir, "campaign", "from-letter", str(letter)).stdout
+    assert 'departments = ["any"]  # "Kính gửi" the provinces\' UBND' in toml
+    pasted = workdir / "pasted.toml"
+    pasted.write_text(BASE_CONFIG + toml, encoding="utf-8")
+    assert load_config(pasted).campaign[0].departments == ("any",)
+    assert run(workdir, "campaign", "from-letter", str(letter), "--apply").returncode == 0
+    assert "departments addressed: any" in run(workdir, "campaign", "show", "tk2026").stdout
+    app = open_app(load_config(workdir / "reportbox.toml"))
+    try:
+        assert {info.id: info for info in campaign_infos(app.config)}["tk2026"].departments == ()
+    finally:
+        app.close()

@@ -96,8 +96,8 @@ def test_a_campaign_that_addressed_the_so_y_te_counts_its_reports(make_app, fold
     for row in (health, interior, programme):
         assert (row.campaign, row.state) == ("tk2026", "accepted"), row.evidence
     assert health.unit == interior.unit == NGHE_AN and programme.unit == HA_TINH
-    assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2026\'s letter too: part of the unit\'s ' \
-           "answer with Sở Nội vụ's" in health.evidence
+    assert 'BC SYT nghean 2026.docx: department Sở Y tế (letterhead "SỞ Y TẾ") → addressed by tk2026\'s letter ' \
+           "too: part of the unit's answer with Sở Nội vụ's" in health.evidence
     assert health.kind == "continuation" and interior.kind == "report"
     # The part is marked by a stable code, the department's key (not by the text of `continuation`).
     assert (health.department_part, health.continuation, interior.department_part) == ("y_te", None, None)
@@ -112,10 +112,44 @@ def test_a_campaign_that_did_not_address_it_files_them_as_other_reports(make_app
     submissions, status = _polled(make_app, folder, None)  # the default: the Sở Nội vụ (and Sở LĐTBXH)
     health, interior, programme = (submissions[name] for name in MAILS)
     assert (health.unit, health.campaign, health.kind, health.state) == (NGHE_AN, None, "other_report", "accepted")
-    assert 'department Sở Y tế (letterhead "SỞ Y TẾ") → not addressed by tk2026\'s letter (departments: Sở Nội ' \
-           'vụ, Sở Lao động - Thương binh và Xã hội) → other_report' in health.evidence
+    assert 'BC SYT nghean 2026.docx: department Sở Y tế (letterhead "SỞ Y TẾ") → not addressed by tk2026\'s ' \
+           'letter (departments: Sở Nội vụ, Sở Lao động - Thương binh và Xã hội) → other_report' in health.evidence
     assert (interior.campaign, interior.kind, interior.state) == ("tk2026", "report", "accepted")
     assert health.department_part is None and programme.department_part is None
     assert (programme.unit, programme.campaign, programme.kind) == (HA_TINH, None, "other_report")
     assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].submission == interior.id
     assert status[HA_TINH].status == "missing"
+
+
+def _two_departments_mail(province: str, domain: str, health_first: bool) -> bytes:
+    """The Sở Nội vụ's mail carrying the Sở Y tế's report beside its own, in the order given."""
+    message = EmailMessage()
+    received = FIRST_DAY + timedelta(days=2)
+    message["From"] = f"Sở Nội vụ {province} <snv@{domain}.gov.vn>"
+    message["To"] = sample_letters.MAILBOX
+    message["Subject"] = f"Báo cáo năm 2026 theo Công văn số {sample_letters.NUMBER}"
+    message["Date"] = format_datetime(received)
+    message.set_content("Kính gửi Vụ Kế hoạch - Tài chính, Bộ Nội vụ.")
+    files = [("1 BC SYT.docx", _report(province, "SỞ Y TẾ", "SYT", GENERAL, 4)),
+             ("2 BC SNV.docx", _report(province, "SỞ NỘI VỤ", "SNV", GENERAL, 5))]
+    for name, content in files if health_first else files[::-1]:
+        message.add_attachment(content, maintype=DOCX[0], subtype=DOCX[1], filename=name)
+    return message.as_bytes(policy=policy.SMTP)
+
+
+@pytest.mark.parametrize("departments", [None, ["Sở Nội vụ", "Sở Y tế"]], ids=["interior", "interior+health"])
+def test_the_so_noi_vu_s_mail_with_the_so_y_te_s_report_first_counts_as_its_answer(make_app, tmp_path,
+                                                                                   departments):  # noqa: F811
+    # Which attachment comes first decides nothing: every report part's department is judged.
+    path = tmp_path / "eml"
+    path.mkdir()
+    (path / "nghean.eml").write_bytes(_two_departments_mail("Nghệ An", "nghean", health_first=True))
+    (path / "hatinh.eml").write_bytes(_two_departments_mail("Hà Tĩnh", "hatinh", health_first=False))
+    submissions, status = _polled(make_app, path, departments)
+    for name, code in (("nghean.eml", NGHE_AN), ("hatinh.eml", HA_TINH)):
+        row = submissions[name]
+        assert (row.unit, row.campaign, row.kind, row.state) == (code, "tk2026", "report", "accepted"), row.evidence
+        lines = "\n".join(row.evidence)
+        assert '2 BC SNV.docx: department Sở Nội vụ (letterhead "SỞ NỘI VỤ") → addressed by tk2026' in lines
+        assert '1 BC SYT.docx: department Sở Y tế (letterhead "SỞ Y TẾ")' in lines
+        assert status[code].status == "on_time" and status[code].submission == row.id

@@ -7,13 +7,18 @@ import pytest
 
 from models.versions import Member, split_versions
 from parsers.departments import (
+    ANY_DEPARTMENT,
     DEFAULT_DEPARTMENTS,
     UBND,
+    PartSources,
     canonical_departments,
+    department_in_line,
     department_keys,
     departments_addressed,
     find_department,
+    find_departments,
     judge_department,
+    judge_departments,
 )
 
 
@@ -23,6 +28,9 @@ from parsers.departments import (
     (("SỞ NỘI VỤ TỈNH TUYÊN QUANG",), "noi_vu"),
     (("UBND TỈNH QUẢNG NINH", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"), "ldtbxh"),
     (("UBND TỈNH QUẢNG NINH", "SỞ LAO ĐỘNG THƯƠNG BINH VÀ XÃ HỘI"), "ldtbxh"),
+    (("UBND TỈNH QUẢNG NINH", "SỞ LĐ-TB&XH"), "ldtbxh"),
+    (("UBND TỈNH QUẢNG NINH", "SỞ LĐTB&XH"), "ldtbxh"),
+    (("UBND TỈNH QUẢNG NINH", "SỞ LĐ-TBXH"), "ldtbxh"),
     (("UBND TỈNH LÀO CAI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"), "gd_dt"),
     (("UBND TỈNH LÀO CAI", "SỞ GD&ĐT"), "gd_dt"),
     (("UBND TỈNH AN GIANG", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"), "nn_mt"),
@@ -75,10 +83,30 @@ def test_last_the_sender_s_mailbox_or_host(sender, key):
 
 def test_names_in_a_config_become_the_department_s_own():
     assert canonical_departments(["so noi vu", "SỞ Y TẾ", "Sở LĐTBXH", "Sở Y tế"]) == (
-        "Sở Nội vụ", "Sở Y tế", "Sở Lao động - Thương binh và Xã hội")
+        "Sở Nội vụ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế")
     assert department_keys(DEFAULT_DEPARTMENTS) == ("noi_vu", "ldtbxh")
     with pytest.raises(ValueError, match="unknown department 'Sở Tài chính'"):
         canonical_departments(["Sở Tài chính"])
+
+
+@pytest.mark.parametrize("written", [["Sở Lao động - Thương binh và Xã hội"], ["Sở Nội vụ"], ["Sở LĐ-TB&XH"],
+                                     ["Sở LĐTB&XH"]])
+def test_a_config_naming_either_the_so_noi_vu_or_the_so_ldtbxh_gets_both_as_a_letter_does(written):
+    # A 2024 campaign written by hand for the Sở LĐTBXH: its late report, sent by the Sở Nội vụ after
+    # March 2025 (Decree 45/2025/NĐ-CP), answers it, as from-letter's reading of the same letter would.
+    names = canonical_departments(written)
+    assert names == DEFAULT_DEPARTMENTS
+    verdict = judge_department(find_department(numbers=["1/BC-SNV"]), department_keys(names), "tk2024")
+    assert verdict.answers and verdict.part is None
+    assert department_in_line(written[0]) == "ldtbxh" or written == ["Sở Nội vụ"]
+
+
+def test_any_department_is_written_any_and_checks_none():
+    assert canonical_departments(["any"]) == canonical_departments([" Any "]) == (ANY_DEPARTMENT,)
+    assert department_keys([ANY_DEPARTMENT]) == ()
+    assert judge_department(find_department(numbers=["1/BC-SYT"]), department_keys([ANY_DEPARTMENT]), "x").answers
+    with pytest.raises(ValueError, match="stands alone"):
+        canonical_departments(["any", "Sở Y tế"])
 
 
 @pytest.mark.parametrize("addressees, expected", [
@@ -87,7 +115,9 @@ def test_names_in_a_config_become_the_department_s_own():
      (*DEFAULT_DEPARTMENTS, "Sở Y tế")),
     ("Giám đốc Sở Lao động - Thương binh và Xã hội các tỉnh/thành phố trực thuộc Trung ương", DEFAULT_DEPARTMENTS),
     ("Sở Y tế các tỉnh, thành phố trực thuộc Trung ương; Y tế các Bộ, ngành", ("Sở Y tế",)),
-    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", ()),
+    ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", (ANY_DEPARTMENT,)),
+    ("Chủ tịch UBND các tỉnh, thành phố trực thuộc Trung ương", (ANY_DEPARTMENT,)),
+    ("Các Bộ, cơ quan ngang Bộ", ()),
 ])
 def test_the_departments_a_letter_addresses(addressees, expected):
     assert departments_addressed(addressees) == expected
@@ -126,6 +156,44 @@ def test_no_department_read_or_no_departments_to_check_changes_nothing():
     assert judge_department(None, INTERIOR_AND_HEALTH, "x") == judge_department(
         find_department(sender="syt@hanoi.gov.vn"), (), "x")
     assert judge_department(None, INTERIOR_AND_HEALTH, "x").answers
+
+
+def test_the_stamp_s_organisation_says_the_department_when_its_signer_is_a_person():
+    found = find_department(signers=["Nguyễn Thị Thanh Hoa", "Sở Y tế tỉnh Tuyên Quang"], sender="vt@tuyenquang.gov.vn")
+    assert (found.key, found.source) == ("y_te", "stamp")
+
+
+HEALTH = PartSources("1_bc_syt.docx", ("UBND TỈNH TUYÊN QUANG", "SỞ Y TẾ"), "311/BC-SYT")
+INTERIOR_PART = PartSources("2_bc_snv.docx", ("UBND TỈNH TUYÊN QUANG", "SỞ NỘI VỤ"), "245/BC-SNV")
+
+
+@pytest.mark.parametrize("order", [(HEALTH, INTERIOR_PART), (INTERIOR_PART, HEALTH)])
+def test_every_report_part_is_judged_whichever_file_comes_first(order):
+    found = find_departments(order, sender="snv@tuyenquang.gov.vn")
+    assert {(f.file, f.key) for f in found} == {("1_bc_syt.docx", "y_te"), ("2_bc_snv.docx", "noi_vu")}
+    # The Sở Nội vụ's own report is the unit's answer, whether or not the letter addressed the Sở Y tế too.
+    for addressed in (("noi_vu", "ldtbxh"), INTERIOR_AND_HEALTH):
+        verdict = judge_departments(found, addressed, "tk2025")
+        assert verdict.answers and verdict.part is None
+        assert verdict.evidence.startswith('2_bc_snv.docx: department Sở Nội vụ (letterhead "SỞ NỘI VỤ")')
+        assert verdict.others[0].startswith('1_bc_syt.docx: department Sở Y tế (letterhead "SỞ Y TẾ")')
+
+
+def test_a_part_of_an_addressed_department_beside_one_not_addressed_is_a_part():
+    education = PartSources("2_bc_sgd.docx", ("UBND TỈNH TUYÊN QUANG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"), None)
+    found = find_departments([education, HEALTH])
+    verdict = judge_departments(found, INTERIOR_AND_HEALTH, "tk2025")
+    assert verdict.answers and verdict.part is not None and verdict.evidence.startswith("1_bc_syt.docx:")
+    assert not judge_departments(found, ("noi_vu", "ldtbxh"), "tk2025").answers
+
+
+def test_a_part_that_says_nothing_takes_the_e_mail_s_department_and_an_unknown_one_says_nothing():
+    plain = PartSources("bc.docx")
+    assert [(f.key, f.source, f.file) for f in find_departments([plain], sender="syt@tuyenquang.gov.vn")] == [
+        ("y_te", "sender", None)]
+    finance = PartSources("stc.docx", ("SỞ TÀI CHÍNH",), None)
+    assert find_departments([finance], sender="syt@tuyenquang.gov.vn") == ()
+    assert judge_departments((), ("noi_vu",), "x").answers
 
 
 def _member(number: int, sections: tuple[str, ...], health: bool = False) -> Member:

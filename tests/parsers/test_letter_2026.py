@@ -67,8 +67,16 @@ def test_the_campaign_it_makes_addresses_those_departments(letters):
 
 
 def test_a_letter_that_names_no_department_makes_a_campaign_with_the_default_ones():
-    text = sample_letters.request_letter().replace(
-        f"Kính gửi: {sample_letters.INTERIOR}", "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")
+    text = sample_letters.request_letter().replace(f"Kính gửi: {sample_letters.INTERIOR}", "Kính gửi: Các Bộ, ngành")
     letter = read_letter(text)
     assert letter.departments == () and "departments" not in letter.evidence
     assert campaign_config(letter, "tk2026").departments == INTERIOR
+
+
+def test_a_letter_to_the_provinces_people_s_committees_lets_any_department_answer():
+    text = sample_letters.request_letter().replace(
+        f"Kính gửi: {sample_letters.INTERIOR}", "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương")
+    letter = read_letter(text)
+    assert letter.departments == ("any",)
+    assert letter.evidence["departments"] == "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    assert campaign_config(letter, "tk2026").departments == ("any",)
