@@ -305,7 +305,8 @@ class Verdict:
 
 def judge_department(found: Finding | None, addressed: Sequence[str], campaign: str) -> Verdict:
     """Whether a report from `found` answers campaign `campaign`, whose letter addressed the department
-    keys `addressed` (empty: any). A department taken over counts for its successor; the UBND for all.
+    keys `addressed` (empty: any). A department taken over counts for its successor, and the successor
+    for it (the Sở Nội vụ answers a letter to the Sở LĐTBXH, Decree 45/2025/NĐ-CP); the UBND for all.
     Unknown department: the unit's answer, as before departments were read. A report of an addressed
     department other than the first (the Sở Y tế beside the Sở Nội vụ) is a part of the unit's answer:
     it joins the lead department's report rather than replacing it (models.versions)."""
@@ -314,7 +315,8 @@ def judge_department(found: Finding | None, addressed: Sequence[str], campaign: 
     if found.key == UBND:
         return Verdict(True, f"{found.evidence()} → the province answers for its departments")
     department = BY_KEY[found.key]
-    keys = {department.key, department.successor} - {None}
+    predecessors = {d.key for d in DEPARTMENTS if d.successor == department.key}
+    keys = {department.key, department.successor} - {None} | predecessors
     if not keys & set(addressed):
         names = ", ".join(BY_KEY[key].name for key in addressed if key in BY_KEY)
         return Verdict(False, f"{found.evidence()} → not addressed by {campaign}'s letter "
@@ -322,7 +324,7 @@ def judge_department(found: Finding | None, addressed: Sequence[str], campaign: 
     if keys & _lead_group(addressed):
         return Verdict(True, f"{found.evidence()} → addressed by {campaign}'s letter")
     lead = BY_KEY[addressed[0]].name
-    part = department.key if department.key in addressed else department.successor
+    part = next(key for key in addressed if key in keys)  # the department as the letter addressed it
     return Verdict(True, f"{found.evidence()} → addressed by {campaign}'s letter too: part of the unit's answer "
                          f"with {lead}'s", part=part)
 

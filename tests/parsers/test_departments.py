@@ -152,6 +152,17 @@ def test_a_department_taken_over_answers_for_its_successor_and_the_ubnd_for_all(
     assert committee.answers and committee.part is None and "the province answers" in committee.evidence
 
 
+def test_a_successor_answers_a_letter_to_the_department_it_took_over():
+    # Built by hand, without canonical_departments' pairing: the Sở Nội vụ still answers the Sở LĐTBXH's letter.
+    interior = judge_department(find_department(numbers=["1/BC-SNV"]), ("ldtbxh",), "tk2024")
+    assert interior.answers and interior.part is None
+    # The Sở Nông nghiệp và Môi trường beside a lead, for a letter to the Sở Tài nguyên và Môi trường it took over:
+    # a part, marked with the department the letter addressed.
+    merged = find_department(letterheads=[("UBND TỈNH AN GIANG", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")])
+    assert judge_department(merged, ("noi_vu", "tn_mt"), "tk2024").part == "tn_mt"
+    assert not judge_department(merged, ("noi_vu", "y_te"), "tk2024").answers
+
+
 def test_no_department_read_or_no_departments_to_check_changes_nothing():
     assert judge_department(None, INTERIOR_AND_HEALTH, "x") == judge_department(
         find_department(sender="syt@hanoi.gov.vn"), (), "x")
