@@ -1,14 +1,19 @@
 """Versions of a unit's report in a campaign: which submissions count, and which are history.
 
-A unit's accepted submissions for one campaign are taken in the order received. Each either
-starts a new version, superseding the whole earlier one, or joins the version before it:
+A unit's accepted submissions for one campaign are taken in the order received, each department's
+on their own: the lead department's reports (the first the letter addressed, the Sở Nội vụ), and
+the parts of each other department it addressed (the Sở Y tế's: Submission.department_part,
+parsers.departments). Within a department each submission either starts a new version,
+superseding that department's earlier one, or joins the version before it:
 
 - it *joins* when it says it continues one (a supplement, `bổ sung`, or a part ≥ 2: see
   parsers.continuation), or when it brings only sections the version lacks (a report sent in
   pieces without saying so, or a covering letter followed by the report);
-- it joins too when the version holds only parts that other departments the letter addressed sent
-  before it (the Sở Y tế's, ahead of the Sở Nội vụ's report: parsers.departments);
 - otherwise it *starts* a version: a corrected report sent again supersedes the earlier one.
+
+The unit's current version is the lead department's latest with the latest part of every other
+department, whenever each came: a corrected Sở Nội vụ report does not drop the Sở Y tế's part
+(it carries over), and a corrected Sở Y tế part supersedes only the earlier Sở Y tế part.
 
 A report none of whose files could be read (models.unreadable) takes no part: it is no version,
 joins none and supersedes none, and stays `accepted` with no links.
@@ -85,21 +90,28 @@ def resolve_versions(session: Session, keys: Iterable[UnitKey | None]) -> None:
 
 
 def split_versions(parts: Sequence[P]) -> list[list[P]]:
-    """A unit's counted submissions, oldest first, grouped into versions (rules: module docstring)."""
-    versions: list[list[P]] = []
+    """A unit's counted submissions, oldest first, grouped into versions (rules: module docstring):
+    the superseded ones, each department's, in the order they began; then the current one, the lead
+    department's latest version first and the latest part of each other department after it."""
+    order = {id(part): index for index, part in enumerate(parts)}
+    streams: dict[str | None, list[list[P]]] = {}  # per department: None the lead's, else a part's key
     for submission in parts:
+        versions = streams.setdefault(submission.department_part, [])
         if versions and _joins(submission, versions[-1]):
             versions[-1].append(submission)
         else:
             versions.append([submission])
-    return versions
+    if not streams:
+        return []
+    departments = sorted(streams, key=lambda key: key is not None)  # the lead's first, then in order come
+    earlier = sorted((version for key in departments for version in streams[key][:-1]),
+                     key=lambda version: order[id(version[0])])
+    return [*earlier, [member for key in departments for member in streams[key][-1]]]
 
 
 def _joins(submission: _Part, version: Sequence[_Part]) -> bool:
-    if submission.continuation or submission.department_part:
+    if submission.continuation:
         return True
-    if all(member.department_part for member in version):
-        return True  # the lead department's report, after another department's part (parsers.departments)
     found = {key for member in version for key in member.sections}
     return not found.intersection(submission.sections)
 

@@ -1,7 +1,8 @@
 """A Sở Y tế's report through the real pipeline (an .eml folder polled into the database): counted for
 its province under a campaign whose letter addressed the Sở Y tế too, filed as the province's other
 report under one that addressed only the Sở Nội vụ (Decree 45/2025/NĐ-CP moved social protection and
-children to the Sở Y tế). The Sở Nội vụ's and the Sở Y tế's reports of one province make one version."""
+children to the Sở Y tế). The Sở Nội vụ's and the Sở Y tế's reports of one province make one version;
+each department's correction supersedes only that department's earlier report."""
 
 from __future__ import annotations
 
@@ -101,8 +102,8 @@ def test_a_campaign_that_addressed_the_so_y_te_counts_its_reports(make_app, fold
     assert health.kind == "continuation" and interior.kind == "report"
     # The part is marked by a stable code, the department's key (not by the text of `continuation`).
     assert (health.department_part, health.continuation, interior.department_part) == ("y_te", None, None)
-    # The Sở Nội vụ's report after the Sở Y tế's joins it: one version, neither superseded.
-    assert interior.joined_to == health.id and health.superseded_by is None and status[NGHE_AN].versions == 1
+    # The Sở Nội vụ's report after the Sở Y tế's: one version, the lead's report first, neither superseded.
+    assert health.joined_to == interior.id and health.superseded_by is None and status[NGHE_AN].versions == 1
     assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].received_at == FIRST_DAY + timedelta(days=1)
     # A title on the Sở Y tế's fields ("bảo trợ xã hội, trẻ em") answers a letter that addressed it.
     assert programme.kind == "continuation" and status[HA_TINH].status == "on_time"
@@ -153,3 +154,19 @@ def test_the_so_noi_vu_s_mail_with_the_so_y_te_s_report_first_counts_as_its_answ
         assert '2 BC SNV.docx: department Sở Nội vụ (letterhead "SỞ NỘI VỤ") → addressed by tk2026' in lines
         assert '1 BC SYT.docx: department Sở Y tế (letterhead "SỞ Y TẾ")' in lines
         assert status[code].status == "on_time" and status[code].submission == row.id
+
+
+def test_each_department_s_correction_supersedes_only_its_own(make_app, folder):  # noqa: F811
+    """Nghệ An's Sở Nội vụ sends its report again (day 4), then its Sở Y tế its part again (day 5)."""
+    corrected = {"4-nghean-snv-again.eml": ("Nghệ An", "nghean", "SỞ NỘI VỤ", "SNV", "snv", GENERAL, 4),
+                 "5-nghean-syt-again.eml": ("Nghệ An", "nghean", "SỞ Y TẾ", "SYT", "syt", GENERAL, 5)}
+    for name, mail in corrected.items():
+        (folder / name).write_bytes(_mail(*mail))
+    submissions, status = _polled(make_app, folder, ["Sở Nội vụ", "Sở Y tế"])
+    health, interior, _, interior2, health2 = (submissions[name] for name in [*MAILS, *corrected])
+    assert [(row.department_part, row.state) for row in (health, interior, interior2, health2)] == [
+        ("y_te", "superseded"), (None, "superseded"), (None, "accepted"), ("y_te", "accepted")]
+    assert health2.joined_to == interior2.id and health.superseded_by == interior.superseded_by == interior2.id
+    nghe_an = status[NGHE_AN]
+    assert nghe_an.latest_submissions == (interior2.id, health2.id) and nghe_an.versions == 3
+    assert nghe_an.status == "on_time"

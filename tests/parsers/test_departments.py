@@ -215,13 +215,30 @@ def _member(number: int, sections: tuple[str, ...], health: bool = False) -> Mem
 ALL = ("results", "policies", "shortcomings", "plan", "proposals")
 
 
+def _ids(versions) -> list[list[int]]:
+    return [[member.id for member in version] for version in versions]
+
+
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
 def test_two_departments_reports_make_one_version_whichever_comes_first(order):
     parts = [_member(1, ALL), _member(2, ALL, health=True)]
-    versions = split_versions([parts[i] for i in order])
-    assert [[m.id for m in version] for version in versions] == [[parts[i].id for i in order]]
+    assert _ids(split_versions([parts[i] for i in order])) == [[1, 2]]  # the lead department's report first
 
 
-def test_a_corrected_report_of_the_first_department_still_supersedes():
+def test_a_corrected_report_of_the_first_department_supersedes_only_its_own_and_the_part_carries_over():
     versions = split_versions([_member(1, ALL), _member(2, ALL, health=True), _member(3, ALL)])
-    assert [[m.id for m in version] for version in versions] == [[1, 2], [3]]
+    assert _ids(versions) == [[1], [3, 2]]
+
+
+def test_a_corrected_part_supersedes_only_the_earlier_part_of_its_department():
+    versions = split_versions([_member(1, ALL), _member(2, ALL, health=True), _member(3, ALL, health=True)])
+    assert _ids(versions) == [[2], [1, 3]]
+    both = split_versions([_member(1, ALL), _member(2, ALL, health=True), _member(3, ALL),
+                           _member(4, ALL, health=True), _member(5, ALL)])
+    assert _ids(both) == [[1], [2], [3], [5, 4]]
+
+
+def test_a_part_sent_in_pieces_joins_its_own_department_s_part():
+    versions = split_versions([_member(1, ALL[:2], health=True), _member(2, ALL),
+                               _member(3, ALL[2:], health=True)])
+    assert _ids(versions) == [[2, 1, 3]]
