@@ -88,6 +88,7 @@ def diagnose(load: Callable[[], Config], named_by: str, *, timeout: float = DEFA
         ("tesseract", lambda: check_tesseract(config, timeout)),
         ("unar", lambda: check_unar(timeout)),
         ("web secret", lambda: check_web_secret(config)),
+        ("registry names", lambda: check_registry_names(config)),
         ("alarms", lambda: check_alarms(config, timeout)),
     ]
     return [first, *_run_side_by_side(checks, timeout + _GRACE)]
@@ -388,6 +389,21 @@ def check_web_secret(config: Config) -> str:
                    "reportbox runs as (mode 0600)")
         raise Failed(str(exc), fix) from None
     return f"read from ${web.secret_env}" if web.secret_env else f"read from {web.secret_file or default}"
+
+
+def check_registry_names(config: Config) -> str:
+    """The operator's renames (`[registry] names`), read and checked as every command reads them at start."""
+    from reportbox.renames import read_operator_renames
+
+    path = config.registry.names
+    if path is None:
+        raise Skipped("no [registry] names file: the built-in names alone")
+    try:
+        renames = read_operator_renames(config)
+    except ConfigError as exc:
+        raise Failed(str(exc), f"correct that row of {path} (header registry,code,name,full_name,valid_from"
+                     f"[,valid_until][,basis]), or remove `names` from [registry] in {config.path}") from None
+    return f"{path}: {len(renames)} rename(s), none naming two units"
 
 
 # --- outside tools ----------------------------------------------------------------------------------

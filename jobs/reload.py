@@ -21,11 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.wake import poll_job_id
 from models.campaigns import sync_campaigns
+from parsers.registry.units import use_operator_names
 from reportbox.app import make_source
 from reportbox.config import Config, MailboxConfig, load_config, with_secrets
 from reportbox.errors import ReportboxError
-from reportbox.names import apply_names
 from reportbox.oauth import forget_tokens
+from reportbox.renames import read_operator_renames
 
 if TYPE_CHECKING:
     from jobs.daemon import Daemon
@@ -92,7 +93,7 @@ def reload_config(daemon: Daemon) -> None:
     try:
         try:
             new = with_secrets(load_config(old.path), RELOAD_SECRETS)
-            apply_names(new)  # the operator's renames (registry.names), read again
+            renames = read_operator_renames(new)  # the operator's renames (registry.names), read again
         except ReportboxError as exc:
             log.error("configuration not reloaded; the one in force is kept: %s", exc)
             return
@@ -108,6 +109,7 @@ def reload_config(daemon: Daemon) -> None:
             log.error("configuration not reloaded (its campaigns could not be stored: %s); "
                       "the one in force is kept", exc)
             return
+        use_operator_names(renames)  # only now: a reload refused above keeps the names in force too
         app.file_config = app.config = new
         app.refresh_campaigns()  # and those stored from letters
         _apply_mailboxes(daemon, changes)

@@ -16,7 +16,7 @@ from models.db import make_engine, session_factory, upgrade
 from reportbox.config import Config, MailboxConfig
 from reportbox.errors import ReportboxError
 from reportbox.letters import with_letter_campaigns
-from reportbox.names import apply_names
+from reportbox.renames import apply_operator_renames
 
 if TYPE_CHECKING:
     from ingest.sources import MailSource
@@ -52,7 +52,7 @@ def open_app(config: Config, *, migrate: bool = True) -> App:
     then the campaigns stored from letters (`campaign from-letter --apply`) join the config's in
     `App.config.campaign`, so that every command, the daemon and the dashboard see them. The
     operator's renames (`registry.names`) are put in force first."""
-    apply_names(config)
+    apply_operator_renames(config)
     engine = make_engine(config.database.url)
     sessions = session_factory(engine)
     file_config = None

@@ -165,3 +165,36 @@ def test_a_command_is_imported_with_the_collector_paused_and_left_as_found(colle
     assert state["imported"]
     assert state["enabled"] is (collector == "on")
     assert state["frozen"] > 10_000  # SQLAlchemy's, pydantic's and the schema's objects, among others
+
+
+# Two commands loaded in one process, with cyclic garbage made between them.
+TWICE = """
+import gc, json, weakref
+import click
+from reportbox.cli import cli
+
+class Cycle:
+    pass
+
+cli.get_command(click.Context(cli), "status")
+after_first = gc.get_freeze_count()
+garbage = Cycle()
+garbage.me = garbage
+alive = weakref.ref(garbage)
+del garbage
+cli.get_command(click.Context(cli), "doctor")
+gc.collect()
+print(json.dumps({"first": after_first, "second": gc.get_freeze_count() - after_first,
+                  "garbage_pinned": alive() is not None}))
+"""
+
+
+def test_the_collector_freezes_once_per_process():
+    """A second command loaded in the same process (CliRunner tests, a script) freezes nothing more:
+    the cyclic garbage waiting then is collected as usual, not pinned for the process's life."""
+    result = subprocess.run([sys.executable, "-c", TWICE], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout)
+    assert state["first"] > 10_000
+    assert state["second"] == 0
+    assert state["garbage_pinned"] is False

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from parsers.registry.matcher import alias_key
-from parsers.registry.units import Registry, Unit, UnitName, read_csv_rows
+from parsers.registry.units import Registry, Unit, UnitName, read_csv_rows, read_date
 
 _REGISTRY_COLUMNS = ("code", "name", "full_name", "aliases", "domains", "valid_from", "valid_until")
 _CONTACT_COLUMNS = ("unit", "email", "name", "role")
@@ -64,12 +64,7 @@ def _unit(row: dict[str, str], line: int, registry: str) -> Unit:
 
 def _rename(row: dict[str, str], line: int, unit: Unit) -> Unit:
     """A later row of a unit's code: the name it bears from `valid_from` on (its earlier names stay aliases)."""
-    dated = {}
-    for column in ("valid_from", "valid_until"):
-        try:
-            dated[column] = date.fromisoformat(row[column]) if row.get(column) else None
-        except ValueError:
-            raise ValueError(f"line {line}: {column} {row[column]!r} is not a date (write it 2026-03-01)") from None
+    dated = {column: read_date(row.get(column, ""), column, line) for column in ("valid_from", "valid_until")}
     if dated["valid_until"] is not None and dated["valid_until"] < dated["valid_from"]:
         raise ValueError(f"line {line}: valid_until is before valid_from")
     named = _unit(row, line, unit.registry)

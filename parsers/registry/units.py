@@ -193,7 +193,9 @@ def _unique(items: Iterable[str], exclude: Iterable[str] = ()) -> tuple[str, ...
     return tuple(kept)
 
 
-@functools.cache
+# Bounded: each names file read again (SIGHUP) builds its own pair; the built-in one and the
+# latest few are all that is ever asked for again.
+@functools.lru_cache(maxsize=4)
 def _vn63(operator: tuple[Rename, ...] = ()) -> Registry:
     aliases = _grouped((r for r in _rows("aliases.csv") if r["registry"] == "vn63"), "code", "alias")
     cities = _grouped(_rows("cities.csv"), "vn63_code", "city")
@@ -213,7 +215,7 @@ def _vn63(operator: tuple[Rename, ...] = ()) -> Registry:
     return Registry("vn63", None, VN63_UNTIL, units, _contextual())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)
 def _vn34(operator: tuple[Rename, ...] = ()) -> Registry:
     old = _vn63(operator)
     mapping = _mapping()
@@ -251,7 +253,8 @@ class Rename:
     name: UnitName
 
 
-def _date(value: str, column: str, line: int) -> date | None:
+def read_date(value: str, column: str, line: int) -> date | None:
+    """A CSV cell's ISO date (None when empty); ValueError naming the line and column."""
     if not value:
         return None
     try:
@@ -284,8 +287,8 @@ def read_renames(text: str) -> tuple[Rename, ...]:
             raise ValueError(f"line {line}: no unit {code!r} in registry {registry}")
         if not name:
             raise ValueError(f"line {line}: no name")
-        valid_from = _date(row.get("valid_from", ""), "valid_from", line)
-        valid_until = _date(row.get("valid_until", ""), "valid_until", line)
+        valid_from = read_date(row.get("valid_from", ""), "valid_from", line)
+        valid_until = read_date(row.get("valid_until", ""), "valid_until", line)
         if valid_from is None:
             raise ValueError(f"line {line}: a rename needs valid_from, the day the name takes effect")
         if valid_until is not None and valid_until < valid_from:
@@ -322,9 +325,15 @@ def use_operator_names(renames: Iterable[Rename]) -> None:
     another unit of the registry already answers to is refused (ValueError), as in the data."""
     global _operator_renames
     renames = tuple(renames)
+    check_operator_names(renames)
+    _operator_renames = renames
+
+
+def check_operator_names(renames: tuple[Rename, ...]) -> None:
+    """ValueError if, with these renames, a name would name two units of a registry (nothing is put
+    in force: see use_operator_names)."""
     for registry in BUILTIN_NAMES if renames else ():  # vn34 inherits vn63's names
         _check_names(_build(registry, renames))
-    _operator_renames = renames
 
 
 def _build(name: str, operator: tuple[Rename, ...]) -> Registry:

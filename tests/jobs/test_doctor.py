@@ -26,7 +26,7 @@ from tests.servers.common import free_port
 from tests.unwritable import unwritable_folder
 
 CHECKS = ["configuration", "database", "raw store", 'mailbox "phongkh"', 'mailbox "luu-tru"', "smtp", "libreoffice",
-          "tesseract", "unar", "web secret", "alarms"]
+          "tesseract", "unar", "web secret", "registry names", "alarms"]
 SMTP_PASSWORD = "s3cret-pw"
 
 
@@ -80,7 +80,9 @@ def test_all_green_against_the_real_servers(tmp_path, servers):
     for tool in ("soffice", "tesseract", "unar", "lsar"):
         require_tool(tool, "for doctor's checks of the outside tools")
     account, smtp = servers
-    config = write_config(tmp_path, account, smtp)
+    config = write_config(tmp_path, account, smtp, extra='[registry]\nnames = "names.csv"\n')
+    (tmp_path / "names.csv").write_text("registry,code,name,full_name,valid_from\n"
+                                        "vn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-03-01\n", encoding="utf-8")
     env = good_env(account)
     assert reportbox("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
     app = open_app(load_config(config), migrate=False)
@@ -102,6 +104,7 @@ def test_all_green_against_the_real_servers(tmp_path, servers):
     assert "connected, logged in as phongkh; no mail sent" in details["smtp"]
     assert "at revision" in details["database"] and "(head)" in details["database"]
     assert details["alarms"] == "none active"
+    assert details["registry names"] == f"{tmp_path / 'names.csv'}: 1 rename(s), none naming two units"
     assert smtp.messages() == []  # nothing was sent
     assert not (tmp_path / "web-secret").exists() and not (tmp_path / "raw").exists()  # nothing was made
 
@@ -407,3 +410,25 @@ refresh_token_file = "refresh-token"
     with pytest.raises(doctor.Failed) as failed:
         doctor.check_mailbox(config.mailbox[0], timeout=10)
     assert failed.value.detail.startswith("oauth2 client secret: file") and "[oauth2] settings" in failed.value.fix
+
+
+def test_the_operators_names_file_is_read_and_checked(tmp_path):
+    """Every command refuses to start on a wrong `[registry] names` file: doctor names it, with the line."""
+    with pytest.raises(doctor.Skipped):
+        doctor.check_registry_names(config_with(tmp_path, '[storage]\nraw_dir = "raw"\n'))
+    config = config_with(tmp_path, '[registry]\nnames = "names.csv"\n')
+    names = tmp_path / "names.csv"
+    names.write_text("registry,code,name,full_name,valid_from\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-03-01\n",
+                     encoding="utf-8")
+    assert doctor.check_registry_names(config) == f"{names}: 1 rename(s), none naming two units"
+    names.write_text("registry,code,name,valid_from\nvn34,02,Hà Giang,2026-03-01\n", encoding="utf-8")
+    with pytest.raises(doctor.Failed) as failed:
+        doctor.check_registry_names(config)
+    assert f"{names}: line 2: no unit '02' in registry vn34" in failed.value.detail
+    assert f"remove `names` from [registry] in {tmp_path / 'reportbox.toml'}" in failed.value.fix
+    names.write_text("registry,code,name,valid_from\nvn34,22,Hà Nội,2026-03-01\n", encoding="utf-8")  # unit 01's name
+    with pytest.raises(doctor.Failed, match="would name both unit 01 and unit 22"):
+        doctor.check_registry_names(config)
+    names.unlink()
+    with pytest.raises(doctor.Failed, match="cannot read"):
+        doctor.check_registry_names(config)

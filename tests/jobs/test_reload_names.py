@@ -42,3 +42,37 @@ def test_sighup_reads_the_names_file_again(tmp_path):
     refused = next(line for line in text().splitlines() if "configuration not reloaded" in line)
     assert f"{names}: line 2: no unit '02' in registry vn34" in refused
     assert daemon.returncode == 0
+
+
+def test_a_reload_whose_campaigns_cannot_be_stored_keeps_the_names_in_force(tmp_path, caplog):
+    """The log says the configuration in force is kept: its renames too, not the new file's."""
+    from jobs.daemon import Daemon
+    from jobs.reload import reload_config
+    from models.db import make_engine, session_factory
+    from parsers.registry import builtin
+    from parsers.registry.units import use_operator_names
+    from reportbox.app import open_app
+    from reportbox.config import load_config
+    from tests.year_end_campaigns import year_end_campaign
+
+    config = tmp_path / "reportbox.toml"
+    base = '[database]\nurl = "sqlite:///rb.db"\n[storage]\nraw_dir = "raw"\n[registry]\nnames = "names.csv"\n'
+    config.write_text(base, encoding="utf-8")
+    names = tmp_path / "names.csv"
+    names.write_text("registry,code,name,full_name,valid_from\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-03-01\n",
+                     encoding="utf-8")
+    app = open_app(load_config(config))
+    try:
+        daemon = Daemon(app)
+        names.write_text("registry,code,name,full_name,valid_from\nvn34,22,Hạ Long,Thành phố Hạ Long,2026-03-01\n",
+                         encoding="utf-8")
+        config.write_text(base + year_end_campaign(2026), encoding="utf-8")
+        # The same database, opened read-only by SQLite itself: storing the new campaign fails.
+        app.sessions = session_factory(make_engine(app.config.database.url, readonly=True))
+        reload_config(daemon)
+        assert "its campaigns could not be stored" in caplog.text
+        assert [n.full_name for n in builtin("vn34").unit("22").renames] == ["Thành phố Quảng Ninh"]
+        assert app.config.campaign == ()
+    finally:
+        use_operator_names(())
+        app.close()
