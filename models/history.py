@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models.schema import Campaign, RawMessage, Submission, SubmissionState
@@ -75,21 +75,21 @@ class FormerReport:
     campaign_unit: str | None = None  # its unit in that campaign's registry (its page there), when one
 
 
-
 def former_reports(session: Session, campaign: Campaign, codes: Iterable[str], *,
                    as_of: datetime | None = None) -> dict[str, list[FormerReport]]:
     """Per code of the campaign's registry, the counted reports of earlier campaigns (deadline before
     this one's) made by the unit or by a former unit of it, received by `as_of` (default: all),
-    oldest first."""
+    oldest first. A report recorded without its registry is in its own campaign's, as status counts it."""
     naming = {code: codes_naming(code, campaign.unit_registry) for code in codes}
     owner = {(registry, former): code for code, named in naming.items()
              for registry, formers in named.items() if registry is not None for former in formers}
     if not owner:
         return {}
-    wanted = [and_(Submission.unit_registry == registry, Submission.unit.in_(sorted(c for r, c in owner if r == registry)))
+    identified_in = func.coalesce(Submission.unit_registry, Campaign.unit_registry)
+    wanted = [and_(identified_in == registry, Submission.unit.in_(sorted(c for r, c in owner if r == registry)))
               for registry in sorted({r for r, _ in owner})]
     rows = session.execute(
-        select(Submission.id, Submission.unit_registry, Submission.unit, Submission.state, RawMessage.received_at,
+        select(Submission.id, identified_in, Submission.unit, Submission.state, RawMessage.received_at,
                Campaign.id, Campaign.letter, Campaign.report_year, Campaign.deadline, Campaign.unit_registry)
         .join(RawMessage, RawMessage.id == Submission.raw_message_id)
         .join(Campaign, Campaign.id == Submission.campaign)

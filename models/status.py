@@ -328,7 +328,7 @@ def _history(campaign: Campaign) -> dict[str, dict]:
         return {}
     return {unit.code: {
         "names": [{"name": n.name, "full_name": n.full_name, "valid_from": _iso(n.valid_from),
-                   "valid_until": _iso(n.valid_until)} for n in unit_names(unit)],
+                   "valid_until": _iso(n.valid_until), "basis": n.basis} for n in unit_names(unit)],
         "former_units": [{"registry": f.registry, "unit": f.code, "name": f.name, "full_name": f.full_name}
                          for f in former_units(registry.name, unit.code)],
     } for unit in registry.units}

@@ -296,7 +296,12 @@ def _headline(maildir: Path) -> str:
     return (f"Sample mailbox: {count} messages in {maildir} — replies to {MINISTRY}'s letter {LETTER} "
             f"from the Sở Nội vụ of {units} of the {len(UNITS)} provinces (registry vn34)"
             + (f" ({pdfs} signed PDFs" if pdfs == planned_pdfs else " (no LibreOffice: the PDFs went as .docx")
-            + (f", {scans} scan)" if scans == planned_scans else "; no OCR here: the scan went as .docx)"))
+            + (f", {scans} scan)" if scans == planned_scans else f"; {_no_scan_reason()}: the scan went as .docx)"))
+
+
+def _no_scan_reason() -> str:
+    # A scan is a PDF printed by LibreOffice, then read back by Tesseract: either may be what is missing.
+    return "no OCR here" if not ocr_available() else "it could not be printed (LibreOffice)"
 
 
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> None:

@@ -45,6 +45,8 @@ PART_HEADINGS = (
     "1. Phương hướng, mục tiêu và giải pháp chủ yếu năm {y1}",
     "2. Kiến nghị, đề xuất với Chính phủ và Bộ",
 )
+
+
 @dataclass(frozen=True)
 class Office:
     """Who writes the report and to whom: the letterhead's department, the symbol in its number, the

@@ -212,3 +212,14 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path):
     with output_file(out, encoding="utf-8-sig") as stream:
         stream.write("Hà Nội\n")
     assert out.read_bytes() == "\ufeffHà Nội\n".encode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_with_former_needs_a_format_that_can_show_it(config, fmt):
+    """csv and xlsx have no place for each unit's earlier reports: the option is refused, not ignored."""
+    out = config.parent / f"status.{fmt}"
+    result = reportbox("--config", str(config), "status", "--campaign", "tk2019", "--format", fmt, "--out", str(out),
+                       "--with-former")
+    assert result.returncode == 2, result.stderr
+    assert f"--with-former lists reports per unit, which --format {fmt} has no place for" in result.stderr
+    assert not out.exists()

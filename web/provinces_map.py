@@ -17,6 +17,7 @@ such as `.st-on_time { fill: ... }` overrides them. No inline style, which the d
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,17 +64,18 @@ def _island_inset(inset: dict, registry_name: str) -> str:
 
 
 def province_map_svg(registry: str, fills: dict[str, str], titles: dict[str, str],
-                     links: dict[str, str]) -> Markup:
+                     links: dict[str, str], on: date | None = None) -> Markup:
     """An inline <svg> with one <path data-unit="CODE"> per unit of `registry` ("vn63" or "vn34").
 
     `fills` gives each unit its CSS class(es), `titles` its tooltip (escaped), `links` the page it
     opens (escaped; only relative or http(s) links). Codes not in the registry are ignored; a unit
-    without a title gets its name. Another registry (an operator's own list) has no map: empty Markup.
+    without a title gets its name, as named on the day `on` (a campaign's deadline; None: its first
+    name), and so do the islands' labels. Another registry (an operator's own list) has no map: empty Markup.
     """
     if registry not in REGISTRIES:
         return Markup("")
     data = _data()
-    units = builtin(registry)
+    units = builtin(registry) if on is None else builtin(registry).on(on)
     shapes = []
     for code, d in data["units"][registry].items():
         title = titles.get(code) or f"{code} {units.unit(code).name}"

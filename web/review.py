@@ -7,7 +7,7 @@ The decisions are also offered on a unit's page, which they return to (`from_cam
 from __future__ import annotations
 
 import re
-
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -23,6 +23,7 @@ from models.submissions import list_submissions
 from parsers.registry import BUILTIN_NAMES, builtin
 from reportbox.config import CAMPAIGN_ID
 from reportbox.errors import UsageError
+from reportbox.timefmt import VIETNAM
 from web.app import html, path_for
 from web.auth import Reviewer, SignedIn
 
@@ -38,7 +39,8 @@ def review_queue(request: Request, user: SignedIn):
         attachments = attachments_of(session, [view.raw.id for view in views])
         previews = document_previews(session, views)
     registries = {c.unit_registry for c in campaigns} | {dashboard.config.registry.default}
-    units = {name: builtin(name).units for name in sorted(registries) if name in BUILTIN_NAMES}
+    today = datetime.now(VIETNAM).date()  # the names in force now (a renamed unit under its new name)
+    units = {name: builtin(name).on(today).units for name in sorted(registries) if name in BUILTIN_NAMES}
     registry_of_campaign = {c.id: c.unit_registry for c in campaigns}
     return html(request, "review.html", views=views, campaigns=campaigns, units=units, attachments=attachments,
                 previews=previews, registry_of_campaign=registry_of_campaign, default_registry=dashboard.config.registry.default)

@@ -63,6 +63,11 @@ class UnitStatus(_Shape):
     names: list[UnitName] = Field([], description="Every name the unit bore, the first first (renames keep the code)")
     former_units: list[FormerUnit] = Field([], description="The vn63 provinces a vn34 unit was formed from "
                                                            "(Resolution 202/2025/QH15); empty for vn63")
+    # Absent unless asked (with_former), as in `status --format json`; never null.
+    former_reports: list[FormerReport] | None = Field(
+        None, exclude_if=lambda reports: reports is None,
+        description="With `with_former` only: the unit's counted reports to earlier campaigns, its former units' "
+                    "too, received by `as_of`, oldest first")
 
 
 class UnitName(_Shape):
@@ -70,6 +75,7 @@ class UnitName(_Shape):
     full_name: str = Field(examples=["Thành phố Huế"])
     valid_from: str | None = Field(description="First day (ISO date); null: since the registry began")
     valid_until: str | None = Field(description="Last day; null: still in force")
+    basis: str = Field("", description="The legal text that gave the name, when known", examples=["1314/NQ-UBTVQH15"])
 
 
 class FormerUnit(_Shape):
@@ -77,6 +83,18 @@ class FormerUnit(_Shape):
     unit: str = Field(examples=["02"])
     name: str = Field(examples=["Hà Giang"])
     full_name: str = Field(examples=["Tỉnh Hà Giang"])
+
+
+class FormerReport(_Shape):
+    submission: int
+    campaign: str = Field(examples=["tk2024"])
+    letter: str
+    report_year: int = Field(examples=[2024])
+    registry: str = Field(description="The registry it was identified in", examples=["vn63"])
+    unit: str = Field(description="The code it was identified as, in `registry`", examples=["02"])
+    name: str = Field(description="That unit's name on that campaign's deadline", examples=["Hà Giang"])
+    received_at: str
+    state: str = Field(description="accepted or superseded")
 
 
 class StatusReport(_Shape):

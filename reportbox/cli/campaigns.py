@@ -38,6 +38,9 @@ def status(obj: Obj, campaign_id: str, as_of: str | None, fmt: str, out: Path | 
     """Every unit of a campaign: on time, late, missing, pending or exempt, and what its report lacks."""
     if fmt == "xlsx" and out is None:
         raise UsageError("--format xlsx needs --out FILE.xlsx")
+    if with_former and fmt in ("csv", "xlsx"):
+        raise UsageError(f"--with-former lists reports per unit, which --format {fmt} has no place for: "
+                         "use --format table or json")
     with obj.app() as app, app.sessions() as session:
         if fmt == "xlsx":
             from jobs.exports.status_xlsx import write_status_xlsx

@@ -20,6 +20,7 @@ from reportbox.demo import _email, cover_note, issuer_of, write_maildir
 from reportbox.sample_documents import Office, report_docx
 from reportbox.shapes import status_report
 from reportbox.timefmt import VIETNAM
+from tests.year_end_campaigns import year_end_campaign
 
 CONFIG = """
 [database]
@@ -32,25 +33,7 @@ names = "names.csv"
 name = "khtc"
 kind = "maildir"
 path = "maildir"
-
-[[campaign]]
-id = "tk2024"
-letter = "4321/LĐTBXH-KHTC"
-title = "Đánh giá tình hình thực hiện năm 2024; nhiệm vụ, giải pháp năm 2025"
-report_year = 2024
-plan_year = 2025
-issued = 2024-11-20
-deadline = 2024-12-15
-
-[[campaign]]
-id = "bc2025"
-letter = "6000/BNV-KHTC"
-title = "Đánh giá tình hình thực hiện nhiệm vụ năm 2025; nhiệm vụ, giải pháp năm 2026"
-report_year = 2025
-plan_year = 2026
-issued = 2025-12-01
-deadline = 2026-01-15
-"""
+""" + year_end_campaign(2024) + year_end_campaign(2025, "bc2025", "6000/BNV-KHTC")
 # Quảng Ninh a centrally-run city from 2026-01-01 (an example: the operator's file, not a real resolution).
 NAMES = "registry,code,name,full_name,valid_from\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-01-01\n"
 LDTBXH = Office(letter="4321/LĐTBXH-KHTC", letter_date="20/11")

@@ -27,37 +27,11 @@ from reportbox.config import load_config
 from reportbox.errors import ConfigError
 from reportbox.shapes import status_report
 from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
+from tests.year_end_campaigns import year_end_campaign
 
 VN = timezone(timedelta(hours=7))
 REPO = Path(__file__).resolve().parents[2]
-CAMPAIGNS = """
-[[campaign]]
-id = "tk2024"
-letter = "4321/LĐTBXH-KHTC"
-title = "Báo cáo năm 2024"
-report_year = 2024
-plan_year = 2025
-issued = 2024-11-20
-deadline = 2024-12-15
-
-[[campaign]]
-id = "tk2025"
-letter = "100/BNV-KHTC"
-title = "Báo cáo năm 2025"
-report_year = 2025
-plan_year = 2026
-issued = 2025-12-01
-deadline = 2026-01-15
-
-[[campaign]]
-id = "tk2026"
-letter = "200/BNV-KHTC"
-title = "Báo cáo năm 2026"
-report_year = 2026
-plan_year = 2027
-issued = 2026-11-20
-deadline = 2026-12-15
-"""
+CAMPAIGNS = "".join(year_end_campaign(year) for year in (2024, 2025, 2026))
 RENAME = "registry,code,name,full_name,valid_from\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-03-01\n"
 
 
@@ -192,3 +166,22 @@ def test_status_with_former_on_the_command_line(tmp_path):
     units = {u["unit"]: u for u in json.loads(shown.stdout)["units"]}
     assert [(r["unit"], r["submission"]) for r in units["08"]["former_reports"]] == [("02", hagiang)]
     assert units["22"]["full_name"] == "Tỉnh Quảng Ninh" and len(units) == 34
+
+
+def test_an_earlier_report_recorded_without_its_registry_is_in_its_campaigns(app):
+    """Status counts a submission whose unit_registry is NULL as a code of its campaign's registry:
+    so does the history (a 2024 report of Hà Giang, code 02 of the 63, shows for Tuyên Quang of the 34)."""
+    recorded = submit(app, "tk2024", None, "02", datetime(2024, 12, 12, 8, 0, tzinfo=VN))
+    with app.sessions() as session:
+        _, before = status_report(session, "tk2024", datetime(2024, 12, 20, tzinfo=VN))
+    assert next(u for u in before["units"] if u["unit"] == "02")["submission"] == recorded
+    asked = units_of(app, "tk2025", with_former=True)
+    assert [(r["campaign"], r["registry"], r["unit"], r["name"], r["submission"])
+            for r in asked["08"]["former_reports"]] == [("tk2024", "vn63", "02", "Hà Giang", recorded)]
+
+
+def test_each_name_says_the_text_that_gave_it(app):
+    """names.csv's `basis` column: Huế became a centrally-run city by Resolution 1314/NQ-UBTVQH15."""
+    names = units_of(app, "tk2024")["46"]["names"]
+    assert [(n["full_name"], n["basis"]) for n in names] == [("Tỉnh Thừa Thiên Huế", ""),
+                                                             ("Thành phố Huế", "1314/NQ-UBTVQH15")]

@@ -186,3 +186,24 @@ def test_each_vn34_shape_covers_its_vn63_members():
 
 def test_data_file_stays_small():
     assert DATA.stat().st_size < 150_000
+
+
+def test_units_and_islands_are_named_as_on_the_campaigns_day():
+    """Without a title a unit gets its name in force that day, and so do the islands' labels: Thừa
+    Thiên Huế was Huế from 2025-01-01; an operator's rename of Khánh Hòa (Trường Sa) shows too."""
+    from datetime import date
+
+    from parsers.registry.units import read_renames, use_operator_names
+
+    def titles(svg) -> list[str]:
+        return [el.text for el in parse(svg).iter(f"{SVG}title")]
+
+    assert "46 Thừa Thiên Huế" in titles(province_map_svg("vn63", {}, {}, {}))
+    assert "46 Huế" in titles(province_map_svg("vn63", {}, {}, {}, on=date(2025, 3, 1)))
+    use_operator_names(read_renames("registry,code,name,valid_from\nvn34,56,Khánh Hòa Mới,2026-03-01\n"))
+    try:
+        after, before = (province_map_svg("vn34", {}, {}, {}, on=day) for day in (date(2026, 12, 15), date(2026, 1, 15)))
+        assert "Quần đảo Trường Sa (Khánh Hòa Mới)" in titles(after)
+        assert "Quần đảo Trường Sa (Khánh Hòa)" in titles(before)
+    finally:
+        use_operator_names(())

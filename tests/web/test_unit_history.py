@@ -13,18 +13,10 @@ from starlette.testclient import TestClient
 from parsers.registry.units import use_operator_names
 from reportbox.config import load_config
 from tests.web.conftest import campaign_units, login
+from tests.year_end_campaigns import year_end_campaign
 from web.app import create_app
 
-TK2025 = """
-[[campaign]]
-id = "tk2025"
-letter = "100/BNV-KHTC"
-title = "Báo cáo năm 2025"
-report_year = 2025
-plan_year = 2026
-issued = 2025-12-01
-deadline = 2026-01-15
-"""
+TK2025 = year_end_campaign(2025)
 RENAME = "registry,code,name,full_name,valid_from,basis\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-01-01,NQ thí dụ\n"
 
 
@@ -32,7 +24,11 @@ RENAME = "registry,code,name,full_name,valid_from,basis\nvn34,22,Quảng Ninh,Th
 def client(site):
     """The demo (its 2019 campaign of the 63) with a 2025 campaign of the 34, and Quảng Ninh renamed
     a city from 2026-01-01 by the operator's names file."""
-    (site.path.parent / "names.csv").write_text(RENAME, encoding="utf-8")
+    yield from _client(site, RENAME)
+
+
+def _client(site, names: str):
+    (site.path.parent / "names.csv").write_text(names, encoding="utf-8")
     text = site.path.read_text(encoding="utf-8")
     site.path.write_text('[registry]\nnames = "names.csv"\n' + text + TK2025, encoding="utf-8")
     asgi = create_app(load_config(site.path))
@@ -54,12 +50,14 @@ def page(client, path: str, **params) -> str:
 def test_the_renamed_unit_shows_its_new_name_with_its_code_and_old_name(client):
     unit = page(client, "/campaigns/tk2025/units/22")
     assert '<p class="full-name">Thành phố Quảng Ninh</p>' in unit and "<small>mã 22</small>" in unit
-    names = re.findall(r'<li data-valid-from="[^"]*">([^<]*)</li>', unit)
-    assert names == ["Tỉnh Quảng Ninh — đến 31/12/2025", "Thành phố Quảng Ninh — từ 01/01/2026"]
-    assert "đơn vị giữ nguyên, không sáp nhập tỉnh nào (mã cũ 22)" in unit
+    names = re.findall(r'<li data-valid-from="[^"]*">(.*?)</li>', unit)
+    assert names == ["Tỉnh Quảng Ninh — đến 31/12/2025",
+                     'Thành phố Quảng Ninh — từ 01/01/2026, theo văn bản số <span class="basis">NQ thí dụ</span>']
+    assert "đơn vị không thực hiện sắp xếp (giữ nguyên; mã cũ 22)" in unit
     # The 2019 campaign's deadline came before the rename: the province's name then.
     old = page(client, "/campaigns/tk2019/units/22")
-    assert "Thành phố Quảng Ninh" not in old and "Không có thay đổi về tên gọi" in old
+    assert "Thành phố Quảng Ninh" not in old
+    assert "Không có thay đổi về tên gọi hay địa giới trong danh mục 63 tỉnh, thành phố trước ngày 01/7/2025" in old
 
 
 def test_a_merged_unit_names_its_former_provinces_and_lists_their_reports_on_request(client, site):
@@ -70,7 +68,8 @@ def test_a_merged_unit_names_its_former_provinces_and_lists_their_reports_on_req
     assert 'class="former-reports"' not in unit and 'href="?former=1#lich-su"' in unit
     asked = page(client, "/campaigns/tk2025/units/08", former="1")
     rows = re.findall(r'<tr data-submission="(\d+)"><td><a href="([^"]+)">([^<]+)</a></td><td>(\d+)</td>\s*'
-                      r'<td>([^<]+) <small>\((vn63) mã (\d+)\)', asked)
+                      r'<td>([^<]+) <small data-registry="(vn63)">\(mã (\d+), danh mục 63 tỉnh', asked)
+    assert "<th>Mã bản gửi</th>" in asked
     # What the 2019 status counts for Hà Giang and Tuyên Quang is what the page lists, linked to their pages.
     units_2019, _ = campaign_units(load_config(site.path), campaign="tk2019")
     reported = {code for code in ("02", "08") if units_2019[code].status in ("on_time", "late")}
@@ -96,3 +95,31 @@ def test_the_api_gives_the_history_as_the_command_line_does(client):
     asked = {u["unit"]: u for u in client.get("/api/campaigns/tk2025/status", params={"with_former": "true"}).json()["units"]}
     assert {r["campaign"] for r in asked["22"]["former_reports"]} == {"tk2019"}  # Quảng Ninh reported in 2019
     assert all(r["registry"] == "vn63" and r["unit"] in ("02", "08") for r in asked["08"]["former_reports"])
+    assert [n["basis"] for n in units["22"]["names"]] == ["", "NQ thí dụ"]
+    # OpenAPI describes what the API gives.
+    shapes = client.get("/api/openapi.json").json()["components"]["schemas"]
+    described = shapes["FormerReport"]["properties"]
+    assert set(asked["08"]["former_reports"][0]) == set(described)
+    assert "former_reports" in shapes["UnitStatus"]["properties"] and "basis" in shapes["UnitName"]["properties"]
+
+
+@pytest.fixture
+def renamed_city(site):
+    """Quảng Ninh renamed after its city, Hạ Long (the reviewer's example): a rename, not a merger."""
+    yield from _client(site, "registry,code,name,full_name,valid_from\nvn34,22,Hạ Long,Thành phố Hạ Long,2026-01-01\n")
+
+
+def test_a_unit_formed_from_one_province_then_renamed_merged_nothing(renamed_city):
+    unit = page(renamed_city, "/campaigns/tk2025/units/22")
+    assert '<p class="full-name">Thành phố Hạ Long</p>' in unit
+    assert "được hình thành từ" not in unit and 'class="former-units"' not in unit
+    assert "đơn vị không thực hiện sắp xếp (giữ nguyên; mã cũ 22)" in unit
+    assert "và các tỉnh cũ" not in unit
+
+
+def test_the_reviewers_unit_list_names_units_as_today(client):
+    """Thừa Thiên Huế is Huế since 2025-01-01 (Resolution 1314/NQ-UBTVQH15): the 63's list says so."""
+    login(client, "lan")  # a reviewer: the form with the list
+    review = page(client, "/review")
+    assert re.search(r'<option value="46" *>46 Huế</option>', review)
+    assert "46 Thừa Thiên Huế" not in review
