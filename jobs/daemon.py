@@ -44,6 +44,20 @@ ALERTS_EVERY = 60  # seconds: alarm conditions evaluated (jobs.alerts), their e-
 ALARMS_EXECUTOR = "alarms"  # a thread of their own: a poll that hangs must not keep them from being evaluated
 
 
+class OverrunIsNoWarning(logging.Filter):
+    """APScheduler warns each time a job falls due while its previous run is still going. For a poll
+    that is the design (one run at a time, missed runs coalesce): a first poll of a large mailbox
+    outlasts any interval. Logged at INFO, so the journal's warnings stay for what needs a person."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "maximum number of running instances" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(OverrunIsNoWarning())
+
+
 class Daemon:
     def __init__(self, app: App, *, lock_stale_after: float = 6 * HEARTBEAT_SECONDS) -> None:
         self.app = app
