@@ -158,7 +158,9 @@ def receipt_letter(config, session: Session, campaign: Campaign, unit: str, subm
     variables = {
         "unit": unit_variables(registry_of(campaign), unit), "campaign": campaign_variables(campaign),
         "deadline": standing.deadline, "received_at": raw.received_at,
-        "on_time": standing.status == ON_TIME,  # the first version decides, as in `reportbox status`
+        # The first version decides, as in `reportbox status`; another department's part that came before
+        # the lead's report (its unit still pending or missing) is on time by its own time.
+        "on_time": standing.status == ON_TIME if standing.received_at else raw.received_at <= standing.deadline,
         "subject": (parsed.subject if parsed is not None else None) or "(không có tiêu đề)",
         "files": list(files), "outline": list(outline), "found": found, "missing": missing,
         "sections_found": titles_of(found), "missing_sections": titles_of(missing), "versions": standing.versions,

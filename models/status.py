@@ -6,6 +6,10 @@ For each unit the campaign's registry expects, as of T (only what was received b
   report received offline) came at or before / after its deadline — the campaign's, or a later
   one granted to the unit. A corrected report sent after the deadline does not make it late;
 - `missing` / `pending`: nothing yet, and T is past / not past its deadline.
+When the campaign's letter addressed several departments (the Sở Nội vụ first, the Sở Y tế beside it:
+parsers.departments), the first department's report decides: until it comes the unit is `pending` or
+`missing` (reminders go) and on time or late by its time, whenever the other departments' parts came;
+those parts are listed (`department_parts`), and their sections count with the unit's version.
 Sections are those of its latest e-mail version as of T (models.versions), `complete` when they
 cover the campaign's outline. A report received offline (on paper) is the latest when it came at
 or after the last part of the latest e-mail version (both as of T): then the unit is `complete`
@@ -45,6 +49,7 @@ from models.schema import (
 from models.unreadable import UnreadableFile, unreadable_reports
 from models.versions import Member, split_versions
 from models.history import FormerReport, former_units
+from parsers.departments import BY_KEY as DEPARTMENTS
 from parsers.registry import Registry, builtin, code_in
 from parsers.registry.units import unit_names
 from reportbox.errors import NotFoundError, UsageError
@@ -94,6 +99,22 @@ class UnitStatus:
     # paper copy) and of which none could be read, with why; empty when there are none.
     unreadable: tuple[UnreadableFile, ...] = ()
     full_name: str = ""  # the official name in force on the campaign's deadline ("Thành phố Huế")
+    # The parts other addressed departments sent (the Sở Y tế's) in the latest e-mail version.
+    department_parts: tuple[DepartmentPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class DepartmentPart:
+    """A part of the unit's answer from another department its letter addressed (Submission.department_part)."""
+
+    department: str  # its key: "y_te"
+    submission: int
+    received_at: datetime
+
+    @property
+    def name(self) -> str:
+        known = DEPARTMENTS.get(self.department)
+        return known.name if known is not None else self.department
 
 
 @dataclass
@@ -183,7 +204,9 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     latest = versions[-1] if versions else []
     found = {key for member in latest for key in member.sections}
     sections = tuple(key for key in outline if key in found) + tuple(sorted(found - set(outline)))
-    first_times = [t for t in (members[0].received_at if members else None, offline_at) if t is not None]
+    # The lead department's first report decides, not another department's part (module docstring).
+    lead = [member for member in members if member.department_part is None]
+    first_times = [t for t in (lead[0].received_at if lead else None, offline_at) if t is not None]
     received = min(first_times) if first_times else None
     exempt = code in campaign.exempt or AdjustmentKind.EXEMPTION in adjusted
     if exempt:
@@ -198,7 +221,7 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
     paper_is_latest = offline_at is not None and (emailed_at is None or offline_at >= emailed_at)
     complete = paper_is_latest or (bool(latest) and set(outline) <= found)
     late_by = round((received - deadline).total_seconds() / 3600, 1) if status == LATE else None
-    read = [t for t in (members[-1].received_at if members else None, offline_at, named.review_read_at) if t]
+    read = [t for t in (lead[-1].received_at if lead else None, offline_at, named.review_read_at) if t]
     last_read = max(read, default=None)
     unreadable = tuple(file for at, files in named.unreadable if last_read is None or at > last_read for file in files)
     return UnitStatus(
@@ -209,6 +232,8 @@ def _unit_status(code: str, name: str, campaign: Campaign, as_of: datetime, outl
         latest_at=offline_at if paper_is_latest else emailed_at, needs_review=named.review,
         offline=offline_at is not None, adjustments=tuple(notes),
         latest_submissions=tuple(member.id for member in latest), unreadable=unreadable,
+        department_parts=tuple(DepartmentPart(m.department_part, m.id, m.received_at)
+                               for m in latest if m.department_part is not None),
     )
 
 
@@ -306,7 +331,9 @@ def status_json(status: CampaignStatus, former: Mapping[str, list[FormerReport]]
              "needs_review": u.needs_review, "offline": u.offline,
              "adjustments": [a.describe() for a in u.adjustments],
              "unreadable": bool(u.unreadable),
-             "unreadable_files": [{"filename": f.path, "error": f.reason} for f in u.unreadable]}
+             "unreadable_files": [{"filename": f.path, "error": f.reason} for f in u.unreadable],
+             "department_parts": [{"department": p.department, "name": p.name, "submission": p.submission,
+                                   "received_at": local_iso(p.received_at)} for p in u.department_parts]}
             for u in status.units
         ],
     }

@@ -13,10 +13,11 @@ from tests.test_first_hour import reportbox
 
 
 def expected_status(plan: tuple[demo2026.Mail, ...]) -> dict[str, str]:
-    """Each vn34 unit's state as the plan makes it: its first counted report's time against the deadline."""
+    """Each vn34 unit's state as the plan makes it: its first counted report's time against the deadline.
+    The Sở Nội vụ's report decides: a Sở Y tế's part alone leaves its unit missing (still reminded)."""
     first: dict[str, datetime] = {}
     for mail in plan:
-        if mail.is_report:
+        if mail.is_report and mail.department == "Sở Nội vụ":
             first[mail.unit] = min(first.get(mail.unit, mail.received), mail.received)
     return {unit.code: ("missing" if unit.code not in first else "on_time" if first[unit.code] <= demo2026.DEADLINE
                         else "late" if first[unit.code] <= demo2026.AS_OF else "missing")

@@ -68,6 +68,16 @@ class UnitStatus(_Shape):
         None, exclude_if=lambda reports: reports is None,
         description="With `with_former` only: the unit's counted reports to earlier campaigns, its former units' "
                     "too, received by `as_of`, oldest first")
+    department_parts: list[DepartmentPart] = Field(
+        [], description="Parts of the unit's answer from other departments the letter addressed (the Sở Y tế's), in "
+                        "its latest version; they never make the unit on time or late: the lead department's report does")
+
+
+class DepartmentPart(_Shape):
+    department: str = Field(description="The department's key (parsers.departments)", examples=["y_te"])
+    name: str = Field(examples=["Sở Y tế"])
+    submission: int
+    received_at: str = Field(description="Vietnam time (ISO 8601)")
 
 
 class UnitName(_Shape):

@@ -93,6 +93,10 @@ def _status_table(result: CampaignStatus, data: dict, stream) -> None:
         notes = [a.describe() for a in unit.adjustments] + ([f"{unit.needs_review} in review"] if unit.needs_review else [])
         if unit.unreadable:
             notes.append("unreadable: " + ", ".join(file.describe() for file in unit.unreadable))
+        if unit.department_parts:  # another addressed department's part: the lead's report decides (models.status)
+            names = ", ".join(dict.fromkeys(part.name for part in unit.department_parts))
+            notes.append(f"{names}'s part received" + (", the lead department's report not yet"
+                                                       if unit.status in ("pending", "missing") else ""))
         table.add_row(plain(unit.unit), plain(unit.name), Text(unit.status, style=STATUS_STYLE[unit.status]),
                       local_short(unit.received_at), "" if unit.late_by_hours is None else f"{unit.late_by_hours:g}",
                       str(unit.versions or ""), plain(" ".join(unit.missing_sections)

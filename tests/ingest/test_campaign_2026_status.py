@@ -4,8 +4,9 @@ instants (before the deadline, just after it, weeks later) as the labels say.
 
 The mailbox is tests/parsers/identify_corpus_2026.status_mailbox: per campaign and unit a .docx report
 on time, on time after the first instant, late (one the morning after the deadline) or missing; some
-missing units send their half-year report, an automatic reply or only the Sở Y tế's report instead (the
-unit's answer when the letter addressed the Sở Y tế too: the 2026 one). Senders: the new province's
+missing units send their half-year report, an automatic reply or only the Sở Y tế's report instead (a
+part of the unit's answer when the letter addressed the Sở Y tế too, the 2026 one; the unit stays
+pending or missing until its Sở Nội vụ's report comes). Senders: the new province's
 domain, an absorbed province's old one, webmail (known from the contacts list or not), reports naming
 former provinces, signers named like provinces, PDFs whose only province signal is the digital-signature
 stamp, and (where Tesseract is) scanned PDFs read by OCR. The 2025 campaign's report year straddles the merger

@@ -104,9 +104,13 @@ def test_a_campaign_that_addressed_the_so_y_te_counts_its_reports(make_app, fold
     assert (health.department_part, health.continuation, interior.department_part) == ("y_te", None, None)
     # The Sở Nội vụ's report after the Sở Y tế's: one version, the lead's report first, neither superseded.
     assert health.joined_to == interior.id and health.superseded_by is None and status[NGHE_AN].versions == 1
-    assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].received_at == FIRST_DAY + timedelta(days=1)
-    # A title on the Sở Y tế's fields ("bảo trợ xã hội, trẻ em") answers a letter that addressed it.
-    assert programme.kind == "continuation" and status[HA_TINH].status == "on_time"
+    # The Sở Nội vụ's report decides: on time from its day (2), not the Sở Y tế's (1).
+    assert status[NGHE_AN].status == "on_time" and status[NGHE_AN].received_at == FIRST_DAY + timedelta(days=2)
+    assert [(p.department, p.submission) for p in status[NGHE_AN].department_parts] == [("y_te", health.id)]
+    # A title on the Sở Y tế's fields ("bảo trợ xã hội, trẻ em") answers a letter that addressed it: a part of
+    # Hà Tĩnh's answer, whose Sở Nội vụ's report has not come: missing, with the part noted.
+    assert programme.kind == "continuation" and status[HA_TINH].status == "missing"
+    assert [p.name for p in status[HA_TINH].department_parts] == ["Sở Y tế"]
 
 
 def test_a_campaign_that_did_not_address_it_files_them_as_other_reports(make_app, folder):  # noqa: F811
@@ -169,4 +173,4 @@ def test_each_department_s_correction_supersedes_only_its_own(make_app, folder):
     assert health2.joined_to == interior2.id and health.superseded_by == interior.superseded_by == interior2.id
     nghe_an = status[NGHE_AN]
     assert nghe_an.latest_submissions == (interior2.id, health2.id) and nghe_an.versions == 3
-    assert nghe_an.status == "on_time"
+    assert nghe_an.status == "on_time" and nghe_an.received_at == FIRST_DAY + timedelta(days=2)

@@ -5,14 +5,17 @@ the Sở Y tế's part, Decree 45/2025/NĐ-CP), on SQLite and PostgreSQL: versio
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
 from models.schema import RawMessage, Submission, SubmissionState
 from models.status import campaign_status, status_json
 from models.versions import resolve_versions
 from reportbox.app import open_app
+from reportbox.cli.campaigns import _status_table
 from reportbox.config import config_from_dict
 from tests.ingest.conftest import db_url  # noqa: F401  (the sqlite/postgresql fixture)
 
@@ -79,3 +82,47 @@ def test_a_corrected_part_supersedes_only_the_earlier_part(app):
     assert rows(app) == {interior: ("accepted", None, None), health: ("superseded", None, interior),
                          health_again: ("accepted", interior, None)}
     assert unit_at(app, DEADLINE)["submission"] == interior
+
+
+def test_a_unit_with_only_the_other_department_s_part_waits_for_the_lead_report(app):
+    health = submit(app, 3, HEALTH, OUTLINE[:2])
+    before, after = unit_at(app, DEADLINE - timedelta(days=1)), unit_at(app, DEADLINE + timedelta(days=1))
+    assert (before["status"], after["status"], after["received_at"], after["late_by_hours"]) == (
+        "pending", "missing", None, None)
+    assert after["department_parts"] == [{"department": "y_te", "name": "Sở Y tế", "submission": health,
+                                          "received_at": "2026-12-03T09:00:00+07:00"}]
+    interior = submit(app, 18)  # the Sở Nội vụ's report, late: the lead's time decides
+    late = unit_at(app, DEADLINE + timedelta(days=5))
+    assert (late["status"], late["received_at"], late["submission"]) == ("late", "2026-12-18T09:00:00+07:00", interior)
+    assert [part["submission"] for part in late["department_parts"]] == [health]
+    with app.sessions() as session:
+        waiting = campaign_status(session, "tk2026", as_of=DEADLINE + timedelta(days=1))
+    assert (waiting.summary["on_time"], waiting.summary["late"]) == (0, 0)
+    table = io.StringIO()
+    _status_table(waiting, status_json(waiting), table)
+    line = next(line for line in table.getvalue().splitlines() if line.startswith("40 "))
+    assert "missing" in line and "Sở Y tế's part received, the lead department's report not yet" in line
+
+
+def test_the_sql_view_waits_for_the_lead_report_too(app):
+    submit(app, 3, HEALTH, OUTLINE[:2])
+    submit(app, 4, HEALTH, OUTLINE[:2], unit="42")
+    submit(app, 18, unit="42")
+    with app.sessions() as session:
+        rows = dict(session.execute(text(
+            "SELECT unit, status FROM campaign_unit_status WHERE campaign = 'tk2026' AND unit IN ('40', '42')")).all())
+    waiting = "missing" if datetime.now(timezone.utc) > DEADLINE else "pending"  # the view is as of now
+    assert rows == {"40": waiting, "42": "late"}
+
+
+def test_a_unit_with_only_the_part_is_reminded_as_a_missing_one(app):
+    from jobs.contacts import Recipients
+    from jobs.reminders.plan import plan_reminders
+
+    submit(app, 3, HEALTH, OUTLINE[:2])  # Nghệ An: the Sở Y tế's part only
+    submit(app, 4, HEALTH, OUTLINE[:2], unit="42")  # Hà Tĩnh: the part, then the Sở Nội vụ's report
+    submit(app, 5, unit="42")
+    with app.sessions() as session:
+        owed = {plan.unit.unit: plan for plan in plan_reminders(
+            session, app.config.campaign[0], Recipients.load(app.config, session), DEADLINE + timedelta(days=1, hours=9))}
+    assert owed["40"].step is not None and owed["40"].unit.status == "missing" and "42" not in owed

@@ -265,3 +265,17 @@ def test_0014_department_part_goes_down_and_up_again(engine):
     upgrade(engine)
     assert "department_part" in {c["name"] for c in inspect(engine).get_columns("submission")}
     assert current_revision(engine) == HEAD_REVISION
+
+
+def test_0015_status_view_goes_down_and_up_again(engine):
+    """The view's first receipt, the lead department's since 0015, and back."""
+    from alembic import command
+
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+    assert current_revision(engine) == "0014" and "campaign_unit_status" in inspect(engine).get_view_names()
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION

@@ -670,7 +670,8 @@ def status_mailbox(seed: int = 2026, scans: bool = False) -> tuple[list[MailboxM
                     continue
                 if missing % 4 == 1:  # the half-year report instead: counts for nothing
                     r, what, counts = Report(**{**_fields(family, unit, index), "half_year": True}), "half-year", None
-                else:  # only the Sở Y tế's report: the unit's answer when the letter addressed the Sở Y tế too
+                else:  # only the Sở Y tế's report: a part of the unit's answer when the letter addressed the Sở
+                    # Y tế too (counted for the campaign); the unit still owes its Sở Nội vụ's report
                     r, what = Report(**{**_fields("new_domain", unit, index), "office": "y_te"}), "health"
                     counts = campaign.id if "y_te" in campaign.departments else None
                 d = report_draft(campaign, unit, rng, r, received)
@@ -691,13 +692,15 @@ def status_mailbox(seed: int = 2026, scans: bool = False) -> tuple[list[MailboxM
 
 def expected_statuses(messages: list[MailboxMessage], campaign: CampaignInfo, as_of: datetime) -> dict[str, str]:
     """What a person says of every unit at `as_of`, from the labels: its first report received by then,
-    on time if by the deadline's end (Vietnam time); none: pending before the deadline, missing after."""
+    on time if by the deadline's end (Vietnam time); none: pending before the deadline, missing after.
+    A Sở Y tế's part (family `health`) is no report of the unit on its own: a Bộ Nội vụ planner still
+    waits for the Sở Nội vụ's, so the unit stays pending or missing (and is reminded) until it comes."""
     deadline = datetime(campaign.deadline.year, campaign.deadline.month, campaign.deadline.day, 23, 59, 59,
                         tzinfo=VIETNAM)  # fmt: skip
     statuses = {}
     for unit in units_34():
         times = [m.received for m in messages if m.unit == unit.code and m.counts_for == campaign.id
-                 and m.received <= as_of]  # fmt: skip
+                 and m.family != "health" and m.received <= as_of]  # fmt: skip
         if times:
             statuses[unit.code] = "on_time" if min(times) <= deadline else "late"
         else:
