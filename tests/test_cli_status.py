@@ -26,7 +26,7 @@ SUMMARY_KEYS = {"expected", "on_time", "late", "missing", "pending", "exempt", "
 UNIT_KEYS = {"unit", "name", "status", "received_at", "late_by_hours", "submission", "sections", "missing_sections",
              "complete", "deadline", "versions", "latest_at", "needs_review", "offline", "adjustments",
              "reminders", "last_reminder_at", "receipts", "unreadable", "unreadable_files", "resend_requests",
-             "full_name", "names", "former_units"}
+             "full_name", "names", "former_units", "department_parts"}
 CAMPAIGN = """
 [[campaign]]
 id = "tk2019"

@@ -401,12 +401,19 @@ def codes_naming(code: str, registry: str) -> dict[str | None, tuple[str, ...]]:
     return found
 
 
+@functools.cache  # renames change names, never codes
+def _codes(registry: str) -> frozenset[str]:
+    return frozenset(builtin(registry).codes)
+
+
 def code_in(code: str, from_registry: str | None, to_registry: str) -> str | None:
     """A unit's code in `to_registry`, when there is exactly one: the same code in the same registry
     (or when `from_registry` is None), a vn63 province's vn34 successor, a vn34 unit's only vn63
     predecessor; None otherwise, and for a code its registry does not have."""
     if from_registry is None or from_registry == to_registry:
-        return code
+        # A code the built-in registry lacks (a vn63-only "74" read as vn34) names no unit: a
+        # unit that does not exist must not be accepted, nor counted.
+        return code if to_registry not in BUILTIN_NAMES or code in _codes(to_registry) else None
     try:
         if (from_registry, to_registry) == ("vn63", "vn34"):
             return successor(code)

@@ -390,3 +390,13 @@ def test_codes_naming_a_unit_are_exactly_those_code_in_maps_to_it():
     merged = next(u.code for u in builtin("vn34").units if len(predecessors(u.code)) > 1)
     assert set(codes_naming(merged, "vn34")["vn63"]) == set(predecessors(merged))  # each province merged in
     assert codes_naming(predecessors(merged)[0], "vn63")["vn34"] == ()  # the merged unit stands for several
+
+
+def test_a_code_the_registry_lacks_names_no_unit():
+    from parsers.registry import code_in
+
+    assert code_in("74", None, "vn34") is None  # Bình Dương: vn63 only (now part of Hồ Chí Minh)
+    assert code_in("74", "vn34", "vn34") is None
+    assert code_in("74", None, "vn63") == "74"
+    assert code_in("79", None, "vn34") == "79"
+    assert code_in("74", "vn63", "vn34") == "79"  # its successor, when the registry is known
