@@ -304,7 +304,7 @@ def _check_set(indicators: tuple[Indicator, ...], source: str) -> None:
         if indicator.weight is None:
             continue
         weight = seen.get(indicator.weight)
-        if weight is None or weight.unit == "%":
+        if weight is None or weight.unit == "%" or weight is indicator:
             raise ConfigError(f"{source}: indicator {indicator.key!r}: weight {indicator.weight!r} must be the key of "
                               f"another indicator counted in people, households, communes … (not a share)",
                               reason=_ERROR_REASON)

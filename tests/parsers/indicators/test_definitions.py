@@ -7,6 +7,8 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers.indicators.definitions import (
     GAP,
@@ -197,6 +199,12 @@ def test_the_set_is_checked_as_a_whole(second, error):
         read_definitions(text, "reportbox.toml")
 
 
+def test_an_indicator_is_not_weighted_by_itself():
+    text = _with(aggregate='"weighted_mean"', weight='"jobs_created"')
+    with pytest.raises(ConfigError, match="weight 'jobs_created' must be the key of another indicator"):
+        read_definitions(text, "reportbox.toml")
+
+
 @pytest.mark.parametrize("text, error", [
     ("name = \n", "reportbox.toml: not valid TOML"),
     ('name = "x"\n', "no indicators; define each as an \\[\\[indicator\\]\\] table"),
@@ -308,3 +316,28 @@ def test_matching_ignores_diacritics_for_every_default_phrase():
         phrase = indicator.phrases[0]
         plain = fold(phrase).upper().replace(GAP.upper(), "500 NGUOI")
         assert [m.key for m in indicators_named(f"- {plain}: 500", DEFAULTS)] == [indicator.key], phrase
+
+
+# --- Property: how a phrase is typed does not matter -------------------------------------------------
+_PHRASES = [(indicator.key, phrase) for indicator in DEFAULTS for phrase in indicator.phrases]
+
+
+def _typed(phrase: str, plain: list[bool], upper: list[bool], separators: list[str]) -> str:
+    """The phrase as someone may type it: some letters without their marks, some in capitals, other
+    punctuation between the words."""
+    words = phrase.replace(GAP, "12.500 lao động").split()
+    typed = []
+    for i, word in enumerate(words):
+        word = fold(word) if plain[i % len(plain)] else word
+        typed.append(word.upper() if upper[i % len(upper)] else word)
+    return "".join(w + separators[i % len(separators)] for i, w in enumerate(typed[:-1])) + typed[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_PHRASES), st.lists(st.booleans(), min_size=1, max_size=6),
+       st.lists(st.booleans(), min_size=1, max_size=6), st.lists(st.sampled_from([" ", "  ", ", ", " - ", "\u00a0"]),
+                                                                 min_size=1, max_size=6))
+def test_a_phrase_typed_any_way_names_its_indicator(labelled, plain, upper, separators):
+    key, phrase = labelled
+    sentence = f"Kết quả: {_typed(phrase, plain, upper, separators)} năm 2019"
+    assert [m.key for m in indicators_named(sentence, DEFAULTS)] == [key]
