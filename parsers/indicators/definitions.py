@@ -29,6 +29,9 @@ loans, not the jobs.
 A mention inside one of the indicator's `not_within` phrases does not count ("người có công" in
 "Sở Lao động, Người có công và Xã hội").
 
+A mention made through "…" may hold a figure ("Đưa 2.100 lao động đi làm việc ở nước ngoài"): the extractor
+looks for figures inside a mention as well as after it.
+
 Naming is not reporting: "phấn đấu năm 2020 giải quyết việc làm cho 35.000 lao động" names jobs created;
 whether a figure near a mention is the year's value is the extractor's job.
 
