@@ -32,6 +32,7 @@ import codecs
 import functools
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from parsers.headers import nfc
@@ -389,11 +390,12 @@ def _grouped(body: str, separator: str) -> bool:
     )
 
 
-def _decimal(whole: str, fraction: str) -> float | None:
-    return float(f"{whole}.{fraction}") if whole.isdigit() and fraction.isdigit() else None
+def _decimal(whole: str, fraction: str) -> str | None:
+    return f"{whole}.{fraction}" if whole.isdigit() and fraction.isdigit() else None
 
 
-def _magnitude(body: str) -> int | float | None:
+def _magnitude(body: str) -> str | None:
+    """The number's digits in plain notation ("1234.5", "24744"), or None when it cannot be read."""
     if "." in body and "," in body:  # the last separator is the decimal one: 1.234,5 and 1,234.5
         point = max(".,", key=body.rfind)
         thousands = "," if point == "." else "."
@@ -402,22 +404,27 @@ def _magnitude(body: str) -> int | float | None:
     if "," in body:  # a single comma is the decimal comma; several can only be English thousands
         if body.count(",") == 1:
             return _decimal(*body.split(","))
-        return int(body.replace(",", "")) if _grouped(body, ",") else None
+        return body.replace(",", "") if _grouped(body, ",") else None
     if "." in body:  # dots are thousands where they can be (24.744); else the English point (68.8)
         if _grouped(body, "."):
-            return int(body.replace(".", ""))
+            return body.replace(".", "")
         return _decimal(*body.split(".")) if body.count(".") == 1 else None
-    return int(body)
+    return body
 
 
-def _read_number(text: str) -> tuple[int | float, bool] | None:
+def _read_number(text: str) -> tuple[str, bool] | None:
+    """The signed plain-notation digits of a one-number text and whether it ends in '%'."""
     text = text.strip()
     if len(text) > 64:  # no table cell holds such a number; also keeps int() within its limits
         return None
     match = _NUMBER.fullmatch(text)
-    if match is None or (value := _magnitude(match["body"])) is None:
+    if match is None or (digits := _magnitude(match["body"])) is None:
         return None
-    return (-value if match["sign"] in ("-", "\u2212") else value), match["percent"] is not None
+    return ("-" + digits if match["sign"] in ("-", "\u2212") else digits), match["percent"] is not None
+
+
+def _int_or_float(digits: str) -> int | float:
+    return float(digits) if "." in digits else int(digits)
 
 
 def parse_number(text: str) -> int | float | None:
@@ -438,10 +445,16 @@ def parse_number(text: str) -> int | float | None:
       "-", "x", "1 234", "12,", "1.23.4", "5 tỷ") is None, and nothing raises.
     """
     read = _read_number(text)
-    return read[0] if read else None
+    return _int_or_float(read[0]) if read else None
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """`parse_number`'s reading, exact: "2.345,6" → Decimal("2345.6"). For sums that must not drift."""
+    read = _read_number(text)
+    return Decimal(read[0]) if read else None
 
 
 def parse_percent(text: str) -> int | float | None:
     """The value of a percentage cell ("68,8%" → 68.8, "-3,5 %" → -3.5), None for anything else."""
     read = _read_number(text)
-    return read[0] if read and read[1] else None
+    return _int_or_float(read[0]) if read and read[1] else None
