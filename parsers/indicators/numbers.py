@@ -10,11 +10,15 @@ Numbers (the rules of `parsers.vietnamese.parse_number`, read exactly as `Decima
 - "." groups thousands and "," is the decimal comma: "35.120" is 35120, never 35.12; "68,8" is
   68.8; "2.345,6" is 2345.6. The English reading is used only where the Vietnamese one cannot
   apply ("68.8", "1,234.5"). A separator not followed by a digit is punctuation ("đạt 35.120.").
-- Scale words multiply: "1,2 triệu" → 1200000, "35 nghìn" / "35 ngàn" → 35000, "2 tỷ" → 2e9.
-  Before "đồng" they are part of the money unit instead: "2.345,6 tỷ đồng" is 2345.6 "tỷ đồng".
-- Qualifiers are kept, not applied: "khoảng 12.500" (about), "gần" (nearly), "trên 30 nghìn" /
-  "hơn" (over), "dưới" / "chưa đến" (under), "ít nhất" / "tối thiểu" (at_least), "tối đa" /
-  "không quá" (at_most).
+- Scale words multiply: "1,2 triệu" → 1200000, "35 nghìn" / "35 ngàn" → 35000.
+- Units are parsers/indicators/data/units.csv's (via `definitions.unit_of`): "35.120 lao động" is
+  35120 "người", and a unit word's factor applies, so "1.500 triệu đồng" is 1.5 "tỷ đồng" and "1,2
+  tỷ" is 1.2 "tỷ đồng" (the file's reading of a bare "tỷ"). Other counted things ("40 hồ sơ", "12
+  doanh nghiệp": OTHER_UNIT_WORDS) get unit None, so they are not mistaken for people. The word as
+  written is kept in `unit_text`.
+- Qualifiers are kept, not applied: "khoảng 12.500" (about), "ước đạt" (estimated), "gần"
+  (nearly), "trên 30 nghìn" / "hơn" (over), "dưới" / "chưa đến" (under), "ít nhất" / "tối thiểu"
+  (at_least), "tối đa" / "không quá" (at_most).
 - Ranges "30-35 nghìn", "từ 30 đến 35%": `value` is the low end, `high` the high end; a scale or
   unit written once after the high end applies to both.
 
@@ -23,7 +27,8 @@ Not figures (left out of every result):
   a count unit follows it and "năm" does not precede it; real reports write counts as "2.019".
 - Dates ("31/12/2019", "12/2019", "ngày 15 tháng 12"), durations and periods ("6 tháng", "5 năm",
   "15 ngày"), and document codes: anything with a "/" ("5025/LĐTBXH-KHTC", "30/2020/NĐ-CP") and a
-  number after "số" (not "tổng số"), "Quyết định", "Điều", "khoản", "mục", "Biểu", "Phụ lục" ….
+  number after "số" (not "tổng số"), "Quyết định", "Điều", "khoản", "mục", "Biểu", "Phụ lục", and
+  programme names ("Chương trình 135", "Đề án 1956"), ranks ("xếp thứ 3") and ages ("dưới 6 tuổi").
 - Outline and column numbers: "1." or "2)" opening a line, "2.1 Kết quả" heading a line, "(1)".
 
 Shares of plan: "đạt 104,2% kế hoạch", "hoàn thành 104% chỉ tiêu", "bằng 98% KH", "so với kế
@@ -31,13 +36,13 @@ hoạch đạt 104,2%" → 104.2; "vượt 4,2% kế hoạch", "vượt kế ho�
 
 Changes: "tăng 3,1% so với năm 2018" (+3.1 percent, year 2018), "giảm 0,5 điểm phần trăm" (-0.5
 points), "tăng 1.200 người" (+1200 amount), "bằng 98% cùng kỳ" (-2 percent, written="ratio"),
-"gấp 1,5 lần năm trước" (1.5 times). "giảm còn 2,1%" and "tăng lên 35.000" state the new level:
-a value, not a change. A rate that "giảm 1,2%" is read as written (percent); whether the report
+"gấp 1,5 lần năm trước" (1.5 times); "so với đầu năm" is kept as written, with no year. "giảm còn
+2,1%" and "tăng lên 35.000" state the new level: a value, not a change. A rate that "giảm 1,2%" is read as written (percent); whether the report
 meant percentage points is for the extractor, which knows the indicator's unit.
 
 Text is matched on `parsers.vietnamese.fold` (so "dat 104,2% ke hoach" reads too); spans index the
 NFC form of the text given, and each result quotes the words it was read from.
-Pure functions: no I/O, no clock.
+Pure functions: no clock; the only I/O is reading the package's units.csv once, on first use.
 """
 
 from __future__ import annotations
@@ -46,24 +51,27 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
+from parsers.indicators.definitions import unit_of, unit_words
+from parsers.letterhead import folded_same_length
 from parsers.vietnamese import fold, parse_decimal
 
-Qualifier = Literal["exact", "about", "nearly", "over", "under", "at_least", "at_most"]
+Qualifier = Literal["exact", "about", "estimated", "nearly", "over", "under", "at_least", "at_most"]
 Measure = Literal["percent", "points", "amount", "times"]
 
 
 @dataclass(frozen=True)
 class Quantity:
-    value: Decimal  # in `unit`; scale words applied ("35 nghìn" → 35000) except in money units
-    unit: str | None  # canonical: "người", "%", "hộ", "xã", "tỷ đồng", … (see UNITS); None if unwritten
+    value: Decimal  # in `unit`: scale words and the unit word's factor applied ("1.500 triệu đồng" → 1.5 tỷ đồng)
+    unit: str | None  # units.csv's: "người", "%", "hộ", "xã", "vụ", "tỷ đồng"; None if unwritten or another
     span: tuple[int, int]  # in the NFC text
     text: str  # as written: "khoảng 35 nghìn lao động"
     qualifier: Qualifier = "exact"
     high: Decimal | None = None  # a range's high end ("30-35%": value 30, high 35)
+    unit_text: str | None = None  # the unit word as written: "lao động", "triệu đồng", "hồ sơ"
 
 
 @dataclass(frozen=True)
@@ -95,63 +103,66 @@ class Figures:
 
 
 # --- Vocabulary (folded) -------------------------------------------------------------------------
-# Canonical unit → its written forms, longest first within the alternation built below.
-UNITS: dict[str, tuple[str, ...]] = {
-    "%": ("%", "phan tram"),
-    "người": ("nguoi lao dong", "lao dong", "ld", "nguoi", "hoc vien", "hoc sinh", "sinh vien", "doi tuong",
-              "tre em", "nan nhan", "thuong binh", "benh binh"),
-    "lượt": ("luot nguoi", "luot"),
-    "hộ": ("ho gia dinh", "ho ngheo", "ho can ngheo", "ho"),
-    "xã": ("xa, phuong, thi tran", "xa, phuong", "xa/phuong", "xa phuong", "xa"),
-    "vụ": ("vu tai nan", "vu"),
-    "doanh nghiệp": ("doanh nghiep", "dn"),
-    "cơ sở": ("co so",),
-    "lớp": ("lop",),
-    "suất": ("suat",),
-    "căn": ("can nha", "can"),
-    "lần": ("lan",),
-    "đồng": ("dong", "vnd", "d"),
-    "triệu đồng": ("trieu dong", "tr.dong", "tr. dong", "tr dong", "tr.d", "trd"),
-    "tỷ đồng": ("ty dong", "ti dong", "ty d"),
-}  # fmt: skip
-_MONEY_SCALES = {"nghin": "nghìn", "ngan": "nghìn", "trieu": "triệu", "ty": "tỷ", "ti": "tỷ", "nghin ty": "nghìn tỷ",
-                 "ngan ty": "nghìn tỷ"}
+# Counted things that are no indicator's unit (units.csv's words are): read so that "40 hồ sơ" or
+# "12 doanh nghiệp" is not taken for a count of people.
+OTHER_UNIT_WORDS = (
+    "doanh nghiệp", "cơ sở", "hồ sơ", "lớp", "suất", "căn nhà", "căn", "lần", "đồng", "VNĐ", "trẻ em",
+    "học sinh", "sinh viên", "nạn nhân", "gia đình", "điểm phần trăm",
+)  # fmt: skip
 _SCALE = {"nghin": 10**3, "ngan": 10**3, "trieu": 10**6, "ty": 10**9, "ti": 10**9}
-_COUNT_UNITS = frozenset(UNITS) - {"%", "lần"}
+_NUM = r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)"
+_SCALES = r"(?:(?:nghin|ngan)\s+t[iy]|nghin|ngan|trieu|t[iy])(?![a-z])"
+_QUALIFIERS: dict[str, Qualifier] = {
+    "khoang": "about", "xap xi": "about", "tren duoi": "about", "chung": "about", "gan": "nearly",
+    "uoc": "estimated", "uoc tinh": "estimated", "uoc dat": "estimated", "uoc khoang": "estimated",
+    "uoc thuc hien": "estimated", "tren": "over", "hon": "over", "duoi": "under", "chua den": "under",
+    "chua toi": "under", "it nhat": "at_least", "toi thieu": "at_least", "khong duoi": "at_least",
+    "toi da": "at_most", "khong qua": "at_most",
+}  # fmt: skip
 
 
 def _alternation(words: Iterable[str]) -> str:
     forms = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in forms)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in forms)
 
 
-_UNIT_FORM = {form: unit for unit, forms in UNITS.items() for form in forms}
-_UNIT_KEY = {form.replace(" ", ""): unit for form, unit in _UNIT_FORM.items()}  # written forms, spaces dropped
-_NUM = r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)"
-_SCALES = r"(?:(?:nghin|ngan)\s+ty|nghin|ngan|trieu|ty|ti)(?![a-z])"
-# "hồ sơ" folds to "ho so" as "hộ so với" does: the unit hộ is not followed by a "so" that is no "so với".
-_UNIT = rf"(?:{_alternation(_UNIT_FORM)})(?![a-z])(?<!ho(?=\s+so(?![a-z])(?!\s+voi)))|%"
-_QUALIFIERS: dict[str, Qualifier] = {
-    "khoang": "about", "xap xi": "about", "tren duoi": "about", "chung": "about", "uoc khoang": "about",
-    "uoc tinh": "about", "uoc": "about", "gan": "nearly", "tren": "over", "hon": "over", "duoi": "under",
-    "chua den": "under", "chua toi": "under", "it nhat": "at_least", "toi thieu": "at_least",
-    "khong duoi": "at_least", "toi da": "at_most", "khong qua": "at_most",
-}  # fmt: skip
-_QUANTITY = re.compile(
-    rf"(?:(?<![a-z])(?P<qualifier>{_alternation(_QUALIFIERS)})\s+)?(?:(?<![a-z])tu\s+)?"
-    rf"(?P<number>{_NUM})(?:\s*(?P<scale>{_SCALES}))?(?:\s*(?P<percent>%))?"
-    rf"(?:\s*(?:-|den|toi)\s*(?P<high>{_NUM})(?:\s*(?P<high_scale>{_SCALES}))?)?"
-    rf"(?:\s*(?P<unit>{_UNIT}))?"
-)
+def _unit_word_pattern(word: str) -> str:
+    """A unit word as written ("xã phường", "tỷ VNĐ") over folded text: any spacing, "," or "/" between
+    its words ("xã, phường"), "tỷ" or "tỉ"; "hồ sơ" not "hộ so với"."""
+    words = re.findall(r"[\w%]+", fold(word))
+    pattern = r"(?:\s*[,/]\s*|\s+)".join("t[iy]" if w == "ty" else re.escape(w) for w in words)
+    return pattern + r"(?!\s+voi)" if words == ["ho", "so"] else pattern
+
+
+@functools.cache
+def _unit_pattern() -> str:
+    """Every written unit word, longest first, over folded text (built on first use: units.csv is data)."""
+    words = sorted({w.word for w in unit_words()} | set(OTHER_UNIT_WORDS), key=lambda w: -len(fold(w)))
+    return "(?:" + "|".join(_unit_word_pattern(w) for w in words) + r")(?![\w%])|%"
+
+
+@functools.cache
+def _quantity_pattern() -> re.Pattern[str]:
+    unit = _unit_pattern()
+    scale = rf"(?!(?:{unit})(?![a-z]))(?:{_SCALES})"  # "1,2 tỷ" is units.csv's money, not a billion
+    return re.compile(
+        rf"(?:(?<![a-z])(?P<qualifier>{_alternation(_QUALIFIERS)})\s+)?(?:(?<![a-z])tu\s+)?"
+        rf"(?P<number>{_NUM})(?:\s*(?P<scale>{scale}))?(?:\s*(?P<percent>%))?"
+        rf"(?:\s*(?:-|den|toi)\s*(?P<high>{_NUM})(?:\s*(?P<high_scale>{scale}))?)?"
+        rf"(?:\s*(?P<unit>{unit}))?"
+    )
+
 
 # Words after which a number is a name, not a figure: "Điều 5", "số 123", "Biểu số 2", "lần thứ 3".
 _NAMING = re.compile(
-    r"(?:(?<![a-z])(?:ngay|thang|quy|tuan|lan\s+thu|thu\s+tu|xep\s+thu|dieu|khoan|diem|muc|chuong|phan|"
+    r"(?:(?<![a-z])(?:ngay|thang|quy|tuan|(?:lan|xep|dung|hang)\s+thu|thu\s+tu|dieu|khoan|diem|muc|chuong|phan|"
+    r"chuong\s+trinh|de\s+an|du\s+an|"
     r"phu\s+luc|bieu|bieu\s+mau|mau|khoa|lop|dot|giai\s+doan|ma|so\s+hieu|nghi\s+dinh|quyet\s+dinh|"
     r"thong\s+tu|cong\s+van|chi\s+thi|nghi\s+quyet|luat|van\s+ban|to\s+trinh)(?:\s+so)?"
     r"|(?<![a-z])(?<!tong\s)so)\s*:?\s*$"
 )
-_PERIOD_AFTER = re.compile(r"\s*(?:tháng|năm|ngày|tuần|giờ|phút|quý|thang|ngay|tuan|gio|phut)(?!\w)")
+# Periods, durations and ages: "6 tháng", "5 năm", "trẻ em dưới 6 tuổi" (a sub-group's bound, no figure).
+_PERIOD_AFTER = re.compile(r"\s*(?:tháng|năm|ngày|tuần|giờ|phút|quý|tuổi|thang|ngay|tuan|gio|phut|tuoi)(?!\w)")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-+*•]\s*)?$")
 _YEAR_BEFORE = re.compile(r"(?<![a-z])(?:nam|giai\s+doan|nien\s+khoa|nam\s+hoc)\s*$")
 # Dates and document codes: blanked before numbers are read (positions kept).
@@ -177,42 +188,40 @@ _SHARE_PATTERNS: tuple[tuple[re.Pattern[str], Literal["share", "excess"]], ...] 
 
 _REFERENCE = (
     r"(?P<ref>(?:so\s+voi\s+)?(?:(?:ket\s+qua\s+|thuc\s+hien\s+)?cung\s+ky(?:\s+nam\s+(?:truoc|ngoai|\d{4}))?"
-    r"|(?:ket\s+qua\s+|thuc\s+hien\s+)?nam\s+(?:truoc|ngoai|\d{4})|ky\s+truoc|nam\s+hoc\s+truoc)"
+    r"|(?:ket\s+qua\s+|thuc\s+hien\s+)?nam\s+(?:truoc|ngoai|\d{4})|ky\s+truoc|nam\s+hoc\s+truoc"
+    r"|(?:dau|cuoi)\s+nam(?:\s+\d{4})?)"
     r"|so\s+voi\s+\d{4})"
 )
 _RISE = r"tang(?:\s+them)?|cao\s+hon|nhieu\s+hon"
 _FALL = r"giam(?:\s+di)?|thap\s+hon|it\s+hon"
 # "giảm còn 2,1%", "tăng lên 35.000": the new level, which is a value.
 _DIRECTION = rf"(?<![a-z])(?:(?P<rise>{_RISE})|(?P<fall>{_FALL}))(?!\s+(?:len|xuong|con|truong)(?![a-z]))"
-_AMOUNT = (
-    rf"(?P<n>{_NUM})(?:\s*(?P<scale>{_SCALES}))?\s*"
-    r"(?:(?P<points>diem\s+phan\s+tram|diem\s*%|diem(?![a-z]))|(?P<percent>%)|(?P<times>lan)(?![a-z])"
-    rf"|(?P<unit>{_UNIT}))?"
-)
-_CHANGE_PATTERNS: tuple[tuple[re.Pattern[str], Literal["change", "ratio"]], ...] = (
-    (re.compile(rf"{_DIRECTION}\s+(?:(?:khoang|gan|tren|hon)\s+)?{_AMOUNT}(?:\s*,?\s*{_REFERENCE}(?![a-z]))?"),
-     "change"),
-    (re.compile(rf"{_REFERENCE}\s*,?\s*{_DIRECTION}\s+(?:(?:khoang|gan|tren|hon)\s+)?{_AMOUNT}"), "change"),
-    (re.compile(rf"(?<![a-z])(?:bang|dat|gap)\s+(?P<n>{_NUM})\s*(?:(?P<percent>%)|(?P<times>lan)(?![a-z]))\s*"
-                rf"(?:so\s+voi\s+)?{_REFERENCE}(?![a-z])"), "ratio"),
-)  # fmt: skip
+_ABOUT = r"(?:(?:khoang|gan|tren|hon|xap\s+xi)\s+)?"
+
+
+@functools.cache
+def _change_patterns() -> tuple[tuple[re.Pattern[str], Literal["change", "ratio"]], ...]:
+    unit = _unit_pattern()
+    amount = (
+        rf"(?P<n>{_NUM})(?:\s*(?P<scale>(?!(?:{unit})(?![a-z]))(?:{_SCALES})))?\s*"
+        r"(?:(?P<points>diem\s+phan\s+tram|diem\s*%|diem(?![a-z]))|(?P<percent>%|phan\s+tram(?![a-z]))"
+        rf"|(?P<times>lan)(?![a-z])|(?P<unit>{unit}))?"
+    )
+    return (
+        (re.compile(rf"{_DIRECTION}\s+{_ABOUT}{amount}(?:\s*,?\s*{_REFERENCE}(?![a-z]))?"), "change"),
+        (re.compile(rf"{_REFERENCE}\s*,?\s*{_DIRECTION}\s+{_ABOUT}{amount}"), "change"),
+        (re.compile(rf"(?<![a-z])(?:bang|dat|gap)\s+(?P<n>{_NUM})\s*(?:(?P<percent>%)|(?P<times>lan)(?![a-z]))\s*"
+                    rf"(?:so\s+voi\s+)?{_REFERENCE}(?![a-z])"), "ratio"),
+    )  # fmt: skip
 
 
 # --- Reading -------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    if c.isspace():
-        return " " if c != "\n" else "\n"
-    folded = fold(c)
-    return folded if len(folded) == 1 else "\x00"  # keeps one character per character: spans stay put
-
-
 class _Text:
     """The NFC text and its matching form: folded, dates and codes blanked, one character per character."""
 
     def __init__(self, text: str) -> None:
         self.original = unicodedata.normalize("NFC", text)
-        folded = "".join(map(_fold_char, self.original)).translate(_DASHES)
+        folded = folded_same_length(self.original).translate(_DASHES)
         for pattern in _BLANKED:
             folded = pattern.sub(lambda m: "\x00" * len(m.group()), folded)
         self.folded = folded
@@ -222,22 +231,20 @@ class _Text:
         return " ".join(self.original[start:end].split())
 
 
-def _scaled(value: Decimal, scale: str | None) -> Decimal:
-    if not scale:
-        return value
-    for word in scale.split():
+def _scaled(value: Decimal, scale: str | None, factor: Decimal = Decimal(1)) -> Decimal:
+    for word in (scale or "").split():
         value *= _SCALE[word]
-    return value.to_integral_value() if value == value.to_integral_value() else value
+    value *= factor
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()
 
 
-def _unit(written: str | None, scale: str | None) -> tuple[str | None, bool]:
-    """The canonical unit, and whether the scale words were taken into it (money: "tỷ đồng")."""
-    if written is None:
-        return None, False
-    unit = _UNIT_KEY.get("".join(written.split()))
-    if unit == "đồng" and scale:
-        return f"{_MONEY_SCALES[' '.join(scale.split())]} đồng", True
-    return unit, False
+def _unit(text: _Text, m: re.Match[str], group: str) -> tuple[str | None, str | None, Decimal]:
+    """The unit (units.csv's, or None), the unit word as written, and what one of that word is in the unit."""
+    if not m[group]:
+        return None, None, Decimal(1)
+    written = text.quote(*m.span(group))
+    word = unit_of(written)
+    return (word.unit, written, word.factor) if word else (None, written, Decimal(1))
 
 
 def _is_year(number: str) -> bool:
@@ -245,7 +252,7 @@ def _is_year(number: str) -> bool:
 
 
 def _names_something(text: _Text, start: int, end: int, has_unit: bool) -> bool:
-    """Whether the number at start:end is a year, date, code, period or outline number (module docstring)."""
+    """Whether the number at start:end is a date, code, period or outline number (module docstring)."""
     before = text.folded[max(0, start - 40) : start]
     if _NAMING.search(before):
         return True
@@ -253,8 +260,9 @@ def _names_something(text: _Text, start: int, end: int, has_unit: bool) -> bool:
         if _PERIOD_AFTER.match(text.lower, end) or _PERIOD_AFTER.match(text.folded, end):
             return True
         after = text.original[end : end + 3]
-        if _LINE_START.search(before) and (re.match(r"[.)](?:\s|$)", after) or re.match(r"\s+[^\W\d_]", after)
-                                           and after.strip()[:1].isupper()):
+        line_start = _LINE_START.search(text.original, max(0, start - 40), start)
+        if line_start and (re.match(r"[.)](?:\s|$)", after) or re.match(r"\s+[^\W\d_]", after)
+                           and after.strip()[:1].isupper()):  # fmt: skip
             return True
         if before.endswith("(") and after.startswith(")"):
             return True
@@ -263,29 +271,26 @@ def _names_something(text: _Text, start: int, end: int, has_unit: bool) -> bool:
 
 def _quantities(text: _Text) -> Iterator[tuple[Quantity, int]]:
     """Each figure with where its digits start (a qualifier before them may lie outside a share)."""
-    for m in _QUANTITY.finditer(text.folded):
+    for m in _quantity_pattern().finditer(text.folded):
         number, high = m["number"], m["high"]
-        scale = m["high_scale"] or m["scale"] if high else m["scale"]
-        written_unit = m["unit"] or m["percent"]
-        unit, money = _unit(written_unit, scale)
+        unit, unit_text, factor = _unit(text, m, "unit" if m["unit"] else "percent")
         if _is_year(number) and not m["scale"] and (
-            unit not in _COUNT_UNITS or _YEAR_BEFORE.search(text.folded, 0, m.start("number")) or high
+            unit in (None, "%") or _YEAR_BEFORE.search(text.folded, 0, m.start("number")) or high
         ):
             continue
-        if _names_something(text, m.start("number"), m.end("number"), bool(written_unit or m["scale"])):
+        if _names_something(text, m.start("number"), m.end("number"), bool(unit_text or m["scale"])):
             continue
         value = parse_decimal(number)
         high_value = parse_decimal(high) if high else None
         if value is None or (high and high_value is None):
             continue
+        # "30-35 nghìn": a scale written once, after the high end, covers both ends.
+        value = _scaled(value, m["scale"] or m["high_scale"], factor)
         if high_value is not None:
-            low_scale = m["scale"] or m["high_scale"]  # "30-35 nghìn": the scale written once covers both
-            value = value if money else _scaled(value, low_scale)
-            high_value = high_value if money else _scaled(high_value, m["high_scale"] or m["scale"])
-        elif not money:
-            value = _scaled(value, scale)
+            high_value = _scaled(high_value, m["high_scale"] or m["scale"], factor)
         qualifier = _QUALIFIERS[" ".join(m["qualifier"].split())] if m["qualifier"] else "exact"
-        yield Quantity(value, unit, m.span(), text.quote(*m.span()), qualifier, high_value), m.start("number")
+        quantity = Quantity(value, unit, m.span(), text.quote(*m.span()), qualifier, high_value, unit_text)
+        yield quantity, m.start("number")
 
 
 def _plan_shares(text: _Text) -> Iterator[PlanShare]:
@@ -305,7 +310,7 @@ def _reference(text: _Text, m: re.Match[str]) -> tuple[str | None, int | None, b
 
 
 def _changes(text: _Text) -> Iterator[Change]:
-    for pattern, written in _CHANGE_PATTERNS:
+    for pattern, written in _change_patterns():
         for m in pattern.finditer(text.folded):
             n = parse_decimal(m["n"])
             if n is None:
@@ -318,13 +323,14 @@ def _changes(text: _Text) -> Iterator[Change]:
                 yield Change(n - 100, "percent", span, quote, "%", compared_with, year, same_period, written)
             else:
                 sign = -1 if m["fall"] else 1
-                measure: Measure = "points" if m["points"] else "percent" if m["percent"] else "amount"
-                unit, money = _unit(m["unit"], m["scale"]) if measure == "amount" else ("%", False)
-                if measure == "points":
-                    unit = "điểm phần trăm"
-                value = n if money or measure != "amount" else _scaled(n, m["scale"])
-                if measure == "amount" and unit == "%":
-                    measure = "percent"
+                measure: Measure
+                if m["points"]:
+                    measure, unit, value = "points", "điểm phần trăm", n
+                elif m["percent"]:
+                    measure, unit, value = "percent", "%", n
+                else:
+                    unit, _, factor = _unit(text, m, "unit")
+                    measure, value = ("percent", n) if unit == "%" else ("amount", _scaled(n, m["scale"], factor))
                 yield Change(sign * value, measure, span, quote, unit, compared_with, year, same_period)
 
 
@@ -374,7 +380,7 @@ def read_quantity(cell: str) -> Quantity | None:
         return None
     quantity = found[0]
     if negative:
-        return Quantity(-quantity.value, quantity.unit, (0, len(stripped)), stripped, quantity.qualifier)
+        return replace(quantity, value=-quantity.value, span=(0, len(stripped)), text=stripped)
     return quantity
 
 

@@ -32,12 +32,16 @@ VALUES = [
     ("tuyển sinh 35 nghìn người", [(D(35000), "người", "exact", None)]),
     ("tuyển sinh 35 ngàn học viên", [(D(35000), "người", "exact", None)]),
     ("chi trả 2.345,6 tỷ đồng", [(D("2345.6"), "tỷ đồng", "exact", None)]),
-    ("hỗ trợ 1.500 triệu đồng", [(D(1500), "triệu đồng", "exact", None)]),
-    ("giải ngân 2 nghìn tỷ đồng", [(D(2), "nghìn tỷ đồng", "exact", None)]),
+    ("hỗ trợ 1.500 triệu đồng", [(D("1.5"), "tỷ đồng", "exact", None)]),  # units.csv: a triệu đồng is 0,001 tỷ
+    ("giải ngân 2 nghìn tỷ đồng", [(D(2000), "tỷ đồng", "exact", None)]),
+    ("kinh phí 1,2 tỷ", [(D("1.2"), "tỷ đồng", "exact", None)]),  # units.csv: "tỷ" alone is money
+    ("từ 30 - 35 tỷ đồng", [(D(30), "tỷ đồng", "exact", D(35))]),
     ("khoảng 12.500 người", [(D(12500), "người", "about", None)]),
     ("trên 30 nghìn lao động", [(D(30000), "người", "over", None)]),
     ("gần 4.000 hộ", [(D(4000), "hộ", "nearly", None)]),
-    ("hơn 1.000 lượt người", [(D(1000), "lượt", "over", None)]),
+    ("hơn 1.000 lượt người", [(D(1000), "người", "over", None)]),
+    ("ước đạt 35.120 người", [(D(35120), "người", "estimated", None)]),
+    ("12 doanh nghiệp", [(D(12), None, "exact", None)]),  # a count, but of nothing an indicator counts
     ("dưới 2%", [(D(2), "%", "under", None)]),
     ("từ 30 đến 35 nghìn người", [(D(30000), "người", "exact", D(35000))]),
     ("30-35%", [(D(30), "%", "exact", D(35))]),
@@ -93,6 +97,11 @@ NOT_FIGURES = [
     "(1)",
     "Mục 3.5.2",
     "ĐT: 0243.826.9536",
+    "trẻ em dưới 6 tuổi",
+    "lao động từ 15 tuổi trở lên",
+    "tỉnh xếp thứ 3 toàn quốc",
+    "Chương trình 135",
+    "Đề án 1956 về đào tạo nghề cho lao động nông thôn",
 ]
 
 
@@ -141,6 +150,8 @@ CHANGES = [
     ("giảm 1.234 hộ so với năm 2018", (D(-1234), "amount", "hộ", 2018, False, "change")),
     ("tăng 2 nghìn lao động", (D(2000), "amount", "người", None, False, "change")),
     ("tăng 12,5 tỷ đồng", (D("12.5"), "amount", "tỷ đồng", None, False, "change")),
+    ("giảm 500 triệu đồng", (D("-0.5"), "amount", "tỷ đồng", None, False, "change")),
+    ("giảm 1,2% so với đầu năm", (D("-1.2"), "percent", "%", None, False, "change")),
     ("so với năm 2018 tăng 3,1%", (D("3.1"), "percent", "%", 2018, False, "change")),
     ("so với cùng kỳ năm trước, giảm 4,5%", (D("-4.5"), "percent", "%", None, True, "change")),
     ("cao hơn 2,3% so với năm trước", (D("2.3"), "percent", "%", None, True, "change")),
@@ -188,10 +199,11 @@ def test_spans_index_the_nfc_text():
 
 CELLS = [
     ("35.120", Quantity(D(35120), None, (0, 6), "35.120")),
-    (" 68,8% ", Quantity(D("68.8"), "%", (0, 5), "68,8%")),
+    (" 68,8% ", Quantity(D("68.8"), "%", (0, 5), "68,8%", unit_text="%")),
     ("-3,5", Quantity(D("-3.5"), None, (0, 4), "-3,5")),
     ("1,2 triệu", Quantity(D(1200000), None, (0, 9), "1,2 triệu")),
-    ("2.345,6 tỷ đồng", Quantity(D("2345.6"), "tỷ đồng", (0, 15), "2.345,6 tỷ đồng")),
+    ("2.345,6 tỷ đồng", Quantity(D("2345.6"), "tỷ đồng", (0, 15), "2.345,6 tỷ đồng", unit_text="tỷ đồng")),
+    ("-1.500 triệu đồng", Quantity(D("-1.5"), "tỷ đồng", (0, 17), "-1.500 triệu đồng", unit_text="triệu đồng")),
     ("2019", None),
     ("", None),
     ("-", None),
