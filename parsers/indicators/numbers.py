@@ -29,6 +29,7 @@ Not figures (left out of every result):
   "15 ngày"), and document codes: anything with a "/" ("5025/LĐTBXH-KHTC", "30/2020/NĐ-CP") and a
   number after "số" (not "tổng số"), "Quyết định", "Điều", "khoản", "mục", "Biểu", "Phụ lục", and
   programme names ("Chương trình 135", "Đề án 1956"), ranks ("xếp thứ 3") and ages ("dưới 6 tuổi").
+- "125/140 xã" is 125 xã `out_of` 140; "5/7" and "31/12" are dates.
 - Outline and column numbers: "1." or "2)" opening a line, "2.1 Kết quả" heading a line, "(1)".
 
 Shares of plan: "đạt 104,2% kế hoạch", "hoàn thành 104% chỉ tiêu", "bằng 98% KH", "so với kế
@@ -72,6 +73,7 @@ class Quantity:
     qualifier: Qualifier = "exact"
     high: Decimal | None = None  # a range's high end ("30-35%": value 30, high 35)
     unit_text: str | None = None  # the unit word as written: "lao động", "triệu đồng", "hồ sơ"
+    out_of: Decimal | None = None  # "125/140 xã": 125 of 140
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def _unit_word_pattern(word: str) -> str:
 def _unit_pattern() -> str:
     """Every written unit word, longest first, over folded text (built on first use: units.csv is data)."""
     words = sorted({w.word for w in unit_words()} | set(OTHER_UNIT_WORDS), key=lambda w: -len(fold(w)))
-    return "(?:" + "|".join(_unit_word_pattern(w) for w in words) + r")(?![\w%])|%"
+    # "lượt lao động" counts as units.csv's "lượt người" does: "lượt" (times) before any unit word.
+    return r"(?:luot\s+)?(?:" + "|".join(_unit_word_pattern(w) for w in words) + r")(?![\w%])|luot(?![\w])|%"
 
 
 @functools.cache
@@ -147,7 +150,7 @@ def _quantity_pattern() -> re.Pattern[str]:
     scale = rf"(?!(?:{unit})(?![a-z]))(?:{_SCALES})"  # "1,2 tỷ" is units.csv's money, not a billion
     return re.compile(
         rf"(?:(?<![a-z])(?P<qualifier>{_alternation(_QUALIFIERS)})\s+)?(?:(?<![a-z])tu\s+)?"
-        rf"(?P<number>{_NUM})(?:\s*(?P<scale>{scale}))?(?:\s*(?P<percent>%))?"
+        rf"(?P<number>{_NUM})(?:\s*(?P<scale>{scale}))?(?:\s*/\s*(?P<total>{_NUM}))?(?:\s*(?P<percent>%))?"
         rf"(?:\s*(?:-|den|toi)\s*(?P<high>{_NUM})(?:\s*(?P<high_scale>{scale}))?)?"
         rf"(?:\s*(?P<unit>{unit}))?"
     )
@@ -166,8 +169,8 @@ _PERIOD_AFTER = re.compile(r"\s*(?:tháng|năm|ngày|tuần|giờ|phút|quý|tu�
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-+*•]\s*)?$")
 _YEAR_BEFORE = re.compile(r"(?<![a-z])(?:nam|giai\s+doan|nien\s+khoa|nam\s+hoc)\s*$")
 # Dates and document codes: blanked before numbers are read (positions kept).
+_SLASHED = re.compile(r"[\w.-]*\d[\w.-]*(?:\s*/\s*[\w.-]*[\w])+")
 _BLANKED = (
-    re.compile(r"[\w.-]*\d[\w.-]*(?:\s*/\s*[\w.-]*[\w])+"),  # 31/12/2019, 12/2019, 5025/LĐTBXH-KHTC
     re.compile(r"(?<!\d)\d{1,2}\s*[.-]\s*\d{1,2}\s*[.-]\s*(?:19|20)\d\d(?!\d)"),  # 31.12.2019, 31-12-2019
     re.compile(r"(?<![a-z])ngay\s*\d{1,2}\s*thang\s*\d{1,2}(?:\s*nam\s*\d{4})?"),
 )
@@ -222,6 +225,7 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.original = unicodedata.normalize("NFC", text)
         folded = folded_same_length(self.original).translate(_DASHES)
+        folded = _SLASHED.sub(lambda m: "\x00" * len(m.group()) if _is_date_or_code(m.group()) else m.group(), folded)
         for pattern in _BLANKED:
             folded = pattern.sub(lambda m: "\x00" * len(m.group()), folded)
         self.folded = folded
@@ -229,6 +233,22 @@ class _Text:
 
     def quote(self, start: int, end: int) -> str:
         return " ".join(self.original[start:end].split())
+
+
+def _is_date_or_code(slashed: str) -> bool:
+    """ "5025/LĐTBXH-KHTC", "31/12/2019", "12/2019", "31/12", "2019/2020" are names or dates; "125/140"
+    (125 of 140) and "29.500/28.000" are figures."""
+    parts = [p.strip() for p in slashed.split("/")]
+    if len(parts) > 2 or any(re.search(r"[^\d.,]", p) for p in parts):
+        return True  # a full date, or letters: a code ("30/2020/NĐ-CP")
+    if not all(p.isdigit() for p in parts):
+        return False  # thousands dots or a decimal comma: figures
+    first, second = (int(p) for p in parts)
+    return (
+        (_is_year(parts[0]) and _is_year(parts[1]))
+        or (1 <= first <= 31 and 1 <= second <= 12)
+        or (1 <= first <= 12 and _is_year(parts[1]))
+    )
 
 
 def _scaled(value: Decimal, scale: str | None, factor: Decimal = Decimal(1)) -> Decimal:
@@ -243,7 +263,7 @@ def _unit(text: _Text, m: re.Match[str], group: str) -> tuple[str | None, str | 
     if not m[group]:
         return None, None, Decimal(1)
     written = text.quote(*m.span(group))
-    word = unit_of(written)
+    word = unit_of(written) or unit_of(re.sub(r"^(?:lượt|luot)\s+", "", written, flags=re.IGNORECASE))
     return (word.unit, written, word.factor) if word else (None, written, Decimal(1))
 
 
@@ -289,7 +309,9 @@ def _quantities(text: _Text) -> Iterator[tuple[Quantity, int]]:
         if high_value is not None:
             high_value = _scaled(high_value, m["high_scale"] or m["scale"], factor)
         qualifier = _QUALIFIERS[" ".join(m["qualifier"].split())] if m["qualifier"] else "exact"
-        quantity = Quantity(value, unit, m.span(), text.quote(*m.span()), qualifier, high_value, unit_text)
+        total = parse_decimal(m["total"]) if m["total"] else None
+        total = _scaled(total, m["scale"], factor) if total is not None else None
+        quantity = Quantity(value, unit, m.span(), text.quote(*m.span()), qualifier, high_value, unit_text, total)
         yield quantity, m.start("number")
 
 

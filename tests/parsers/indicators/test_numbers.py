@@ -41,6 +41,7 @@ VALUES = [
     ("gần 4.000 hộ", [(D(4000), "hộ", "nearly", None)]),
     ("hơn 1.000 lượt người", [(D(1000), "người", "over", None)]),
     ("ước đạt 35.120 người", [(D(35120), "người", "estimated", None)]),
+    ("giải quyết việc làm cho 35.120 lượt lao động", [(D(35120), "người", "exact", None)]),
     ("12 doanh nghiệp", [(D(12), None, "exact", None)]),  # a count, but of nothing an indicator counts
     ("dưới 2%", [(D(2), "%", "under", None)]),
     ("từ 30 đến 35 nghìn người", [(D(30000), "người", "exact", D(35000))]),
@@ -79,6 +80,8 @@ NOT_FIGURES = [
     "tháng 12/2019",
     "ngày 15 tháng 12 năm 2019",
     "số liệu đến 30/11",
+    "năm học 2019/2020",
+    "từ 5/7 đến 20/8",
     "Công văn số 5025/LĐTBXH-KHTC",
     "Nghị định 30/2020/NĐ-CP",
     "Quyết định số 1234 của UBND tỉnh",
@@ -183,6 +186,16 @@ def test_a_whole_sentence():
     assert [c.text for c in figures.changes] == ["tăng 3,1% so với năm 2018", "giảm 0,5 điểm phần trăm"]
     for found in (*figures.values, *figures.plan_shares, *figures.changes):
         assert " ".join(text[slice(*found.span)].split()) == found.text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "out_of", "unit"),
+    [("125/140 xã (đạt 89,3%)", D(125), D(140), "xã"), ("29.500/28.000 người", D(29500), D(28000), "người"),
+     ("1.500/2.000 hộ", D(1500), D(2000), "hộ")],
+)  # fmt: skip
+def test_a_count_out_of_a_total(text, value, out_of, unit):
+    quantity = read_figures(text).values[0]
+    assert (quantity.value, quantity.out_of, quantity.unit) == (value, out_of, unit)
 
 
 def test_next_years_target_is_still_a_figure_here():
