@@ -54,7 +54,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from parsers.indicators.definitions import unit_of, unit_words
 from parsers.letterhead import folded_same_length
@@ -115,7 +115,7 @@ _SCALE = {"nghin": 10**3, "ngan": 10**3, "trieu": 10**6, "ty": 10**9, "ti": 10**
 _NUM = r"(?<![\w.,])\d+(?:[.,]\d+)*(?!\w)"
 _SCALES = r"(?:(?:nghin|ngan)\s+t[iy]|nghin|ngan|trieu|t[iy])(?![a-z])"
 _QUALIFIERS: dict[str, Qualifier] = {
-    "khoang": "about", "xap xi": "about", "tren duoi": "about", "chung": "about", "gan": "nearly",
+    "khoang": "about", "xap xi": "about", "tren duoi": "about", "gan": "nearly",
     "uoc": "estimated", "uoc tinh": "estimated", "uoc dat": "estimated", "uoc khoang": "estimated",
     "uoc thuc hien": "estimated", "tren": "over", "hon": "over", "duoi": "under", "chua den": "under",
     "chua toi": "under", "it nhat": "at_least", "toi thieu": "at_least", "khong duoi": "at_least",
@@ -364,9 +364,12 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in spans)
 
 
-def _first_of_overlapping(found: list) -> list:  # type: ignore[type-arg]
+_Reading = TypeVar("_Reading", PlanShare, Change)
+
+
+def _first_of_overlapping(found: Iterable[_Reading]) -> list[_Reading]:
     """Of overlapping readings, the earliest-starting and then the longest; the order of the text."""
-    kept: list = []  # type: ignore[type-arg]
+    kept: list[_Reading] = []
     for item in sorted(found, key=lambda f: (f.span[0], -f.span[1])):
         if not _overlaps(item.span, [k.span for k in kept]):
             kept.append(item)
@@ -376,7 +379,7 @@ def _first_of_overlapping(found: list) -> list:  # type: ignore[type-arg]
 def read_figures(text: str) -> Figures:
     """The values, shares of plan and changes a phrase or sentence writes (rules: module docstring)."""
     read = _Text(text or "")
-    shares = _first_of_overlapping(list(_plan_shares(read)))
+    shares = _first_of_overlapping(_plan_shares(read))
     share_spans = [s.span for s in shares]
     changes = _first_of_overlapping([c for c in _changes(read) if not _overlaps(c.span, share_spans)])
     taken = share_spans + [c.span for c in changes]

@@ -44,6 +44,7 @@ VALUES = [
     ("giải quyết việc làm cho 35.120 lượt lao động", [(D(35120), "người", "exact", None)]),
     ("12 doanh nghiệp", [(D(12), None, "exact", None)]),  # a count, but of nothing an indicator counts
     ("dưới 2%", [(D(2), "%", "under", None)]),
+    ("tỷ lệ chung 68,8%", [(D("68.8"), "%", "exact", None)]),  # "chung" (overall) folds like "chừng" (about)
     ("từ 30 đến 35 nghìn người", [(D(30000), "người", "exact", D(35000))]),
     ("30-35%", [(D(30), "%", "exact", D(35))]),
     ("30 – 35 %", [(D(30), "%", "exact", D(35))]),
