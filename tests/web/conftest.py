@@ -3,6 +3,7 @@ each test a private copy of it, accounts, and a signed-in client."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections.abc import Iterator
@@ -112,8 +113,9 @@ def copy_site(template: Path, copy: Path) -> Config:
 def make_client(site: Config):
     made = []
 
-    def make(user: str | None = "lan", **headers) -> TestClient:
-        asgi = create_app(site)
+    def make(user: str | None = "lan", config: Config | None = None, **headers) -> TestClient:
+        """`config`: one re-read after a test changed the site's file (default: the site as made)."""
+        asgi = create_app(config or site)
         client = TestClient(asgi, base_url="http://127.0.0.1:8000", headers=headers, follow_redirects=False)
         made.append((client, asgi))
         if user is not None:
@@ -139,6 +141,13 @@ def csrf_token(page: str) -> str:
     found = re.search(r'name="csrftoken" value="([^"]+)"', page)
     assert found, "the page has no CSRF token"
     return found.group(1)
+
+
+def ok_page(client: TestClient, path: str, **params) -> str:
+    """A page that must answer 200, its entities unescaped."""
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return html.unescape(response.text)
 
 
 def login(client: TestClient, user: str, password: str | None = None):

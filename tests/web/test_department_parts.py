@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
 import pytest
-from starlette.testclient import TestClient
 
 from reportbox.app import open_app
 from reportbox.config import load_config
 from tests.models.test_department_parts import DEADLINE, HEALTH, submit
-from tests.web.conftest import login
-from web.app import create_app
+from tests.web.conftest import ok_page as page
 
 TK2026 = """
 [[campaign]]
@@ -31,7 +28,7 @@ departments = ["Sở Nội vụ", "Sở Y tế"]
 
 
 @pytest.fixture
-def client(site):
+def client(site, make_client):
     """The demo with Bộ Nội vụ's 2026 campaign: Nghệ An's Sở Y tế sent its part only, Hà Tĩnh's both."""
     site.path.write_text(site.path.read_text(encoding="utf-8") + TK2026, encoding="utf-8")
     app = open_app(load_config(site.path))
@@ -41,19 +38,7 @@ def client(site):
         submit(app, 5, unit="42")
     finally:
         app.close()
-    asgi = create_app(load_config(site.path))
-    try:
-        client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
-        login(client, "an")
-        yield client
-    finally:
-        asgi.dashboard.close()
-
-
-def page(client, path: str, **params) -> str:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return html.unescape(response.text)
+    return make_client("an", config=load_config(site.path))
 
 
 def test_the_pages_say_the_part_came_and_the_lead_report_not_yet(client):

@@ -4,47 +4,35 @@ and, on request, their reports to earlier campaigns (the demo's 2019 reports of 
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
-from starlette.testclient import TestClient
 
 from parsers.registry.units import use_operator_names
 from reportbox.config import load_config
 from tests.web.conftest import campaign_units, login
+from tests.web.conftest import ok_page as page
 from tests.year_end_campaigns import year_end_campaign
-from web.app import create_app
 
 TK2025 = year_end_campaign(2025)
 RENAME = "registry,code,name,full_name,valid_from,basis\nvn34,22,Quảng Ninh,Thành phố Quảng Ninh,2026-01-01,NQ thí dụ\n"
 
 
 @pytest.fixture
-def client(site):
+def client(site, make_client):
     """The demo (its 2019 campaign of the 63) with a 2025 campaign of the 34, and Quảng Ninh renamed
     a city from 2026-01-01 by the operator's names file."""
-    yield from _client(site, RENAME)
+    yield from _client(site, make_client, RENAME)
 
 
-def _client(site, names: str):
+def _client(site, make_client, names: str):
     (site.path.parent / "names.csv").write_text(names, encoding="utf-8")
     text = site.path.read_text(encoding="utf-8")
     site.path.write_text('[registry]\nnames = "names.csv"\n' + text + TK2025, encoding="utf-8")
-    asgi = create_app(load_config(site.path))
     try:
-        client = TestClient(asgi, base_url="http://127.0.0.1:8000", follow_redirects=False)
-        login(client, "an")
-        yield client
+        yield make_client("an", config=load_config(site.path))
     finally:
-        asgi.dashboard.close()
         use_operator_names(())
-
-
-def page(client, path: str, **params) -> str:
-    response = client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return html.unescape(response.text)
 
 
 def test_the_renamed_unit_shows_its_new_name_with_its_code_and_old_name(client):
@@ -104,9 +92,9 @@ def test_the_api_gives_the_history_as_the_command_line_does(client):
 
 
 @pytest.fixture
-def renamed_city(site):
+def renamed_city(site, make_client):
     """Quảng Ninh renamed after its city, Hạ Long (the reviewer's example): a rename, not a merger."""
-    yield from _client(site, "registry,code,name,full_name,valid_from\nvn34,22,Hạ Long,Thành phố Hạ Long,2026-01-01\n")
+    yield from _client(site, make_client, "registry,code,name,full_name,valid_from\nvn34,22,Hạ Long,Thành phố Hạ Long,2026-01-01\n")
 
 
 def test_a_unit_formed_from_one_province_then_renamed_merged_nothing(renamed_city):
